@@ -1,0 +1,18 @@
+//! gatecheck: API regression tests for HTTP APIs behind an Okta (OAuth 2.0 /
+//! OpenID Connect) login.
+//!
+//! The data flows one way:
+//! `suite` (files -> model) -> `run` (model -> trials -> exchanges)
+//! -> `check` (exchange -> failures) -> `report` (failures -> text, JUnit, snapshots),
+//! with `auth` (login fixtures -> tokens) and `emulator` (the Okta emulator and
+//! demo API) beside the run.
+
+pub mod auth;
+pub mod check;
+pub mod cli;
+pub mod emulator;
+pub mod error;
+pub mod http;
+pub mod report;
+pub mod run;
+pub mod suite;
