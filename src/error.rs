@@ -1,1 +1,82 @@
-//! Errors and exit codes.
+//! Errors that stop a run, and the one place that maps them to exit codes.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::suite::yaml::Pos;
+
+/// One problem in the input, with where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub file: PathBuf,
+    pub pos: Option<Pos>,
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub fn new(file: impl Into<PathBuf>, pos: Option<Pos>, message: impl Into<String>) -> Self {
+        Self {
+            file: file.into(),
+            pos,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.pos {
+            Some(pos) => write!(f, "{}:{}: {}", self.file.display(), pos, self.message),
+            None => write!(f, "{}: {}", self.file.display(), self.message),
+        }
+    }
+}
+
+/// Why a run stopped before (or instead of) running tests.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Invalid suites, config or fixtures: every problem found.
+    #[error("{}", render_all(.0))]
+    Invalid(Vec<Diagnostic>),
+    /// Bad command-line usage.
+    #[error("{0}")]
+    Usage(String),
+    /// A failure outside the tests (starting the runtime, the emulator...).
+    #[error("{0}")]
+    Runtime(String),
+}
+
+fn render_all(diags: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for d in diags {
+        out.push_str("error: ");
+        out.push_str(&d.to_string());
+        out.push('\n');
+    }
+    let n = diags.len();
+    out.push_str(&format!(
+        "{n} error{} found; nothing was run",
+        if n == 1 { "" } else { "s" }
+    ));
+    out
+}
+
+/// Exit codes, documented in the README.
+pub mod exit {
+    /// Every test passed.
+    pub const OK: u8 = 0;
+    /// At least one test failed.
+    pub const FAILED: u8 = 1;
+    /// Invalid input or usage: nothing was run.
+    pub const INVALID: u8 = 2;
+}
+
+impl Error {
+    pub fn exit_code(&self) -> ExitCode {
+        ExitCode::from(match self {
+            Error::Invalid(_) | Error::Usage(_) => exit::INVALID,
+            Error::Runtime(_) => exit::FAILED,
+        })
+    }
+}

@@ -1,1 +1,11 @@
-//! suite
+//! Loading suites: files -> model, with every error located.
+
+pub mod expect;
+pub mod load;
+pub mod model;
+pub mod rows;
+pub mod template;
+pub mod validate;
+pub mod yaml;
+
+pub use load::{Project, Suite, load};

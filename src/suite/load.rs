@@ -1,0 +1,394 @@
+//! Walks the given paths, reads `gatecheck.yaml`, every suite and every
+//! fixture, and turns them into the model. The only file I/O of loading.
+//! Every problem is collected as a located [`Diagnostic`].
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
+
+use super::expect::did_you_mean;
+use super::model::{ConfigDef, EachDef, SuiteHeader, TestDef};
+use super::yaml::{self, KeyPath, Located, Seg};
+use crate::auth::Fixture;
+use crate::error::Diagnostic;
+
+pub const CONFIG_FILE: &str = "gatecheck.yaml";
+
+/// Everything a run needs from disk.
+#[derive(Debug, Default)]
+pub struct Project {
+    pub suites: Vec<Suite>,
+    pub fixtures: BTreeMap<String, Fixture>,
+    /// Where each fixture came from, for messages.
+    pub fixture_files: BTreeMap<String, PathBuf>,
+    /// The config of the first path (run-wide settings: concurrency, timeout).
+    pub config: Arc<ConfigDef>,
+    /// Values to mask: configured secrets and fixture secrets.
+    pub secrets: Vec<String>,
+}
+
+/// One suite file.
+#[derive(Debug)]
+pub struct Suite {
+    pub file: PathBuf,
+    /// `todos`, or `api/todos` for nested files: the trial-name prefix.
+    pub id: String,
+    /// The `name:` of the suite, else its id.
+    pub title: String,
+    pub header: SuiteHeader,
+    pub tests: Vec<TestDef>,
+    pub doc: Located,
+    pub config: Arc<ConfigDef>,
+    /// Absolute folder of this suite's snapshots.
+    pub snapshot_dir: PathBuf,
+}
+
+impl Suite {
+    /// A diagnostic at `path` inside this suite.
+    pub fn diag(&self, path: &KeyPath, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(
+            &self.file,
+            Some(self.doc.pos(path)),
+            format!("{path}: {}", message.into()),
+        )
+    }
+}
+
+/// Reads environment variables (read once at start-up into this map).
+pub type Env = HashMap<String, String>;
+
+/// Loads every suite under `paths`, with its config and fixtures.
+pub fn load(paths: &[PathBuf], env: &Env) -> Result<Project, Vec<Diagnostic>> {
+    let mut loader = Loader {
+        env,
+        diags: Vec::new(),
+    };
+    let project = loader.project(paths);
+    if loader.diags.is_empty() {
+        Ok(project)
+    } else {
+        Err(loader.diags)
+    }
+}
+
+struct Loader<'a> {
+    env: &'a Env,
+    diags: Vec<Diagnostic>,
+}
+
+/// A suites path with the config that applies to it.
+struct Root {
+    dir: PathBuf,
+    files: Vec<PathBuf>,
+    config: Arc<ConfigDef>,
+    fixtures_dir: PathBuf,
+}
+
+impl Loader<'_> {
+    fn project(&mut self, paths: &[PathBuf]) -> Project {
+        let mut project = Project::default();
+        let roots: Vec<Root> = paths.iter().filter_map(|p| self.root(p)).collect();
+        if let Some(first) = roots.first() {
+            project.config = first.config.clone();
+        }
+        let mut fixture_dirs: Vec<&PathBuf> = roots.iter().map(|r| &r.fixtures_dir).collect();
+        fixture_dirs.dedup();
+        for dir in fixture_dirs {
+            self.fixtures(dir, &mut project);
+        }
+        for root in &roots {
+            project.secrets.extend(root.config.secrets.iter().cloned());
+            for file in &root.files {
+                if let Some(suite) = self.suite(root, file) {
+                    project.suites.push(suite);
+                }
+            }
+        }
+        project
+    }
+
+    fn diag(&mut self, file: &Path, pos: Option<yaml::Pos>, message: impl Into<String>) {
+        self.diags.push(Diagnostic::new(file, pos, message));
+    }
+
+    fn root(&mut self, path: &Path) -> Option<Root> {
+        let meta = match fs::metadata(path) {
+            Ok(meta) => meta,
+            Err(_) => {
+                self.diag(
+                    path,
+                    None,
+                    "path does not exist; give a suites folder or a suite file",
+                );
+                return None;
+            }
+        };
+        let dir = if meta.is_dir() {
+            path.to_path_buf()
+        } else {
+            path.parent().map(Path::to_path_buf).unwrap_or_default()
+        };
+        let config = Arc::new(self.config(&dir));
+        let fixtures_dir = match &config.fixtures {
+            Some(f) => dir.join(f),
+            None => sibling_fixtures(&dir),
+        };
+        let files = if meta.is_dir() {
+            let mut files = Vec::new();
+            walk(path, &fixtures_dir, &mut files);
+            if files.is_empty() {
+                self.diag(
+                    path,
+                    None,
+                    "no suites found (no *.yaml or *.yml files); add one, e.g. suites/smoke.yaml",
+                );
+            }
+            files
+        } else {
+            vec![path.to_path_buf()]
+        };
+        Some(Root {
+            dir,
+            files,
+            config,
+            fixtures_dir,
+        })
+    }
+
+    fn config(&mut self, dir: &Path) -> ConfigDef {
+        let file = dir.join(CONFIG_FILE);
+        if !file.is_file() {
+            return ConfigDef::default();
+        }
+        self.read_doc(&file)
+            .and_then(|doc| self.typed(&file, &doc, &KeyPath::root(), &doc.value))
+            .unwrap_or_default()
+    }
+
+    fn read_doc(&mut self, file: &Path) -> Option<Located> {
+        let text = match fs::read_to_string(file) {
+            Ok(text) => text,
+            Err(e) => {
+                self.diag(file, None, format!("failed to read file: {e}"));
+                return None;
+            }
+        };
+        let env = |name: &str| self.env.get(name).cloned();
+        match yaml::parse(&text, &env) {
+            Ok(doc) => Some(doc),
+            Err(errors) => {
+                for e in errors {
+                    self.diag(file, Some(e.pos), e.message);
+                }
+                None
+            }
+        }
+    }
+
+    /// Deserializes `value` (found at `base` in `doc`) with a located error.
+    fn typed<T: DeserializeOwned>(
+        &mut self,
+        file: &Path,
+        doc: &Located,
+        base: &KeyPath,
+        value: &serde_yaml::Value,
+    ) -> Option<T> {
+        match serde_path_to_error::deserialize::<_, T>(value.clone()) {
+            Ok(v) => Some(v),
+            Err(err) => {
+                let path = join_path(base, err.path());
+                let message = with_suggestion(&err.inner().to_string());
+                let message = if path.is_root() {
+                    message
+                } else {
+                    format!("{path}: {message}")
+                };
+                self.diag(file, Some(doc.pos(&path)), message);
+                None
+            }
+        }
+    }
+
+    fn suite(&mut self, root: &Root, file: &Path) -> Option<Suite> {
+        let doc = self.read_doc(file)?;
+        if doc.value.is_null() {
+            self.diag(file, None, "empty suite; a suite needs `tests:`");
+            return None;
+        }
+        let header: SuiteHeader = self.typed(file, &doc, &KeyPath::root(), &doc.value)?;
+        let mut tests = Vec::with_capacity(header.tests.len());
+        for (i, raw) in header.tests.iter().enumerate() {
+            let base = KeyPath::root().key("tests").index(i);
+            if let Some(mut test) = self.typed::<TestDef>(file, &doc, &base, raw) {
+                self.load_each(file, &doc, &base, &mut test);
+                tests.push(test);
+            }
+        }
+        let id = suite_id(&root.dir, file);
+        let dir = file.parent().unwrap_or(Path::new("."));
+        let snapshot_dir = std::path::absolute(dir.join("snapshots")).unwrap_or_default();
+        Some(Suite {
+            file: file.to_path_buf(),
+            title: header.name.clone().unwrap_or_else(|| id.clone()),
+            id,
+            header,
+            tests,
+            doc,
+            config: root.config.clone(),
+            snapshot_dir,
+        })
+    }
+
+    /// Reads `each: rows.csv` / `each: rows.yaml` into inline rows.
+    fn load_each(&mut self, file: &Path, doc: &Located, base: &KeyPath, test: &mut TestDef) {
+        let Some(EachDef::File(name)) = &test.each else {
+            return;
+        };
+        let path = file.parent().unwrap_or(Path::new(".")).join(name);
+        let at = Some(doc.pos(&base.key("each")));
+        match super::rows::read(&path) {
+            Ok(rows) => test.each = Some(EachDef::Rows(rows)),
+            Err(e) => self.diag(file, at, format!("{}: {e}", base.key("each"))),
+        }
+    }
+
+    fn fixtures(&mut self, dir: &Path, project: &mut Project) {
+        let Ok(entries) = fs::read_dir(dir) else {
+            return;
+        };
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| is_yaml(p))
+            .collect();
+        files.sort();
+        for file in files {
+            let Some(name) = file.file_stem().and_then(|s| s.to_str()).map(str::to_owned) else {
+                continue;
+            };
+            if name == "none" {
+                self.diag(
+                    &file,
+                    None,
+                    "`none` is reserved for anonymous requests; rename this fixture",
+                );
+                continue;
+            }
+            let Some(doc) = self.read_doc(&file) else {
+                continue;
+            };
+            if let Some(fixture) = self.typed::<Fixture>(&file, &doc, &KeyPath::root(), &doc.value)
+            {
+                if let Some(other) = project.fixture_files.get(&name) {
+                    let msg = format!("identity `{name}` is also defined in {}", other.display());
+                    self.diag(&file, None, msg);
+                    continue;
+                }
+                project.secrets.extend(fixture.secrets());
+                project.fixture_files.insert(name.clone(), file.clone());
+                project.fixtures.insert(name, fixture);
+            }
+        }
+    }
+}
+
+/// `suites/` -> `fixtures/` beside it.
+fn sibling_fixtures(dir: &Path) -> PathBuf {
+    match dir.parent() {
+        Some(parent) => parent.join("fixtures"),
+        None => PathBuf::from("fixtures"),
+    }
+}
+
+fn is_yaml(path: &Path) -> bool {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default();
+    (ext == "yaml" || ext == "yml") && path.is_file()
+}
+
+/// Every suite file under `dir`, sorted, skipping `snapshots/`, hidden
+/// folders, the fixtures folder and the config file.
+fn walk(dir: &Path, fixtures_dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        if path.is_dir() {
+            if name != "snapshots" && !name.starts_with('.') && path != fixtures_dir {
+                walk(&path, fixtures_dir, out);
+            }
+        } else if is_yaml(&path) && name != CONFIG_FILE {
+            out.push(path);
+        }
+    }
+}
+
+/// `suites/api/todos.yaml` under root `suites` -> `api/todos`.
+fn suite_id(root: &Path, file: &Path) -> String {
+    let rel = file.strip_prefix(root).unwrap_or(file).with_extension("");
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn join_path(base: &KeyPath, path: &serde_path_to_error::Path) -> KeyPath {
+    use serde_path_to_error::Segment;
+    let mut out = base.clone();
+    for seg in path.iter() {
+        match seg {
+            Segment::Seq { index } => out.0.push(Seg::Index(*index)),
+            Segment::Map { key } => out.0.push(Seg::Key(key.clone())),
+            Segment::Enum { .. } | Segment::Unknown => {}
+        }
+    }
+    out
+}
+
+/// Adds a did-you-mean to serde's "unknown field `x`, expected one of `a`, `b`".
+fn with_suggestion(message: &str) -> String {
+    let Some(rest) = message
+        .strip_prefix("unknown field `")
+        .or_else(|| message.strip_prefix("unknown variant `"))
+    else {
+        return message.to_owned();
+    };
+    let Some((word, expected)) = rest.split_once('`') else {
+        return message.to_owned();
+    };
+    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    format!("{message}{}", did_you_mean(word, &candidates))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_the_closest_field() {
+        let msg = with_suggestion("unknown field `reqest`, expected one of `name`, `request`");
+        assert!(msg.ends_with("(did you mean `request`?)"), "{msg}");
+    }
+
+    #[test]
+    fn nested_suite_ids_keep_their_folder() {
+        assert_eq!(
+            suite_id(Path::new("suites"), Path::new("suites/api/todos.yaml")),
+            "api/todos"
+        );
+        assert_eq!(
+            suite_id(Path::new("suites"), Path::new("suites/smoke.yml")),
+            "smoke"
+        );
+    }
+}

@@ -1,0 +1,164 @@
+//! The suite format as plain data: what a `suites/*.yaml` file and
+//! `gatecheck.yaml` contain. Unknown keys are errors (`deny_unknown_fields`).
+
+use std::collections::BTreeMap;
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+use serde_json::Value as Json;
+
+use super::expect::{Captures, Dur, HeaderExpect, JsonChecks, SnapshotDef, StatusExpect};
+
+/// The top of a suite file. `tests` are kept as raw values here and read one
+/// by one, so that an error in one test does not hide errors in the others.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SuiteHeader {
+    /// A title for reports; the trial names use the file's path.
+    pub name: Option<String>,
+    pub base_url: Option<String>,
+    /// Default identity of the suite's tests: a fixture name, or `none`.
+    pub auth: Option<String>,
+    /// The identities an authorization matrix may use in this suite.
+    pub identities: Option<Vec<String>>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub vars: BTreeMap<String, Json>,
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    pub timeout: Option<Dur>,
+    pub tests: Vec<serde_yaml::Value>,
+}
+
+/// One test: a single request, or `steps`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TestDef {
+    pub name: String,
+    pub request: Option<RequestDef>,
+    pub expect: Option<ExpectDef>,
+    #[serde(default)]
+    pub capture: Captures,
+    pub steps: Option<Vec<StepDef>>,
+    pub auth: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Present: the test is ignored, with this reason.
+    pub skip: Option<String>,
+    pub each: Option<EachDef>,
+    pub retry: Option<RetryDef>,
+    pub timeout: Option<Dur>,
+}
+
+/// One step of a scenario.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepDef {
+    pub name: Option<String>,
+    pub request: RequestDef,
+    pub expect: Option<ExpectDef>,
+    #[serde(default)]
+    pub capture: Captures,
+    pub retry: Option<RetryDef>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestDef {
+    pub method: Option<String>,
+    pub url: String,
+    #[serde(default)]
+    pub query: IndexMap<String, Json>,
+    #[serde(default)]
+    pub headers: IndexMap<String, String>,
+    pub json: Option<Json>,
+    pub form: Option<IndexMap<String, Json>>,
+    pub body: Option<String>,
+}
+
+impl RequestDef {
+    pub fn method(&self) -> String {
+        self.method.as_deref().unwrap_or("GET").to_ascii_uppercase()
+    }
+
+    /// The names of the bodies given (at most one is allowed).
+    pub fn bodies(&self) -> Vec<&'static str> {
+        let mut names = Vec::new();
+        if self.json.is_some() {
+            names.push("json");
+        }
+        if self.form.is_some() {
+            names.push("form");
+        }
+        if self.body.is_some() {
+            names.push("body");
+        }
+        names
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectDef {
+    pub status: Option<StatusExpect>,
+    #[serde(default)]
+    pub headers: IndexMap<String, HeaderExpect>,
+    #[serde(default)]
+    pub json: JsonChecks,
+    pub snapshot: Option<SnapshotDef>,
+    pub max_duration: Option<Dur>,
+}
+
+/// `each:` — one test per row: inline rows, or a path to a YAML or CSV file.
+#[derive(Debug, Clone)]
+pub enum EachDef {
+    Rows(Vec<IndexMap<String, Json>>),
+    File(String),
+}
+
+impl<'de> Deserialize<'de> for EachDef {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        match Json::deserialize(d)? {
+            Json::String(path) => Ok(EachDef::File(path)),
+            rows @ Json::Array(_) => serde_json::from_value(rows)
+                .map(EachDef::Rows)
+                .map_err(|e| D::Error::custom(format!("each row must be a map of variables: {e}"))),
+            other => Err(D::Error::custom(format!(
+                "expected a list of variable maps or a path to a YAML or CSV file, found {}",
+                super::expect::describe(&other)
+            ))),
+        }
+    }
+}
+
+/// `retry:` — run a step again until its expectations hold.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetryDef {
+    pub attempts: u32,
+    pub delay: Option<Dur>,
+    /// Retry until this status (instead of until all expectations hold).
+    pub until: Option<StatusExpect>,
+    /// Allows retrying a non-idempotent request (POST, PATCH).
+    #[serde(default)]
+    pub non_idempotent: bool,
+}
+
+/// `gatecheck.yaml` at the root of a suites path.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigDef {
+    pub base_url: Option<String>,
+    pub auth: Option<String>,
+    pub fixtures: Option<String>,
+    pub timeout: Option<Dur>,
+    pub concurrency: Option<usize>,
+    #[serde(default)]
+    pub vars: BTreeMap<String, Json>,
+    #[serde(default)]
+    pub secrets: Vec<String>,
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+}

@@ -1,0 +1,272 @@
+//! Semantic checks after loading: everything that serde's types cannot say.
+//! All problems are collected, each at its key path, before any request.
+
+use std::collections::{BTreeSet, HashSet};
+
+use serde_json::Value as Json;
+
+use super::expect::{StatusExpect, did_you_mean};
+use super::load::{Project, Suite};
+use super::model::{EachDef, ExpectDef, RequestDef, TestDef};
+use super::template::{self, BUILTINS};
+use super::yaml::KeyPath;
+use crate::error::Diagnostic;
+
+/// The identity name for anonymous requests.
+pub const NONE: &str = "none";
+
+const METHODS: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+const IDEMPOTENT: [&str; 5] = ["GET", "HEAD", "PUT", "DELETE", "OPTIONS"];
+
+/// Checks every suite of `project`; `cli_vars` are the `--var` names.
+pub fn validate(project: &Project, cli_vars: &[String]) -> Vec<Diagnostic> {
+    let identities: Vec<String> = project
+        .fixtures
+        .keys()
+        .cloned()
+        .chain([NONE.to_owned()])
+        .collect();
+    let mut diags = Vec::new();
+    for suite in &project.suites {
+        let mut v = SuiteCheck {
+            suite,
+            identities: &identities,
+            cli_vars,
+            diags: &mut diags,
+        };
+        v.run();
+    }
+    diags
+}
+
+struct SuiteCheck<'a> {
+    suite: &'a Suite,
+    identities: &'a [String],
+    cli_vars: &'a [String],
+    diags: &'a mut Vec<Diagnostic>,
+}
+
+impl SuiteCheck<'_> {
+    fn err(&mut self, path: &KeyPath, message: impl Into<String>) {
+        self.diags.push(self.suite.diag(path, message));
+    }
+
+    fn run(&mut self) {
+        let header = &self.suite.header;
+        let root = KeyPath::root();
+        if let Some(auth) = &header.auth {
+            self.identity(&root.key("auth"), auth);
+        }
+        if let Some(auth) = &self.suite.config.auth {
+            self.identity(&root.key("auth"), auth);
+        }
+        for (i, name) in header.identities.iter().flatten().enumerate() {
+            self.identity(&root.key("identities").index(i), name);
+        }
+        let mut seen = HashSet::new();
+        for (i, test) in self.suite.tests.iter().enumerate() {
+            let path = root.key("tests").index(i);
+            if !seen.insert(test.name.as_str()) {
+                self.err(
+                    &path.key("name"),
+                    format!(
+                        "duplicate test name `{}`; names must be unique in a suite",
+                        test.name
+                    ),
+                );
+            }
+            self.test(&path, test);
+        }
+    }
+
+    fn identity(&mut self, path: &KeyPath, name: &str) {
+        if self.identities.iter().any(|i| i == name) {
+            return;
+        }
+        let fixtures = self.identities.len() - 1;
+        let hint = if fixtures == 0 {
+            " (no fixtures were found; add fixtures/NAME.yaml)".to_owned()
+        } else {
+            did_you_mean(name, self.identities)
+        };
+        self.err(
+            path,
+            format!(
+                "unknown identity `{name}`{hint}; known: {}",
+                self.identities.join(", ")
+            ),
+        );
+    }
+
+    /// The names `{{ }}` may use in a test before any capture.
+    fn base_vars(&self, test: &TestDef) -> BTreeSet<String> {
+        let mut known: BTreeSet<String> = BUILTINS.iter().map(|s| s.to_string()).collect();
+        known.extend(self.suite.config.vars.keys().cloned());
+        known.extend(self.suite.header.vars.keys().cloned());
+        known.extend(self.cli_vars.iter().cloned());
+        if let Some(EachDef::Rows(rows)) = &test.each {
+            for row in rows {
+                known.extend(row.keys().cloned());
+            }
+        }
+        known
+    }
+
+    fn test(&mut self, path: &KeyPath, test: &TestDef) {
+        if let Some(auth) = &test.auth {
+            self.identity(&path.key("auth"), auth);
+        }
+        let mut known = self.base_vars(test);
+        match (&test.request, &test.steps) {
+            (Some(request), None) => {
+                self.request(&path.key("request"), request, &known);
+                if let Some(expect) = &test.expect {
+                    self.expect(&path.key("expect"), expect, &known);
+                }
+                if let Some(retry) = &test.retry {
+                    self.retry(&path.key("retry"), request, retry.non_idempotent);
+                }
+            }
+            (None, Some(steps)) => {
+                if test.expect.is_some() || !test.capture.is_empty() {
+                    self.err(
+                        path,
+                        "with `steps`, put `expect` and `capture` inside each step",
+                    );
+                }
+                for (i, step) in steps.iter().enumerate() {
+                    let sp = path.key("steps").index(i);
+                    self.request(&sp.key("request"), &step.request, &known);
+                    if let Some(expect) = &step.expect {
+                        self.expect(&sp.key("expect"), expect, &known);
+                    }
+                    if let Some(retry) = &step.retry {
+                        self.retry(&sp.key("retry"), &step.request, retry.non_idempotent);
+                    }
+                    known.extend(step.capture.keys().cloned());
+                }
+            }
+            (Some(_), Some(_)) => {
+                self.err(path, "a test has either `request` or `steps`, not both")
+            }
+            (None, None) => self.err(path, "a test needs a `request` (or `steps`)"),
+        }
+        if let Some(EachDef::Rows(rows)) = &test.each {
+            if rows.is_empty() {
+                self.err(&path.key("each"), "`each` needs at least one row");
+            }
+        }
+    }
+
+    fn retry(&mut self, path: &KeyPath, request: &RequestDef, allowed: bool) {
+        let method = request.method();
+        if !allowed && !IDEMPOTENT.contains(&method.as_str()) {
+            self.err(
+                path,
+                format!(
+                    "{method} is not idempotent, so it is not retried unless asked: \
+                     add `non_idempotent: true` to the retry"
+                ),
+            );
+        }
+    }
+
+    fn request(&mut self, path: &KeyPath, request: &RequestDef, known: &BTreeSet<String>) {
+        let method = request.method();
+        if !METHODS.contains(&method.as_str()) {
+            self.err(
+                &path.key("method"),
+                format!(
+                    "unknown method `{method}`{}; use one of {}",
+                    did_you_mean(&method, &METHODS),
+                    METHODS.join(", ")
+                ),
+            );
+        }
+        let bodies = request.bodies();
+        if bodies.len() > 1 {
+            self.err(
+                path,
+                format!(
+                    "a request has at most one body, found `{}`",
+                    bodies.join("` and `")
+                ),
+            );
+        }
+        let is_relative = !request.url.starts_with("http://")
+            && !request.url.starts_with("https://")
+            && !request.url.starts_with("{{");
+        let has_base = self.suite.header.base_url.is_some() || self.suite.config.base_url.is_some();
+        if is_relative && !has_base {
+            self.err(
+                &path.key("url"),
+                format!(
+                    "relative url `{}` but no base_url; set `base_url` in the suite or in gatecheck.yaml",
+                    request.url
+                ),
+            );
+        }
+        self.text(&path.key("url"), &request.url, known);
+        for (k, v) in &request.query {
+            self.json(&path.key("query").key(k), v, known);
+        }
+        for (k, v) in &request.headers {
+            self.text(&path.key("headers").key(k), v, known);
+        }
+        if let Some(json) = &request.json {
+            self.json(&path.key("json"), json, known);
+        }
+        for (k, v) in request.form.iter().flatten() {
+            self.json(&path.key("form").key(k), v, known);
+        }
+        if let Some(body) = &request.body {
+            self.text(&path.key("body"), body, known);
+        }
+    }
+
+    fn expect(&mut self, path: &KeyPath, expect: &ExpectDef, known: &BTreeSet<String>) {
+        if let Some(StatusExpect::Matrix(matrix)) = &expect.status {
+            for identity in matrix.keys() {
+                self.identity(&path.key("status").key(identity), identity);
+            }
+        }
+        for (jp, matchers) in &expect.json.0 {
+            for m in matchers {
+                if let super::expect::Matcher::Equals(v) | super::expect::Matcher::Contains(v) = m {
+                    self.json(&path.key("json").key(&jp.source), v, known);
+                }
+            }
+        }
+    }
+
+    fn text(&mut self, path: &KeyPath, text: &str, known: &BTreeSet<String>) {
+        match template::names(text) {
+            Ok(names) => self.names(path, &names, known),
+            Err(e) => self.err(path, e),
+        }
+    }
+
+    fn json(&mut self, path: &KeyPath, value: &Json, known: &BTreeSet<String>) {
+        let mut names = Vec::new();
+        match template::names_in_json(value, &mut names) {
+            Ok(()) => self.names(path, &names, known),
+            Err(e) => self.err(path, e),
+        }
+    }
+
+    fn names(&mut self, path: &KeyPath, names: &[String], known: &BTreeSet<String>) {
+        for name in names {
+            if !known.contains(name) {
+                let candidates: Vec<&String> = known.iter().collect();
+                self.err(
+                    path,
+                    format!(
+                        "unknown variable `{{{{ {name} }}}}`{}; define it in `vars`, with --var, \
+                         or capture it in an earlier step",
+                        did_you_mean(name, &candidates)
+                    ),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,420 @@
+//! YAML with positions: parses a file into a `serde_yaml::Value`, expanding
+//! `${NAME}` / `${NAME:-default}` in every scalar, and records where each key
+//! path starts so that later (semantic) errors can say `file:line:column`.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use serde_yaml::{Mapping, Value};
+use yaml_rust2::parser::{Event, Parser};
+use yaml_rust2::scanner::{Marker, TScalarStyle};
+
+/// A position in a source file, 1-based.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Pos {
+    pub line: usize,
+    pub col: usize,
+}
+
+impl fmt::Display for Pos {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.line, self.col)
+    }
+}
+
+/// One segment of a key path: `tests[2].expect.json."$.id"`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+/// A key path inside a document, displayed as `tests[2].expect.json."$.id"`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct KeyPath(pub Vec<Seg>);
+
+impl KeyPath {
+    pub fn root() -> Self {
+        Self(Vec::new())
+    }
+
+    pub fn key(&self, key: impl Into<String>) -> Self {
+        let mut segs = self.0.clone();
+        segs.push(Seg::Key(key.into()));
+        Self(segs)
+    }
+
+    pub fn index(&self, index: usize) -> Self {
+        let mut segs = self.0.clone();
+        segs.push(Seg::Index(index));
+        Self(segs)
+    }
+
+    pub fn is_root(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn parent(&self) -> Option<Self> {
+        let mut segs = self.0.clone();
+        segs.pop().map(|_| Self(segs))
+    }
+}
+
+impl fmt::Display for KeyPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, seg) in self.0.iter().enumerate() {
+            match seg {
+                Seg::Index(n) => write!(f, "[{n}]")?,
+                Seg::Key(k) => {
+                    if i > 0 {
+                        f.write_str(".")?;
+                    }
+                    let plain = !k.is_empty()
+                        && k.chars()
+                            .all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+                    if plain {
+                        f.write_str(k)?;
+                    } else {
+                        write!(f, "{k:?}")?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A parsed document: its value (environment already expanded) and the
+/// position of every key path in it.
+#[derive(Debug, Clone, Default)]
+pub struct Located {
+    pub value: Value,
+    positions: HashMap<KeyPath, Pos>,
+}
+
+impl Located {
+    /// The position of `path`, or of its closest ancestor that has one.
+    pub fn pos(&self, path: &KeyPath) -> Pos {
+        let mut path = Some(path.clone());
+        while let Some(p) = path {
+            if let Some(pos) = self.positions.get(&p) {
+                return *pos;
+            }
+            path = p.parent();
+        }
+        Pos { line: 1, col: 1 }
+    }
+}
+
+/// An error found while reading a document: where, and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YamlError {
+    pub pos: Pos,
+    pub message: String,
+}
+
+/// Looks up an environment variable; `None` when unset.
+pub type EnvLookup<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// Parses `text`, expanding `${NAME}` and `${NAME:-default}` in every scalar.
+/// Returns every error found (syntax errors stop the parse; missing
+/// variables and duplicate keys are all collected).
+pub fn parse(text: &str, env: EnvLookup<'_>) -> Result<Located, Vec<YamlError>> {
+    let mut builder = Builder {
+        parser: Parser::new_from_str(text),
+        env,
+        positions: HashMap::new(),
+        anchors: HashMap::new(),
+        errors: Vec::new(),
+    };
+    let value = builder.document();
+    match value {
+        Ok(value) if builder.errors.is_empty() => Ok(Located {
+            value,
+            positions: builder.positions,
+        }),
+        Ok(_) => Err(builder.errors),
+        Err(e) => {
+            builder.errors.push(e);
+            Err(builder.errors)
+        }
+    }
+}
+
+struct Builder<'a> {
+    parser: Parser<std::str::Chars<'a>>,
+    env: EnvLookup<'a>,
+    positions: HashMap<KeyPath, Pos>,
+    anchors: HashMap<usize, Value>,
+    errors: Vec<YamlError>,
+}
+
+fn pos_of(mark: &Marker) -> Pos {
+    Pos {
+        line: mark.line(),
+        col: mark.col() + 1,
+    }
+}
+
+impl Builder<'_> {
+    fn next(&mut self) -> Result<(Event, Marker), YamlError> {
+        self.parser.next_token().map_err(|e| YamlError {
+            pos: pos_of(e.marker()),
+            message: format!("invalid YAML: {}", e.info()),
+        })
+    }
+
+    /// Reads the first document of the stream (an empty file is null).
+    fn document(&mut self) -> Result<Value, YamlError> {
+        loop {
+            let (event, mark) = self.next()?;
+            match event {
+                Event::StreamStart | Event::DocumentStart | Event::Nothing => continue,
+                Event::StreamEnd => return Ok(Value::Null),
+                event => {
+                    let root = KeyPath::root();
+                    self.positions.insert(root.clone(), pos_of(&mark));
+                    return self.node(event, mark, &root);
+                }
+            }
+        }
+    }
+
+    fn node(&mut self, event: Event, mark: Marker, path: &KeyPath) -> Result<Value, YamlError> {
+        match event {
+            Event::Scalar(text, style, anchor, _tag) => {
+                let value = self.scalar(&text, style, &mark);
+                self.remember(anchor, &value);
+                Ok(value)
+            }
+            Event::SequenceStart(anchor, _) => {
+                let value = self.sequence(path)?;
+                self.remember(anchor, &value);
+                Ok(value)
+            }
+            Event::MappingStart(anchor, _) => {
+                let value = self.mapping(path)?;
+                self.remember(anchor, &value);
+                Ok(value)
+            }
+            Event::Alias(id) => Ok(self.anchors.get(&id).cloned().unwrap_or(Value::Null)),
+            other => Err(YamlError {
+                pos: pos_of(&mark),
+                message: format!("invalid YAML: unexpected {other:?}"),
+            }),
+        }
+    }
+
+    fn remember(&mut self, anchor: usize, value: &Value) {
+        if anchor > 0 {
+            self.anchors.insert(anchor, value.clone());
+        }
+    }
+
+    fn sequence(&mut self, path: &KeyPath) -> Result<Value, YamlError> {
+        let mut items = Vec::new();
+        loop {
+            let (event, mark) = self.next()?;
+            if event == Event::SequenceEnd {
+                return Ok(Value::Sequence(items));
+            }
+            let item_path = path.index(items.len());
+            self.positions.insert(item_path.clone(), pos_of(&mark));
+            items.push(self.node(event, mark, &item_path)?);
+        }
+    }
+
+    fn mapping(&mut self, path: &KeyPath) -> Result<Value, YamlError> {
+        let mut map = Mapping::new();
+        loop {
+            let (event, mark) = self.next()?;
+            if event == Event::MappingEnd {
+                return Ok(Value::Mapping(map));
+            }
+            let key = self.node(event, mark, path)?;
+            let key_text = key_text(&key);
+            let value_path = path.key(key_text.clone());
+            let (event, value_mark) = self.next()?;
+            let value = self.node(event, value_mark, &value_path)?;
+            if map.contains_key(&key) {
+                self.errors.push(YamlError {
+                    pos: pos_of(&mark),
+                    message: format!("duplicate key `{key_text}`; each key may appear once"),
+                });
+            } else {
+                self.positions.insert(value_path, pos_of(&mark));
+            }
+            map.insert(key, value);
+        }
+    }
+
+    fn scalar(&mut self, text: &str, style: TScalarStyle, mark: &Marker) -> Value {
+        let expanded = match expand_env(text, self.env) {
+            Ok(s) => s,
+            Err(message) => {
+                self.errors.push(YamlError {
+                    pos: pos_of(mark),
+                    message,
+                });
+                text.to_owned()
+            }
+        };
+        if style == TScalarStyle::Plain {
+            resolve_plain(&expanded)
+        } else {
+            Value::String(expanded)
+        }
+    }
+}
+
+fn key_text(key: &Value) -> String {
+    match key {
+        Value::String(s) => s.clone(),
+        Value::Null => "~".to_owned(),
+        other => serde_yaml::to_string(other)
+            .map(|s| s.trim_end().to_owned())
+            .unwrap_or_default(),
+    }
+}
+
+/// The YAML 1.2 core schema's reading of a plain scalar.
+fn resolve_plain(text: &str) -> Value {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        _ => {}
+    }
+    if let Ok(n) = text.parse::<i64>() {
+        return Value::Number(n.into());
+    }
+    if let Ok(n) = text.parse::<u64>() {
+        return Value::Number(n.into());
+    }
+    let looks_numeric = text
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'));
+    if looks_numeric && text.chars().any(|c| c.is_ascii_digit()) {
+        if let Ok(f) = text.parse::<f64>() {
+            return Value::Number(f.into());
+        }
+    }
+    Value::String(text.to_owned())
+}
+
+/// Expands `${NAME}` and `${NAME:-default}`; `$${` is a literal `${`.
+pub fn expand_env(text: &str, env: EnvLookup<'_>) -> Result<String, String> {
+    if !text.contains("${") {
+        return Ok(text.to_owned());
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        if rest[..start].ends_with('$') {
+            out.push_str(&rest[..start - 1]);
+            out.push_str("${");
+            rest = &rest[start + 2..];
+            continue;
+        }
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else {
+            return Err(format!(
+                "unclosed `${{` in `{text}`; write ${{NAME}} or ${{NAME:-default}}"
+            ));
+        };
+        let inner = &after[..end];
+        let (name, default) = match inner.split_once(":-") {
+            Some((name, default)) => (name.trim(), Some(default)),
+            None => (inner.trim(), None),
+        };
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(format!(
+                "invalid environment variable name `{name}` in `${{{inner}}}`"
+            ));
+        }
+        match (env(name), default) {
+            (Some(value), _) => out.push_str(&value),
+            (None, Some(default)) => out.push_str(default),
+            (None, None) => {
+                return Err(format!(
+                    "environment variable `{name}` is not set and has no default; \
+                     set it, or write ${{{name}:-default}}"
+                ));
+            }
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    #[test]
+    fn records_positions_of_keys_and_items() {
+        let doc = parse("a: 1\ntests:\n  - name: x\n    url: /y\n", &no_env).unwrap();
+        let path = KeyPath::root().key("tests").index(0).key("url");
+        assert_eq!(doc.pos(&path), Pos { line: 4, col: 5 });
+        assert_eq!(path.to_string(), "tests[0].url");
+    }
+
+    #[test]
+    fn resolves_plain_scalars_like_yaml() {
+        let doc = parse("a: 1\nb: true\nc: '1'\nd: ~\ne: 1.5\nf: 2xx\n", &no_env).unwrap();
+        let v = &doc.value;
+        assert_eq!(v["a"], Value::Number(1.into()));
+        assert_eq!(v["b"], Value::Bool(true));
+        assert_eq!(v["c"], Value::String("1".into()));
+        assert_eq!(v["d"], Value::Null);
+        assert_eq!(v["e"], Value::Number(1.5.into()));
+        assert_eq!(v["f"], Value::String("2xx".into()));
+    }
+
+    #[test]
+    fn expands_env_with_types_and_defaults() {
+        let env = |n: &str| (n == "PORT").then(|| "8080".to_owned());
+        let doc = parse("port: ${PORT}\nurl: \"${URL:-demo}\"\nlit: $${X}\n", &env).unwrap();
+        assert_eq!(doc.value["port"], Value::Number(8080.into()));
+        assert_eq!(doc.value["url"], Value::String("demo".into()));
+        assert_eq!(doc.value["lit"], Value::String("${X}".into()));
+    }
+
+    #[test]
+    fn missing_env_without_default_is_an_error_at_its_line() {
+        let errs = parse("a: 1\nb: ${NOPE}\nc: ${ALSO_NOPE}\n", &no_env).unwrap_err();
+        assert_eq!(errs.len(), 2);
+        assert_eq!(errs[0].pos.line, 2);
+        assert!(
+            errs[0].message.contains("`NOPE` is not set"),
+            "{}",
+            errs[0].message
+        );
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors() {
+        let errs = parse("a: 1\na: 2\n", &no_env).unwrap_err();
+        assert_eq!(errs[0].pos.line, 2);
+        assert!(errs[0].message.contains("duplicate key `a`"));
+    }
+
+    #[test]
+    fn syntax_errors_have_a_position() {
+        let errs = parse("a: [1, 2\nb: 3\n", &no_env).unwrap_err();
+        assert!(errs[0].message.starts_with("invalid YAML"), "{errs:?}");
+        assert!(errs[0].pos.line >= 1);
+    }
+
+    #[test]
+    fn anchors_and_aliases_resolve() {
+        let doc = parse("a: &x {k: 1}\nb: *x\n", &no_env).unwrap();
+        assert_eq!(doc.value["b"]["k"], Value::Number(1.into()));
+    }
+}
