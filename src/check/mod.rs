@@ -1,1 +1,7 @@
-//! check
+//! Checks: pure functions from an exchange (and the expectations) to the
+//! list of what did not hold.
+
+pub mod headers;
+pub mod json;
+pub mod snapshot;
+pub mod status;

@@ -1,1 +1,8 @@
-//! http
+//! HTTP: one shared client for all tests, and the Exchange value that
+//! checks and reports read.
+
+pub mod client;
+pub mod exchange;
+
+pub use client::{HttpError, build_client, send};
+pub use exchange::{Exchange, Prepared};

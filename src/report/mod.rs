@@ -1,2 +1,4 @@
-//! report
+//! Reporting: failure messages, masking of secrets, run summaries.
+
+pub mod failure;
 pub mod mask;

@@ -1,1 +1,191 @@
-//! run
+//! Running: suites -> trials (plan), trials -> exchanges (exec), on one
+//! shared runtime and one connection pool, reported by libtest-mimic.
+
+pub mod exec;
+pub mod plan;
+pub mod prepare;
+pub mod verbose;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use libtest_mimic::{Arguments, Failed, Trial};
+use serde_json::Value as Json;
+
+pub use exec::RunCtx;
+pub use plan::TrialSpec;
+
+use crate::auth::{Identities, LoginClient};
+use crate::check::snapshot;
+use crate::emulator::{Emulator, EmulatorConfig};
+use crate::error::Error;
+use crate::report::mask::Masker;
+use crate::suite::load::Env;
+use crate::suite::{Project, load, validate};
+
+/// Default number of trials in flight: tests wait on the network, not the
+/// CPU, so this is well above the core count.
+pub const DEFAULT_CONCURRENCY: usize = 32;
+/// Default timeout of one request.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What `gatecheck [OPTIONS] [PATH...]` was asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    pub paths: Vec<PathBuf>,
+    pub args: Arguments,
+    pub tags: Vec<String>,
+    pub exclude_tags: Vec<String>,
+    pub vars: Vec<(String, String)>,
+    pub verbose: bool,
+    pub fresh_login: bool,
+}
+
+/// The outcome of a run, for the exit code and summaries.
+#[derive(Debug, Clone, Copy)]
+pub struct Summary {
+    pub passed: u64,
+    pub failed: u64,
+    pub ignored: u64,
+    pub filtered_out: u64,
+    pub pending_snapshots: usize,
+}
+
+/// Loads and validates everything under `paths`: nothing is sent.
+pub fn load_valid(paths: &[PathBuf], env: &Env, cli_vars: &[String]) -> Result<Project, Error> {
+    let project = load(paths, env).map_err(Error::Invalid)?;
+    let diags = validate::validate(&project, cli_vars);
+    if diags.is_empty() {
+        Ok(project)
+    } else {
+        Err(Error::Invalid(diags))
+    }
+}
+
+/// Runs the suites; `Ok` carries the summary whatever the tests did.
+pub fn run(opts: &RunOptions, env: &Env) -> Result<Summary, Error> {
+    let var_names: Vec<String> = opts.vars.iter().map(|(k, _)| k.clone()).collect();
+    let mut project = load_valid(&opts.paths, env, &var_names)?;
+    let specs: Vec<TrialSpec> = plan::plan(&project)
+        .into_iter()
+        .filter(|t| selected_by_tags(t, &opts.tags, &opts.exclude_tags))
+        .collect();
+    let mut args = opts.args.clone();
+    if args.test_threads.is_none() {
+        args.test_threads = Some(project.config.concurrency.unwrap_or(DEFAULT_CONCURRENCY));
+    }
+    if args.list {
+        let trials = specs
+            .iter()
+            .map(|s| Trial::test(&s.name, || Ok(())).with_ignored_flag(s.skip.is_some()));
+        let c = libtest_mimic::run(&args, trials.collect());
+        return Ok(summary(&c, 0));
+    }
+    snapshot::init();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Runtime(format!("failed to start the async runtime: {e}")))?;
+    let emulator = runtime.block_on(start_demo(&mut project))?;
+    let ctx = {
+        let _guard = runtime.enter();
+        Arc::new(context(opts, &project, emulator.as_ref())?)
+    };
+    let handle = runtime.handle().clone();
+    let trials = specs
+        .into_iter()
+        .map(|spec| {
+            let ctx = ctx.clone();
+            let handle = handle.clone();
+            let ignored = spec.skip.is_some();
+            Trial::test(spec.name.clone(), move || {
+                handle
+                    .block_on(exec::run_trial(&ctx, &spec))
+                    .map_err(Failed::from)
+            })
+            .with_ignored_flag(ignored)
+        })
+        .collect();
+    let conclusion = libtest_mimic::run(&args, trials);
+    let pending = ctx.pending_snapshots.load(Ordering::Relaxed);
+    drop(emulator); // stops the emulator (a no-op stub until it lands)
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    Ok(summary(&conclusion, pending))
+}
+
+fn summary(c: &libtest_mimic::Conclusion, pending: usize) -> Summary {
+    Summary {
+        passed: c.num_passed,
+        failed: c.num_failed,
+        ignored: c.num_ignored,
+        filtered_out: c.num_filtered_out,
+        pending_snapshots: pending,
+    }
+}
+
+fn selected_by_tags(trial: &TrialSpec, tags: &[String], exclude: &[String]) -> bool {
+    let has = |t: &String| trial.tags.contains(t);
+    (tags.is_empty() || tags.iter().any(has)) && !exclude.iter().any(has)
+}
+
+/// Starts the built-in emulator and demo API when a fixture or a suite
+/// uses `demo`, and points those fixtures at it.
+async fn start_demo(project: &mut Project) -> Result<Option<Emulator>, Error> {
+    let fixtures_need = project.fixtures.values().any(|f| f.uses_demo());
+    let suites_need = project.suites.iter().any(|s| {
+        s.header
+            .base_url
+            .as_deref()
+            .or(s.config.base_url.as_deref())
+            == Some(prepare::DEMO)
+    });
+    if !fixtures_need && !suites_need {
+        return Ok(None);
+    }
+    let emulator = Emulator::start(EmulatorConfig::builtin())
+        .await
+        .map_err(|e| Error::Runtime(format!("failed to start the built-in Okta emulator: {e}")))?;
+    for fixture in project.fixtures.values_mut() {
+        if fixture.uses_demo() {
+            fixture.resolve_demo(emulator.okta_url());
+        }
+    }
+    Ok(Some(emulator))
+}
+
+fn context(
+    opts: &RunOptions,
+    project: &Project,
+    emulator: Option<&Emulator>,
+) -> Result<RunCtx, Error> {
+    let masker = Masker::new();
+    for secret in &project.secrets {
+        masker.add(secret.clone());
+    }
+    let timeout = project.config.timeout.map_or(DEFAULT_TIMEOUT, |d| d.0);
+    let client = crate::http::build_client(timeout).map_err(Error::Runtime)?;
+    let identities = Identities::new(
+        project.fixtures.clone(),
+        LoginClient::new(timeout),
+        masker.clone(),
+    );
+    let cli_vars = opts
+        .vars
+        .iter()
+        .map(|(k, v)| (k.clone(), Json::String(v.clone())))
+        .collect();
+    Ok(RunCtx {
+        client,
+        identities,
+        masker,
+        cli_vars,
+        default_timeout: timeout,
+        verbose: opts.verbose,
+        demo_api_url: emulator.map(|e| e.api_url().to_owned()),
+        pending_snapshots: AtomicUsize::new(0),
+        login_failures: std::sync::Mutex::new(HashMap::new()),
+    })
+}

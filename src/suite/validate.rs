@@ -151,10 +151,10 @@ impl SuiteCheck<'_> {
             }
             (None, None) => self.err(path, "a test needs a `request` (or `steps`)"),
         }
-        if let Some(EachDef::Rows(rows)) = &test.each {
-            if rows.is_empty() {
-                self.err(&path.key("each"), "`each` needs at least one row");
-            }
+        if let Some(EachDef::Rows(rows)) = &test.each
+            && rows.is_empty()
+        {
+            self.err(&path.key("each"), "`each` needs at least one row");
         }
     }
 

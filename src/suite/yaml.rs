@@ -294,10 +294,11 @@ fn resolve_plain(text: &str) -> Value {
     let looks_numeric = text
         .chars()
         .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'));
-    if looks_numeric && text.chars().any(|c| c.is_ascii_digit()) {
-        if let Ok(f) = text.parse::<f64>() {
-            return Value::Number(f.into());
-        }
+    if looks_numeric
+        && text.chars().any(|c| c.is_ascii_digit())
+        && let Ok(f) = text.parse::<f64>()
+    {
+        return Value::Number(f.into());
     }
     Value::String(text.to_owned())
 }

@@ -1,0 +1,112 @@
+//! One request and its response, as plain data.
+
+use std::time::Duration;
+
+use reqwest::header::HeaderMap;
+use serde_json::Value as Json;
+
+/// A request ready to send: everything rendered, URL absolute.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub method: reqwest::Method,
+    pub url: reqwest::Url,
+    pub headers: Vec<(String, String)>,
+    pub body: Body,
+    pub timeout: Duration,
+}
+
+#[derive(Debug, Clone, Default)]
+pub enum Body {
+    #[default]
+    None,
+    Json(Json),
+    Form(Vec<(String, String)>),
+    Text(String),
+}
+
+impl Body {
+    /// The body as it is sent, for `-v` dumps and failure messages.
+    pub fn as_text(&self) -> Option<String> {
+        match self {
+            Body::None => None,
+            Body::Json(v) => serde_json::to_string_pretty(v).ok(),
+            Body::Form(fields) => serde_urlencoded::to_string(fields).ok(),
+            Body::Text(t) => Some(t.clone()),
+        }
+    }
+}
+
+/// What came back.
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+    /// The body parsed as JSON, when it is JSON.
+    pub json: Option<Json>,
+}
+
+impl Response {
+    pub fn new(status: u16, headers: HeaderMap, body: Vec<u8>) -> Self {
+        let json = parse_json(&headers, &body);
+        Self {
+            status,
+            headers,
+            body,
+            json,
+        }
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    pub fn content_type(&self) -> &str {
+        self.header("content-type").unwrap_or_default()
+    }
+}
+
+fn parse_json(headers: &HeaderMap, body: &[u8]) -> Option<Json> {
+    if body.is_empty() {
+        return None;
+    }
+    let ct = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let declared = ct.contains("json");
+    let looks = matches!(
+        body.iter().find(|b| !b.is_ascii_whitespace()),
+        Some(b'{' | b'[')
+    );
+    if declared || (ct.is_empty() && looks) {
+        serde_json::from_slice(body).ok()
+    } else {
+        None
+    }
+}
+
+/// A request, its response and how long it took.
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    pub request: Prepared,
+    pub response: Response,
+    pub elapsed: Duration,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_bodies_are_parsed_by_content_type() {
+        let mut h = HeaderMap::new();
+        h.insert("content-type", "application/problem+json".parse().unwrap());
+        let r = Response::new(400, h, br#"{"a":1}"#.to_vec());
+        assert_eq!(r.json.unwrap()["a"], 1);
+        let mut h = HeaderMap::new();
+        h.insert("content-type", "text/html".parse().unwrap());
+        assert!(Response::new(200, h, b"{}".to_vec()).json.is_none());
+    }
+}

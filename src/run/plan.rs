@@ -1,0 +1,170 @@
+//! Suites -> trials: one per test, per `each` row, per identity of an
+//! authorization matrix. Pure: no I/O.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use indexmap::IndexMap;
+use serde_json::Value as Json;
+
+use crate::check::snapshot::slug;
+use crate::suite::expect::{StatusExpect, StatusSet};
+use crate::suite::model::{EachDef, TestDef};
+use crate::suite::validate::NONE;
+use crate::suite::{Project, Suite};
+
+/// What a trial needs from its suite.
+#[derive(Debug)]
+pub struct SuiteInfo {
+    pub file: std::path::PathBuf,
+    pub id: String,
+    pub title: String,
+    pub base_url: Option<String>,
+    pub headers: BTreeMap<String, String>,
+    pub vars: BTreeMap<String, Json>,
+    pub timeout: Option<Duration>,
+    pub snapshot_dir: std::path::PathBuf,
+}
+
+/// One trial: a test, for one row and one identity.
+#[derive(Debug, Clone)]
+pub struct TrialSpec {
+    /// `suite::test`, `suite::test[admin]`, `suite::test[row 2]`.
+    pub name: String,
+    pub suite: Arc<SuiteInfo>,
+    pub test: Arc<TestDef>,
+    /// The identity to log in as; `None` for anonymous requests.
+    pub identity: Option<String>,
+    /// The identity as shown (`none` for anonymous).
+    pub identity_label: Option<String>,
+    /// For a matrix: the statuses expected for this identity.
+    pub matrix_status: Option<StatusSet>,
+    pub row: Option<IndexMap<String, Json>>,
+    /// The snapshot file name (without `.snap`): `<stem>__<test><suffix>`.
+    pub snapshot_name: String,
+    /// The suite file's stem, slugged: the prefix of every snapshot name.
+    pub snapshot_stem: String,
+    /// `__<row>__<identity>` parts, appended to custom snapshot names too.
+    pub snapshot_suffix: String,
+    pub tags: Vec<String>,
+    pub skip: Option<String>,
+}
+
+/// Every trial of the project, in suite order.
+pub fn plan(project: &Project) -> Vec<TrialSpec> {
+    let mut trials = Vec::new();
+    for suite in &project.suites {
+        let info = Arc::new(suite_info(suite));
+        for test in &suite.tests {
+            plan_test(suite, &info, Arc::new(test.clone()), &mut trials);
+        }
+    }
+    trials
+}
+
+fn suite_info(suite: &Suite) -> SuiteInfo {
+    let mut headers = suite.config.headers.clone();
+    headers.extend(suite.header.headers.clone());
+    let mut vars = suite.config.vars.clone();
+    vars.extend(suite.header.vars.clone());
+    SuiteInfo {
+        file: suite.file.clone(),
+        id: suite.id.clone(),
+        title: suite.title.clone(),
+        base_url: suite
+            .header
+            .base_url
+            .clone()
+            .or_else(|| suite.config.base_url.clone()),
+        headers,
+        vars,
+        timeout: suite.header.timeout.or(suite.config.timeout).map(|d| d.0),
+        snapshot_dir: suite.snapshot_dir.clone(),
+    }
+}
+
+/// The identities a test runs as: (identity label, matrix statuses).
+fn identities(suite: &Suite, test: &TestDef) -> Vec<(Option<String>, Option<StatusSet>)> {
+    if let Some(StatusExpect::Matrix(matrix)) = test.expect.as_ref().and_then(|e| e.status.as_ref())
+    {
+        return matrix
+            .iter()
+            .map(|(id, set)| (Some(id.clone()), Some(set.clone())))
+            .collect();
+    }
+    if test.auth.is_none()
+        && let Some(list) = &suite.header.identities
+    {
+        return list.iter().map(|id| (Some(id.clone()), None)).collect();
+    }
+    let auth = test
+        .auth
+        .clone()
+        .or_else(|| suite.header.auth.clone())
+        .or_else(|| suite.config.auth.clone());
+    vec![(auth, None)]
+}
+
+fn rows(test: &TestDef) -> Vec<Option<(String, IndexMap<String, Json>)>> {
+    match &test.each {
+        Some(EachDef::Rows(rows)) => rows
+            .iter()
+            .enumerate()
+            .map(|(i, row)| {
+                let label = match row.get("name") {
+                    Some(Json::String(name)) => name.clone(),
+                    _ => format!("row {}", i + 1),
+                };
+                Some((label, row.clone()))
+            })
+            .collect(),
+        _ => vec![None],
+    }
+}
+
+fn plan_test(suite: &Suite, info: &Arc<SuiteInfo>, test: Arc<TestDef>, out: &mut Vec<TrialSpec>) {
+    let ids = identities(suite, &test);
+    let matrix = ids.len() > 1 || ids.iter().any(|(_, s)| s.is_some());
+    let mut tags = suite.header.tags.clone();
+    tags.extend(test.tags.iter().cloned());
+    for row in rows(&test) {
+        for (identity, status) in &ids {
+            let mut name = format!("{}::{}", suite.id, test.name);
+            let stem = slug(&file_stem(suite));
+            let mut suffix = String::new();
+            if let Some((label, _)) = &row {
+                name.push_str(&format!("[{label}]"));
+                suffix.push_str(&format!("__{}", slug(label)));
+            }
+            if matrix {
+                let label = identity.clone().unwrap_or_else(|| NONE.to_owned());
+                name.push_str(&format!("[{label}]"));
+                suffix.push_str(&format!("__{}", slug(&label)));
+            }
+            let snap = format!("{stem}__{}{suffix}", slug(&test.name));
+            out.push(TrialSpec {
+                name,
+                suite: info.clone(),
+                test: test.clone(),
+                identity: identity.clone().filter(|i| i != NONE),
+                identity_label: identity.clone(),
+                matrix_status: status.clone(),
+                row: row.as_ref().map(|(_, r)| r.clone()),
+                snapshot_name: snap,
+                snapshot_stem: stem,
+                snapshot_suffix: suffix,
+                tags: tags.clone(),
+                skip: test.skip.clone(),
+            });
+        }
+    }
+}
+
+fn file_stem(suite: &Suite) -> String {
+    suite
+        .file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| suite.id.clone())
+}
