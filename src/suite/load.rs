@@ -178,7 +178,12 @@ impl Loader<'_> {
         };
         let env = |name: &str| self.env.get(name).cloned();
         match yaml::parse(&text, &env) {
-            Ok(doc) => Some(doc),
+            Ok(doc) => {
+                for e in &doc.errors {
+                    self.diag(file, Some(e.pos), e.message.clone());
+                }
+                Some(doc)
+            }
             Err(errors) => {
                 for e in errors {
                     self.diag(file, Some(e.pos), e.message);

@@ -90,6 +90,9 @@ impl fmt::Display for KeyPath {
 pub struct Located {
     pub value: Value,
     positions: HashMap<KeyPath, Pos>,
+    /// Problems that do not stop reading (missing variables, duplicate
+    /// keys): reported, while the rest of the file is still checked.
+    pub errors: Vec<YamlError>,
 }
 
 impl Located {
@@ -117,8 +120,8 @@ pub struct YamlError {
 pub type EnvLookup<'a> = &'a dyn Fn(&str) -> Option<String>;
 
 /// Parses `text`, expanding `${NAME}` and `${NAME:-default}` in every scalar.
-/// Returns every error found (syntax errors stop the parse; missing
-/// variables and duplicate keys are all collected).
+/// A syntax error stops the parse (`Err`); missing variables and duplicate
+/// keys are collected in [`Located::errors`].
 pub fn parse(text: &str, env: EnvLookup<'_>) -> Result<Located, Vec<YamlError>> {
     let mut builder = Builder {
         parser: Parser::new_from_str(text),
@@ -129,11 +132,11 @@ pub fn parse(text: &str, env: EnvLookup<'_>) -> Result<Located, Vec<YamlError>> 
     };
     let value = builder.document();
     match value {
-        Ok(value) if builder.errors.is_empty() => Ok(Located {
+        Ok(value) => Ok(Located {
             value,
             positions: builder.positions,
+            errors: builder.errors,
         }),
-        Ok(_) => Err(builder.errors),
         Err(e) => {
             builder.errors.push(e);
             Err(builder.errors)
@@ -389,7 +392,7 @@ mod tests {
 
     #[test]
     fn missing_env_without_default_is_an_error_at_its_line() {
-        let errs = parse("a: 1\nb: ${NOPE}\nc: ${ALSO_NOPE}\n", &no_env).unwrap_err();
+        let errs = parse("a: 1\nb: ${NOPE}\nc: ${ALSO_NOPE}\n", &no_env).unwrap().errors;
         assert_eq!(errs.len(), 2);
         assert_eq!(errs[0].pos.line, 2);
         assert!(
@@ -401,7 +404,7 @@ mod tests {
 
     #[test]
     fn duplicate_keys_are_errors() {
-        let errs = parse("a: 1\na: 2\n", &no_env).unwrap_err();
+        let errs = parse("a: 1\na: 2\n", &no_env).unwrap().errors;
         assert_eq!(errs[0].pos.line, 2);
         assert!(errs[0].message.contains("duplicate key `a`"));
     }
