@@ -1,1 +1,3 @@
 //! check
+
+pub mod snapshot;
