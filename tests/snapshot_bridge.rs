@@ -92,6 +92,17 @@ fn insta_update_always_writes() {
 }
 
 #[test]
+fn insta_update_unseen_writes_only_new() {
+    assert_insta_silent(&run_child("unseen", &[("INSTA_UPDATE", "unseen")]), 0);
+}
+
+#[test]
+fn insta_update_new_writes_pending_even_in_ci() {
+    let env = [("CI", "true"), ("INSTA_UPDATE", "new")];
+    assert_insta_silent(&run_child("ci_update_new", &env), 0);
+}
+
+#[test]
 fn insta_force_pass_writes_pending() {
     assert_insta_silent(&run_child("force_pass", &[("INSTA_FORCE_PASS", "1")]), 0);
 }
@@ -131,6 +142,8 @@ fn child() {
         "force_pass" => force_pass(&cwd),
         "parallel" => parallel(&cwd),
         "unreadable" => unreadable(&cwd),
+        "unseen" => unseen(&cwd),
+        "ci_update_new" => ci_update_new(&cwd),
         other => panic!("unknown child mode {other}"),
     }
 }
@@ -338,6 +351,42 @@ fn always(root: &Path) {
     );
     assert_eq!(body(&read(snap.clone())), "{\n  \"a\": 2\n}\n");
     assert!(!snap.with_extension("snap.new").exists());
+}
+
+fn unseen(root: &Path) {
+    assert_eq!(
+        check(root, "todos__list", &json!({"a": 1})),
+        Outcome::Written
+    );
+    assert!(root.join("snapshots/todos__list.snap").exists());
+    let outcome = check(root, "todos__list", &json!({"a": 2}));
+    assert!(
+        matches!(
+            outcome,
+            Outcome::Mismatch {
+                missing: false,
+                pending: true,
+                ..
+            }
+        ),
+        "a seen snapshot still needs review: {outcome:?}"
+    );
+}
+
+fn ci_update_new(root: &Path) {
+    let outcome = check(root, "todos__list", &json!({"a": 1}));
+    assert!(
+        matches!(
+            outcome,
+            Outcome::Mismatch {
+                missing: true,
+                pending: true,
+                ..
+            }
+        ),
+        "{outcome:?}"
+    );
+    assert!(root.join("snapshots/todos__list.snap.new").exists());
 }
 
 fn force_pass(root: &Path) {
