@@ -1,5 +1,5 @@
 //! Checks: pure functions from an exchange (and the expectations) to the
-//! list of what did not hold.
+//! list of what did not hold; `snapshot` bridges to insta.
 
 pub mod headers;
 pub mod json;

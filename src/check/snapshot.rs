@@ -1,35 +1,384 @@
-//! TEMPORARY stub until the snapshot branch lands.
+//! The insta bridge: JSON bodies become insta snapshots stored beside the
+//! suite, so `cargo insta review` / `accept` / `reject` / `pending-snapshots`
+//! and `INSTA_UPDATE`, `INSTA_FORCE_PASS`, `CI` keep insta's meaning.
+//!
+//! insta reports a mismatch by panicking and printing. [`check`] turns that
+//! into an [`Outcome`]: a recording [`Comparator`] keeps the old and new text,
+//! `catch_unwind` stops the panic, a quiet panic hook (see [`init`]) and
+//! `INSTA_OUTPUT=none` keep parallel trials from printing over each other.
+
+use std::cell::{Cell, RefCell};
+use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-pub fn init() {}
-pub fn redact(
-    _v: &mut serde_json::Value,
-    _r: &[(crate::suite::expect::JsonPath, serde_json::Value)],
-) {
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Once, OnceLock};
+use std::time::SystemTime;
+
+use insta::internals::TextSnapshotContents;
+use insta::{Comparator, DefaultComparator, TextSnapshotKind};
+use serde_json::Value as Json;
+use sha2::{Digest, Sha256};
+
+use crate::suite::expect::JsonPath;
+
+/// Longest slug (bytes); longer ones are cut and end in a short hash, so that
+/// `<suite>__<test>__<identity>.snap.new` stays within a 255-byte file name.
+const MAX_SLUG: usize = 80;
+
+/// Lines of context around each change in a snapshot diff.
+const DIFF_CONTEXT: usize = 3;
+
+/// insta's panic message when an assertion fails (runtime.rs, `finalize`).
+const INSTA_FAILURE: &str = "snapshot assertion for '";
+
+thread_local! {
+    /// Set while insta runs on this thread: its panics are expected, not news.
+    static QUIET: Cell<bool> = const { Cell::new(false) };
+    /// What the recording comparator saw during the current assertion.
+    static COMPARED: RefCell<Option<Compared>> = const { RefCell::new(None) };
 }
+
+/// `.snap.new` files left by this process (including `INSTA_FORCE_PASS` runs).
+static PENDING_WRITTEN: AtomicUsize = AtomicUsize::new(0);
+
+/// One snapshot to check.
 pub struct Snapshot<'a> {
+    /// Absolute: `<suite folder>/snapshots`.
     pub dir: &'a Path,
+    /// Already slugged: `<suite>__<test>[__<identity>]`.
     pub name: &'a str,
+    /// The YAML file, for the snapshot header's `input_file`.
     pub suite_file: &'a Path,
+    /// E.g. `GET /api/todos as user`.
     pub description: &'a str,
-    pub value: &'a serde_json::Value,
+    /// Already redacted and masked by the caller.
+    pub value: &'a Json,
 }
-#[derive(Debug)]
+
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     Matched,
+    /// New or changed. `diff` is a unified diff (old -> new) whose header names
+    /// the `.snap` file; `pending` says whether this call wrote
+    /// `<name>.snap.new`; `file` is the `.snap` path.
     Mismatch {
         diff: String,
         missing: bool,
         pending: bool,
         file: PathBuf,
     },
+    /// insta accepted the value without failing (`INSTA_UPDATE=always` or
+    /// `unseen`, `INSTA_FORCE_PASS`).
     Written,
 }
-pub fn check(_s: &Snapshot) -> Outcome {
-    Outcome::Matched
+
+/// Once at start-up, before any thread is spawned: sets `INSTA_OUTPUT=none`
+/// and `INSTA_WORKSPACE_ROOT` (the nearest folder at or above the current
+/// directory with a `Cargo.toml`, else the current directory) unless the user
+/// set them, and installs a panic hook that is silent during snapshot
+/// assertions and otherwise calls the previous hook. Later calls do nothing.
+pub fn init() {
+    static INIT: Once = Once::new();
+    INIT.call_once(|| {
+        if std::env::var_os("INSTA_OUTPUT").is_none() {
+            // SAFETY: documented to run at start-up, before other threads exist.
+            unsafe { std::env::set_var("INSTA_OUTPUT", "none") };
+        }
+        if std::env::var_os("INSTA_WORKSPACE_ROOT").is_none() {
+            let root = workspace_root();
+            // SAFETY: as above.
+            unsafe { std::env::set_var("INSTA_WORKSPACE_ROOT", root) };
+        }
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
 }
+
+/// The nearest folder at or above the current directory that has a
+/// `Cargo.toml` (what `cargo insta` runs from), else the current directory.
+fn workspace_root() -> PathBuf {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    cwd.ancestors()
+        .find(|dir| dir.join("Cargo.toml").is_file())
+        .unwrap_or(&cwd)
+        .to_path_buf()
+}
+
+/// Replaces every value that a redaction's JSONPath selects with its
+/// replacement, in place. A path that selects nothing changes nothing.
+pub fn redact(value: &mut Json, redactions: &[(JsonPath, Json)]) {
+    for (path, replacement) in redactions {
+        for normalized in path.select_paths(value) {
+            if let Some(slot) = locate(value, &normalized) {
+                *slot = replacement.clone();
+            }
+        }
+    }
+}
+
+/// Follows a normalized path such as `$['items'][0]['id']` (RFC 9535 §2.7).
+fn locate<'a>(value: &'a mut Json, normalized: &str) -> Option<&'a mut Json> {
+    let mut rest = normalized.strip_prefix('$')?;
+    let mut node = value;
+    while !rest.is_empty() {
+        let inner = rest.strip_prefix('[')?;
+        if let Some(quoted) = inner.strip_prefix('\'') {
+            let (key, after) = unquote(quoted)?;
+            rest = after.strip_prefix(']')?;
+            node = node.as_object_mut()?.get_mut(&key)?;
+        } else {
+            let (index, after) = inner.split_once(']')?;
+            rest = after;
+            node = node.as_array_mut()?.get_mut(index.parse::<usize>().ok()?)?;
+        }
+    }
+    Some(node)
+}
+
+/// Reads a normalized name selector up to its closing quote; returns the name
+/// and the text after the quote.
+fn unquote(text: &str) -> Option<(String, &str)> {
+    let mut name = String::new();
+    let mut chars = text.char_indices();
+    while let Some((at, c)) = chars.next() {
+        match c {
+            '\'' => return Some((name, &text[at + 1..])),
+            '\\' => name.push(match chars.next()?.1 {
+                'b' => '\u{8}',
+                'f' => '\u{c}',
+                'n' => '\n',
+                'r' => '\r',
+                't' => '\t',
+                'u' => {
+                    let hex: String = (0..4).filter_map(|_| chars.next()).map(|c| c.1).collect();
+                    char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?
+                }
+                other => other,
+            }),
+            c => name.push(c),
+        }
+    }
+    None
+}
+
+/// A snapshot name part: lowercase ASCII letters, digits and `-`; every other
+/// run of characters (including `_`) becomes one `_`, trimmed at both ends, so
+/// `__` only ever separates parts. Over 80 bytes it is cut and ends in a hash.
+/// "Todos API" -> "todos_api"; "list my todos" -> "list_my_todos".
 pub fn slug(text: &str) -> String {
-    text.to_lowercase()
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    let mut gap = false;
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' {
+            if gap && !out.is_empty() {
+                out.push('_');
+            }
+            gap = false;
+            out.push(c);
+        } else {
+            gap = true;
+        }
+    }
+    let out = out.trim_matches(['-', '_']);
+    if out.len() <= MAX_SLUG {
+        return out.to_owned();
+    }
+    let hash = format!("{:x}", Sha256::digest(out.as_bytes()));
+    let head = out[..MAX_SLUG - 9].trim_end_matches(['-', '_']);
+    format!("{head}_{}", &hash[..8])
+}
+
+/// Compares `snapshot.value` (pretty JSON, keys sorted) with
+/// `<dir>/<name>.snap` through insta, from any thread, never panicking.
+pub fn check(snapshot: &Snapshot) -> Outcome {
+    let dir = std::path::absolute(snapshot.dir).unwrap_or_else(|_| snapshot.dir.to_path_buf());
+    let file = dir.join(format!("{}.snap", snapshot.name));
+    let pending_file = pending_path(&file);
+    let missing = !file.is_file();
+    let stale = modified(&pending_file);
+    let settings = settings(snapshot, &dir);
+
+    COMPARED.with(|c| c.borrow_mut().take());
+    let result = quietly(|| {
+        settings.bind(|| insta::assert_json_snapshot!(snapshot.name.to_string(), snapshot.value))
+    });
+    let compared = COMPARED.with(|c| c.borrow_mut().take());
+
+    let fresh = modified(&pending_file);
+    let pending = fresh.is_some() && fresh != stale;
+    if pending {
+        PENDING_WRITTEN.fetch_add(1, Ordering::Relaxed);
+    }
+    let failure = match result {
+        Ok(()) if compared.as_ref().is_some_and(|c| c.matched) => return Outcome::Matched,
+        Ok(()) => return Outcome::Written,
+        Err(message) => message,
+    };
+    let (old, new) = match compared {
+        Some(c) => (c.old, c.new),
+        None => (String::new(), settings.bind(|| serialize(snapshot.value))),
+    };
+    let mut diff = unified_diff(&file, missing, &old, &new);
+    if let Some(problem) = unreadable(&file, missing) {
+        diff = format!("{problem}\n{diff}");
+    }
+    if !failure.starts_with(INSTA_FAILURE) {
+        diff = format!("insta could not check the snapshot: {failure}\n{diff}");
+    }
+    Outcome::Mismatch {
+        diff,
+        missing,
+        pending,
+        file,
+    }
+}
+
+/// How many `.snap.new` files checks in this process have written, including
+/// ones that did not fail (`INSTA_FORCE_PASS`): the number to review.
+pub fn pending_written() -> usize {
+    PENDING_WRITTEN.load(Ordering::Relaxed)
+}
+
+fn settings(snapshot: &Snapshot, dir: &Path) -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(dir);
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_input_file(snapshot.suite_file);
+    if !snapshot.description.is_empty() {
+        settings.set_description(snapshot.description);
+    }
+    settings.set_omit_expression(true);
+    settings.set_sort_maps(true);
+    settings.set_comparator(Box::new(Recorder));
+    settings
+}
+
+/// Runs `f` with this thread's panics silenced; a panic becomes its message.
+fn quietly(f: impl FnOnce()) -> Result<(), String> {
+    struct Loud;
+    impl Drop for Loud {
+        fn drop(&mut self) {
+            QUIET.with(|q| q.set(false));
+        }
+    }
+    QUIET.with(|q| q.set(true));
+    let _loud = Loud;
+    panic::catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
+        payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+            .unwrap_or_else(|| "unknown panic".to_owned())
+    })
+}
+
+/// Where insta leaves the pending snapshot (`INSTA_PENDING_DIR` honoured).
+fn pending_path(file: &Path) -> PathBuf {
+    static PENDING_DIR: OnceLock<Option<(PathBuf, PathBuf)>> = OnceLock::new();
+    let moved = PENDING_DIR.get_or_init(|| {
+        let dir = std::env::var_os("INSTA_PENDING_DIR").filter(|d| !d.is_empty())?;
+        let root = std::env::var_os("INSTA_WORKSPACE_ROOT").map_or_else(workspace_root, Into::into);
+        Some((dir.into(), root))
+    });
+    let moved = moved.as_ref().and_then(|(dir, root)| {
+        let relative = file.strip_prefix(root).ok()?;
+        Some(dir.join(relative))
+    });
+    moved
+        .unwrap_or_else(|| file.to_path_buf())
+        .with_extension("snap.new")
+}
+
+/// Why an existing `.snap` was not compared: insta treats a file it cannot
+/// parse (a merge conflict, a truncated write) as absent, with only a warning.
+fn unreadable(file: &Path, missing: bool) -> Option<String> {
+    if missing {
+        return None;
+    }
+    let error = insta::Snapshot::from_file(file).err()?;
+    Some(format!(
+        "the existing snapshot could not be read ({error}); it is treated as new"
+    ))
+}
+
+fn modified(path: &Path) -> Option<SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+/// The text insta stores for `value` under the bound settings.
+fn serialize(value: &Json) -> String {
+    use insta::_macro_support::{SerializationFormat, serialize_value};
+    let text = serialize_value(value, SerializationFormat::Json);
+    TextSnapshotContents::new(text, TextSnapshotKind::File).to_string()
+}
+
+fn unified_diff(file: &Path, missing: bool, old: &str, new: &str) -> String {
+    let shown = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| file.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| file.to_path_buf());
+    let old_header = if missing {
+        format!("{} (no snapshot yet)", shown.display())
+    } else {
+        shown.display().to_string()
+    };
+    let (old, new) = (with_newline(old), with_newline(new));
+    similar::TextDiff::from_lines(&old, &new)
+        .unified_diff()
+        .context_radius(DIFF_CONTEXT)
+        .header(&old_header, "new response")
+        .to_string()
+}
+
+fn with_newline(text: &str) -> String {
+    if text.is_empty() || text.ends_with('\n') {
+        text.to_owned()
+    } else {
+        format!("{text}\n")
+    }
+}
+
+struct Compared {
+    matched: bool,
+    old: String,
+    new: String,
+}
+
+/// insta's own comparison, recording both texts for the diff.
+#[derive(Clone)]
+struct Recorder;
+
+impl Recorder {
+    fn record(matched: bool, old: &insta::Snapshot, new: &insta::Snapshot) -> bool {
+        let text = |s: &insta::Snapshot| s.as_text().map(ToString::to_string).unwrap_or_default();
+        let compared = Compared {
+            matched,
+            old: if matched { String::new() } else { text(old) },
+            new: if matched { String::new() } else { text(new) },
+        };
+        COMPARED.with(|c| *c.borrow_mut() = Some(compared));
+        matched
+    }
+}
+
+impl Comparator for Recorder {
+    fn matches(&self, reference: &insta::Snapshot, test: &insta::Snapshot) -> bool {
+        Self::record(DefaultComparator.matches(reference, test), reference, test)
+    }
+
+    fn matches_fully(&self, reference: &insta::Snapshot, test: &insta::Snapshot) -> bool {
+        Self::record(
+            DefaultComparator.matches_fully(reference, test),
+            reference,
+            test,
+        )
+    }
+
+    fn dyn_clone(&self) -> Box<dyn Comparator> {
+        Box::new(self.clone())
+    }
 }
