@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use serde_json::Value as Json;
@@ -30,7 +29,6 @@ pub struct RunCtx {
     pub verbose: bool,
     /// The demo API's URL when the built-in emulator runs (`base_url: demo`).
     pub demo_api_url: Option<String>,
-    pub pending_snapshots: AtomicUsize,
     /// Identity -> the trial that showed its login error in full.
     pub login_failures: Mutex<HashMap<String, String>>,
 }
@@ -294,9 +292,6 @@ fn snapshot_step(ctx: &RunCtx, spec: &TrialSpec, step: &Step<'_>, ex: &Exchange)
             pending,
             file,
         } => {
-            if pending {
-                ctx.pending_snapshots.fetch_add(1, Ordering::Relaxed);
-            }
             let what = if missing { "is new" } else { "does not match" };
             let next = if pending {
                 format!(

@@ -9,7 +9,6 @@ pub mod verbose;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -56,8 +55,9 @@ pub struct Summary {
 
 /// Loads and validates everything under `paths`: nothing is sent.
 pub fn load_valid(paths: &[PathBuf], env: &Env, cli_vars: &[String]) -> Result<Project, Error> {
-    let project = load(paths, env).map_err(Error::Invalid)?;
-    let diags = validate::validate(&project, cli_vars);
+    let (project, mut diags) = load(paths, env);
+    diags.extend(validate::validate(&project, cli_vars));
+    diags.sort_by(|a, b| (&a.file, a.pos.map(|p| (p.line, p.col))).cmp(&(&b.file, b.pos.map(|p| (p.line, p.col)))));
     if diags.is_empty() {
         Ok(project)
     } else {
@@ -110,7 +110,7 @@ pub fn run(opts: &RunOptions, env: &Env) -> Result<Summary, Error> {
         })
         .collect();
     let conclusion = libtest_mimic::run(&args, trials);
-    let pending = ctx.pending_snapshots.load(Ordering::Relaxed);
+    let pending = snapshot::pending_written();
     drop(emulator); // stops the emulator (a no-op stub until it lands)
     runtime.shutdown_timeout(Duration::from_secs(1));
     Ok(summary(&conclusion, pending))
@@ -185,7 +185,6 @@ fn context(
         default_timeout: timeout,
         verbose: opts.verbose,
         demo_api_url: emulator.map(|e| e.api_url().to_owned()),
-        pending_snapshots: AtomicUsize::new(0),
         login_failures: std::sync::Mutex::new(HashMap::new()),
     })
 }

@@ -60,18 +60,16 @@ impl Suite {
 /// Reads environment variables (read once at start-up into this map).
 pub type Env = HashMap<String, String>;
 
-/// Loads every suite under `paths`, with its config and fixtures.
-pub fn load(paths: &[PathBuf], env: &Env) -> Result<Project, Vec<Diagnostic>> {
+/// Loads every suite under `paths`, with its config and fixtures. Returns
+/// what could be read, and every problem found on the way (a test that
+/// could not be read is left out, so the rest can still be checked).
+pub fn load(paths: &[PathBuf], env: &Env) -> (Project, Vec<Diagnostic>) {
     let mut loader = Loader {
         env,
         diags: Vec::new(),
     };
     let project = loader.project(paths);
-    if loader.diags.is_empty() {
-        Ok(project)
-    } else {
-        Err(loader.diags)
-    }
+    (project, loader.diags)
 }
 
 struct Loader<'a> {
@@ -228,6 +226,7 @@ impl Loader<'_> {
         for (i, raw) in header.tests.iter().enumerate() {
             let base = KeyPath::root().key("tests").index(i);
             if let Some(mut test) = self.typed::<TestDef>(file, &doc, &base, raw) {
+                test.index = i;
                 self.load_each(file, &doc, &base, &mut test);
                 tests.push(test);
             }

@@ -35,6 +35,9 @@ pub struct SuiteHeader {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TestDef {
+    /// The test's index in the file's `tests` (set by the loader).
+    #[serde(skip)]
+    pub index: usize,
     pub name: String,
     pub request: Option<RequestDef>,
     pub expect: Option<ExpectDef>,

@@ -64,8 +64,8 @@ impl SuiteCheck<'_> {
             self.identity(&root.key("identities").index(i), name);
         }
         let mut seen = HashSet::new();
-        for (i, test) in self.suite.tests.iter().enumerate() {
-            let path = root.key("tests").index(i);
+        for test in &self.suite.tests {
+            let path = root.key("tests").index(test.index);
             if !seen.insert(test.name.as_str()) {
                 self.err(
                     &path.key("name"),
