@@ -296,7 +296,7 @@ fn snapshot_step(ctx: &RunCtx, spec: &TrialSpec, step: &Step<'_>, ex: &Exchange)
             let next = if pending {
                 format!(
                     "review it with `cargo insta review` ({}.new was written)",
-                    file.display()
+                    relative(&file).display()
                 )
             } else if missing {
                 "nothing was written (CI or INSTA_UPDATE=no); run locally to create it".to_owned()
@@ -354,4 +354,12 @@ fn capture(ctx: &RunCtx, step: &Step<'_>, ex: &Exchange, scope: &mut Scope) -> R
         scope.set(name.clone(), value);
     }
     Ok(())
+}
+
+/// `file` relative to the working directory, when it is below it.
+fn relative(file: &std::path::Path) -> std::path::PathBuf {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| file.strip_prefix(cwd).ok().map(|f| f.to_path_buf()))
+        .unwrap_or_else(|| file.to_path_buf())
 }
