@@ -114,6 +114,12 @@ pub struct RunArgs {
     /// Print every request and response (secrets masked).
     #[arg(short, long)]
     pub verbose: bool,
+    /// Write a JUnit XML report to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Run one shard of the tests: hash:K/N (stable) or count:K/N (even).
+    #[arg(long, value_name = "hash:K/N")]
+    pub partition: Option<crate::run::partition::Partition>,
     /// Accepted for `cargo test` compatibility; output is never captured.
     #[arg(long, hide = true)]
     pub nocapture: bool,
@@ -259,6 +265,8 @@ fn run_suites(args: RunArgs, env: &Env) -> Result<ExitCode, Error> {
         vars: args.vars.clone(),
         verbose: args.verbose,
         fresh_login: args.fresh_login,
+        junit: args.junit.clone(),
+        partition: args.partition,
     };
     let summary = run::run(&opts, env)?;
     report_end(&summary, env);

@@ -43,8 +43,16 @@ fn a_passing_suite_exits_0_and_reports_like_cargo_test() {
     p.file("suites/items.yaml", PASSING);
     let out = run(&p, &api, &["suites/"]);
     assert_eq!(out.code, 0, "{}", out.normalized(&p));
-    assert!(out.stdout.contains("test items::list items ... ok"), "{}", out.stdout);
-    assert!(out.stdout.contains("test result: ok. 2 passed; 0 failed"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("test items::list items ... ok"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("test result: ok. 2 passed; 0 failed"),
+        "{}",
+        out.stdout
+    );
     assert_eq!(api.hits(), 2);
 }
 
@@ -120,7 +128,11 @@ tests:
     p.file("suites/broken.yaml", "tests: [\n  - name: x\n");
     let out = run(&p, &api, &[]);
     assert_eq!(out.code, 2);
-    assert_eq!(api.hits(), 0, "nothing may be sent when the input is invalid");
+    assert_eq!(
+        api.hits(),
+        0,
+        "nothing may be sent when the input is invalid"
+    );
     insta::assert_snapshot!(out.normalized(&p));
 }
 
@@ -131,7 +143,10 @@ fn validate_checks_without_sending() {
     p.file("suites/items.yaml", PASSING);
     let out = run(&p, &api, &["validate"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_eq!(out.stdout.trim(), "ok: 1 suites, 2 tests (2 trials), 0 identities");
+    assert_eq!(
+        out.stdout.trim(),
+        "ok: 1 suites, 2 tests (2 trials), 0 identities"
+    );
     assert_eq!(api.hits(), 0);
 }
 
@@ -142,8 +157,16 @@ fn missing_paths_and_empty_folders_are_usage_errors() {
     p.file("empty/readme.txt", "no suites here");
     let out = run(&p, &api, &["nope/", "empty"]);
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("nope/: path does not exist"), "{}", out.stderr);
-    assert!(out.stderr.contains("empty: no suites found"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("nope/: path does not exist"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("empty: no suites found"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -171,13 +194,32 @@ tests:
     let out = run(&p, &api, &["o"]);
     assert!(out.stdout.contains("test a::one ... ok"), "{}", out.stdout);
     assert!(out.stdout.contains("test a::two ... ok"), "{}", out.stdout);
-    assert!(out.stdout.contains("2 passed; 0 failed; 0 ignored; 0 measured; 1 filtered out"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("2 passed; 0 failed; 0 ignored; 0 measured; 1 filtered out"),
+        "{}",
+        out.stdout
+    );
     let out = run(&p, &api, &["a::one", "--exact"]);
-    assert!(out.stdout.contains("1 passed; 0 failed; 0 ignored; 0 measured; 2 filtered out"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("1 passed; 0 failed; 0 ignored; 0 measured; 2 filtered out"),
+        "{}",
+        out.stdout
+    );
     let out = run(&p, &api, &["--skip", "two", "--include-ignored"]);
-    assert!(out.stdout.contains("2 passed; 0 failed; 0 ignored; 0 measured; 1 filtered out"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("2 passed; 0 failed; 0 ignored; 0 measured; 1 filtered out"),
+        "{}",
+        out.stdout
+    );
     let out = run(&p, &api, &["--ignored"]);
-    assert!(out.stdout.contains("test a::later ... ok"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("test a::later ... ok"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]
@@ -267,8 +309,16 @@ tests:
     );
     let out = run(&p, &api, &["--test-threads", "1"]);
     assert_eq!(out.code, 1);
-    assert!(out.stdout.contains("header X-Nope: missing"), "{}", out.stdout);
-    assert!(out.stdout.contains("duration: expected at most 50ms, took"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("header X-Nope: missing"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("duration: expected at most 50ms, took"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]
@@ -288,7 +338,10 @@ tests:
     expect: {status: 418, snapshot: false}
 "#,
     );
-    let env = [("API_URL", api.url.as_str()), ("API_KEY", "s3cr3t-key-value")];
+    let env = [
+        ("API_URL", api.url.as_str()),
+        ("API_KEY", "s3cr3t-key-value"),
+    ];
     let out = p.run(&["-v", "--test-threads", "1"], &env);
     assert_eq!(out.code, 1);
     let all = format!("{}{}", out.stdout, out.stderr);

@@ -48,10 +48,25 @@ fn new_snapshots_fail_then_pass_once_accepted() {
             "suites/snapshots/items__list_items.snap.new",
         ]
     );
-    assert!(first.stderr.contains("2 snapshots to review: run `cargo insta review`"), "{}", first.stderr);
-    assert!(first.stdout.contains("snapshot `items__list_items` is new"), "{}", first.stdout);
-    assert!(first.stdout.contains("+  \"updatedAt\": \"[updatedAt]\""), "{}", first.stdout);
-    let new = std::fs::read_to_string(p.path("suites/snapshots/items__list_items.snap.new")).unwrap();
+    assert!(
+        first
+            .stderr
+            .contains("2 snapshots to review: run `cargo insta review`"),
+        "{}",
+        first.stderr
+    );
+    assert!(
+        first.stdout.contains("snapshot `items__list_items` is new"),
+        "{}",
+        first.stdout
+    );
+    assert!(
+        first.stdout.contains("+  \"updatedAt\": \"[updatedAt]\""),
+        "{}",
+        first.stdout
+    );
+    let new =
+        std::fs::read_to_string(p.path("suites/snapshots/items__list_items.snap.new")).unwrap();
     assert!(new.contains("input_file: suites/items.yaml"), "{new}");
     assert!(new.contains("\"count\": 2"), "{new}");
 
@@ -64,7 +79,10 @@ fn new_snapshots_fail_then_pass_once_accepted() {
     let third = run(&p, &api, &[], "2");
     assert_eq!(third.code, 1);
     insta::assert_snapshot!(common::normalize(&third.stdout, &p));
-    assert!(p.path("suites/snapshots/items__item_by_id.snap.new").exists());
+    assert!(
+        p.path("suites/snapshots/items__item_by_id.snap.new")
+            .exists()
+    );
 }
 
 #[test]
@@ -75,8 +93,17 @@ fn in_ci_nothing_is_written_and_missing_snapshots_fail() {
     let out = run(&p, &api, &[("CI", "true")], "1");
     assert_eq!(out.code, 1);
     assert_eq!(p.files(), vec!["suites/items.yaml"]);
-    assert!(out.stdout.contains("is new; nothing was written"), "{}", out.stdout);
-    assert!(out.stderr.contains("gatecheck: 0 passed, 2 failed, 0 ignored, 0 pending snapshots"), "{}", out.stderr);
+    assert!(
+        out.stdout.contains("is new; nothing was written"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stderr
+            .contains("gatecheck: 0 passed, 2 failed, 0 ignored, 0 pending snapshots"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]

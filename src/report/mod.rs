@@ -1,4 +1,5 @@
 //! Reporting: failure messages, masking of secrets, run summaries.
 
 pub mod failure;
+pub mod junit;
 pub mod mask;

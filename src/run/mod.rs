@@ -2,17 +2,19 @@
 //! shared runtime and one connection pool, reported by libtest-mimic.
 
 pub mod exec;
+pub mod partition;
 pub mod plan;
 pub mod prepare;
 pub mod verbose;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use libtest_mimic::{Arguments, Failed, Trial};
 use serde_json::Value as Json;
+use tokio::runtime::Handle;
 
 pub use exec::RunCtx;
 pub use plan::TrialSpec;
@@ -21,6 +23,7 @@ use crate::auth::{Identities, LoginClient};
 use crate::check::snapshot;
 use crate::emulator::{Emulator, EmulatorConfig};
 use crate::error::Error;
+use crate::report::junit::{self, Outcome, TrialRecord};
 use crate::report::mask::Masker;
 use crate::suite::load::Env;
 use crate::suite::{Project, load, validate};
@@ -41,6 +44,8 @@ pub struct RunOptions {
     pub vars: Vec<(String, String)>,
     pub verbose: bool,
     pub fresh_login: bool,
+    pub junit: Option<PathBuf>,
+    pub partition: Option<partition::Partition>,
 }
 
 /// The outcome of a run, for the exit code and summaries.
@@ -57,7 +62,9 @@ pub struct Summary {
 pub fn load_valid(paths: &[PathBuf], env: &Env, cli_vars: &[String]) -> Result<Project, Error> {
     let (project, mut diags) = load(paths, env);
     diags.extend(validate::validate(&project, cli_vars));
-    diags.sort_by(|a, b| (&a.file, a.pos.map(|p| (p.line, p.col))).cmp(&(&b.file, b.pos.map(|p| (p.line, p.col)))));
+    diags.sort_by(|a, b| {
+        (&a.file, a.pos.map(|p| (p.line, p.col))).cmp(&(&b.file, b.pos.map(|p| (p.line, p.col))))
+    });
     if diags.is_empty() {
         Ok(project)
     } else {
@@ -77,11 +84,10 @@ pub fn run(opts: &RunOptions, env: &Env) -> Result<Summary, Error> {
     if args.test_threads.is_none() {
         args.test_threads = Some(project.config.concurrency.unwrap_or(DEFAULT_CONCURRENCY));
     }
+    let specs = shard(specs, &args, opts.partition);
     if args.list {
-        let trials = specs
-            .iter()
-            .map(|s| Trial::test(&s.name, || Ok(())).with_ignored_flag(s.skip.is_some()));
-        let c = libtest_mimic::run(&args, trials.collect());
+        let trials = specs.iter().map(list_entry).collect();
+        let c = libtest_mimic::run(&args, trials);
         return Ok(summary(&c, 0));
     }
     snapshot::init();
@@ -95,25 +101,110 @@ pub fn run(opts: &RunOptions, env: &Env) -> Result<Summary, Error> {
         Arc::new(context(opts, &project, emulator.as_ref())?)
     };
     let handle = runtime.handle().clone();
+    let records: Records = Arc::default();
     let trials = specs
-        .into_iter()
-        .map(|spec| {
-            let ctx = ctx.clone();
-            let handle = handle.clone();
-            let ignored = spec.skip.is_some();
-            Trial::test(spec.name.clone(), move || {
-                handle
-                    .block_on(exec::run_trial(&ctx, &spec))
-                    .map_err(Failed::from)
-            })
-            .with_ignored_flag(ignored)
-        })
+        .iter()
+        .cloned()
+        .map(|spec| trial(spec, ctx.clone(), handle.clone(), records.clone()))
         .collect();
     let conclusion = libtest_mimic::run(&args, trials);
     let pending = snapshot::pending_written();
+    if let Some(path) = &opts.junit {
+        write_junit(path, &specs, &args, &records)?;
+    }
     drop(emulator); // stops the emulator (a no-op stub until it lands)
     runtime.shutdown_timeout(Duration::from_secs(1));
     Ok(summary(&conclusion, pending))
+}
+
+type Records = Arc<Mutex<Vec<TrialRecord>>>;
+
+/// A libtest trial that runs `spec` on the shared runtime and records how
+/// it ended.
+fn trial(spec: TrialSpec, ctx: Arc<RunCtx>, handle: Handle, records: Records) -> Trial {
+    let ignored = spec.skip.is_some();
+    Trial::test(spec.name.clone(), move || {
+        let started = Instant::now();
+        let result = handle.block_on(exec::run_trial(&ctx, &spec));
+        let outcome = match &result {
+            Ok(()) => Outcome::Passed,
+            Err(message) => Outcome::Failed(message.clone()),
+        };
+        let record = record(&spec, outcome, started.elapsed());
+        records
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(record);
+        result.map_err(Failed::from)
+    })
+    .with_ignored_flag(ignored)
+}
+
+fn list_entry(spec: &TrialSpec) -> Trial {
+    Trial::test(spec.name.clone(), || Ok(())).with_ignored_flag(spec.skip.is_some())
+}
+
+fn record(spec: &TrialSpec, outcome: Outcome, duration: Duration) -> TrialRecord {
+    TrialRecord {
+        name: spec.name.clone(),
+        suite_id: spec.suite.id.clone(),
+        suite_title: spec.suite.title.clone(),
+        outcome,
+        duration,
+    }
+}
+
+/// Keeps the trials of this shard (filtered-out trials stay, so that
+/// libtest still counts them as filtered out).
+fn shard(
+    specs: Vec<TrialSpec>,
+    args: &Arguments,
+    partition: Option<partition::Partition>,
+) -> Vec<TrialSpec> {
+    let Some(partition) = partition else {
+        return specs;
+    };
+    let mut position = 0;
+    specs
+        .into_iter()
+        .filter(|spec| {
+            if args.is_filtered_out(&list_entry(spec)) {
+                return true;
+            }
+            position += 1;
+            partition.contains(position - 1, &spec.name)
+        })
+        .collect()
+}
+
+/// Writes the JUnit report: every trial that ran, and the ignored ones.
+fn write_junit(
+    path: &std::path::Path,
+    specs: &[TrialSpec],
+    args: &Arguments,
+    records: &Records,
+) -> Result<(), Error> {
+    let mut all = records.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    for spec in specs {
+        let entry = list_entry(spec);
+        if !args.is_filtered_out(&entry) && !all.iter().any(|r| r.name == spec.name) {
+            all.push(record(
+                spec,
+                Outcome::Ignored(spec.skip.clone()),
+                Duration::ZERO,
+            ));
+        }
+    }
+    let xml = junit::render(&all).map_err(Error::Runtime)?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    std::fs::write(path, xml).map_err(|e| {
+        Error::Runtime(format!(
+            "failed to write JUnit report `{}`: {e}",
+            path.display()
+        ))
+    })
 }
 
 fn summary(c: &libtest_mimic::Conclusion, pending: usize) -> Summary {

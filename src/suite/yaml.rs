@@ -392,7 +392,9 @@ mod tests {
 
     #[test]
     fn missing_env_without_default_is_an_error_at_its_line() {
-        let errs = parse("a: 1\nb: ${NOPE}\nc: ${ALSO_NOPE}\n", &no_env).unwrap().errors;
+        let errs = parse("a: 1\nb: ${NOPE}\nc: ${ALSO_NOPE}\n", &no_env)
+            .unwrap()
+            .errors;
         assert_eq!(errs.len(), 2);
         assert_eq!(errs[0].pos.line, 2);
         assert!(

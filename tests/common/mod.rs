@@ -81,7 +81,11 @@ async fn items(State(s): State<ApiState>) -> Json<Value> {
 async fn item(State(s): State<ApiState>, UrlPath(id): UrlPath<u64>) -> Response {
     s.hits.fetch_add(1, Ordering::SeqCst);
     if id > 2 {
-        return (StatusCode::NOT_FOUND, Json(json!({"error": "not found", "id": id}))).into_response();
+        return (
+            StatusCode::NOT_FOUND,
+            Json(json!({"error": "not found", "id": id})),
+        )
+            .into_response();
     }
     Json(json!({"id": id, "title": format!("item {id}")})).into_response()
 }
@@ -106,7 +110,9 @@ async fn echo(
         .map(|(k, v)| (k.to_string(), json!(v.to_str().unwrap_or(""))))
         .collect();
     let body_json: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
-    Json(json!({"method": method.as_str(), "headers": headers, "query": query, "body": body, "json": body_json}))
+    Json(
+        json!({"method": method.as_str(), "headers": headers, "query": query, "body": body, "json": body_json}),
+    )
 }
 
 async fn slow(State(s): State<ApiState>) -> Json<Value> {
@@ -122,7 +128,11 @@ async fn flaky(State(s): State<ApiState>, UrlPath(key): UrlPath<String>) -> Resp
     let n = counts.entry(key).or_insert(0);
     *n += 1;
     if *n <= 2 {
-        (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"attempt": *n}))).into_response()
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({"attempt": *n})),
+        )
+            .into_response()
     } else {
         Json(json!({"attempt": *n, "ready": true})).into_response()
     }
@@ -193,7 +203,12 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) {
         if path.is_dir() {
             collect(root, &path, out);
         } else {
-            out.push(path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/"));
+            out.push(
+                path.strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/"),
+            );
         }
     }
 }
@@ -224,7 +239,13 @@ impl From<Output> for Run {
 impl Run {
     /// stdout and stderr with ports, durations and temp paths normalised.
     pub fn normalized(&self, project: &Project) -> String {
-        normalize(&format!("exit: {}\n--- stdout\n{}--- stderr\n{}", self.code, self.stdout, self.stderr), project)
+        normalize(
+            &format!(
+                "exit: {}\n--- stdout\n{}--- stderr\n{}",
+                self.code, self.stdout, self.stderr
+            ),
+            project,
+        )
     }
 }
 
