@@ -161,9 +161,17 @@ fn pos_of(mark: &Marker) -> Pos {
 
 impl Builder<'_> {
     fn next(&mut self) -> Result<(Event, Marker), YamlError> {
-        self.parser.next_token().map_err(|e| YamlError {
-            pos: pos_of(e.marker()),
-            message: format!("invalid YAML: {}", e.info()),
+        self.parser.next_token().map_err(|e| {
+            let hint = if e.info().contains("flow") {
+                " (inside `{ }` or `[ ]`, quote values that contain `[`, `]`, `{`, `}` or `,`, \
+                 such as JSONPaths: \"$.items[0]\")"
+            } else {
+                ""
+            };
+            YamlError {
+                pos: pos_of(e.marker()),
+                message: format!("invalid YAML: {}{hint}", e.info()),
+            }
         })
     }
 
