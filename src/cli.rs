@@ -38,6 +38,12 @@ pub enum Command {
         /// Suite folders or files (default: suites/).
         paths: Vec<PathBuf>,
     },
+    /// Write JSON Schemas of the suite, config and fixture formats (for editors).
+    Schema {
+        /// Folder to write suite.schema.json, config.schema.json and fixture.schema.json to.
+        #[arg(long, default_value = "schema")]
+        out: PathBuf,
+    },
     /// Run the built-in Okta emulator and demo API until Ctrl-C.
     Emulator {
         /// Users, groups and clients (YAML); default: the built-in set.
@@ -159,6 +165,18 @@ pub fn dispatch(cli: Cli, env: &Env) -> Result<ExitCode, Error> {
             port,
             api_port,
         }) => emulator(config.as_deref(), port, api_port),
+        Some(Command::Schema { out }) => {
+            let files = crate::schema::write_all(&out).map_err(|e| {
+                Error::Runtime(format!(
+                    "failed to write schemas to `{}`: {e}",
+                    out.display()
+                ))
+            })?;
+            for file in files {
+                println!("wrote {}", file.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         None => run_suites(cli.run, env),
     }
 }

@@ -15,4 +15,5 @@ pub mod error;
 pub mod http;
 pub mod report;
 pub mod run;
+pub mod schema;
 pub mod suite;

@@ -1,13 +1,13 @@
 //! TEMPORARY stub until the auth branch lands.
 use serde::Deserialize;
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Fixture {
     OktaPkce(OktaPkceFixture),
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OktaPkceFixture {
     pub okta_url: String,

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value as Json;
 
@@ -11,7 +12,7 @@ use super::expect::{Captures, Dur, HeaderExpect, JsonChecks, SnapshotDef, Status
 
 /// The top of a suite file. `tests` are kept as raw values here and read one
 /// by one, so that an error in one test does not hide errors in the others.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SuiteHeader {
     /// A title for reports; the trial names use the file's path.
@@ -28,11 +29,12 @@ pub struct SuiteHeader {
     #[serde(default)]
     pub headers: BTreeMap<String, String>,
     pub timeout: Option<Dur>,
+    #[schemars(with = "Vec<TestDef>")]
     pub tests: Vec<serde_yaml::Value>,
 }
 
 /// One test: a single request, or `steps`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TestDef {
     /// The test's index in the file's `tests` (set by the loader).
@@ -55,7 +57,7 @@ pub struct TestDef {
 }
 
 /// One step of a scenario.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StepDef {
     pub name: Option<String>,
@@ -66,7 +68,7 @@ pub struct StepDef {
     pub retry: Option<RetryDef>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RequestDef {
     pub method: Option<String>,
@@ -101,7 +103,7 @@ impl RequestDef {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExpectDef {
     pub status: Option<StatusExpect>,
@@ -118,6 +120,20 @@ pub struct ExpectDef {
 pub enum EachDef {
     Rows(Vec<IndexMap<String, Json>>),
     File(String),
+}
+
+impl JsonSchema for EachDef {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Each".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let rows = generator.subschema_for::<Vec<IndexMap<String, Json>>>();
+        schemars::json_schema!({
+            "description": "One test per row: a list of variable maps, or a path to a .csv/.yaml file of rows.",
+            "anyOf": [rows, {"type": "string"}]
+        })
+    }
 }
 
 impl<'de> Deserialize<'de> for EachDef {
@@ -137,7 +153,7 @@ impl<'de> Deserialize<'de> for EachDef {
 }
 
 /// `retry:` — run a step again until its expectations hold.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RetryDef {
     pub attempts: u32,
@@ -150,7 +166,7 @@ pub struct RetryDef {
 }
 
 /// `gatecheck.yaml` at the root of a suites path.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigDef {
     pub base_url: Option<String>,
