@@ -1,1 +1,20 @@
-//! auth
+//! Login fixtures -> tokens: one `fixtures/NAME.yaml` per identity (SPEC §4).
+
+mod authn;
+mod authorize;
+mod client;
+mod error;
+mod fixture;
+mod identities;
+mod login;
+mod okta;
+pub mod pkce;
+mod token;
+pub mod totp;
+
+pub use client::{LoginClient, MAX_RATE_LIMIT_WAIT};
+pub use error::{LoginError, LoginErrorKind};
+pub use fixture::{CacheKey, DEMO, Fixture, OktaPkceFixture};
+pub use identities::Identities;
+pub use login::login;
+pub use token::Token;
