@@ -157,17 +157,16 @@ pub fn api_error(reply: &Reply, at: &At) -> Failure {
         .iter()
         .map(|c| c.error_summary.as_str())
         .collect();
+    let causes = if causes.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", causes.join("; "))
+    };
     Failure::OktaApi {
         at: at.clone(),
         status: reply.status,
+        detail: format!("{} {}{causes}", err.error_code, err.error_summary),
         hint: api_hint(&err.error_code).to_owned(),
-        code: err.error_code,
-        summary: err.error_summary,
-        causes: if causes.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", causes.join("; "))
-        },
     }
 }
 

@@ -185,9 +185,7 @@ fn json_error(reply: &Reply, at: &At, f: &OktaPkceFixture) -> Failure {
         Failure::OktaApi {
             at,
             status: 404,
-            code,
-            summary,
-            causes,
+            detail,
             ..
         } => Failure::OktaApi {
             hint: format!(
@@ -196,9 +194,7 @@ fn json_error(reply: &Reply, at: &At, f: &OktaPkceFixture) -> Failure {
             ),
             at,
             status: 404,
-            code,
-            summary,
-            causes,
+            detail,
         },
         other => other,
     }

@@ -6,7 +6,9 @@ fn fixture() -> OktaPkceFixture {
     let yaml = "kind: okta-pkce\nokta_url: https://org.okta.com\nclient_id: app1\n\
         redirect_uri: http://localhost:3000/callback\nusername: ada@example.com\npassword: pw-secret\n";
     let value: serde_yaml::Value = serde_yaml::from_str(yaml).unwrap();
-    let Fixture::OktaPkce(f) = serde::Deserialize::deserialize(value).unwrap();
+    let Ok(Fixture::OktaPkce(f)) = serde::Deserialize::deserialize(value) else {
+        panic!("not okta-pkce")
+    };
     f
 }
 

@@ -42,9 +42,9 @@ pub struct LoginError {
 }
 
 impl LoginError {
-    /// Renders `failure` for the login of `who`, masking every known secret.
+    /// Renders `failure` for the login of `who` (already quoted), masking every known secret.
     pub(crate) fn new(who: &str, failure: Failure, masker: &Masker) -> Self {
-        let text = format!("login as `{who}` failed: {failure}");
+        let text = format!("login as {who} failed: {failure}");
         Self {
             kind: failure.kind(),
             message: masker.mask(&text),
@@ -124,13 +124,12 @@ pub(crate) enum Failure {
         code: String,
         summary: String,
     },
-    #[error("Okta answered {status} {code} {summary}{causes} at {at}{hint}")]
+    /// `detail`: errorCode, errorSummary and the errorCauses.
+    #[error("Okta answered {status} {detail} at {at}{hint}")]
     OktaApi {
         at: At,
         status: u16,
-        code: String,
-        summary: String,
-        causes: String,
+        detail: String,
         hint: String,
     },
     #[error("Okta put the test user in state {status} at {at}: {advice}")]
@@ -245,7 +244,7 @@ mod tests {
         let masker = Masker::new();
         masker.add("sekrit-code");
         let failure = Failure::protocol(&at(), "no state in http://cb?code=sekrit-code");
-        let err = LoginError::new("ada@example.com", failure, &masker);
+        let err = LoginError::new("`ada@example.com`", failure, &masker);
         assert_eq!(
             err.to_string(),
             "login as `ada@example.com` failed: unexpected answer from GET \

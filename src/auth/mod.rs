@@ -5,7 +5,9 @@ mod authorize;
 mod client;
 mod error;
 mod fixture;
+mod grants;
 mod identities;
+mod kinds;
 mod login;
 mod okta;
 pub mod pkce;
@@ -14,7 +16,10 @@ pub mod totp;
 
 pub use client::{LoginClient, MAX_RATE_LIMIT_WAIT};
 pub use error::{LoginError, LoginErrorKind};
-pub use fixture::{CacheKey, DEMO, Fixture, OktaPkceFixture};
+pub use fixture::{
+    AuthMethod, CacheKey, ClientCredentialsFixture, DEMO, Fixture, OktaPkceFixture,
+    PasswordFixture, RefreshTokenFixture, StaticFixture,
+};
 pub use identities::Identities;
 pub use login::login;
 pub use token::Token;

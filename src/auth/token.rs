@@ -77,10 +77,22 @@ impl ClientAuth<'_> {
 pub async fn request(
     client: &LoginClient,
     url: &Url,
-    mut form: Vec<(&'static str, String)>,
+    form: Vec<(&'static str, String)>,
     auth: ClientAuth<'_>,
     masker: &Masker,
 ) -> Result<Token, Failure> {
+    let grant = form.first().map(|(_, g)| g.clone()).unwrap_or_default();
+    let (at, reply) = post(client, url, form, auth).await?;
+    read_token(&reply, &at, auth, &grant, masker, SystemTime::now())
+}
+
+/// POSTs `form` with the client's authentication; the answer is not checked.
+pub async fn post(
+    client: &LoginClient,
+    url: &Url,
+    mut form: Vec<(&'static str, String)>,
+    auth: ClientAuth<'_>,
+) -> Result<(At, Reply), Failure> {
     let at = At::new("POST", url);
     match auth {
         ClientAuth::Public { client_id } => form.push(("client_id", client_id.to_owned())),
@@ -102,8 +114,7 @@ pub async fn request(
             }
         })
         .await?;
-    let grant = form.first().map(|(_, g)| g.as_str()).unwrap_or_default();
-    read_token(&reply, &at, auth, grant, masker, SystemTime::now())
+    Ok((at, reply))
 }
 
 /// The token of a 2xx (registered as secrets), else the error (pure).
