@@ -94,7 +94,7 @@ pub async fn refresh(
 }
 
 /// Without rotation the old refresh token stays valid: keep it for later.
-fn keep_refresh_token(mut token: Token, old: &str) -> Token {
+pub fn keep_refresh_token(mut token: Token, old: &str) -> Token {
     if token.refresh_token.is_none() {
         token.refresh_token = Some(old.to_owned());
     }

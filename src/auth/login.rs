@@ -3,9 +3,11 @@
 use super::client::LoginClient;
 use super::error::{Failure, LoginError};
 use super::fixture::Fixture;
-use super::token::Token;
-use super::{grants, okta};
+use super::grants::{self, keep_refresh_token};
+use super::okta;
+use super::token::{ClientAuth, Token};
 use crate::report::mask::Masker;
+use reqwest::Url;
 
 /// Logs in once. Every secret seen on the way is registered in `masker`
 /// before anything can print it; the error never contains one.
@@ -34,4 +36,42 @@ async fn by_kind(
         Fixture::RefreshToken(f) => grants::refresh_token(f, client, masker).await,
         Fixture::Static(f) => grants::static_token(f),
     }
+}
+
+/// A fresh token for an expiring one: the refresh token when there is one
+/// and it works, else a full login.
+pub async fn renew(
+    fixture: &Fixture,
+    old: &Token,
+    client: &LoginClient,
+    masker: &Masker,
+) -> Result<Token, LoginError> {
+    if let (Some(refresh_token), Some(Ok((url, auth)))) =
+        (&old.refresh_token, refresh_target(fixture))
+        && let Ok(token) = grants::refresh(client, &url, auth, refresh_token, &[], masker).await
+    {
+        return Ok(keep_refresh_token(token, refresh_token));
+    }
+    login(fixture, client, masker).await
+}
+
+/// The token endpoint and client authentication to refresh with.
+fn refresh_target(fixture: &Fixture) -> Option<Result<(Url, ClientAuth<'_>), Failure>> {
+    let target = match fixture {
+        Fixture::OktaPkce(f) => okta::token_url(f).map(|url| (url, okta::client_auth(f))),
+        Fixture::Password(f) => grants::token_url(f.endpoint()).map(|url| {
+            (
+                url,
+                grants::client_auth(&f.client_id, f.client_secret.as_deref(), f.auth_method),
+            )
+        }),
+        Fixture::RefreshToken(f) => grants::token_url(f.endpoint()).map(|url| {
+            (
+                url,
+                grants::client_auth(&f.client_id, f.client_secret.as_deref(), f.auth_method),
+            )
+        }),
+        Fixture::ClientCredentials(_) | Fixture::Static(_) => return None,
+    };
+    Some(target)
 }

@@ -20,7 +20,7 @@ pub async fn login(
     masker.add(params.pkce.verifier.as_str());
     let session_token = authn::session_token(f, client, masker).await?;
     let code = authorize::code(f, client, &params, &session_token, masker).await?;
-    let url = parse_url("okta_url", &format!("{}/v1/token", f.oauth_base()))?;
+    let url = token_url(f)?;
     let form = vec![
         ("grant_type", "authorization_code".to_owned()),
         ("redirect_uri", f.redirect_uri.clone()),
@@ -30,8 +30,13 @@ pub async fn login(
     token::request(client, &url, form, client_auth(f), masker).await
 }
 
+/// `{base}/v1/token`.
+pub fn token_url(f: &OktaPkceFixture) -> Result<Url, Failure> {
+    parse_url("okta_url", &format!("{}/v1/token", f.oauth_base()))
+}
+
 /// client_secret_basic for a confidential client, else a public client.
-fn client_auth(f: &OktaPkceFixture) -> ClientAuth<'_> {
+pub fn client_auth(f: &OktaPkceFixture) -> ClientAuth<'_> {
     match &f.client_secret {
         Some(secret) => ClientAuth::Basic {
             client_id: &f.client_id,
