@@ -121,11 +121,12 @@ impl Reply {
     /// The body as `T`, or a message saying what came instead.
     pub fn json<T: DeserializeOwned>(&self, at: &At) -> Result<T, Failure> {
         serde_json::from_str(&self.body).map_err(|e| {
-            let what = if self.is_json() {
+            // Values may be unregistered secrets: show the keys only.
+            let what = if let Ok(value) = serde_json::from_str::<serde_json::Value>(&self.body) {
                 format!(
-                    "Okta answered {} with JSON that does not fit ({e}): {}",
+                    "Okta answered {} with JSON that does not fit ({e}); its keys: {}",
                     self.status,
-                    excerpt(&self.body)
+                    json_keys(&value)
                 )
             } else {
                 format!(
@@ -144,6 +145,15 @@ impl Reply {
             Some(ct) if !ct.is_empty() => ct.to_owned(),
             _ => "a body without Content-Type".to_owned(),
         }
+    }
+}
+
+/// The top-level keys of a JSON value, for messages.
+fn json_keys(value: &serde_json::Value) -> String {
+    match value.as_object() {
+        Some(map) if !map.is_empty() => map.keys().cloned().collect::<Vec<_>>().join(", "),
+        Some(_) => "none".to_owned(),
+        None => "(not an object)".to_owned(),
     }
 }
 

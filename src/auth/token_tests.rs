@@ -123,6 +123,6 @@ fn non_json_answers_are_named() {
         read(&r, PUBLIC)
             .unwrap_err()
             .to_string()
-            .contains("JSON that does not fit (missing field `access_token`")
+            .contains("JSON that does not fit (missing field `access_token` at line 1 column 23); its keys: token_type")
     );
 }
