@@ -1,0 +1,135 @@
+//! The identities of a run: each logs in at most once, lazily, on first use,
+//! shared by all concurrent tests; a failed login is remembered. A token
+//! about to expire is refreshed (or the login redone) by the first caller.
+
+use super::client::LoginClient;
+use super::error::LoginError;
+use super::fixture::Fixture;
+use super::login::{login, renew};
+use super::token::Token;
+use crate::report::mask::Masker;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+use tokio::sync::Mutex;
+
+/// A token this close to its expiry is renewed before use.
+pub const EXPIRY_MARGIN: Duration = Duration::from_secs(60);
+
+type Outcome = Result<Arc<Token>, Arc<LoginError>>;
+
+struct Slot {
+    fixture: Fixture,
+    /// None until the first login; the lock makes concurrent callers wait.
+    outcome: Mutex<Option<Outcome>>,
+}
+
+/// The registry of identities shared by all tests of a run.
+pub struct Identities {
+    slots: BTreeMap<String, Slot>,
+    client: LoginClient,
+    masker: Masker,
+}
+
+impl Identities {
+    pub fn new(fixtures: BTreeMap<String, Fixture>, client: LoginClient, masker: Masker) -> Self {
+        for secret in fixtures.values().flat_map(Fixture::secrets) {
+            masker.add(secret);
+        }
+        let slots = fixtures
+            .into_iter()
+            .map(|(name, fixture)| {
+                let outcome = Mutex::new(None);
+                (name, Slot { fixture, outcome })
+            })
+            .collect();
+        Self {
+            slots,
+            client,
+            masker,
+        }
+    }
+
+    /// The identity names, sorted.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.slots.keys().map(String::as_str)
+    }
+
+    pub fn fixture(&self, name: &str) -> Option<&Fixture> {
+        self.slots.get(name).map(|s| &s.fixture)
+    }
+
+    /// The token of `name`: the first caller logs in, the others wait for it.
+    pub async fn token(&self, name: &str) -> Outcome {
+        let Some(slot) = self.slots.get(name) else {
+            let known: Vec<&str> = self.names().collect();
+            return Err(Arc::new(LoginError::unknown_identity(name, &known)));
+        };
+        let mut outcome = slot.outcome.lock().await;
+        let next = match outcome.as_ref() {
+            None => login(&slot.fixture, &self.client, &self.masker).await,
+            Some(Ok(token)) if expiring(token, SystemTime::now()) => {
+                renew(&slot.fixture, token, &self.client, &self.masker).await
+            }
+            Some(done) => return done.clone(),
+        };
+        let next = next.map(Arc::new).map_err(Arc::new);
+        *outcome = Some(next.clone());
+        next
+    }
+}
+
+/// True when the token expires within [`EXPIRY_MARGIN`] of `now`.
+fn expiring(token: &Token, now: SystemTime) -> bool {
+    token.expires_at.is_some_and(|at| at <= now + EXPIRY_MARGIN)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::fixture::StaticFixture;
+
+    fn identities() -> Identities {
+        let fixture = Fixture::Static(StaticFixture {
+            access_token: "static-token-1".into(),
+            token_type: "Bearer".into(),
+        });
+        let fixtures = BTreeMap::from([("svc".to_owned(), fixture)]);
+        Identities::new(
+            fixtures,
+            LoginClient::new(Duration::from_secs(1)),
+            Masker::new(),
+        )
+    }
+
+    #[tokio::test]
+    async fn static_identity_and_unknown_name() {
+        let ids = identities();
+        assert_eq!(ids.names().collect::<Vec<_>>(), ["svc"]);
+        let token = ids.token("svc").await.unwrap();
+        assert_eq!(token.access_token, "static-token-1");
+        assert!(Arc::ptr_eq(&token, &ids.token("svc").await.unwrap()));
+        let err = ids.token("sv").await.unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown identity `sv` (no fixtures/sv.yaml; known: svc)"
+        );
+        assert!(ids.masker.contains_secret("static-token-1"));
+    }
+
+    #[test]
+    fn expiry_margin() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1000);
+        let token = |secs: Option<u64>| Token {
+            access_token: "a".into(),
+            token_type: "Bearer".into(),
+            expires_at: secs.map(|s| SystemTime::UNIX_EPOCH + Duration::from_secs(s)),
+            refresh_token: None,
+            id_token: None,
+            scope: None,
+        };
+        assert!(!expiring(&token(None), now));
+        assert!(!expiring(&token(Some(1061)), now));
+        assert!(expiring(&token(Some(1060)), now));
+    }
+}
