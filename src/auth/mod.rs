@@ -2,6 +2,7 @@
 
 mod authn;
 mod authorize;
+pub mod cache;
 mod client;
 mod error;
 mod fixture;
