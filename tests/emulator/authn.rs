@@ -12,8 +12,16 @@ async fn success_returns_a_session_token_and_the_user() {
     assert_eq!(body["status"], "SUCCESS");
     assert!(body["sessionToken"].as_str().unwrap().len() > 20);
     assert!(body["expiresAt"].as_str().unwrap().ends_with('Z'));
-    assert_eq!(body["_embedded"]["user"]["profile"]["login"], "ada@example.com");
-    assert!(body["_embedded"]["user"]["id"].as_str().unwrap().starts_with("00u"));
+    assert_eq!(
+        body["_embedded"]["user"]["profile"]["login"],
+        "ada@example.com"
+    );
+    assert!(
+        body["_embedded"]["user"]["id"]
+            .as_str()
+            .unwrap()
+            .starts_with("00u")
+    );
     assert_eq!(h.emu.counters().authn, 1);
 }
 
@@ -29,11 +37,22 @@ async fn bad_credentials_and_missing_fields_use_okta_errors() {
     assert_eq!(body["errorCauses"], json!([]));
     let (status, _) = h.authn("nobody@example.com", "correct-horse").await;
     assert_eq!(status, 401);
-    let (status, body) = h.post_json(&h.okta("/api/v1/authn"), json!({"username": "ada@example.com"})).await;
+    let (status, body) = h
+        .post_json(
+            &h.okta("/api/v1/authn"),
+            json!({"username": "ada@example.com"}),
+        )
+        .await;
     assert_eq!(status, 400);
     assert_eq!(body["errorCode"], "E0000001");
     assert_eq!(body["errorSummary"], "Api validation failed: password");
-    let response = h.http.post(h.okta("/api/v1/authn")).body("nope").send().await.unwrap();
+    let response = h
+        .http
+        .post(h.okta("/api/v1/authn"))
+        .body("nope")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 400);
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["errorCode"], "E0000003");
@@ -43,17 +62,28 @@ async fn bad_credentials_and_missing_fields_use_okta_errors() {
 async fn password_warn_is_skipped_to_success() {
     let h = start().await;
     let (status, body) = h.authn("warn@example.com", "correct-horse").await;
-    assert_eq!((status.as_u16(), body["status"].as_str()), (200, Some("PASSWORD_WARN")));
+    assert_eq!(
+        (status.as_u16(), body["status"].as_str()),
+        (200, Some("PASSWORD_WARN"))
+    );
     let skip = body["_links"]["skip"]["href"].as_str().unwrap();
     assert_eq!(skip, h.okta("/api/v1/authn/skip"));
-    assert!(body["_links"]["cancel"]["href"].as_str().unwrap().starts_with("http://127.0.0.1:"));
+    assert!(
+        body["_links"]["cancel"]["href"]
+            .as_str()
+            .unwrap()
+            .starts_with("http://127.0.0.1:")
+    );
     let state_token = body["stateToken"].as_str().unwrap();
     let (status, body) = h.post_json(skip, json!({"stateToken": state_token})).await;
     assert_eq!(status, 200);
     assert_eq!(body["status"], "SUCCESS");
     assert!(body["sessionToken"].is_string());
     let (status, body) = h.post_json(skip, json!({"stateToken": state_token})).await;
-    assert_eq!((status.as_u16(), body["errorCode"].as_str()), (401, Some("E0000011")));
+    assert_eq!(
+        (status.as_u16(), body["errorCode"].as_str()),
+        (401, Some("E0000011"))
+    );
     assert_eq!(h.emu.counters().authn_skip, 2);
 }
 
@@ -74,14 +104,27 @@ async fn terminal_statuses_are_reported() {
     assert!(body["_links"].get("skip").is_none());
     assert!(body["stateToken"].is_string());
     let (status, body) = h.authn("locked@example.com", "correct-horse").await;
-    assert_eq!((status.as_u16(), body["status"].as_str()), (200, Some("LOCKED_OUT")));
+    assert_eq!(
+        (status.as_u16(), body["status"].as_str()),
+        (200, Some("LOCKED_OUT"))
+    );
     assert!(body.get("stateToken").is_none());
-    let (_, body) = h.authn("enroll-required@example.com", "correct-horse").await;
+    let (_, body) = h
+        .authn("enroll-required@example.com", "correct-horse")
+        .await;
     assert_eq!(body["status"], "MFA_ENROLL");
     assert!(body["_links"].get("skip").is_none());
     assert_eq!(body["_embedded"]["factors"][0]["enrollment"], "REQUIRED");
-    let (status, err) = h.post_json(&h.okta("/api/v1/authn/skip"), json!({"stateToken": body["stateToken"]})).await;
-    assert_eq!((status.as_u16(), err["errorCode"].as_str()), (403, Some("E0000079")));
+    let (status, err) = h
+        .post_json(
+            &h.okta("/api/v1/authn/skip"),
+            json!({"stateToken": body["stateToken"]}),
+        )
+        .await;
+    assert_eq!(
+        (status.as_u16(), err["errorCode"].as_str()),
+        (403, Some("E0000079"))
+    );
 }
 
 #[tokio::test]
@@ -90,7 +133,9 @@ async fn optional_enrollment_can_be_skipped() {
     let (_, body) = h.authn("enroll@example.com", "correct-horse").await;
     assert_eq!(body["status"], "MFA_ENROLL");
     let skip = body["_links"]["skip"]["href"].as_str().unwrap();
-    let (_, body) = h.post_json(skip, json!({"stateToken": body["stateToken"]})).await;
+    let (_, body) = h
+        .post_json(skip, json!({"stateToken": body["stateToken"]}))
+        .await;
     assert_eq!(body["status"], "SUCCESS");
 }
 
@@ -102,13 +147,29 @@ async fn mfa_required_is_answered_with_totp() {
     let factor = &body["_embedded"]["factors"][0];
     assert_eq!(factor["factorType"], "token:software:totp");
     let verify = factor["_links"]["verify"]["href"].as_str().unwrap();
-    assert_eq!(verify, h.okta(&format!("/api/v1/authn/factors/{}/verify", factor["id"].as_str().unwrap())));
+    assert_eq!(
+        verify,
+        h.okta(&format!(
+            "/api/v1/authn/factors/{}/verify",
+            factor["id"].as_str().unwrap()
+        ))
+    );
     let state_token = body["stateToken"].clone();
-    let (status, err) = h.post_json(verify, json!({"stateToken": state_token, "passCode": "000000"})).await;
-    assert_eq!((status.as_u16(), err["errorCode"].as_str()), (403, Some("E0000068")));
+    let (status, err) = h
+        .post_json(
+            verify,
+            json!({"stateToken": state_token, "passCode": "000000"}),
+        )
+        .await;
+    assert_eq!(
+        (status.as_u16(), err["errorCode"].as_str()),
+        (403, Some("E0000068"))
+    );
     assert_eq!(err["errorSummary"], "Invalid Passcode/Answer");
     let code = totp_now(MFA_SECRET);
-    let (status, body) = h.post_json(verify, json!({"stateToken": state_token, "passCode": code})).await;
+    let (status, body) = h
+        .post_json(verify, json!({"stateToken": state_token, "passCode": code}))
+        .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["status"], "SUCCESS");
     assert!(body["sessionToken"].is_string());
@@ -119,9 +180,22 @@ async fn mfa_required_is_answered_with_totp() {
 async fn unknown_state_token_is_e0000011() {
     let h = start().await;
     let url = h.okta("/api/v1/authn/factors/uftwhatever/verify");
-    let (status, body) = h.post_json(&url, json!({"stateToken": "00expired", "passCode": "123456"})).await;
-    assert_eq!((status.as_u16(), body["errorCode"].as_str()), (401, Some("E0000011")));
+    let (status, body) = h
+        .post_json(
+            &url,
+            json!({"stateToken": "00expired", "passCode": "123456"}),
+        )
+        .await;
+    assert_eq!(
+        (status.as_u16(), body["errorCode"].as_str()),
+        (401, Some("E0000011"))
+    );
     assert_eq!(body["errorSummary"], "Invalid token provided");
-    let (status, body) = h.post_json(&h.okta("/api/v1/authn"), json!({"stateToken": "00expired"})).await;
-    assert_eq!((status.as_u16(), body["errorCode"].as_str()), (401, Some("E0000011")));
+    let (status, body) = h
+        .post_json(&h.okta("/api/v1/authn"), json!({"stateToken": "00expired"}))
+        .await;
+    assert_eq!(
+        (status.as_u16(), body["errorCode"].as_str()),
+        (401, Some("E0000011"))
+    );
 }

@@ -26,7 +26,10 @@ pub async fn start() -> Harness {
 
 pub async fn start_with(config: EmulatorConfig) -> Harness {
     let emu = Emulator::start(config).await.expect("emulator starts");
-    Harness { emu, http: client() }
+    Harness {
+        emu,
+        http: client(),
+    }
 }
 
 pub fn client() -> reqwest::Client {
@@ -47,7 +50,11 @@ pub fn pkce_pair() -> (String, String) {
 
 /// The built-in password of a user.
 pub fn password_of(username: &str) -> &'static str {
-    if username == "grace@example.com" { "analytical-engine" } else { "correct-horse" }
+    if username == "grace@example.com" {
+        "analytical-engine"
+    } else {
+        "correct-horse"
+    }
 }
 
 /// The current TOTP code for a base32 secret.
@@ -142,7 +149,10 @@ impl Harness {
     pub async fn token(&self, form: &[(&str, &str)]) -> (StatusCode, Value) {
         let url = self.okta("/oauth2/default/v1/token");
         let response = self.http.post(url).form(form).send().await.unwrap();
-        (response.status(), response.json().await.unwrap_or(Value::Null))
+        (
+            response.status(),
+            response.json().await.unwrap_or(Value::Null),
+        )
     }
 
     /// The whole PKCE login for demo-spa: the token response.
@@ -193,12 +203,24 @@ impl Harness {
 
 /// Verifies an RS256 JWT against the emulator's JWKS; returns its claims.
 pub async fn verify_jwt(h: &Harness, token: &str, server: &str, audience: &str) -> Value {
-    let jwks: jsonwebtoken::jwk::JwkSet = h.http.get(h.emu.jwks_url(server)).send().await.unwrap().json().await.unwrap();
+    let jwks: jsonwebtoken::jwk::JwkSet = h
+        .http
+        .get(h.emu.jwks_url(server))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let header = jsonwebtoken::decode_header(token).unwrap();
-    let jwk = jwks.find(header.kid.as_deref().unwrap()).expect("kid is in the jwks");
+    let jwk = jwks
+        .find(header.kid.as_deref().unwrap())
+        .expect("kid is in the jwks");
     let key = jsonwebtoken::DecodingKey::from_jwk(jwk).unwrap();
     let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
     validation.set_issuer(&[h.emu.issuer(server)]);
     validation.set_audience(&[audience]);
-    jsonwebtoken::decode::<Value>(token, &key, &validation).unwrap().claims
+    jsonwebtoken::decode::<Value>(token, &key, &validation)
+        .unwrap()
+        .claims
 }
