@@ -20,7 +20,8 @@ pub(crate) fn sign_in_page() -> Response {
     (StatusCode::OK, Html(body)).into_response()
 }
 
-/// 400: Okta's own error page, never redirected.
+/// 400: Okta's own error page, never redirected. The message appears
+/// verbatim (only `&`, `<`, `>` are escaped) so clients can search for it.
 pub(crate) fn bad_request_page(message: &str) -> Response {
     let body = format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>Bad Request</title></head>\n\
@@ -34,8 +35,6 @@ fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
 }
 
 #[cfg(test)]
@@ -44,6 +43,6 @@ mod tests {
 
     #[test]
     fn messages_are_escaped() {
-        assert_eq!(escape("<a href='x'>&"), "&lt;a href=&#39;x&#39;&gt;&amp;");
+        assert_eq!(escape("<a href='x'>&"), "&lt;a href='x'&gt;&amp;");
     }
 }
