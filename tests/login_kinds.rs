@@ -141,3 +141,27 @@ async fn static_token() {
     assert_eq!(token.unwrap().access_token, "abc.def.ghi");
     assert!(masker.contains_secret("abc.def.ghi"));
 }
+
+#[tokio::test]
+async fn an_expiring_token_is_refreshed_once() {
+    let mut config = gatecheck::emulator::EmulatorConfig::builtin();
+    config.access_token_lifetime_secs = 2;
+    let em = emulator_with(config).await;
+    let fixtures = BTreeMap::from([(
+        "user".to_owned(),
+        pkce(&em, "scopes: [openid, offline_access]"),
+    )]);
+    let ids = Identities::new(fixtures, client(), Masker::new());
+    let first = ids.token("user").await.unwrap();
+    assert!(Arc::ptr_eq(&first, &ids.token("user").await.unwrap()));
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let second = ids.token("user").await.unwrap();
+    assert_ne!(first.access_token, second.access_token);
+    assert!(Arc::ptr_eq(&second, &ids.token("user").await.unwrap()));
+    let c = em.counters();
+    assert_eq!(
+        (c.authn, c.authorize, c.token),
+        (1, 1, 2),
+        "refreshed, not logged in again: {c:?}"
+    );
+}
