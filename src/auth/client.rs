@@ -200,10 +200,14 @@ pub fn describe_reset(reset: Option<u64>, waited: Option<Duration>, now: SystemT
     }
 }
 
-/// An error and all its sources, as reqwest's Display hides the cause.
+/// An error's sources (reqwest's own Display hides them and repeats the URL),
+/// or the error itself when it has none.
 pub fn causes(err: &dyn std::error::Error) -> String {
-    let mut parts: Vec<String> = vec![err.to_string()];
-    let mut source = err.source();
+    let Some(first) = err.source() else {
+        return err.to_string();
+    };
+    let mut parts: Vec<String> = vec![first.to_string()];
+    let mut source = first.source();
     while let Some(e) = source {
         let text = e.to_string();
         if !parts.iter().any(|p| p.contains(&text)) {
@@ -275,9 +279,7 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(
-            err.starts_with(
-                "could not reach POST http://127.0.0.1:1/api/v1/authn: error sending request"
-            ),
+            err.starts_with("could not reach POST http://127.0.0.1:1/api/v1/authn: client error"),
             "{err}"
         );
         assert!(err.to_lowercase().contains("refused"), "{err}");

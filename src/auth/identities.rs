@@ -13,15 +13,17 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 use tokio::sync::Mutex;
 
-/// A token this close to its expiry is renewed before use.
+/// A token this close to its expiry is renewed before use (at most half
+/// its lifetime, so short-lived tokens are not renewed on every call).
 pub const EXPIRY_MARGIN: Duration = Duration::from_secs(60);
 
 type Outcome = Result<Arc<Token>, Arc<LoginError>>;
 
 struct Slot {
     fixture: Fixture,
-    /// None until the first login; the lock makes concurrent callers wait.
-    outcome: Mutex<Option<Outcome>>,
+    /// None until the first login, with the time it ended; the lock makes
+    /// concurrent callers wait for the same login.
+    outcome: Mutex<Option<(Outcome, SystemTime)>>,
 }
 
 /// The registry of identities shared by all tests of a run.
@@ -68,20 +70,25 @@ impl Identities {
         let mut outcome = slot.outcome.lock().await;
         let next = match outcome.as_ref() {
             None => login(&slot.fixture, &self.client, &self.masker).await,
-            Some(Ok(token)) if expiring(token, SystemTime::now()) => {
+            Some((Ok(token), got)) if expiring(token, *got, SystemTime::now()) => {
                 renew(&slot.fixture, token, &self.client, &self.masker).await
             }
-            Some(done) => return done.clone(),
+            Some((done, _)) => return done.clone(),
         };
         let next = next.map(Arc::new).map_err(Arc::new);
-        *outcome = Some(next.clone());
+        *outcome = Some((next.clone(), SystemTime::now()));
         next
     }
 }
 
-/// True when the token expires within [`EXPIRY_MARGIN`] of `now`.
-fn expiring(token: &Token, now: SystemTime) -> bool {
-    token.expires_at.is_some_and(|at| at <= now + EXPIRY_MARGIN)
+/// True when the token, obtained at `got`, is within its renewal margin at `now`.
+fn expiring(token: &Token, got: SystemTime, now: SystemTime) -> bool {
+    let Some(expires_at) = token.expires_at else {
+        return false;
+    };
+    let lifetime = expires_at.duration_since(got).unwrap_or_default();
+    let margin = EXPIRY_MARGIN.min(lifetime / 2);
+    expires_at <= now + margin
 }
 
 #[cfg(test)]
@@ -128,8 +135,21 @@ mod tests {
             id_token: None,
             scope: None,
         };
-        assert!(!expiring(&token(None), now));
-        assert!(!expiring(&token(Some(1061)), now));
-        assert!(expiring(&token(Some(1060)), now));
+        let got = now - Duration::from_secs(3000);
+        assert!(!expiring(&token(None), got, now));
+        assert!(!expiring(&token(Some(1061)), got, now));
+        assert!(expiring(&token(Some(1060)), got, now));
+        // A 10 s token is renewed in its last 5 s, not on every call.
+        assert!(!expiring(&token(Some(1010)), now, now));
+        assert!(!expiring(
+            &token(Some(1010)),
+            now,
+            now + Duration::from_secs(4)
+        ));
+        assert!(expiring(
+            &token(Some(1010)),
+            now,
+            now + Duration::from_secs(5)
+        ));
     }
 }
