@@ -163,6 +163,7 @@ fn respond(
         String::new()
     } else {
         let token = token.unwrap_or_else(|| random_token("00", 40));
+        shared.remember(&token);
         shared.transactions.insert(
             token.clone(),
             Transaction {
@@ -183,6 +184,7 @@ fn success(shared: &Shared, user: &UserConfig, amr: Vec<&'static str>) -> Value 
         auth_time: epoch_secs(),
         amr,
     };
+    shared.remember(&session_token);
     shared.sessions.insert(session_token.clone(), session);
     authn_view::success(user, &session_token, shared.sessions.lifetime_secs())
 }

@@ -97,6 +97,7 @@ fn authorize(shared: &Shared, server_id: &str, params: Params) -> Response {
         redirect_uri: redirect_uri.to_string(),
         challenge: checked.challenge,
     };
+    shared.remember(&code);
     shared.codes.insert(code.clone(), binding);
     let mut query = vec![("code", code.as_str())];
     query.extend(state.map(|s| ("state", s)));

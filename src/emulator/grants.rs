@@ -82,6 +82,9 @@ impl Ctx<'_> {
             let description = "The 'redirect_uri' does not match the redirection URI used in the authorization request.";
             return Err(OAuthError::invalid_grant(description));
         }
+        if let Some(verifier) = self.params.get("code_verifier") {
+            self.shared.remember(verifier);
+        }
         check_verifier(
             binding.challenge.as_deref(),
             self.params.get("code_verifier"),
@@ -159,6 +162,7 @@ impl Ctx<'_> {
             return Ok(self.issue(&grant));
         }
         let mfa_token = random_token("", 43);
+        self.shared.remember(&mfa_token);
         self.shared.mfa_tokens.insert(mfa_token.clone(), grant);
         Ok(mfa_required(&mfa_token))
     }

@@ -22,6 +22,7 @@ pub(crate) fn token_response(
     let access_token = shared
         .key
         .sign(&access_claims(server, grant, user, now, lifetime));
+    shared.remember(&access_token);
     let mut body = json!({
         "token_type": "Bearer",
         "expires_in": lifetime,
@@ -30,12 +31,15 @@ pub(crate) fn token_response(
     });
     if let Some(refresh) = refresh {
         let token = random_token("", 43);
+        shared.remember(&token);
         shared.refresh_tokens.insert(token.clone(), refresh.clone());
         body["refresh_token"] = Value::String(token);
     }
     if let Some(user) = user.filter(|_| grant.scopes.iter().any(|s| s == "openid")) {
         let claims = id_claims(server, grant, user, &access_token, now, lifetime);
-        body["id_token"] = Value::String(shared.key.sign(&claims));
+        let id_token = shared.key.sign(&claims);
+        shared.remember(&id_token);
+        body["id_token"] = Value::String(id_token);
     }
     body
 }

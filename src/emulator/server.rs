@@ -84,6 +84,14 @@ impl Emulator {
         self.shared.counters.snapshot()
     }
 
+    /// Every secret value that went over the wire so far: session and state
+    /// tokens, codes, verifiers, access, id and refresh tokens. For tests
+    /// that assert none of them leaks into output.
+    pub fn issued_secrets(&self) -> Vec<String> {
+        let issued = self.shared.issued.lock().unwrap_or_else(|e| e.into_inner());
+        issued.clone()
+    }
+
     pub fn reset_counters(&self) {
         self.shared.counters.reset();
     }

@@ -83,6 +83,9 @@ pub(crate) struct Shared {
     pub(crate) refresh_tokens: Store<Grant>,
     pub(crate) mfa_tokens: Store<Grant>,
     pub(crate) todos: TodoStore,
+    /// Every secret value issued or received (session and state tokens,
+    /// codes, verifiers, tokens), so tests can assert that none leaks.
+    pub(crate) issued: std::sync::Mutex<Vec<String>>,
 }
 
 const ORG_SCOPES: [&str; 6] = [
@@ -107,9 +110,18 @@ impl Shared {
             refresh_tokens: Store::new(minutes(60 * 24 * 7)),
             mfa_tokens: Store::new(minutes(5)),
             todos: TodoStore::seeded(&config.users),
+            issued: std::sync::Mutex::default(),
             okta_url,
             config,
         })
+    }
+
+    /// Records a secret value that went over the wire.
+    pub(crate) fn remember(&self, secret: &str) {
+        if !secret.is_empty() {
+            let mut issued = self.issued.lock().unwrap_or_else(|e| e.into_inner());
+            issued.push(secret.to_owned());
+        }
     }
 
     /// Issuer of a server: "org" is the org server, anything else a custom one.

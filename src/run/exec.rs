@@ -110,11 +110,11 @@ async fn login(ctx: &RunCtx, spec: &TrialSpec, identity: &str) -> Result<String,
             let mut shown = ctx.login_failures.lock().unwrap_or_else(|e| e.into_inner());
             match shown.get(identity) {
                 Some(first) => Err(format!(
-                    "login as `{identity}` failed; the error is shown in full under `{first}`"
+                    "identity `{identity}`: login failed; the error is shown in full under `{first}`"
                 )),
                 None => {
                     shown.insert(identity.to_owned(), spec.name.clone());
-                    Err(format!("login as `{identity}` failed: {err}"))
+                    Err(format!("identity `{identity}`: {err}"))
                 }
             }
         }
