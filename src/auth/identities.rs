@@ -2,6 +2,7 @@
 //! shared by all concurrent tests; a failed login is remembered. A token
 //! about to expire is refreshed (or the login redone) by the first caller.
 
+use super::cache::TokenCache;
 use super::client::LoginClient;
 use super::error::LoginError;
 use super::fixture::Fixture;
@@ -21,6 +22,8 @@ type Outcome = Result<Arc<Token>, Arc<LoginError>>;
 
 struct Slot {
     fixture: Fixture,
+    /// Whether this identity's token may be read from / written to the cache.
+    cacheable: bool,
     /// None until the first login, with the time it ended; the lock makes
     /// concurrent callers wait for the same login.
     outcome: Mutex<Option<(Outcome, SystemTime)>>,
@@ -31,6 +34,9 @@ pub struct Identities {
     slots: BTreeMap<String, Slot>,
     client: LoginClient,
     masker: Masker,
+    cache: Option<TokenCache>,
+    /// `--fresh-login`: never read the cache (still write it).
+    fresh: bool,
 }
 
 impl Identities {
@@ -42,13 +48,58 @@ impl Identities {
             .into_iter()
             .map(|(name, fixture)| {
                 let outcome = Mutex::new(None);
-                (name, Slot { fixture, outcome })
+                let cacheable = fixture.cache_key().is_some();
+                let slot = Slot {
+                    fixture,
+                    cacheable,
+                    outcome,
+                };
+                (name, slot)
             })
             .collect();
         Self {
             slots,
             client,
             masker,
+            cache: None,
+            fresh: false,
+        }
+    }
+
+    /// Reuses tokens between runs through `cache` (SPEC §6), except for the
+    /// identities in `uncached` (e.g. those on the in-process emulator,
+    /// whose tokens die with the run). `fresh` skips reading the cache.
+    pub fn with_cache(mut self, cache: TokenCache, fresh: bool, uncached: &[String]) -> Self {
+        for name in uncached {
+            if let Some(slot) = self.slots.get_mut(name) {
+                slot.cacheable = false;
+            }
+        }
+        self.cache = Some(cache);
+        self.fresh = fresh;
+        self
+    }
+
+    fn cached(&self, slot: &Slot) -> Option<Token> {
+        if self.fresh || !slot.cacheable {
+            return None;
+        }
+        let token = self
+            .cache
+            .as_ref()?
+            .load(&slot.fixture.cache_key()?, SystemTime::now())?;
+        self.masker.add(token.access_token.clone());
+        Some(token)
+    }
+
+    fn remember(&self, slot: &Slot, outcome: &Result<Token, LoginError>) {
+        if let (Some(cache), Some(key), Ok(token), true) = (
+            &self.cache,
+            slot.fixture.cache_key(),
+            outcome,
+            slot.cacheable,
+        ) {
+            cache.store(&key, token);
         }
     }
 
@@ -69,9 +120,18 @@ impl Identities {
         };
         let mut outcome = slot.outcome.lock().await;
         let next = match outcome.as_ref() {
-            None => login(&slot.fixture, &self.client, &self.masker).await,
+            None => match self.cached(slot) {
+                Some(token) => Ok(token),
+                None => {
+                    let fresh = login(&slot.fixture, &self.client, &self.masker).await;
+                    self.remember(slot, &fresh);
+                    fresh
+                }
+            },
             Some((Ok(token), got)) if expiring(token, *got, SystemTime::now()) => {
-                renew(&slot.fixture, token, &self.client, &self.masker).await
+                let renewed = renew(&slot.fixture, token, &self.client, &self.masker).await;
+                self.remember(slot, &renewed);
+                renewed
             }
             Some((done, _)) => return done.clone(),
         };
