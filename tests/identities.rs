@@ -152,7 +152,11 @@ fn a_second_run_reuses_cached_tokens_and_fresh_login_bypasses_them() {
         &p,
         &okta,
         &[],
-        &[("CI", "true"), ("GATECHECK_CACHE_DIR", cache_dir)],
+        &[
+            ("CI", "true"),
+            ("GATECHECK_TOKEN_CACHE", ""),
+            ("GATECHECK_CACHE_DIR", cache_dir),
+        ],
     );
     assert_eq!(ci.code, 0);
     assert_eq!(okta.emulator.counters().token, 6);

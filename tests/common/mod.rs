@@ -182,6 +182,9 @@ impl Project {
             cmd.env("PATH", path);
         }
         cmd.env("INSTA_WORKSPACE_ROOT", &self.dir);
+        // Never touch the user's own token cache; tests that need it turn it on.
+        cmd.env("GATECHECK_TOKEN_CACHE", "off");
+        cmd.env("GATECHECK_CACHE_DIR", self.dir.join(".token-cache"));
         for (k, v) in env {
             cmd.env(k, v);
         }
