@@ -3,28 +3,7 @@
 
 mod common;
 
-use common::Project;
-use gatecheck::emulator::{Emulator, EmulatorConfig};
-
-struct Okta {
-    emulator: Emulator,
-    _runtime: tokio::runtime::Runtime,
-}
-
-fn okta() -> Okta {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let emulator = runtime
-        .block_on(Emulator::start(EmulatorConfig::builtin()))
-        .unwrap();
-    Okta {
-        emulator,
-        _runtime: runtime,
-    }
-}
+use common::{Okta, Project};
 
 fn project(name: &str) -> Project {
     let p = Project::new(name);
@@ -48,17 +27,12 @@ fn project(name: &str) -> Project {
 }
 
 fn run(p: &Project, okta: &Okta, args: &[&str], extra: &[(&str, &str)]) -> common::Run {
-    let mut env = vec![
-        ("OKTA_URL", okta.emulator.okta_url()),
-        ("API_URL", okta.emulator.api_url()),
-    ];
-    env.extend_from_slice(extra);
-    p.run(args, &env)
+    okta.run(p, args, extra)
 }
 
 #[test]
 fn the_matrix_runs_once_per_identity_with_snapshots_per_identity() {
-    let okta = okta();
+    let okta = Okta::start();
     let p = project("matrix");
     p.file(
         "suites/admin.yaml",
@@ -99,7 +73,7 @@ tests:
 
 #[test]
 fn a_wrong_matrix_identity_is_a_load_error_with_did_you_mean() {
-    let okta = okta();
+    let okta = Okta::start();
     let p = project("matrix-typo");
     p.file(
         "suites/admin.yaml",
@@ -116,7 +90,7 @@ fn a_wrong_matrix_identity_is_a_load_error_with_did_you_mean() {
 
 #[test]
 fn a_second_run_reuses_cached_tokens_and_fresh_login_bypasses_them() {
-    let okta = okta();
+    let okta = Okta::start();
     let p = project("cache");
     p.file(
         "suites/s.yaml",
@@ -164,7 +138,7 @@ fn a_second_run_reuses_cached_tokens_and_fresh_login_bypasses_them() {
 
 #[test]
 fn token_prints_an_access_token_and_its_claims() {
-    let okta = okta();
+    let okta = Okta::start();
     let p = project("token");
     p.file(
         "suites/s.yaml",

@@ -3,37 +3,7 @@
 
 mod common;
 
-use common::Project;
-use gatecheck::emulator::{Emulator, EmulatorConfig};
-
-struct Okta {
-    emulator: Emulator,
-    _runtime: tokio::runtime::Runtime,
-}
-
-impl Okta {
-    fn start() -> Self {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let emulator = runtime
-            .block_on(Emulator::start(EmulatorConfig::builtin()))
-            .unwrap();
-        Self {
-            emulator,
-            _runtime: runtime,
-        }
-    }
-
-    fn env(&self) -> Vec<(&'static str, String)> {
-        vec![
-            ("OKTA_URL", self.emulator.okta_url().to_owned()),
-            ("API_URL", self.emulator.api_url().to_owned()),
-        ]
-    }
-}
+use common::{Okta, Project};
 
 fn fixture(name: &str, username: &str, password: &str, extra: &str) -> String {
     format!(
@@ -43,10 +13,7 @@ fn fixture(name: &str, username: &str, password: &str, extra: &str) -> String {
 }
 
 fn run(p: &Project, okta: &Okta, args: &[&str], extra: &[(&str, &str)]) -> common::Run {
-    let env = okta.env();
-    let mut all: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    all.extend_from_slice(extra);
-    p.run(args, &all)
+    okta.run(p, args, extra)
 }
 
 #[test]
