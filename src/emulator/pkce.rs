@@ -1,6 +1,5 @@
 //! PKCE (RFC 7636) S256 checks.
 
-use sha2::{Digest, Sha256};
 
 /// Why a code challenge is refused at /authorize.
 #[derive(Debug, PartialEq, Eq)]
@@ -56,7 +55,7 @@ pub(crate) fn check_challenge(
 
 /// BASE64URL(SHA256(verifier)), no padding.
 pub(crate) fn s256(verifier: &str) -> String {
-    super::ids::b64url(&Sha256::digest(verifier.as_bytes()))
+    crate::auth::pkce::s256_challenge(verifier)
 }
 
 /// True when the verifier is well formed and hashes to the challenge.

@@ -1,16 +1,13 @@
 //! TOTP (RFC 6238: SHA-1, 6 digits, 30 s) verification, one step of skew.
 
-use totp_rs::{Algorithm, Secret, TOTP};
+use totp_rs::{Algorithm, TOTP};
 
-/// Decodes a base32 secret (case, spaces and padding tolerated).
+/// Decodes a base32 secret (case, spaces and padding tolerated): the login
+/// side's decoder, so both ends read secrets alike.
 pub(crate) fn decode_secret(secret: &str) -> Option<Vec<u8>> {
-    let cleaned: String = secret
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '=')
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
-    let bytes = Secret::Encoded(cleaned).to_bytes().ok()?;
-    (!bytes.is_empty()).then_some(bytes)
+    crate::auth::totp::decode_secret(secret)
+        .ok()
+        .filter(|b| !b.is_empty())
 }
 
 fn totp(secret: &str) -> Option<TOTP> {
