@@ -1,6 +1,5 @@
 //! PKCE (RFC 7636) S256 checks.
 
-
 /// Why a code challenge is refused at /authorize.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum ChallengeError {
