@@ -1,5 +1,6 @@
-//! The login's own HTTP client: no redirects followed, no cookie store, no
-//! Origin header, timeouts on every request, and Okta's 429 handled once.
+//! The login's own HTTP client: no redirects followed, no cookie store (but
+//! a private one per oauth2-pkce login), no Origin header, timeouts on every
+//! request, and Okta's 429 handled once.
 
 use super::error::{At, Failure, excerpt};
 use reqwest::{Client, RequestBuilder, redirect};
@@ -34,8 +35,20 @@ pub struct Reply {
 impl LoginClient {
     /// `timeout` bounds each request, from connecting to the last body byte.
     pub fn new(timeout: Duration) -> Self {
+        Self::build(timeout, false)
+    }
+
+    /// A new client with the same timeout and a cookie store of its own,
+    /// for one login that must keep the authorization server's cookies
+    /// (oauth2-pkce); still no redirects followed.
+    pub(crate) fn with_private_cookies(&self) -> Self {
+        Self::build(self.timeout, true)
+    }
+
+    fn build(timeout: Duration, cookies: bool) -> Self {
         let http = Client::builder()
             .redirect(redirect::Policy::none())
+            .cookie_store(cookies)
             .user_agent(USER_AGENT)
             .connect_timeout(CONNECT_TIMEOUT.min(timeout))
             .timeout(timeout)
