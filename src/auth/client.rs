@@ -3,8 +3,10 @@
 //! request, and Okta's 429 handled once.
 
 use super::error::{At, Failure, excerpt};
+use reqwest::cookie::Jar;
 use reqwest::{Client, RequestBuilder, redirect};
 use serde::de::DeserializeOwned;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Longest wait for a rate limit to reset before retrying (once).
@@ -35,20 +37,23 @@ pub struct Reply {
 impl LoginClient {
     /// `timeout` bounds each request, from connecting to the last body byte.
     pub fn new(timeout: Duration) -> Self {
-        Self::build(timeout, false)
+        Self::build(timeout, None)
     }
 
     /// A new client with the same timeout and a cookie store of its own,
     /// for one login that must keep the authorization server's cookies
     /// (oauth2-pkce); still no redirects followed.
-    pub(crate) fn with_private_cookies(&self) -> Self {
-        Self::build(self.timeout, true)
+    pub(crate) fn with_cookie_jar(&self, jar: Arc<Jar>) -> Self {
+        Self::build(self.timeout, Some(jar))
     }
 
-    fn build(timeout: Duration, cookies: bool) -> Self {
-        let http = Client::builder()
+    fn build(timeout: Duration, jar: Option<Arc<Jar>>) -> Self {
+        let builder = match jar {
+            Some(jar) => Client::builder().cookie_provider(jar),
+            None => Client::builder(),
+        };
+        let http = builder
             .redirect(redirect::Policy::none())
-            .cookie_store(cookies)
             .user_agent(USER_AGENT)
             .connect_timeout(CONNECT_TIMEOUT.min(timeout))
             .timeout(timeout)

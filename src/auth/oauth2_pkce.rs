@@ -14,6 +14,8 @@ use super::redirects::{self, Client, Expected, Step};
 use super::token::{self, Token};
 use crate::report::mask::Masker;
 use reqwest::Url;
+use reqwest::cookie::{CookieStore, Jar};
+use std::sync::Arc;
 
 /// Most redirects followed on the authorization server's origin.
 pub const MAX_HOPS: usize = 10;
@@ -46,8 +48,13 @@ pub async fn login(
         client_id: &f.client_id,
         redirect_uri: &redirect_uri,
     };
-    let jar = client.with_private_cookies();
-    let (at, target) = walk(&jar, start, &meta.authorization_endpoint, who).await?;
+    let hops = Hops {
+        jar: Arc::new(Jar::default()),
+        home: &meta.authorization_endpoint,
+        who,
+        masker,
+    };
+    let (at, target) = hops.walk(client, start).await?;
     let expected = Expected {
         state: &params.state,
         issuer: &meta.issuer,
@@ -91,28 +98,55 @@ pub fn authorize_url(f: &Oauth2PkceFixture, meta: &Metadata, p: &AuthorizeParams
     url
 }
 
-/// Requests `url` and the redirects after it on `home`'s origin; returns the
-/// last request and the redirect to redirect_uri it answered.
-async fn walk(
-    jar: &LoginClient,
-    mut url: Url,
-    home: &Url,
-    who: Client<'_>,
-) -> Result<(At, Url), Failure> {
-    for _ in 0..=MAX_HOPS {
-        let at = At::new("GET", &url);
-        let reply = jar.send(&at, |c| c.get(url.clone())).await?;
-        match redirects::next_step(&reply, &at, &url, home, who)? {
-            Step::Callback(target) => return Ok((at, target)),
-            Step::Follow(next) => url = next,
+/// The authorization requests of one login.
+struct Hops<'a> {
+    /// This login's cookies, and no other's.
+    jar: Arc<Jar>,
+    /// The authorization endpoint: redirects on its origin are followed.
+    home: &'a Url,
+    who: Client<'a>,
+    masker: &'a Masker,
+}
+
+impl Hops<'_> {
+    /// Requests `url` and the redirects after it on the home origin; returns
+    /// the last request and the redirect to redirect_uri it answered.
+    async fn walk(&self, client: &LoginClient, mut url: Url) -> Result<(At, Url), Failure> {
+        let http = client.with_cookie_jar(self.jar.clone());
+        for _ in 0..=MAX_HOPS {
+            let at = At::new("GET", &url);
+            let reply = http.send(&at, |c| c.get(url.clone())).await;
+            self.mask_cookies(&url);
+            match redirects::next_step(&reply?, &at, &url, self.home, self.who)? {
+                Step::Callback(target) => return Ok((at, target)),
+                Step::Follow(next) => url = next,
+            }
+        }
+        Err(Failure::NotHeadless {
+            at: At::new("GET", &url),
+            detail: format!(
+                "it kept redirecting on its own origin ({MAX_HOPS} redirects followed) without reaching the redirect_uri"
+            ),
+        })
+    }
+
+    /// Registers the values of the cookies the jar holds for `url`.
+    fn mask_cookies(&self, url: &Url) {
+        let Some(header) = self.jar.cookies(url) else {
+            return;
+        };
+        for value in cookie_values(header.to_str().unwrap_or_default()) {
+            self.masker.add(value);
         }
     }
-    Err(Failure::NotHeadless {
-        at: At::new("GET", &url),
-        detail: format!(
-            "it kept redirecting on its own origin ({MAX_HOPS} redirects followed) without reaching the redirect_uri"
-        ),
-    })
+}
+
+/// The values of a `Cookie` header (`a=1; b=2`).
+fn cookie_values(header: &str) -> impl Iterator<Item = &str> {
+    header
+        .split(';')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(_, value)| value.trim())
 }
 
 /// Problems a request would only reveal confusingly; the redirect_uri as a URL.
@@ -150,6 +184,12 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect::<BTreeMap<_, _>>(),
         }
+    }
+
+    #[test]
+    fn cookie_header_values() {
+        let values: Vec<&str> = cookie_values("a=1; sid=s3cr3t=; b=").collect();
+        assert_eq!(values, ["1", "s3cr3t=", ""]);
     }
 
     #[test]
