@@ -182,23 +182,29 @@ impl Oauth2PkceFixture {
     pub fn secret_params(&self) -> impl Iterator<Item = Option<&String>> {
         self.extra_params
             .iter()
-            .filter(|(name, _)| {
-                let name = name.to_ascii_lowercase();
-                SECRET_PARAM_WORDS.iter().any(|word| name.contains(word))
-            })
+            .filter(|(name, _)| is_secret_param(name))
             .map(|(_, value)| Some(value))
     }
 
     /// Who logs in, for the token cache: the server decides from the extra
-    /// parameters (or its own session), so all of them (sorted) count.
+    /// parameters (or its own session), so all of them count, sorted, with
+    /// the secret ones by name only.
     pub fn cache_subject(&self) -> String {
         let pairs: Vec<String> = self
             .extra_params
             .iter()
-            .map(|(name, value)| format!("{name}={value}"))
+            .map(|(name, value)| match is_secret_param(name) {
+                true => name.clone(),
+                false => format!("{name}={value}"),
+            })
             .collect();
         pairs.join("&")
     }
+}
+
+fn is_secret_param(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    SECRET_PARAM_WORDS.iter().any(|word| name.contains(word))
 }
 
 macro_rules! endpoint_of {

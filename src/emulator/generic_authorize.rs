@@ -78,7 +78,7 @@ pub(crate) async fn start(
     let params = query.map(|q| q.0).unwrap_or_default();
     let mut pending = match check(&g, &params) {
         Ok(pending) => pending,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let existing = session_cookie(&headers).and_then(|sid| Some((g.sessions.get(&sid)?, sid)));
     let (login, sid, new_sid) = match existing {
@@ -195,18 +195,24 @@ pub(crate) async fn endless(Query(params): Query<Params>) -> Response {
 
 /// The client's checks; an unknown client or redirect_uri gets a 400 page,
 /// the rest an error redirect.
-fn check(g: &Generic, params: &Params) -> Result<Pending, Response> {
+fn check(g: &Generic, params: &Params) -> Result<Pending, Box<Response>> {
     let client = param(params, "client_id").and_then(|id| g.shared.client(id));
     let redirect_uri = param(params, "redirect_uri")
         .filter(|uri| client.is_some_and(|c| c.redirect_uris.iter().any(|r| r == uri)));
     let (Some(client), Some(redirect_uri)) = (client, redirect_uri) else {
-        return Err(bad_request_page(
+        return Err(Box::new(bad_request_page(
             "Unknown client_id, or a redirect_uri that is not registered for the client.",
-        ));
+        )));
     };
     let state = param(params, "state");
     let refuse = |error: &str, description: &str| {
-        Err(redirect_error(g, redirect_uri, error, description, state))
+        Err(Box::new(redirect_error(
+            g,
+            redirect_uri,
+            error,
+            description,
+            state,
+        )))
     };
     if param(params, "response_type") != Some("code") {
         return refuse(
