@@ -364,3 +364,29 @@ async fn session_wins_over_login_hint() {
     let query = by_hand(&em, &shared_jar, "form@example.com").await;
     assert!(query.contains_key("code"), "{query:?}");
 }
+
+#[tokio::test]
+async fn an_expiring_token_is_refreshed_at_the_discovered_token_endpoint() {
+    let mut config = gatecheck::emulator::EmulatorConfig::builtin();
+    config.access_token_lifetime_secs = 2;
+    let em = login_support::emulator_with(config).await;
+    let fx = generic(&em, "scopes: [openid, offline_access]");
+    let fixtures = BTreeMap::from([("user".to_owned(), fx)]);
+    let ids = gatecheck::auth::Identities::new(
+        fixtures,
+        client(),
+        gatecheck::report::mask::Masker::new(),
+    );
+    let first = ids.token("user").await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let second = ids.token("user").await.unwrap();
+    assert_ne!(first.access_token, second.access_token);
+    let claims = verify_generic(&em, &second.access_token).await;
+    assert_eq!(claims["sub"], "ada@example.com");
+    let c = em.counters();
+    assert_eq!(
+        (c.discovery, c.authorize, c.token),
+        (2, 1, 2),
+        "refreshed, not logged in again: {c:?}"
+    );
+}
