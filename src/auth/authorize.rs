@@ -201,7 +201,7 @@ fn json_error(reply: &Reply, at: &At, f: &OktaPkceFixture) -> Failure {
 }
 
 /// ` ("text about redirect_uri")` from an HTML error page, if there is one.
-fn page_summary(html: &str) -> String {
+pub(super) fn page_summary(html: &str) -> String {
     let nodes = text_nodes(html);
     let pick = nodes
         .iter()
@@ -231,7 +231,7 @@ fn same_endpoint(target: &Url, redirect_uri: &str) -> bool {
     Url::parse(redirect_uri).is_ok_and(|r| without_query(&r) == without_query(target))
 }
 
-fn without_query(url: &Url) -> String {
+pub(super) fn without_query(url: &Url) -> String {
     let mut url = url.clone();
     url.set_query(None);
     url.set_fragment(None);

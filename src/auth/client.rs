@@ -1,9 +1,12 @@
-//! The login's own HTTP client: no redirects followed, no cookie store, no
-//! Origin header, timeouts on every request, and Okta's 429 handled once.
+//! The login's own HTTP client: no redirects followed, no cookie store (but
+//! a private one per oauth2-pkce login), no Origin header, timeouts on every
+//! request, and Okta's 429 handled once.
 
 use super::error::{At, Failure, excerpt};
+use reqwest::cookie::Jar;
 use reqwest::{Client, RequestBuilder, redirect};
 use serde::de::DeserializeOwned;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Longest wait for a rate limit to reset before retrying (once).
@@ -34,7 +37,22 @@ pub struct Reply {
 impl LoginClient {
     /// `timeout` bounds each request, from connecting to the last body byte.
     pub fn new(timeout: Duration) -> Self {
-        let http = Client::builder()
+        Self::build(timeout, None)
+    }
+
+    /// A new client with the same timeout and a cookie store of its own,
+    /// for one login that must keep the authorization server's cookies
+    /// (oauth2-pkce); still no redirects followed.
+    pub(crate) fn with_cookie_jar(&self, jar: Arc<Jar>) -> Self {
+        Self::build(self.timeout, Some(jar))
+    }
+
+    fn build(timeout: Duration, jar: Option<Arc<Jar>>) -> Self {
+        let builder = match jar {
+            Some(jar) => Client::builder().cookie_provider(jar),
+            None => Client::builder(),
+        };
+        let http = builder
             .redirect(redirect::Policy::none())
             .user_agent(USER_AGENT)
             .connect_timeout(CONNECT_TIMEOUT.min(timeout))

@@ -25,6 +25,8 @@ pub enum LoginErrorKind {
     Authorize,
     /// The `state` in the redirect is not the one sent.
     StateMismatch,
+    /// The `iss` of the authorization response is not the issuer (RFC 9207).
+    IssuerMismatch,
     /// /token refused the request.
     Token,
     /// An answer that is not what Okta sends (not JSON, missing fields).
@@ -163,6 +165,33 @@ pub(crate) enum Failure {
         "state mismatch at {at}: the redirect carries state `{got}` but this login sent `{sent}`; refusing the code (a stale or foreign redirect)"
     )]
     StateMismatch { at: At, sent: String, got: String },
+    #[error(
+        "the authorization server did not complete the authorization without a login form at {at}: {detail}; oauth2-pkce needs a server that signs the test user in by itself: a pre-established session, a dev server's auto-login (its parameters go in extra_params, e.g. login_hint), or use another kind (okta-pkce for Okta, password, client-credentials, refresh-token, static)"
+    )]
+    NotHeadless { at: At, detail: String },
+    #[error(
+        "the authorization server refused the authorization request at {at} with a {status} page{summary}; check that client_id `{client_id}` exists on this server and that redirect_uri `{redirect_uri}` is registered for it (exact match: scheme, host, port, path, trailing slash)"
+    )]
+    AuthorizeRefused {
+        at: At,
+        status: u16,
+        summary: String,
+        client_id: String,
+        redirect_uri: String,
+    },
+    #[error(
+        "issuer mismatch: the discovery document at {at} names issuer `{got}` but the fixture's issuer is `{configured}`{hint}; set issuer to exactly the issuer the server announces"
+    )]
+    DiscoveryIssuer {
+        at: At,
+        configured: String,
+        got: String,
+        hint: &'static str,
+    },
+    #[error(
+        "issuer mismatch at {at}: {detail}; refusing the authorization response (RFC 9207: it may come from another authorization server)"
+    )]
+    IssMismatch { at: At, detail: String },
     #[error("/token refused the request at {at}: {error}{description}{hint}")]
     TokenError {
         at: At,
@@ -178,15 +207,18 @@ impl Failure {
     pub fn kind(&self) -> LoginErrorKind {
         use LoginErrorKind as K;
         match self {
-            Failure::Config(_) => K::Config,
+            Failure::Config(_) | Failure::DiscoveryIssuer { .. } => K::Config,
             Failure::Network { .. } | Failure::Timeout { .. } => K::Network,
             Failure::RateLimited { .. } => K::RateLimited,
             Failure::BadCredentials { .. } => K::Credentials,
             Failure::OktaApi { .. } | Failure::UserState { .. } => K::UserState,
             Failure::AuthorizeRedirect { .. }
             | Failure::SessionRejected { .. }
-            | Failure::RedirectUriRejected { .. } => K::Authorize,
+            | Failure::RedirectUriRejected { .. }
+            | Failure::NotHeadless { .. }
+            | Failure::AuthorizeRefused { .. } => K::Authorize,
             Failure::StateMismatch { .. } => K::StateMismatch,
+            Failure::IssMismatch { .. } => K::IssuerMismatch,
             Failure::TokenError { .. } => K::Token,
             Failure::Protocol { .. } => K::Protocol,
         }

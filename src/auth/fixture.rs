@@ -1,8 +1,8 @@
 //! Login fixtures: one `fixtures/NAME.yaml` file per identity (SPEC §4).
 
 pub use super::kinds::{
-    AuthMethod, ClientCredentialsFixture, OktaPkceFixture, PasswordFixture, RefreshTokenFixture,
-    StaticFixture,
+    AuthMethod, ClientCredentialsFixture, Oauth2PkceFixture, OktaPkceFixture, PasswordFixture,
+    RefreshTokenFixture, StaticFixture,
 };
 use serde::Deserialize;
 
@@ -15,6 +15,7 @@ pub const DEMO: &str = "demo";
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Fixture {
     OktaPkce(OktaPkceFixture),
+    Oauth2Pkce(Oauth2PkceFixture),
     ClientCredentials(ClientCredentialsFixture),
     Password(PasswordFixture),
     RefreshToken(RefreshTokenFixture),
@@ -35,6 +36,7 @@ impl Fixture {
     pub fn kind(&self) -> &'static str {
         match self {
             Fixture::OktaPkce(_) => "okta-pkce",
+            Fixture::Oauth2Pkce(_) => "oauth2-pkce",
             Fixture::ClientCredentials(_) => "client-credentials",
             Fixture::Password(_) => "password",
             Fixture::RefreshToken(_) => "refresh-token",
@@ -50,6 +52,11 @@ impl Fixture {
                 f.client_secret.as_ref(),
                 f.totp_secret.as_ref(),
             ],
+            Fixture::Oauth2Pkce(f) => {
+                let mut secrets = vec![f.client_secret.as_ref()];
+                secrets.extend(f.secret_params());
+                secrets
+            }
             Fixture::ClientCredentials(f) => vec![Some(&f.client_secret)],
             Fixture::Password(f) => vec![
                 Some(&f.password),
@@ -79,7 +86,7 @@ impl Fixture {
             Fixture::ClientCredentials(f) => f.okta_url.as_mut(),
             Fixture::Password(f) => f.okta_url.as_mut(),
             Fixture::RefreshToken(f) => f.okta_url.as_mut(),
-            Fixture::Static(_) => None,
+            Fixture::Oauth2Pkce(_) | Fixture::Static(_) => None,
         };
         if let Some(url) = slot.filter(|url| *url == DEMO) {
             *url = okta_url.to_owned();
@@ -96,6 +103,12 @@ impl Fixture {
         };
         match self {
             Fixture::OktaPkce(f) => Some(key(f.issuer(), &f.client_id, &f.username, &f.scopes)),
+            Fixture::Oauth2Pkce(f) => Some(key(
+                f.issuer.clone(),
+                &f.client_id,
+                &f.cache_subject(),
+                &f.scopes,
+            )),
             Fixture::ClientCredentials(f) => Some(key(
                 f.endpoint().issuer(),
                 &f.client_id,
@@ -116,6 +129,10 @@ impl Fixture {
     pub fn subject(&self) -> String {
         match self {
             Fixture::OktaPkce(f) => format!("`{}`", f.username),
+            Fixture::Oauth2Pkce(f) => match f.extra_params.get("login_hint") {
+                Some(hint) => format!("`{hint}`"),
+                None => format!("client `{}`", f.client_id),
+            },
             Fixture::Password(f) => format!("`{}`", f.username),
             Fixture::ClientCredentials(f) => format!("client `{}`", f.client_id),
             Fixture::RefreshToken(f) => format!("client `{}` with a refresh token", f.client_id),
@@ -129,7 +146,7 @@ impl Fixture {
             Fixture::ClientCredentials(f) => f.okta_url.as_deref(),
             Fixture::Password(f) => f.okta_url.as_deref(),
             Fixture::RefreshToken(f) => f.okta_url.as_deref(),
-            Fixture::Static(_) => None,
+            Fixture::Oauth2Pkce(_) | Fixture::Static(_) => None,
         }
     }
 }

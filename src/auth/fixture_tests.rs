@@ -108,3 +108,42 @@ fn other_kinds_parse_with_defaults() {
         .to_string();
     assert!(err.contains("unknown field `okta_url`"), "{err}");
 }
+
+const OAUTH2: &str = "kind: oauth2-pkce\nissuer: https://as.example/realms/dev\nclient_id: spa\n\
+    redirect_uri: http://localhost:3000/callback\n";
+
+#[test]
+fn oauth2_pkce_defaults_and_empty_values() {
+    let fx = parse(&format!(
+        "{OAUTH2}client_secret: ''\nextra_params: {{login_hint: ada@example.com, acr_values: '', dev_password: pw-1234}}\n"
+    ))
+    .unwrap();
+    let Fixture::Oauth2Pkce(f) = &fx else {
+        panic!("not oauth2-pkce: {fx:?}")
+    };
+    assert_eq!(f.scopes, ["openid"]);
+    assert_eq!(f.client_secret, None);
+    assert_eq!(f.auth_method, AuthMethod::ClientSecretBasic);
+    assert_eq!(
+        f.extra_params.keys().collect::<Vec<_>>(),
+        ["dev_password", "login_hint"]
+    );
+    assert_eq!(fx.kind(), "oauth2-pkce");
+    assert_eq!(fx.secrets(), ["pw-1234"]);
+    assert_eq!(fx.subject(), "`ada@example.com`");
+    assert!(!fx.uses_demo());
+    let key = fx.cache_key().unwrap();
+    assert_eq!(key.issuer, "https://as.example/realms/dev");
+    assert_eq!(key.subject, "dev_password&login_hint=ada@example.com");
+    assert!(!format!("{fx:?}").contains("pw-1234"));
+}
+
+#[test]
+fn oauth2_pkce_null_params_and_unknown_keys() {
+    let fx = parse(&format!("{OAUTH2}extra_params: ~\n")).unwrap();
+    assert_eq!(fx.subject(), "client `spa`");
+    let err = parse(&format!("{OAUTH2}okta_url: demo\n"))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("unknown field `okta_url`"), "{err}");
+}

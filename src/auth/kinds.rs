@@ -1,6 +1,7 @@
 //! The fields of each fixture kind (SPEC §4), with their defaults.
 
 use serde::{Deserialize, Deserializer};
+use std::collections::BTreeMap;
 
 /// `kind: okta-pkce`: Okta's headless /authn -> /authorize -> /token recipe.
 #[derive(Clone, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
@@ -19,6 +20,28 @@ pub struct OktaPkceFixture {
     pub password: String,
     #[serde(default, deserialize_with = "empty_as_none")]
     pub totp_secret: Option<String>,
+}
+
+/// `kind: oauth2-pkce`: any authorization server found by discovery from
+/// `issuer` that completes the authorization without a login form (a
+/// pre-established session, a dev server's auto-login).
+#[derive(Clone, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Oauth2PkceFixture {
+    /// Exactly the server's issuer; discovery is read from
+    /// `{issuer}/.well-known/openid-configuration`.
+    pub issuer: String,
+    pub client_id: String,
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub client_secret: Option<String>,
+    #[serde(default)]
+    pub auth_method: AuthMethod,
+    pub redirect_uri: String,
+    #[serde(default = "default_oauth2_scopes", deserialize_with = "scope_list")]
+    pub scopes: Vec<String>,
+    /// Extra authorization request parameters (e.g. `login_hint`); empty values are left out.
+    #[serde(default, deserialize_with = "param_map")]
+    pub extra_params: BTreeMap<String, String>,
 }
 
 /// `kind: client-credentials`: a service's own token.
@@ -151,6 +174,39 @@ impl OktaPkceFixture {
     }
 }
 
+/// Words that make an extra parameter's value a secret (masked).
+const SECRET_PARAM_WORDS: [&str; 5] = ["password", "secret", "token", "key", "otp"];
+
+impl Oauth2PkceFixture {
+    /// The values of extra parameters whose names look secret (`password`, `..._token`).
+    pub fn secret_params(&self) -> impl Iterator<Item = Option<&String>> {
+        self.extra_params
+            .iter()
+            .filter(|(name, _)| is_secret_param(name))
+            .map(|(_, value)| Some(value))
+    }
+
+    /// Who logs in, for the token cache: the server decides from the extra
+    /// parameters (or its own session), so all of them count, sorted, with
+    /// the secret ones by name only.
+    pub fn cache_subject(&self) -> String {
+        let pairs: Vec<String> = self
+            .extra_params
+            .iter()
+            .map(|(name, value)| match is_secret_param(name) {
+                true => name.clone(),
+                false => format!("{name}={value}"),
+            })
+            .collect();
+        pairs.join("&")
+    }
+}
+
+fn is_secret_param(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    SECRET_PARAM_WORDS.iter().any(|word| name.contains(word))
+}
+
 macro_rules! endpoint_of {
     ($($kind:ty),*) => {$(
         impl $kind {
@@ -185,6 +241,8 @@ macro_rules! debug_hiding {
 }
 debug_hiding!(OktaPkceFixture { okta_url, auth_server, client_id, redirect_uri, scopes, username }
     hiding { client_secret, password, totp_secret });
+debug_hiding!(Oauth2PkceFixture { issuer, client_id, auth_method, redirect_uri, scopes }
+    hiding { client_secret, extra_params });
 debug_hiding!(ClientCredentialsFixture { okta_url, auth_server, token_url, client_id, auth_method, scopes }
     hiding { client_secret });
 debug_hiding!(PasswordFixture { okta_url, auth_server, token_url, client_id, auth_method, scopes, username }
@@ -201,6 +259,10 @@ fn default_scopes() -> Vec<String> {
     ["openid", "profile", "email"].map(String::from).to_vec()
 }
 
+fn default_oauth2_scopes() -> Vec<String> {
+    vec!["openid".to_owned()]
+}
+
 fn default_token_type() -> String {
     "Bearer".to_owned()
 }
@@ -209,6 +271,14 @@ fn default_token_type() -> String {
 fn empty_as_none<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     let value: Option<String> = Option::deserialize(d)?;
     Ok(value.filter(|s| !s.trim().is_empty()))
+}
+
+/// A map of parameters; null is empty and empty values (unset `${VAR:-}`) are dropped.
+fn param_map<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
+    let map: Option<BTreeMap<String, String>> = Option::deserialize(d)?;
+    let mut map = map.unwrap_or_default();
+    map.retain(|_, value| !value.trim().is_empty());
+    Ok(map)
 }
 
 /// Scopes as a YAML list, or as one space-separated string (from `${VAR}`).

@@ -4,8 +4,8 @@ use super::client::LoginClient;
 use super::error::{Failure, LoginError};
 use super::fixture::Fixture;
 use super::grants::{self, keep_refresh_token};
-use super::okta;
 use super::token::{ClientAuth, Token};
+use super::{oauth2_pkce, okta};
 use crate::report::mask::Masker;
 use reqwest::Url;
 
@@ -31,6 +31,7 @@ async fn by_kind(
 ) -> Result<Token, Failure> {
     match fixture {
         Fixture::OktaPkce(f) => okta::login(f, client, masker).await,
+        Fixture::Oauth2Pkce(f) => oauth2_pkce::login(f, client, masker).await,
         Fixture::ClientCredentials(f) => grants::client_credentials(f, client, masker).await,
         Fixture::Password(f) => grants::password(f, client, masker).await,
         Fixture::RefreshToken(f) => grants::refresh_token(f, client, masker).await,
@@ -47,7 +48,7 @@ pub async fn renew(
     masker: &Masker,
 ) -> Result<Token, LoginError> {
     if let (Some(refresh_token), Some(Ok((url, auth)))) =
-        (&old.refresh_token, refresh_target(fixture))
+        (&old.refresh_token, refresh_target(fixture, client).await)
         && let Ok(token) = grants::refresh(client, &url, auth, refresh_token, &[], masker).await
     {
         return Ok(keep_refresh_token(token, refresh_token));
@@ -56,8 +57,17 @@ pub async fn renew(
 }
 
 /// The token endpoint and client authentication to refresh with.
-fn refresh_target(fixture: &Fixture) -> Option<Result<(Url, ClientAuth<'_>), Failure>> {
+async fn refresh_target<'a>(
+    fixture: &'a Fixture,
+    client: &LoginClient,
+) -> Option<Result<(Url, ClientAuth<'a>), Failure>> {
     let target = match fixture {
+        Fixture::Oauth2Pkce(f) => oauth2_pkce::token_endpoint(f, client).await.map(|url| {
+            (
+                url,
+                grants::client_auth(&f.client_id, f.client_secret.as_deref(), f.auth_method),
+            )
+        }),
         Fixture::OktaPkce(f) => okta::token_url(f).map(|url| (url, okta::client_auth(f))),
         Fixture::Password(f) => grants::token_url(f.endpoint()).map(|url| {
             (

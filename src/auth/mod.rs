@@ -4,22 +4,25 @@ mod authn;
 mod authorize;
 pub mod cache;
 mod client;
+mod discovery;
 mod error;
 mod fixture;
 mod grants;
 mod identities;
 mod kinds;
 mod login;
+mod oauth2_pkce;
 mod okta;
 pub mod pkce;
+mod redirects;
 mod token;
 pub mod totp;
 
 pub use client::{LoginClient, MAX_RATE_LIMIT_WAIT};
 pub use error::{LoginError, LoginErrorKind};
 pub use fixture::{
-    AuthMethod, CacheKey, ClientCredentialsFixture, DEMO, Fixture, OktaPkceFixture,
-    PasswordFixture, RefreshTokenFixture, StaticFixture,
+    AuthMethod, CacheKey, ClientCredentialsFixture, DEMO, Fixture, Oauth2PkceFixture,
+    OktaPkceFixture, PasswordFixture, RefreshTokenFixture, StaticFixture,
 };
 pub use identities::Identities;
 pub use login::login;

@@ -11,6 +11,8 @@ mod builtin;
 mod config;
 mod counters;
 mod discovery;
+mod generic;
+mod generic_authorize;
 mod grants;
 mod html;
 mod ids;

@@ -9,10 +9,14 @@ use axum::{Json, Router};
 use super::counters::CounterSnapshot;
 use super::okta_error::OktaError;
 use super::state::AppState;
-use super::{authn, authorize, discovery, token};
+use super::{authn, authorize, discovery, generic, token};
 
-/// Every Okta-side route.
+/// Every Okta-side route, and the generic server under `/generic`.
 pub(crate) fn router(state: AppState) -> Router {
+    okta_router(state.clone()).merge(generic::router(state))
+}
+
+fn okta_router(state: AppState) -> Router {
     Router::new()
         .route("/api/v1/authn", post(authn::authn))
         .route(

@@ -67,7 +67,7 @@ fn token(shared: &Shared, server_id: &str, headers: &HeaderMap, form: FormResult
 }
 
 /// Finds the calling client: client_secret_basic, client_secret_post or none.
-fn authenticate<'a>(
+pub(crate) fn authenticate<'a>(
     shared: &'a Shared,
     headers: &HeaderMap,
     params: &Params,
@@ -127,7 +127,7 @@ pub(crate) fn required_grant(grant_type: &str) -> Option<GrantType> {
     }
 }
 
-fn no_store(mut response: Response) -> Response {
+pub(crate) fn no_store(mut response: Response) -> Response {
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
