@@ -166,3 +166,25 @@ fn token_prints_an_access_token_and_its_claims() {
         unknown.stderr
     );
 }
+
+#[test]
+fn oauth2_pkce_with_issuer_demo_logs_into_the_builtin_generic_server() {
+    let p = Project::new("generic-demo");
+    p.file(
+        "fixtures/generic.yaml",
+        "kind: oauth2-pkce\nissuer: demo\nclient_id: demo-spa\nredirect_uri: http://localhost:3000/callback\n",
+    );
+    p.file(
+        "suites/s.yaml",
+        "base_url: demo\ntests:\n  - {name: x, request: {url: /api/health}}\n",
+    );
+    let out = p.run(&["token", "generic", "--decode"], &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let iss = json["claims"]["iss"].as_str().unwrap();
+    assert!(
+        iss.starts_with("http://127.0.0.1:") && iss.ends_with("/generic"),
+        "{iss}"
+    );
+    assert_eq!(json["claims"]["sub"], "ada@example.com");
+}

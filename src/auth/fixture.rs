@@ -76,7 +76,11 @@ impl Fixture {
 
     /// True when the fixture points at the built-in emulator.
     pub fn uses_demo(&self) -> bool {
-        self.okta_url().is_some_and(|url| url == DEMO)
+        match self {
+            // `issuer: demo`: the emulator's generic auto-login server.
+            Fixture::Oauth2Pkce(f) => f.issuer == DEMO,
+            _ => self.okta_url().is_some_and(|url| url == DEMO),
+        }
     }
 
     /// Points a `demo` fixture at the running emulator's Okta URL.
@@ -86,7 +90,13 @@ impl Fixture {
             Fixture::ClientCredentials(f) => f.okta_url.as_mut(),
             Fixture::Password(f) => f.okta_url.as_mut(),
             Fixture::RefreshToken(f) => f.okta_url.as_mut(),
-            Fixture::Oauth2Pkce(_) | Fixture::Static(_) => None,
+            Fixture::Oauth2Pkce(f) => {
+                if f.issuer == DEMO {
+                    f.issuer = format!("{okta_url}/generic");
+                }
+                None
+            }
+            Fixture::Static(_) => None,
         };
         if let Some(url) = slot.filter(|url| *url == DEMO) {
             *url = okta_url.to_owned();
