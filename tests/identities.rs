@@ -188,3 +188,52 @@ fn oauth2_pkce_with_issuer_demo_logs_into_the_builtin_generic_server() {
     );
     assert_eq!(json["claims"]["sub"], "ada@example.com");
 }
+
+#[test]
+fn a_suite_can_declare_the_identities_it_runs_with() {
+    let okta = Okta::start();
+    let p = project("suite-identities");
+    p.file(
+        "suites/me.yaml",
+        r#"
+identities: [user, admin]
+tests:
+  - name: me
+    request: {url: /api/me}
+    expect: {json: {$.sub: {matches: "@example.com$"}}, snapshot: false}
+  - name: health
+    auth: none
+    request: {url: /api/health}
+    expect: {snapshot: false}
+"#,
+    );
+    let list = run(&p, &okta, &["--list"], &[]);
+    assert_eq!(
+        list.stdout,
+        "me::me[user]: test\nme::me[admin]: test\nme::health: test\n"
+    );
+    let out = run(&p, &okta, &[], &[]);
+    assert_eq!(out.code, 0, "{}", out.normalized(&p));
+    assert_eq!(okta.emulator.counters().token, 2);
+}
+
+#[test]
+fn shards_log_in_only_for_the_identities_they_run() {
+    let okta = Okta::start();
+    let p = project("shard-logins");
+    p.file(
+        "suites/s.yaml",
+        "tests:\n  - {name: anonymous, auth: none, request: {url: /api/health}, expect: {snapshot: false}}\n  - {name: mine, request: {url: /api/todos}, expect: {snapshot: false}}\n",
+    );
+    // count:1/2 runs the first trial only (anonymous), count:2/2 the second.
+    let first = run(&p, &okta, &["--partition", "count:1/2"], &[]);
+    assert_eq!(first.code, 0, "{}", first.normalized(&p));
+    assert_eq!(
+        okta.emulator.counters().authn,
+        0,
+        "no login in a shard without authenticated tests"
+    );
+    let second = run(&p, &okta, &["--partition", "count:2/2"], &[]);
+    assert_eq!(second.code, 0, "{}", second.normalized(&p));
+    assert_eq!(okta.emulator.counters().authn, 1);
+}
