@@ -154,8 +154,8 @@ async fn run_step(
         attempt += 1;
         let exchange = match http::send(&ctx.client, prepared.clone()).await {
             Ok(exchange) => exchange,
-            Err(e) if attempt < attempts => {
-                let _ = e;
+            // A transport error (refused, timed out) is retried like a failure.
+            Err(_) if attempt < attempts => {
                 tokio::time::sleep(delay).await;
                 continue;
             }
