@@ -22,11 +22,16 @@ use std::process::ExitCode;
 use table::Table;
 
 /// Options: `--quick` (1 repetition instead of 5), `--reps N`, `--keep`
-/// (keep the temporary folder), `--no-build` (do not run `cargo build`).
+/// (keep the temporary folder), `--no-build` (do not run `cargo build`),
+/// `--only NAME` (sequential, latency, snapshots, startup, login, hurl),
+/// `--serve SECS` (only run the servers, for profiling a kept folder).
 struct Opts {
     reps: usize,
     keep: bool,
     no_build: bool,
+    serve: Option<u64>,
+    /// Run only the workloads whose name contains this.
+    only: Option<String>,
 }
 
 fn opts() -> Result<Opts, String> {
@@ -34,6 +39,8 @@ fn opts() -> Result<Opts, String> {
         reps: 5,
         keep: false,
         no_build: false,
+        serve: None,
+        only: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -48,9 +55,18 @@ fn opts() -> Result<Opts, String> {
                     .filter(|n| (1..=50).contains(n))
                     .ok_or("--reps needs a number from 1 to 50")?;
             }
+            "--only" => o.only = Some(args.next().ok_or("--only needs a workload name")?),
+            "--serve" => {
+                o.serve = Some(
+                    args.next()
+                        .and_then(|n| n.parse().ok())
+                        .filter(|n| (1..=3600).contains(n))
+                        .ok_or("--serve needs a number of seconds from 1 to 3600")?,
+                );
+            }
             other => {
                 return Err(format!(
-                    "unknown argument `{other}`; use --quick, --reps N, --keep, --no-build"
+                    "unknown argument `{other}`; use --quick, --reps N, --keep, --no-build, --only NAME, --serve SECS"
                 ));
             }
         }
@@ -70,6 +86,9 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Some(secs) = opts.serve {
+        return serve(secs);
+    }
     let bin = match binary(opts.no_build) {
         Ok(bin) => bin,
         Err(e) => {
@@ -85,7 +104,7 @@ fn main() -> ExitCode {
     println!("{}", machine(&bin));
     println!("work folder: {}", work.display());
     let mut table = Table::default();
-    workloads::run_all(&bin, &work, opts.reps, &mut table);
+    workloads::run_all(&bin, &work, opts.reps, opts.only.as_deref(), &mut table);
     println!("\n{}", table.render());
     if opts.keep {
         println!("kept {}", work.display());
@@ -97,6 +116,15 @@ fn main() -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// Runs only the servers for `secs` seconds: `BENCH_URL=... gatecheck` in a
+/// folder kept with `--keep` then runs a workload by hand (e.g. under perf).
+fn serve(secs: u64) -> ExitCode {
+    let servers = server::Servers::start();
+    println!("{}={}", suites::URL_VAR, servers.base);
+    std::thread::sleep(std::time::Duration::from_secs(secs));
+    ExitCode::SUCCESS
 }
 
 /// target/release/gatecheck, beside this example's folder. `cargo run

@@ -100,7 +100,7 @@ pub fn big_body() -> Vec<u8> {
             "sku": format!("SKU-{i:08}"),
             "name": format!("item number {i}"),
             "price": (i as f64) * 1.25,
-            "inStock": i % 3 != 0,
+            "inStock": !i.is_multiple_of(3),
             "tags": ["alpha", "beta", format!("t{}", i % 17)],
             "dimensions": {"w": i % 100, "h": (i * 7) % 100, "unit": "cm"},
             "description": "A plain product description of moderate length for the benchmark."

@@ -11,21 +11,25 @@ pub struct Shape<'a> {
     pub snapshot: &'a str,
 }
 
+/// The variable that holds the server's URL in the generated suites, so that
+/// kept folders (`--keep`) can be run again against `--serve`.
+pub const URL_VAR: &str = "BENCH_URL";
+
 /// Writes `files` suite files of `per_file` tests each into `dir` (created),
 /// plus a `gatecheck.yaml` with a short timeout so a broken run ends soon.
-pub fn write(dir: &Path, base: &str, files: usize, per_file: usize, shape: &Shape) -> PathBuf {
+pub fn write(dir: &Path, files: usize, per_file: usize, shape: &Shape) -> PathBuf {
     let suites = dir.join("suites");
     std::fs::create_dir_all(&suites).expect("create suites folder");
     std::fs::write(suites.join("gatecheck.yaml"), "timeout: 10s\n").expect("write config");
     for f in 0..files {
-        let text = suite(base, f, per_file, shape);
+        let text = suite(f, per_file, shape);
         std::fs::write(suites.join(format!("s{f:03}.yaml")), text).expect("write suite");
     }
     suites
 }
 
-fn suite(base: &str, f: usize, per_file: usize, shape: &Shape) -> String {
-    let mut text = format!("name: Suite {f}\nbase_url: {base}\ntags: [bench]\ntests:\n");
+fn suite(f: usize, per_file: usize, shape: &Shape) -> String {
+    let mut text = format!("name: Suite {f}\nbase_url: ${{{URL_VAR}}}\ntags: [bench]\ntests:\n");
     for t in 0..per_file {
         let _ = write!(
             text,
