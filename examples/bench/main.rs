@@ -103,9 +103,12 @@ fn main() -> ExitCode {
     std::fs::create_dir_all(&work).expect("create the work folder");
     println!("{}", machine(&bin));
     println!("work folder: {}", work.display());
+    let load_before = loadavg();
     let mut table = Table::default();
     workloads::run_all(&bin, &work, opts.reps, opts.only.as_deref(), &mut table);
     println!("\n{}", table.render());
+    // Other processes on a 2-core machine skew every figure: say so.
+    println!("load average before: {load_before}; after: {}", loadavg());
     if opts.keep {
         println!("kept {}", work.display());
     } else {
@@ -162,6 +165,12 @@ fn binary(no_build: bool) -> Result<PathBuf, String> {
             bin.display()
         ))
     }
+}
+
+fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|t| t.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into())
 }
 
 fn machine(bin: &Path) -> String {
