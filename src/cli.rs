@@ -38,6 +38,20 @@ pub enum Command {
         /// Suite folders or files (default: suites/).
         paths: Vec<PathBuf>,
     },
+    /// Log in as IDENTITY (or use the token cache) and print the access token.
+    Token {
+        /// The identity (a fixture name); default: `auth` of gatecheck.yaml, or the only fixture.
+        identity: Option<String>,
+        /// Print the token's header and claims instead (not verified).
+        #[arg(long)]
+        decode: bool,
+        /// Log in again even when a cached token is valid.
+        #[arg(long)]
+        fresh_login: bool,
+        /// The suites folder whose config and fixtures to use.
+        #[arg(long, default_value = DEFAULT_PATH)]
+        suites: PathBuf,
+    },
     /// Write JSON Schemas of the suite, config and fixture formats (for editors).
     Schema {
         /// Folder to write suite.schema.json, config.schema.json and fixture.schema.json to.
@@ -165,6 +179,20 @@ pub fn dispatch(cli: Cli, env: &Env) -> Result<ExitCode, Error> {
             port,
             api_port,
         }) => emulator(config.as_deref(), port, api_port),
+        Some(Command::Token {
+            identity,
+            decode,
+            fresh_login,
+            suites,
+        }) => crate::token_cmd::run(
+            crate::token_cmd::TokenArgs {
+                identity,
+                decode,
+                fresh_login,
+                suites,
+            },
+            env,
+        ),
         Some(Command::Schema { out }) => {
             let files = crate::schema::write_all(&out).map_err(|e| {
                 Error::Runtime(format!(

@@ -17,3 +17,4 @@ pub mod report;
 pub mod run;
 pub mod schema;
 pub mod suite;
+pub mod token_cmd;

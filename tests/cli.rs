@@ -348,3 +348,20 @@ tests:
     assert!(!all.contains("s3cr3t-key-value"), "secret leaked:\n{all}");
     assert!(all.contains("***"), "{all}");
 }
+
+#[test]
+fn a_slow_answer_times_out_instead_of_hanging() {
+    let api = TestApi::start();
+    let p = Project::new("timeout");
+    p.file(
+        "suites/t.yaml",
+        "base_url: ${API_URL}\ntimeout: 100ms\ntests:\n  - {name: slow, request: {url: /slow}}\n",
+    );
+    let out = run(&p, &api, &[]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stdout.contains("GET ") && out.stdout.contains("/slow\n  request timed out after 100ms"),
+        "{}",
+        out.stdout
+    );
+}

@@ -1,32 +1,39 @@
-//! TEMPORARY stub until the emulator branch lands.
-pub struct EmulatorConfig;
-impl EmulatorConfig {
-    pub fn builtin() -> Self {
-        EmulatorConfig
-    }
-}
-pub struct Emulator;
-impl Emulator {
-    pub async fn start(_c: EmulatorConfig) -> std::io::Result<Emulator> {
-        Ok(Emulator)
-    }
-    pub fn okta_url(&self) -> &str {
-        "http://127.0.0.1:1"
-    }
-    pub fn api_url(&self) -> &str {
-        "http://127.0.0.1:1"
-    }
-}
-impl EmulatorConfig {
-    pub fn from_yaml(_t: &str) -> Result<Self, String> {
-        Ok(EmulatorConfig)
-    }
-}
-pub async fn run_standalone(
-    _c: EmulatorConfig,
-    _p: u16,
-    _a: u16,
-    _o: &mut (dyn std::io::Write + Send),
-) -> std::io::Result<()> {
-    Ok(())
-}
+//! The built-in Okta emulator and demo API (SPEC §7, OKTA.md): an
+//! Okta-compatible authorization server and a small todo API that trusts it,
+//! both served in-process on loopback.
+
+mod api;
+mod authn;
+mod authn_view;
+mod authorize;
+mod banner;
+mod builtin;
+mod config;
+mod counters;
+mod discovery;
+mod generic;
+mod generic_authorize;
+mod grants;
+mod html;
+mod ids;
+mod issue;
+mod keys;
+mod oauth_error;
+mod okta_error;
+mod pkce;
+mod ratelimit;
+mod routes;
+mod scopes;
+mod server;
+mod state;
+mod store;
+mod token;
+mod totp;
+mod validate;
+
+pub use config::{
+    AuthServerConfig, ClientConfig, ConfigError, EmulatorConfig, GrantType, LimitedEndpoint,
+    RateLimitConfig, SignOnPolicy, UserConfig, UserStatus,
+};
+pub use counters::CounterSnapshot;
+pub use server::{Emulator, run_standalone};

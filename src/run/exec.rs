@@ -110,11 +110,11 @@ async fn login(ctx: &RunCtx, spec: &TrialSpec, identity: &str) -> Result<String,
             let mut shown = ctx.login_failures.lock().unwrap_or_else(|e| e.into_inner());
             match shown.get(identity) {
                 Some(first) => Err(format!(
-                    "login as `{identity}` failed; the error is shown in full under `{first}`"
+                    "identity `{identity}`: login failed; the error is shown in full under `{first}`"
                 )),
                 None => {
                     shown.insert(identity.to_owned(), spec.name.clone());
-                    Err(format!("login as `{identity}` failed: {err}"))
+                    Err(format!("identity `{identity}`: {err}"))
                 }
             }
         }
@@ -276,7 +276,16 @@ fn snapshot_step(ctx: &RunCtx, spec: &TrialSpec, step: &Step<'_>, ex: &Exchange)
     let mut value = body.clone();
     snapshot::redact(&mut value, &def.redact);
     mask_json(&ctx.masker, &mut value);
-    let description = failure::request_line(&ex.request, spec.identity_label.as_deref());
+    // Without scheme and host: the header must not change when the port does.
+    let url = &ex.request.url;
+    let target = match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_owned(),
+    };
+    let mut description = format!("{} {target}", ex.request.method);
+    if let Some(identity) = &spec.identity_label {
+        description.push_str(&format!(" as {identity}"));
+    }
     let outcome = snapshot::check(&Snapshot {
         dir: &spec.suite.snapshot_dir,
         name: &name,

@@ -19,6 +19,7 @@ use tokio::runtime::Handle;
 pub use exec::RunCtx;
 pub use plan::TrialSpec;
 
+use crate::auth::cache::TokenCache;
 use crate::auth::{Identities, LoginClient};
 use crate::check::snapshot;
 use crate::emulator::{Emulator, EmulatorConfig};
@@ -95,10 +96,10 @@ pub fn run(opts: &RunOptions, env: &Env) -> Result<Summary, Error> {
         .enable_all()
         .build()
         .map_err(|e| Error::Runtime(format!("failed to start the async runtime: {e}")))?;
-    let emulator = runtime.block_on(start_demo(&mut project))?;
+    let demo = runtime.block_on(start_demo(&mut project))?;
     let ctx = {
         let _guard = runtime.enter();
-        Arc::new(context(opts, &project, emulator.as_ref())?)
+        Arc::new(context(opts, &project, &demo, env)?)
     };
     let handle = runtime.handle().clone();
     let records: Records = Arc::default();
@@ -112,7 +113,7 @@ pub fn run(opts: &RunOptions, env: &Env) -> Result<Summary, Error> {
     if let Some(path) = &opts.junit {
         write_junit(path, &specs, &args, &records)?;
     }
-    drop(emulator); // stops the emulator (a no-op stub until it lands)
+    drop(demo); // stops the emulator (a no-op stub until it lands)
     runtime.shutdown_timeout(Duration::from_secs(1));
     Ok(summary(&conclusion, pending))
 }
@@ -222,9 +223,16 @@ fn selected_by_tags(trial: &TrialSpec, tags: &[String], exclude: &[String]) -> b
     (tags.is_empty() || tags.iter().any(has)) && !exclude.iter().any(has)
 }
 
+/// The built-in emulator of a run, and the identities that log into it.
+#[derive(Default)]
+pub struct Demo {
+    pub emulator: Option<Emulator>,
+    pub fixtures: Vec<String>,
+}
+
 /// Starts the built-in emulator and demo API when a fixture or a suite
 /// uses `demo`, and points those fixtures at it.
-async fn start_demo(project: &mut Project) -> Result<Option<Emulator>, Error> {
+pub async fn start_demo(project: &mut Project) -> Result<Demo, Error> {
     let fixtures_need = project.fixtures.values().any(|f| f.uses_demo());
     let suites_need = project.suites.iter().any(|s| {
         s.header
@@ -234,35 +242,53 @@ async fn start_demo(project: &mut Project) -> Result<Option<Emulator>, Error> {
             == Some(prepare::DEMO)
     });
     if !fixtures_need && !suites_need {
-        return Ok(None);
+        return Ok(Demo::default());
     }
     let emulator = Emulator::start(EmulatorConfig::builtin())
         .await
         .map_err(|e| Error::Runtime(format!("failed to start the built-in Okta emulator: {e}")))?;
-    for fixture in project.fixtures.values_mut() {
+    let mut fixtures = Vec::new();
+    for (name, fixture) in project.fixtures.iter_mut() {
         if fixture.uses_demo() {
             fixture.resolve_demo(emulator.okta_url());
+            fixtures.push(name.clone());
         }
     }
-    Ok(Some(emulator))
+    Ok(Demo {
+        emulator: Some(emulator),
+        fixtures,
+    })
 }
 
-fn context(
-    opts: &RunOptions,
+/// The identities of a run, with the token cache when it is on (tokens
+/// of the in-process emulator are never cached: they die with the run).
+pub fn identities(
     project: &Project,
-    emulator: Option<&Emulator>,
-) -> Result<RunCtx, Error> {
+    env: &Env,
+    fresh_login: bool,
+    demo: &Demo,
+    masker: &Masker,
+) -> Identities {
+    let timeout = project.config.timeout.map_or(DEFAULT_TIMEOUT, |d| d.0);
+    let identities = Identities::new(
+        project.fixtures.clone(),
+        LoginClient::new(timeout),
+        masker.clone(),
+    );
+    match TokenCache::from_env(|k| env.get(k).cloned()) {
+        Some(cache) => identities.with_cache(cache, fresh_login, &demo.fixtures),
+        None => identities,
+    }
+}
+
+fn context(opts: &RunOptions, project: &Project, demo: &Demo, env: &Env) -> Result<RunCtx, Error> {
     let masker = Masker::new();
     for secret in &project.secrets {
         masker.add(secret.clone());
     }
     let timeout = project.config.timeout.map_or(DEFAULT_TIMEOUT, |d| d.0);
     let client = crate::http::build_client(timeout).map_err(Error::Runtime)?;
-    let identities = Identities::new(
-        project.fixtures.clone(),
-        LoginClient::new(timeout),
-        masker.clone(),
-    );
+    let identities = identities(project, env, opts.fresh_login, demo, &masker);
     let cli_vars = opts
         .vars
         .iter()
@@ -275,7 +301,7 @@ fn context(
         cli_vars,
         default_timeout: timeout,
         verbose: opts.verbose,
-        demo_api_url: emulator.map(|e| e.api_url().to_owned()),
+        demo_api_url: demo.emulator.as_ref().map(|e| e.api_url().to_owned()),
         login_failures: std::sync::Mutex::new(HashMap::new()),
     })
 }

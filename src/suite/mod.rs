@@ -2,8 +2,10 @@
 
 pub mod expect;
 pub mod load;
+pub mod matcher;
 pub mod model;
 pub mod rows;
+mod schemas;
 pub mod template;
 pub mod validate;
 pub mod yaml;

@@ -16,6 +16,47 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use serde_json::{Value, json};
 
+/// The built-in Okta emulator and demo API, started by the test (so it can
+/// read the emulator's counters) on its own runtime.
+pub struct Okta {
+    pub emulator: gatecheck::emulator::Emulator,
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl Okta {
+    pub fn start() -> Self {
+        use gatecheck::emulator::{Emulator, EmulatorConfig};
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let emulator = runtime
+            .block_on(Emulator::start(EmulatorConfig::builtin()))
+            .unwrap();
+        Self {
+            emulator,
+            _runtime: runtime,
+        }
+    }
+
+    /// OKTA_URL and API_URL pointing at this emulator.
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("OKTA_URL", self.emulator.okta_url().to_owned()),
+            ("API_URL", self.emulator.api_url().to_owned()),
+        ]
+    }
+
+    /// Runs the binary in `p` with OKTA_URL and API_URL set, plus `extra`.
+    pub fn run(&self, p: &Project, args: &[&str], extra: &[(&str, &str)]) -> Run {
+        let env = self.env();
+        let mut all: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        all.extend_from_slice(extra);
+        p.run(args, &all)
+    }
+}
+
 /// A small JSON API for the harness's own tests, with a request counter.
 pub struct TestApi {
     pub url: String,
@@ -182,6 +223,9 @@ impl Project {
             cmd.env("PATH", path);
         }
         cmd.env("INSTA_WORKSPACE_ROOT", &self.dir);
+        // Never touch the user's own token cache; tests that need it turn it on.
+        cmd.env("GATECHECK_TOKEN_CACHE", "off");
+        cmd.env("GATECHECK_CACHE_DIR", self.dir.join(".token-cache"));
         for (k, v) in env {
             cmd.env(k, v);
         }

@@ -1,0 +1,311 @@
+//! Step 1 of okta-pkce: POST /api/v1/authn until a sessionToken, passing
+//! PASSWORD_WARN and an optional MFA_ENROLL by their skip link and
+//! MFA_REQUIRED with a TOTP code (OKTA.md §1).
+
+use super::client::{LoginClient, Reply};
+use super::error::{At, Failure};
+use super::fixture::OktaPkceFixture;
+use super::totp;
+use crate::report::mask::Masker;
+use reqwest::Url;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::time::SystemTime;
+
+/// More transaction steps than any sane policy needs (authn, skip, verify...).
+const MAX_STEPS: usize = 5;
+/// Okta's factor type for TOTP apps (Okta Verify, Google Authenticator).
+const TOTP_FACTOR: &str = "token:software:totp";
+
+/// One answer of the Authentication API.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Answer {
+    pub status: Option<String>,
+    pub session_token: Option<String>,
+    pub state_token: Option<String>,
+    #[serde(rename = "_embedded", default)]
+    pub embedded: Embedded,
+    #[serde(rename = "_links", default)]
+    pub links: Links,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Embedded {
+    #[serde(default)]
+    pub factors: Vec<Factor>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Factor {
+    #[serde(default)]
+    pub factor_type: String,
+    #[serde(rename = "_links", default)]
+    pub links: Links,
+}
+
+/// HAL links: `{"skip": {"href": ...}}` (a list of links is also accepted).
+#[derive(Debug, Default, Deserialize)]
+pub struct Links(BTreeMap<String, Value>);
+
+impl Links {
+    pub fn href(&self, name: &str) -> Option<&str> {
+        let link = self.0.get(name)?;
+        let link = link.as_array().and_then(|a| a.first()).unwrap_or(link);
+        link.get("href")?.as_str()
+    }
+}
+
+/// Okta's error shape for every API error.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OktaError {
+    #[serde(default)]
+    pub error_code: String,
+    #[serde(default)]
+    pub error_summary: String,
+    #[serde(default)]
+    pub error_causes: Vec<Cause>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Cause {
+    #[serde(default)]
+    pub error_summary: String,
+}
+
+/// What to do after an answer.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Step {
+    Done(String),
+    Post { href: String, body: Value },
+}
+
+/// Logs the user in with username and password; returns the sessionToken.
+pub async fn session_token(
+    f: &OktaPkceFixture,
+    client: &LoginClient,
+    masker: &Masker,
+) -> Result<String, Failure> {
+    let url = super::okta::parse_url("okta_url", &format!("{}/api/v1/authn", f.okta_root()))?;
+    let body = json!({
+        "username": f.username, "password": f.password,
+        "options": {"multiOptionalFactorEnroll": false, "warnBeforePasswordExpired": false},
+    });
+    let (mut at, mut reply) = post(client, url.clone(), body).await?;
+    for _ in 0..MAX_STEPS {
+        let answer = read_answer(&reply, &at, masker)?;
+        match next_step(&answer, &at, f.totp_secret.as_deref(), SystemTime::now())? {
+            Step::Done(token) => return Ok(token),
+            Step::Post { href, body } => {
+                let next = url.join(&href).map_err(|e| bad_link(&at, &href, e))?;
+                (at, reply) = post(client, next, body).await?;
+            }
+        }
+    }
+    Err(Failure::protocol(
+        &at,
+        format!("no SUCCESS after {MAX_STEPS} authentication steps"),
+    ))
+}
+
+async fn post(client: &LoginClient, url: Url, body: Value) -> Result<(At, Reply), Failure> {
+    let at = At::new("POST", &url);
+    let reply = client
+        .send(&at, |c| {
+            c.post(url.clone())
+                .header("accept", "application/json")
+                .json(&body)
+        })
+        .await?;
+    Ok((at, reply))
+}
+
+/// The answer of a 2xx, with its tokens registered as secrets; else the error.
+pub fn read_answer(reply: &Reply, at: &At, masker: &Masker) -> Result<Answer, Failure> {
+    if !(200..300).contains(&reply.status) {
+        return Err(api_error(reply, at));
+    }
+    let answer: Answer = reply.json(at)?;
+    for token in [&answer.session_token, &answer.state_token]
+        .into_iter()
+        .flatten()
+    {
+        masker.add(token.as_str());
+    }
+    Ok(answer)
+}
+
+/// Turns Okta's `{errorCode, errorSummary, errorCauses}` into a failure.
+pub fn api_error(reply: &Reply, at: &At) -> Failure {
+    let err: OktaError = match reply.json(at) {
+        Ok(err) => err,
+        Err(not_json) => return not_json,
+    };
+    if err.error_code == "E0000004" {
+        return Failure::BadCredentials {
+            at: at.clone(),
+            code: err.error_code,
+            summary: err.error_summary,
+        };
+    }
+    let causes: Vec<&str> = err
+        .error_causes
+        .iter()
+        .map(|c| c.error_summary.as_str())
+        .collect();
+    let causes = if causes.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", causes.join("; "))
+    };
+    Failure::OktaApi {
+        at: at.clone(),
+        status: reply.status,
+        detail: format!("{} {}{causes}", err.error_code, err.error_summary),
+        hint: api_hint(&err.error_code).to_owned(),
+    }
+}
+
+fn api_hint(code: &str) -> &'static str {
+    match code {
+        "E0000068" => {
+            "; Okta rejected the TOTP code: check that totp_secret (OKTA_TOTP_SECRET) is the secret of the user's TOTP factor and that this machine's clock is right"
+        }
+        "E0000011" => "; the state token expired or is invalid: the login took too long, retry",
+        "E0000079" => "; the transaction is not in a state that allows this step",
+        "E0000001" => "; check the fixture's username and password (OKTA_USERNAME / OKTA_PASSWORD)",
+        _ => "",
+    }
+}
+
+/// Decides the next request from an answer (pure; `now` feeds the TOTP code).
+pub fn next_step(
+    answer: &Answer,
+    at: &At,
+    totp_secret: Option<&str>,
+    now: SystemTime,
+) -> Result<Step, Failure> {
+    let status = answer.status.as_deref().unwrap_or_default();
+    match status {
+        "SUCCESS" => answer
+            .session_token
+            .clone()
+            .map(Step::Done)
+            .ok_or_else(|| Failure::protocol(at, "status SUCCESS without a sessionToken")),
+        "PASSWORD_WARN" | "MFA_ENROLL" => skip(answer, at, status),
+        "MFA_REQUIRED" => verify_totp(answer, at, totp_secret, now),
+        "" => Err(Failure::protocol(at, "an answer without a status")),
+        other => Err(user_state(at, other, advice(other).to_owned())),
+    }
+}
+
+fn skip(answer: &Answer, at: &At, status: &str) -> Result<Step, Failure> {
+    match (answer.links.href("skip"), &answer.state_token) {
+        (Some(href), Some(state_token)) => Ok(Step::Post {
+            href: href.to_owned(),
+            body: json!({ "stateToken": state_token }),
+        }),
+        _ => Err(user_state(at, status, advice(status).to_owned())),
+    }
+}
+
+fn verify_totp(
+    answer: &Answer,
+    at: &At,
+    secret: Option<&str>,
+    now: SystemTime,
+) -> Result<Step, Failure> {
+    let Some(secret) = secret else {
+        return Err(user_state(
+            at,
+            "MFA_REQUIRED",
+            advice("MFA_REQUIRED").to_owned(),
+        ));
+    };
+    let factors = &answer.embedded.factors;
+    let Some(factor) = factors.iter().find(|f| f.factor_type == TOTP_FACTOR) else {
+        let offered: Vec<&str> = factors.iter().map(|f| f.factor_type.as_str()).collect();
+        return Err(user_state(at, "MFA_REQUIRED", no_totp_advice(&offered)));
+    };
+    let href = factor
+        .links
+        .href("verify")
+        .ok_or_else(|| Failure::protocol(at, "the TOTP factor has no verify link"))?;
+    let state_token = answer
+        .state_token
+        .as_deref()
+        .ok_or_else(|| Failure::protocol(at, "status MFA_REQUIRED without a stateToken"))?;
+    let code = totp::code_at(secret, now).map_err(|e| Failure::Config(e.to_string()))?;
+    Ok(Step::Post {
+        href: href.to_owned(),
+        body: json!({ "stateToken": state_token, "passCode": code }),
+    })
+}
+
+fn user_state(at: &At, status: &str, advice: String) -> Failure {
+    Failure::UserState {
+        at: at.clone(),
+        status: status.to_owned(),
+        advice,
+    }
+}
+
+fn no_totp_advice(offered: &[&str]) -> String {
+    format!(
+        "totp_secret is set but the user has no TOTP factor (offered: {}); enroll Google Authenticator or Okta Verify (TOTP) for the test user, or let it sign in without MFA",
+        if offered.is_empty() {
+            "none".to_owned()
+        } else {
+            offered.join(", ")
+        }
+    )
+}
+
+/// What to change in the test user for each status a login cannot pass.
+pub fn advice(status: &str) -> &'static str {
+    match status {
+        "MFA_REQUIRED" => {
+            "the test user must not require MFA, or set totp_secret (OKTA_TOTP_SECRET) to the user's TOTP secret"
+        }
+        "MFA_ENROLL" => {
+            "the test user must enroll an MFA factor and Okta offers no skip; make enrollment optional in the authenticator enrollment policy, or enroll a TOTP factor and set totp_secret (OKTA_TOTP_SECRET)"
+        }
+        "MFA_ENROLL_ACTIVATE" => {
+            "a factor enrollment waits for activation; finish or reset the user's factor enrollment in the Admin Console"
+        }
+        "MFA_CHALLENGE" => {
+            "Okta waits for a factor challenge (push, SMS, email) that a headless login cannot answer; require no MFA for the test user, or a TOTP factor with totp_secret"
+        }
+        "PASSWORD_WARN" => {
+            "the password is about to expire and Okta offers no skip; set a new password for the test user and update OKTA_PASSWORD"
+        }
+        "PASSWORD_EXPIRED" => {
+            "the password expired; set a new password for the test user in the Admin Console (Directory > People > Reset Password) and update OKTA_PASSWORD, or exempt the user from password expiry"
+        }
+        "LOCKED_OUT" => {
+            "the user is locked out after too many failed sign-ins; unlock it in the Admin Console (Directory > People > Unlock) and check OKTA_PASSWORD"
+        }
+        "RECOVERY" | "RECOVERY_CHALLENGE" | "PASSWORD_RESET" => {
+            "the user is in a password recovery flow; finish or cancel it and set a password for the test user in the Admin Console"
+        }
+        "UNAUTHENTICATED" => {
+            "Okta wants an identity-first or passwordless sign-in; give the test user a password sign-on policy"
+        }
+        _ => "a headless login cannot pass this state; check the test user in the Admin Console",
+    }
+}
+
+fn bad_link(at: &At, href: &str, e: impl std::fmt::Display) -> Failure {
+    Failure::protocol(
+        at,
+        format!("Okta sent a link that is not a URL (`{href}`: {e})"),
+    )
+}
+
+#[cfg(test)]
+#[path = "authn_tests.rs"]
+mod tests;

@@ -1,0 +1,156 @@
+//! Login fixtures: one `fixtures/NAME.yaml` file per identity (SPEC §4).
+
+pub use super::kinds::{
+    AuthMethod, ClientCredentialsFixture, Oauth2PkceFixture, OktaPkceFixture, PasswordFixture,
+    RefreshTokenFixture, StaticFixture,
+};
+use serde::Deserialize;
+
+/// The `okta_url` value that selects the built-in emulator.
+pub const DEMO: &str = "demo";
+
+/// One login fixture. The core expands `${ENV:-default}` in every string,
+/// then calls `Fixture::deserialize(value)`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Fixture {
+    OktaPkce(OktaPkceFixture),
+    Oauth2Pkce(Oauth2PkceFixture),
+    ClientCredentials(ClientCredentialsFixture),
+    Password(PasswordFixture),
+    RefreshToken(RefreshTokenFixture),
+    Static(StaticFixture),
+}
+
+/// What identifies a token for the token cache (SPEC §6).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CacheKey {
+    pub issuer: String,
+    pub client_id: String,
+    pub subject: String,
+    pub scopes: Vec<String>,
+}
+
+impl Fixture {
+    /// The `kind:` value, as written in the file.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Fixture::OktaPkce(_) => "okta-pkce",
+            Fixture::Oauth2Pkce(_) => "oauth2-pkce",
+            Fixture::ClientCredentials(_) => "client-credentials",
+            Fixture::Password(_) => "password",
+            Fixture::RefreshToken(_) => "refresh-token",
+            Fixture::Static(_) => "static",
+        }
+    }
+
+    /// Values to mask from the start; empty ones are skipped.
+    pub fn secrets(&self) -> Vec<String> {
+        let candidates: Vec<Option<&String>> = match self {
+            Fixture::OktaPkce(f) => vec![
+                Some(&f.password),
+                f.client_secret.as_ref(),
+                f.totp_secret.as_ref(),
+            ],
+            Fixture::Oauth2Pkce(f) => {
+                let mut secrets = vec![f.client_secret.as_ref()];
+                secrets.extend(f.secret_params());
+                secrets
+            }
+            Fixture::ClientCredentials(f) => vec![Some(&f.client_secret)],
+            Fixture::Password(f) => vec![
+                Some(&f.password),
+                f.client_secret.as_ref(),
+                f.totp_secret.as_ref(),
+            ],
+            Fixture::RefreshToken(f) => vec![Some(&f.refresh_token), f.client_secret.as_ref()],
+            Fixture::Static(f) => vec![Some(&f.access_token)],
+        };
+        candidates
+            .into_iter()
+            .flatten()
+            .filter(|s| !s.is_empty())
+            .cloned()
+            .collect()
+    }
+
+    /// True when the fixture points at the built-in emulator.
+    pub fn uses_demo(&self) -> bool {
+        self.okta_url().is_some_and(|url| url == DEMO)
+    }
+
+    /// Points a `demo` fixture at the running emulator's Okta URL.
+    pub fn resolve_demo(&mut self, okta_url: &str) {
+        let slot = match self {
+            Fixture::OktaPkce(f) => Some(&mut f.okta_url),
+            Fixture::ClientCredentials(f) => f.okta_url.as_mut(),
+            Fixture::Password(f) => f.okta_url.as_mut(),
+            Fixture::RefreshToken(f) => f.okta_url.as_mut(),
+            Fixture::Oauth2Pkce(_) | Fixture::Static(_) => None,
+        };
+        if let Some(url) = slot.filter(|url| *url == DEMO) {
+            *url = okta_url.to_owned();
+        }
+    }
+
+    /// Issuer, client, user and scopes: the token cache's key (none for static).
+    pub fn cache_key(&self) -> Option<CacheKey> {
+        let key = |issuer: String, client: &str, subject: &str, scopes: &[String]| CacheKey {
+            issuer,
+            client_id: client.to_owned(),
+            subject: subject.to_owned(),
+            scopes: scopes.to_vec(),
+        };
+        match self {
+            Fixture::OktaPkce(f) => Some(key(f.issuer(), &f.client_id, &f.username, &f.scopes)),
+            Fixture::Oauth2Pkce(f) => Some(key(
+                f.issuer.clone(),
+                &f.client_id,
+                &f.cache_subject(),
+                &f.scopes,
+            )),
+            Fixture::ClientCredentials(f) => Some(key(
+                f.endpoint().issuer(),
+                &f.client_id,
+                &f.client_id,
+                &f.scopes,
+            )),
+            Fixture::Password(f) => Some(key(
+                f.endpoint().issuer(),
+                &f.client_id,
+                &f.username,
+                &f.scopes,
+            )),
+            Fixture::RefreshToken(_) | Fixture::Static(_) => None,
+        }
+    }
+
+    /// Who logs in, for messages: "`ada@example.com`", "client `svc`".
+    pub fn subject(&self) -> String {
+        match self {
+            Fixture::OktaPkce(f) => format!("`{}`", f.username),
+            Fixture::Oauth2Pkce(f) => match f.extra_params.get("login_hint") {
+                Some(hint) => format!("`{hint}`"),
+                None => format!("client `{}`", f.client_id),
+            },
+            Fixture::Password(f) => format!("`{}`", f.username),
+            Fixture::ClientCredentials(f) => format!("client `{}`", f.client_id),
+            Fixture::RefreshToken(f) => format!("client `{}` with a refresh token", f.client_id),
+            Fixture::Static(_) => "a static token".to_owned(),
+        }
+    }
+
+    fn okta_url(&self) -> Option<&str> {
+        match self {
+            Fixture::OktaPkce(f) => Some(&f.okta_url),
+            Fixture::ClientCredentials(f) => f.okta_url.as_deref(),
+            Fixture::Password(f) => f.okta_url.as_deref(),
+            Fixture::RefreshToken(f) => f.okta_url.as_deref(),
+            Fixture::Oauth2Pkce(_) | Fixture::Static(_) => None,
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "fixture_tests.rs"]
+mod tests;

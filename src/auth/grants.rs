@@ -1,0 +1,239 @@
+//! The kinds that only talk to the token endpoint: client-credentials,
+//! password (with Okta's mfa_required answered by TOTP), refresh-token; and
+//! static, which talks to nobody.
+
+use super::client::{LoginClient, Reply};
+use super::error::Failure;
+use super::fixture::{
+    AuthMethod, ClientCredentialsFixture, DEMO, PasswordFixture, RefreshTokenFixture, StaticFixture,
+};
+use super::kinds::Endpoint;
+use super::okta::parse_url;
+use super::token::{self, ClientAuth, Token};
+use super::totp;
+use crate::report::mask::Masker;
+use reqwest::Url;
+use std::time::SystemTime;
+
+/// Okta's (and Auth0's) grant for answering mfa_required with a code.
+pub const MFA_OTP_GRANT: &str = "http://auth0.com/oauth/grant-type/mfa-otp";
+
+pub async fn client_credentials(
+    f: &ClientCredentialsFixture,
+    client: &LoginClient,
+    masker: &Masker,
+) -> Result<Token, Failure> {
+    let url = token_url(f.endpoint())?;
+    let mut form = vec![("grant_type", "client_credentials".to_owned())];
+    push_scopes(&mut form, &f.scopes);
+    let auth = client_auth(&f.client_id, Some(&f.client_secret), f.auth_method);
+    token::request(client, &url, form, auth, masker).await
+}
+
+pub async fn password(
+    f: &PasswordFixture,
+    client: &LoginClient,
+    masker: &Masker,
+) -> Result<Token, Failure> {
+    let url = token_url(f.endpoint())?;
+    let mut form = vec![
+        ("grant_type", "password".to_owned()),
+        ("username", f.username.clone()),
+        ("password", f.password.clone()),
+    ];
+    push_scopes(&mut form, &f.scopes);
+    let auth = client_auth(&f.client_id, f.client_secret.as_deref(), f.auth_method);
+    let (at, reply) = token::post(client, &url, form, auth).await?;
+    let Some(mfa_token) = mfa_token(&reply) else {
+        return token::read_token(&reply, &at, auth, "password", masker, SystemTime::now());
+    };
+    masker.add(mfa_token.as_str());
+    let Some(secret) = f.totp_secret.as_deref() else {
+        return Err(Failure::UserState {
+            at,
+            status: "mfa_required".to_owned(),
+            advice: "the test user must not require MFA, or set totp_secret (OKTA_TOTP_SECRET) to the user's TOTP secret".to_owned(),
+        });
+    };
+    let otp =
+        totp::code_at(secret, SystemTime::now()).map_err(|e| Failure::Config(e.to_string()))?;
+    let form = vec![
+        ("grant_type", MFA_OTP_GRANT.to_owned()),
+        ("mfa_token", mfa_token),
+        ("otp", otp),
+    ];
+    token::request(client, &url, form, auth, masker).await
+}
+
+pub async fn refresh_token(
+    f: &RefreshTokenFixture,
+    client: &LoginClient,
+    masker: &Masker,
+) -> Result<Token, Failure> {
+    let url = token_url(f.endpoint())?;
+    let auth = client_auth(&f.client_id, f.client_secret.as_deref(), f.auth_method);
+    let token = refresh(client, &url, auth, &f.refresh_token, &f.scopes, masker).await?;
+    Ok(keep_refresh_token(token, &f.refresh_token))
+}
+
+/// grant_type=refresh_token; a rotated refresh token comes back in the token.
+pub async fn refresh(
+    client: &LoginClient,
+    url: &Url,
+    auth: ClientAuth<'_>,
+    refresh_token: &str,
+    scopes: &[String],
+    masker: &Masker,
+) -> Result<Token, Failure> {
+    let mut form = vec![
+        ("grant_type", "refresh_token".to_owned()),
+        ("refresh_token", refresh_token.to_owned()),
+    ];
+    push_scopes(&mut form, scopes);
+    token::request(client, url, form, auth, masker).await
+}
+
+/// Without rotation the old refresh token stays valid: keep it for later.
+pub fn keep_refresh_token(mut token: Token, old: &str) -> Token {
+    if token.refresh_token.is_none() {
+        token.refresh_token = Some(old.to_owned());
+    }
+    token
+}
+
+pub fn static_token(f: &StaticFixture) -> Result<Token, Failure> {
+    if f.access_token.trim().is_empty() {
+        return Err(Failure::Config(
+            "access_token is empty; set the environment variable the fixture reads it from"
+                .to_owned(),
+        ));
+    }
+    Ok(Token {
+        access_token: f.access_token.trim().to_owned(),
+        token_type: f.token_type.clone(),
+        expires_at: None,
+        refresh_token: None,
+        id_token: None,
+        scope: None,
+    })
+}
+
+/// The token endpoint: `{okta base}/v1/token`, or `token_url`.
+pub fn token_url(e: Endpoint<'_>) -> Result<Url, Failure> {
+    match (e.okta_url, e.token_url) {
+        (Some(DEMO), _) => Err(Failure::Config(
+            "okta_url is `demo` but the built-in emulator was not started".to_owned(),
+        )),
+        (Some(_), Some(_)) => Err(Failure::Config(
+            "set okta_url or token_url, not both".to_owned(),
+        )),
+        (Some(okta_url), None) => parse_url(
+            "okta_url",
+            &format!("{}/v1/token", Endpoint::oauth_base(okta_url, e.auth_server)),
+        ),
+        (None, Some(token_url)) => parse_url("token_url", token_url),
+        (None, None) => Err(Failure::Config(
+            "set okta_url (an Okta org) or token_url (any OAuth 2.0 token endpoint)".to_owned(),
+        )),
+    }
+}
+
+/// How a client authenticates: public without a secret, else per `method`.
+pub fn client_auth<'a>(
+    client_id: &'a str,
+    secret: Option<&'a str>,
+    method: AuthMethod,
+) -> ClientAuth<'a> {
+    match (secret, method) {
+        (None, _) => ClientAuth::Public { client_id },
+        (Some(secret), AuthMethod::ClientSecretBasic) => ClientAuth::Basic { client_id, secret },
+        (Some(secret), AuthMethod::ClientSecretPost) => ClientAuth::Post { client_id, secret },
+    }
+}
+
+fn push_scopes(form: &mut Vec<(&'static str, String)>, scopes: &[String]) {
+    if !scopes.is_empty() {
+        form.push(("scope", scopes.join(" ")));
+    }
+}
+
+/// The mfa_token of a `403 {"error":"mfa_required"}` answer.
+fn mfa_token(reply: &Reply) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct MfaRequired {
+        error: String,
+        mfa_token: Option<String>,
+    }
+    let body: MfaRequired = serde_json::from_str(&reply.body).ok()?;
+    (body.error == "mfa_required")
+        .then_some(body.mfa_token)
+        .flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_url_from_okta_or_explicit() {
+        let e = |okta_url, token_url| Endpoint {
+            okta_url,
+            auth_server: "default",
+            token_url,
+        };
+        assert_eq!(
+            token_url(e(Some("https://o.okta.com/"), None))
+                .unwrap()
+                .as_str(),
+            "https://o.okta.com/oauth2/default/v1/token"
+        );
+        assert_eq!(
+            token_url(e(None, Some("https://as/t"))).unwrap().as_str(),
+            "https://as/t"
+        );
+        assert!(
+            token_url(e(Some("https://o"), Some("https://as/t")))
+                .unwrap_err()
+                .to_string()
+                .contains("not both")
+        );
+        assert!(token_url(e(None, None)).is_err());
+        assert!(
+            token_url(e(Some("demo"), None))
+                .unwrap_err()
+                .to_string()
+                .contains("emulator was not started")
+        );
+    }
+
+    #[test]
+    fn mfa_required_is_recognised() {
+        let reply = Reply {
+            status: 403,
+            body: r#"{"error":"mfa_required","error_description":"x","mfa_token":"mfa-tok"}"#
+                .into(),
+            ..Reply::default()
+        };
+        assert_eq!(mfa_token(&reply).as_deref(), Some("mfa-tok"));
+        let reply = Reply {
+            status: 400,
+            body: r#"{"error":"invalid_grant"}"#.into(),
+            ..Reply::default()
+        };
+        assert_eq!(mfa_token(&reply), None);
+    }
+
+    #[test]
+    fn static_token_must_not_be_empty() {
+        let f = StaticFixture {
+            access_token: " ".into(),
+            token_type: "Bearer".into(),
+        };
+        assert!(
+            static_token(&f)
+                .unwrap_err()
+                .to_string()
+                .contains("access_token is empty")
+        );
+    }
+}

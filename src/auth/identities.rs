@@ -1,0 +1,215 @@
+//! The identities of a run: each logs in at most once, lazily, on first use,
+//! shared by all concurrent tests; a failed login is remembered. A token
+//! about to expire is refreshed (or the login redone) by the first caller.
+
+use super::cache::TokenCache;
+use super::client::LoginClient;
+use super::error::LoginError;
+use super::fixture::Fixture;
+use super::login::{login, renew};
+use super::token::Token;
+use crate::report::mask::Masker;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+use tokio::sync::Mutex;
+
+/// A token this close to its expiry is renewed before use (at most half
+/// its lifetime, so short-lived tokens are not renewed on every call).
+pub const EXPIRY_MARGIN: Duration = Duration::from_secs(60);
+
+type Outcome = Result<Arc<Token>, Arc<LoginError>>;
+
+struct Slot {
+    fixture: Fixture,
+    /// Whether this identity's token may be read from / written to the cache.
+    cacheable: bool,
+    /// None until the first login, with the time it ended; the lock makes
+    /// concurrent callers wait for the same login.
+    outcome: Mutex<Option<(Outcome, SystemTime)>>,
+}
+
+/// The registry of identities shared by all tests of a run.
+pub struct Identities {
+    slots: BTreeMap<String, Slot>,
+    client: LoginClient,
+    masker: Masker,
+    cache: Option<TokenCache>,
+    /// `--fresh-login`: never read the cache (still write it).
+    fresh: bool,
+}
+
+impl Identities {
+    pub fn new(fixtures: BTreeMap<String, Fixture>, client: LoginClient, masker: Masker) -> Self {
+        for secret in fixtures.values().flat_map(Fixture::secrets) {
+            masker.add(secret);
+        }
+        let slots = fixtures
+            .into_iter()
+            .map(|(name, fixture)| {
+                let outcome = Mutex::new(None);
+                let cacheable = fixture.cache_key().is_some();
+                let slot = Slot {
+                    fixture,
+                    cacheable,
+                    outcome,
+                };
+                (name, slot)
+            })
+            .collect();
+        Self {
+            slots,
+            client,
+            masker,
+            cache: None,
+            fresh: false,
+        }
+    }
+
+    /// Reuses tokens between runs through `cache` (SPEC §6), except for the
+    /// identities in `uncached` (e.g. those on the in-process emulator,
+    /// whose tokens die with the run). `fresh` skips reading the cache.
+    pub fn with_cache(mut self, cache: TokenCache, fresh: bool, uncached: &[String]) -> Self {
+        for name in uncached {
+            if let Some(slot) = self.slots.get_mut(name) {
+                slot.cacheable = false;
+            }
+        }
+        self.cache = Some(cache);
+        self.fresh = fresh;
+        self
+    }
+
+    fn cached(&self, slot: &Slot) -> Option<Token> {
+        if self.fresh || !slot.cacheable {
+            return None;
+        }
+        let token = self
+            .cache
+            .as_ref()?
+            .load(&slot.fixture.cache_key()?, SystemTime::now())?;
+        self.masker.add(token.access_token.clone());
+        Some(token)
+    }
+
+    fn remember(&self, slot: &Slot, outcome: &Result<Token, LoginError>) {
+        if let (Some(cache), Some(key), Ok(token), true) = (
+            &self.cache,
+            slot.fixture.cache_key(),
+            outcome,
+            slot.cacheable,
+        ) {
+            cache.store(&key, token);
+        }
+    }
+
+    /// The identity names, sorted.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.slots.keys().map(String::as_str)
+    }
+
+    pub fn fixture(&self, name: &str) -> Option<&Fixture> {
+        self.slots.get(name).map(|s| &s.fixture)
+    }
+
+    /// The token of `name`: the first caller logs in, the others wait for it.
+    pub async fn token(&self, name: &str) -> Outcome {
+        let Some(slot) = self.slots.get(name) else {
+            let known: Vec<&str> = self.names().collect();
+            return Err(Arc::new(LoginError::unknown_identity(name, &known)));
+        };
+        let mut outcome = slot.outcome.lock().await;
+        let next = match outcome.as_ref() {
+            None => match self.cached(slot) {
+                Some(token) => Ok(token),
+                None => {
+                    let fresh = login(&slot.fixture, &self.client, &self.masker).await;
+                    self.remember(slot, &fresh);
+                    fresh
+                }
+            },
+            Some((Ok(token), got)) if expiring(token, *got, SystemTime::now()) => {
+                let renewed = renew(&slot.fixture, token, &self.client, &self.masker).await;
+                self.remember(slot, &renewed);
+                renewed
+            }
+            Some((done, _)) => return done.clone(),
+        };
+        let next = next.map(Arc::new).map_err(Arc::new);
+        *outcome = Some((next.clone(), SystemTime::now()));
+        next
+    }
+}
+
+/// True when the token, obtained at `got`, is within its renewal margin at `now`.
+fn expiring(token: &Token, got: SystemTime, now: SystemTime) -> bool {
+    let Some(expires_at) = token.expires_at else {
+        return false;
+    };
+    let lifetime = expires_at.duration_since(got).unwrap_or_default();
+    let margin = EXPIRY_MARGIN.min(lifetime / 2);
+    expires_at <= now + margin
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::fixture::StaticFixture;
+
+    fn identities() -> Identities {
+        let fixture = Fixture::Static(StaticFixture {
+            access_token: "static-token-1".into(),
+            token_type: "Bearer".into(),
+        });
+        let fixtures = BTreeMap::from([("svc".to_owned(), fixture)]);
+        Identities::new(
+            fixtures,
+            LoginClient::new(Duration::from_secs(1)),
+            Masker::new(),
+        )
+    }
+
+    #[tokio::test]
+    async fn static_identity_and_unknown_name() {
+        let ids = identities();
+        assert_eq!(ids.names().collect::<Vec<_>>(), ["svc"]);
+        let token = ids.token("svc").await.unwrap();
+        assert_eq!(token.access_token, "static-token-1");
+        assert!(Arc::ptr_eq(&token, &ids.token("svc").await.unwrap()));
+        let err = ids.token("sv").await.unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown identity `sv` (no fixtures/sv.yaml; known: svc)"
+        );
+        assert!(ids.masker.contains_secret("static-token-1"));
+    }
+
+    #[test]
+    fn expiry_margin() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1000);
+        let token = |secs: Option<u64>| Token {
+            access_token: "a".into(),
+            token_type: "Bearer".into(),
+            expires_at: secs.map(|s| SystemTime::UNIX_EPOCH + Duration::from_secs(s)),
+            refresh_token: None,
+            id_token: None,
+            scope: None,
+        };
+        let got = now - Duration::from_secs(3000);
+        assert!(!expiring(&token(None), got, now));
+        assert!(!expiring(&token(Some(1061)), got, now));
+        assert!(expiring(&token(Some(1060)), got, now));
+        // A 10 s token is renewed in its last 5 s, not on every call.
+        assert!(!expiring(&token(Some(1010)), now, now));
+        assert!(!expiring(
+            &token(Some(1010)),
+            now,
+            now + Duration::from_secs(4)
+        ));
+        assert!(expiring(
+            &token(Some(1010)),
+            now,
+            now + Duration::from_secs(5)
+        ));
+    }
+}

@@ -1,0 +1,307 @@
+//! The fields of each fixture kind (SPEC §4), with their defaults.
+
+use serde::{Deserialize, Deserializer};
+use std::collections::BTreeMap;
+
+/// `kind: okta-pkce`: Okta's headless /authn -> /authorize -> /token recipe.
+#[derive(Clone, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OktaPkceFixture {
+    pub okta_url: String,
+    #[serde(default = "default_auth_server")]
+    pub auth_server: String,
+    pub client_id: String,
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub client_secret: Option<String>,
+    pub redirect_uri: String,
+    #[serde(default = "default_scopes", deserialize_with = "scope_list")]
+    pub scopes: Vec<String>,
+    pub username: String,
+    pub password: String,
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub totp_secret: Option<String>,
+}
+
+/// `kind: oauth2-pkce`: any authorization server found by discovery from
+/// `issuer` that completes the authorization without a login form (a
+/// pre-established session, a dev server's auto-login).
+#[derive(Clone, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Oauth2PkceFixture {
+    /// Exactly the server's issuer; discovery is read from
+    /// `{issuer}/.well-known/openid-configuration`.
+    pub issuer: String,
+    pub client_id: String,
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub client_secret: Option<String>,
+    #[serde(default)]
+    pub auth_method: AuthMethod,
+    pub redirect_uri: String,
+    #[serde(default = "default_oauth2_scopes", deserialize_with = "scope_list")]
+    pub scopes: Vec<String>,
+    /// Extra authorization request parameters (e.g. `login_hint`); empty values are left out.
+    #[serde(default, deserialize_with = "param_map")]
+    pub extra_params: BTreeMap<String, String>,
+}
+
+/// `kind: client-credentials`: a service's own token.
+#[derive(Clone, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClientCredentialsFixture {
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub okta_url: Option<String>,
+    #[serde(default = "default_auth_server")]
+    pub auth_server: String,
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub token_url: Option<String>,
+    pub client_id: String,
+    pub client_secret: String,
+    #[serde(default)]
+    pub auth_method: AuthMethod,
+    #[serde(default, deserialize_with = "scope_list")]
+    pub scopes: Vec<String>,
+}
+
+/// `kind: password`: the resource owner password grant (+ TOTP for mfa_required).
+#[derive(Clone, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordFixture {
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub okta_url: Option<String>,
+    #[serde(default = "default_auth_server")]
+    pub auth_server: String,
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub token_url: Option<String>,
+    pub client_id: String,
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub client_secret: Option<String>,
+    #[serde(default)]
+    pub auth_method: AuthMethod,
+    #[serde(default = "default_scopes", deserialize_with = "scope_list")]
+    pub scopes: Vec<String>,
+    pub username: String,
+    pub password: String,
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub totp_secret: Option<String>,
+}
+
+/// `kind: refresh-token`: a long-lived refresh token from the environment.
+#[derive(Clone, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshTokenFixture {
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub okta_url: Option<String>,
+    #[serde(default = "default_auth_server")]
+    pub auth_server: String,
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub token_url: Option<String>,
+    pub client_id: String,
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub client_secret: Option<String>,
+    #[serde(default)]
+    pub auth_method: AuthMethod,
+    /// Empty: no `scope` parameter (the scopes of the original grant).
+    #[serde(default, deserialize_with = "scope_list")]
+    pub scopes: Vec<String>,
+    pub refresh_token: String,
+}
+
+/// `kind: static`: an access token from the environment.
+#[derive(Clone, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StaticFixture {
+    pub access_token: String,
+    #[serde(default = "default_token_type")]
+    pub token_type: String,
+}
+
+/// How a confidential client authenticates at /token (never both).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthMethod {
+    #[default]
+    ClientSecretBasic,
+    ClientSecretPost,
+}
+
+/// Where the token endpoint is: an Okta org + server, or an explicit URL.
+#[derive(Debug, Clone, Copy)]
+pub struct Endpoint<'a> {
+    pub okta_url: Option<&'a str>,
+    pub auth_server: &'a str,
+    pub token_url: Option<&'a str>,
+}
+
+impl Endpoint<'_> {
+    /// `{okta_url}/oauth2/{auth_server}` (`{okta_url}/oauth2` for "org").
+    pub fn oauth_base(okta_url: &str, auth_server: &str) -> String {
+        let root = okta_url.trim_end_matches('/');
+        match auth_server {
+            "org" => format!("{root}/oauth2"),
+            server => format!("{root}/oauth2/{server}"),
+        }
+    }
+
+    /// The issuer of the tokens (cache key), best effort.
+    pub fn issuer(&self) -> String {
+        match (self.okta_url, self.token_url) {
+            (Some(url), _) if self.auth_server == "org" => url.trim_end_matches('/').to_owned(),
+            (Some(url), _) => Self::oauth_base(url, self.auth_server),
+            (None, Some(token_url)) => token_url.to_owned(),
+            (None, None) => String::new(),
+        }
+    }
+}
+
+impl OktaPkceFixture {
+    pub fn oauth_base(&self) -> String {
+        Endpoint::oauth_base(&self.okta_url, &self.auth_server)
+    }
+
+    /// The issuer of the tokens: the org URL for the org server.
+    pub fn issuer(&self) -> String {
+        let endpoint = Endpoint {
+            okta_url: Some(&self.okta_url),
+            auth_server: &self.auth_server,
+            token_url: None,
+        };
+        endpoint.issuer()
+    }
+
+    /// The Okta org URL without a trailing slash.
+    pub fn okta_root(&self) -> &str {
+        self.okta_url.trim_end_matches('/')
+    }
+}
+
+/// Words that make an extra parameter's value a secret (masked).
+const SECRET_PARAM_WORDS: [&str; 5] = ["password", "secret", "token", "key", "otp"];
+
+impl Oauth2PkceFixture {
+    /// The values of extra parameters whose names look secret (`password`, `..._token`).
+    pub fn secret_params(&self) -> impl Iterator<Item = Option<&String>> {
+        self.extra_params
+            .iter()
+            .filter(|(name, _)| is_secret_param(name))
+            .map(|(_, value)| Some(value))
+    }
+
+    /// Who logs in, for the token cache: the server decides from the extra
+    /// parameters (or its own session), so all of them count, sorted, with
+    /// the secret ones by name only.
+    pub fn cache_subject(&self) -> String {
+        let pairs: Vec<String> = self
+            .extra_params
+            .iter()
+            .map(|(name, value)| match is_secret_param(name) {
+                true => name.clone(),
+                false => format!("{name}={value}"),
+            })
+            .collect();
+        pairs.join("&")
+    }
+}
+
+fn is_secret_param(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    SECRET_PARAM_WORDS.iter().any(|word| name.contains(word))
+}
+
+macro_rules! endpoint_of {
+    ($($kind:ty),*) => {$(
+        impl $kind {
+            pub fn endpoint(&self) -> Endpoint<'_> {
+                Endpoint {
+                    okta_url: self.okta_url.as_deref(),
+                    auth_server: &self.auth_server,
+                    token_url: self.token_url.as_deref(),
+                }
+            }
+        }
+    )*};
+}
+endpoint_of!(
+    ClientCredentialsFixture,
+    PasswordFixture,
+    RefreshTokenFixture
+);
+
+/// Debug that shows `***` for the named secret fields.
+macro_rules! debug_hiding {
+    ($kind:ident { $($field:ident),* } hiding { $($secret:ident),* }) => {
+        impl std::fmt::Debug for $kind {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($kind))
+                    $(.field(stringify!($field), &self.$field))*
+                    $(.field(stringify!($secret), &"***"))*
+                    .finish()
+            }
+        }
+    };
+}
+debug_hiding!(OktaPkceFixture { okta_url, auth_server, client_id, redirect_uri, scopes, username }
+    hiding { client_secret, password, totp_secret });
+debug_hiding!(Oauth2PkceFixture { issuer, client_id, auth_method, redirect_uri, scopes }
+    hiding { client_secret, extra_params });
+debug_hiding!(ClientCredentialsFixture { okta_url, auth_server, token_url, client_id, auth_method, scopes }
+    hiding { client_secret });
+debug_hiding!(PasswordFixture { okta_url, auth_server, token_url, client_id, auth_method, scopes, username }
+    hiding { client_secret, password, totp_secret });
+debug_hiding!(RefreshTokenFixture { okta_url, auth_server, token_url, client_id, auth_method, scopes }
+    hiding { client_secret, refresh_token });
+debug_hiding!(StaticFixture { token_type } hiding { access_token });
+
+fn default_auth_server() -> String {
+    "default".to_owned()
+}
+
+fn default_scopes() -> Vec<String> {
+    ["openid", "profile", "email"].map(String::from).to_vec()
+}
+
+fn default_oauth2_scopes() -> Vec<String> {
+    vec!["openid".to_owned()]
+}
+
+fn default_token_type() -> String {
+    "Bearer".to_owned()
+}
+
+/// An optional string where "" (an unset `${VAR:-}`) means none.
+fn empty_as_none<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let value: Option<String> = Option::deserialize(d)?;
+    Ok(value.filter(|s| !s.trim().is_empty()))
+}
+
+/// A map of parameters; null is empty and empty values (unset `${VAR:-}`) are dropped.
+fn param_map<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
+    let map: Option<BTreeMap<String, String>> = Option::deserialize(d)?;
+    let mut map = map.unwrap_or_default();
+    map.retain(|_, value| !value.trim().is_empty());
+    Ok(map)
+}
+
+/// Scopes as a YAML list, or as one space-separated string (from `${VAR}`).
+fn scope_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    struct Visitor;
+    impl<'de> serde::de::Visitor<'de> for Visitor {
+        type Value = Vec<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a list of scopes or a space-separated string")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(v.split_whitespace().map(String::from).collect())
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some(s) = seq.next_element::<String>()? {
+                out.push(s);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_any(Visitor)
+}

@@ -1,0 +1,84 @@
+//! `kind: okta-pkce`: POST /api/v1/authn -> GET /authorize -> POST /token.
+
+use super::client::LoginClient;
+use super::error::Failure;
+use super::fixture::{DEMO, OktaPkceFixture};
+use super::pkce::AuthorizeParams;
+use super::token::{self, ClientAuth, Token};
+use super::{authn, authorize};
+use crate::report::mask::Masker;
+use reqwest::Url;
+
+/// Logs in once: a fresh verifier, state and nonce every time.
+pub async fn login(
+    f: &OktaPkceFixture,
+    client: &LoginClient,
+    masker: &Masker,
+) -> Result<Token, Failure> {
+    check(f)?;
+    let params = AuthorizeParams::generate(&mut rand::rng());
+    masker.add(params.pkce.verifier.as_str());
+    let session_token = authn::session_token(f, client, masker).await?;
+    let code = authorize::code(f, client, &params, &session_token, masker).await?;
+    let url = token_url(f)?;
+    let form = vec![
+        ("grant_type", "authorization_code".to_owned()),
+        ("redirect_uri", f.redirect_uri.clone()),
+        ("code", code),
+        ("code_verifier", params.pkce.verifier.clone()),
+    ];
+    token::request(client, &url, form, client_auth(f), masker).await
+}
+
+/// `{base}/v1/token`.
+pub fn token_url(f: &OktaPkceFixture) -> Result<Url, Failure> {
+    parse_url("okta_url", &format!("{}/v1/token", f.oauth_base()))
+}
+
+/// client_secret_basic for a confidential client, else a public client.
+pub fn client_auth(f: &OktaPkceFixture) -> ClientAuth<'_> {
+    match &f.client_secret {
+        Some(secret) => ClientAuth::Basic {
+            client_id: &f.client_id,
+            secret,
+        },
+        None => ClientAuth::Public {
+            client_id: &f.client_id,
+        },
+    }
+}
+
+/// Problems a request would only reveal confusingly.
+fn check(f: &OktaPkceFixture) -> Result<(), Failure> {
+    if f.okta_url == DEMO {
+        return Err(Failure::Config(
+            "okta_url is `demo` but the built-in emulator was not started".to_owned(),
+        ));
+    }
+    parse_url("okta_url", &f.okta_url)?;
+    parse_url("redirect_uri", &f.redirect_uri)?;
+    if f.okta_url.contains("/oauth2") {
+        return Err(Failure::Config(format!(
+            "okta_url `{}` must be the org URL (https://ORG.okta.com) without /oauth2/...; put the server id in auth_server",
+            f.okta_url
+        )));
+    }
+    if !f.scopes.iter().any(|s| s == "openid") {
+        return Err(Failure::Config(
+            "scopes must include `openid` for Okta's /authorize".to_owned(),
+        ));
+    }
+    Ok(())
+}
+
+/// An http(s) URL, or a config error naming the fixture field.
+pub fn parse_url(field: &str, value: &str) -> Result<Url, Failure> {
+    let url = Url::parse(value)
+        .map_err(|e| Failure::Config(format!("{field} `{value}` is not a URL ({e})")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(Failure::Config(format!(
+            "{field} `{value}` must start with https:// (or http://)"
+        )));
+    }
+    Ok(url)
+}

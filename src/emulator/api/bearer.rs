@@ -1,0 +1,97 @@
+//! Bearer token validation against the emulator's own key: RS256
+//! signature, iss (the `default` server), aud, exp; then scope and group checks.
+
+use axum::http::{HeaderMap, header};
+use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::{Algorithm, Validation, decode};
+use serde::Deserialize;
+
+use super::error::ApiError;
+use crate::emulator::state::Shared;
+
+/// The authorization server whose tokens the demo API accepts.
+pub(crate) const TRUSTED_SERVER: &str = "default";
+
+/// The caller, from a valid access token.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct Principal {
+    pub(crate) sub: String,
+    #[serde(default)]
+    pub(crate) uid: Option<String>,
+    #[serde(default)]
+    pub(crate) cid: Option<String>,
+    #[serde(default)]
+    pub(crate) scp: Vec<String>,
+    #[serde(default)]
+    pub(crate) groups: Vec<String>,
+}
+
+/// What an endpoint needs from the token.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Access {
+    Read,
+    Write,
+}
+
+/// Validates the bearer token and the scope an endpoint needs.
+pub(crate) fn authorize(
+    shared: &Shared,
+    headers: &HeaderMap,
+    access: Access,
+) -> Result<Principal, ApiError> {
+    let token = bearer_token(headers)?;
+    let principal = validate(shared, token)?;
+    let scope = match access {
+        Access::Read => "todos.read",
+        Access::Write => "todos.write",
+    };
+    if principal.scp.iter().any(|s| s == scope || s == "openid") {
+        Ok(principal)
+    } else {
+        Err(ApiError::insufficient_scope(scope))
+    }
+}
+
+fn bearer_token(headers: &HeaderMap) -> Result<&str, ApiError> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Err(ApiError::missing_token());
+    };
+    let text = value
+        .to_str()
+        .map_err(|_| ApiError::invalid_token("The Authorization header is not valid text."))?;
+    let (scheme, token) = text.split_once(' ').unwrap_or((text, ""));
+    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+        return Err(ApiError::invalid_token(
+            "The Authorization header must be 'Bearer <access token>'.",
+        ));
+    }
+    Ok(token.trim())
+}
+
+fn validate(shared: &Shared, token: &str) -> Result<Principal, ApiError> {
+    let Some(server) = shared.server(TRUSTED_SERVER) else {
+        return Err(ApiError::invalid_token(
+            "The demo API trusts the 'default' authorization server, which is not configured.",
+        ));
+    };
+    let mut validation = Validation::new(Algorithm::RS256);
+    validation.set_issuer(&[&server.issuer]);
+    validation.set_audience(&[&server.audience]);
+    validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+    validation.leeway = 5;
+    decode::<Principal>(token, &shared.key.decoding_key(), &validation)
+        .map(|data| data.claims)
+        .map_err(|err| ApiError::invalid_token(describe(err.kind())))
+}
+
+fn describe(kind: &ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::ExpiredSignature => "The access token has expired.",
+        ErrorKind::InvalidIssuer => "The access token was issued by another issuer.",
+        ErrorKind::InvalidAudience => "The access token is meant for another audience.",
+        ErrorKind::InvalidSignature => "The access token signature is invalid.",
+        ErrorKind::InvalidAlgorithm => "The access token must be signed with RS256.",
+        ErrorKind::MissingRequiredClaim(_) => "The access token lacks a required claim.",
+        _ => "The access token is malformed.",
+    }
+}

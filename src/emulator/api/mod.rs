@@ -1,0 +1,9 @@
+//! The demo API: a small todo service that trusts the emulator's `default`
+//! authorization server.
+
+mod bearer;
+mod error;
+mod routes;
+pub(crate) mod todos;
+
+pub(crate) use routes::router;

@@ -1,0 +1,199 @@
+//! The demo API's endpoints.
+
+use std::collections::HashMap;
+
+use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{Value, json};
+
+use super::bearer::{Access, Principal, authorize};
+use super::error::ApiError;
+use super::todos::{MAX_ITEMS, Patch};
+use crate::emulator::counters::Counter;
+use crate::emulator::state::AppState;
+
+type ApiResult = Result<Response, ApiError>;
+
+/// The group the admin endpoint requires.
+const ADMIN_GROUP: &str = "admins";
+const MAX_TITLE: usize = 1000;
+
+/// All demo API routes, counted.
+pub(crate) fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/api/health", get(health))
+        .route("/api/me", get(me))
+        .route("/api/todos", get(list).post(create))
+        .route("/api/todos/{id}", get(read).patch(update).delete(remove))
+        .route("/api/admin/report", get(report))
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), count))
+        .with_state(state)
+}
+
+async fn count(State(shared): State<AppState>, request: Request, next: Next) -> Response {
+    shared.count(Counter::Api);
+    next.run(request).await
+}
+
+async fn health() -> Json<Value> {
+    Json(json!({"status": "ok"}))
+}
+
+async fn me(State(shared): State<AppState>, headers: HeaderMap) -> ApiResult {
+    let p = authorize(&shared, &headers, Access::Read)?;
+    Ok(
+        Json(json!({"sub": p.sub, "uid": p.uid, "cid": p.cid, "scp": p.scp, "groups": p.groups}))
+            .into_response(),
+    )
+}
+
+async fn list(
+    State(shared): State<AppState>,
+    headers: HeaderMap,
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+) -> ApiResult {
+    let p = authorize(&shared, &headers, Access::Read)?;
+    let query = query.map(|q| q.0).unwrap_or_default();
+    let limit = match query.get("limit") {
+        None => MAX_ITEMS,
+        Some(text) => text
+            .parse::<usize>()
+            .map_err(|_| ApiError::bad_request("'limit' must be a non-negative integer."))?,
+    };
+    let items = shared.todos.list(&p.sub, limit);
+    let count = items.len();
+    Ok(Json(json!({"items": items, "count": count})).into_response())
+}
+
+async fn create(State(shared): State<AppState>, headers: HeaderMap, body: Bytes) -> ApiResult {
+    let p = authorize(&shared, &headers, Access::Write)?;
+    let patch = parse_patch(&body)?;
+    let title = patch
+        .title
+        .ok_or_else(|| ApiError::bad_request("'title' is required."))?;
+    let todo = shared
+        .todos
+        .create(&p.sub, title, patch.done.unwrap_or(false))
+        .ok_or_else(|| {
+            ApiError::plain(
+                StatusCode::CONFLICT,
+                "too_many_todos",
+                "The todo list is full.",
+            )
+        })?;
+    Ok((StatusCode::CREATED, Json(todo)).into_response())
+}
+
+async fn read(
+    State(shared): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let p = authorize(&shared, &headers, Access::Read)?;
+    let todo = shared
+        .todos
+        .get(&p.sub, &id)
+        .ok_or_else(|| todo_not_found(&id))?;
+    Ok(Json(todo).into_response())
+}
+
+async fn update(
+    State(shared): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult {
+    let p = authorize(&shared, &headers, Access::Write)?;
+    let patch = parse_patch(&body)?;
+    let todo = shared
+        .todos
+        .update(&p.sub, &id, patch)
+        .ok_or_else(|| todo_not_found(&id))?;
+    Ok(Json(todo).into_response())
+}
+
+async fn remove(
+    State(shared): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let p = authorize(&shared, &headers, Access::Write)?;
+    if !shared.todos.delete(&p.sub, &id) {
+        return Err(todo_not_found(&id));
+    }
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn report(State(shared): State<AppState>, headers: HeaderMap) -> ApiResult {
+    let p: Principal = authorize(&shared, &headers, Access::Read)?;
+    if !p.groups.iter().any(|g| g == ADMIN_GROUP) {
+        return Err(ApiError::forbidden(ADMIN_GROUP));
+    }
+    let config = &shared.config;
+    Ok(Json(json!({
+        "report": "users",
+        "requestedBy": p.sub,
+        "users": config.users.len(),
+        "groups": config.groups,
+        "clients": config.clients.len(),
+    }))
+    .into_response())
+}
+
+async fn not_found(request: Request) -> ApiError {
+    ApiError::not_found(format!(
+        "No route for {} {}.",
+        request.method(),
+        request.uri().path()
+    ))
+}
+
+fn todo_not_found(id: &str) -> ApiError {
+    ApiError::not_found(format!("Todo '{id}' was not found."))
+}
+
+/// Reads {title?, done?} from a JSON object; other keys are ignored.
+fn parse_patch(body: &[u8]) -> Result<Patch, ApiError> {
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|_| ApiError::bad_request("The body must be a JSON object."))?;
+    let object = value
+        .as_object()
+        .ok_or_else(|| ApiError::bad_request("The body must be a JSON object."))?;
+    let title = match object.get("title") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(t)) if !t.trim().is_empty() && t.len() <= MAX_TITLE => Some(t.clone()),
+        Some(_) => {
+            return Err(ApiError::bad_request(
+                "'title' must be a non-empty string of at most 1000 bytes.",
+            ));
+        }
+    };
+    let done = match object.get("done") {
+        None | Some(Value::Null) => None,
+        Some(Value::Bool(b)) => Some(*b),
+        Some(_) => return Err(ApiError::bad_request("'done' must be a boolean.")),
+    };
+    Ok(Patch { title, done })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patch_parsing() {
+        let patch = parse_patch(br#"{"title":"x","ref":"ignored"}"#).unwrap();
+        assert_eq!((patch.title.as_deref(), patch.done), (Some("x"), None));
+        assert!(parse_patch(br#"{"title":""}"#).is_err());
+        assert!(parse_patch(br#"{"done":"yes"}"#).is_err());
+        assert!(parse_patch(b"[]").is_err());
+        assert!(parse_patch(b"").is_err());
+    }
+}

@@ -1,0 +1,82 @@
+//! The standalone banner: URLs, users and clients, never secrets.
+
+use std::io::Write;
+
+use super::config::{EmulatorConfig, GrantType, UserStatus};
+use super::server::Emulator;
+
+/// Writes what a user needs to point fixtures and an API at the emulator.
+pub(crate) fn write(
+    emulator: &Emulator,
+    config: &EmulatorConfig,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    writeln!(out, "gatecheck Okta emulator")?;
+    writeln!(out, "  okta_url:  {}", emulator.okta_url())?;
+    writeln!(out, "  demo API:  {}", emulator.api_url())?;
+    writeln!(out, "  issuer (org):  {}", emulator.issuer("org"))?;
+    writeln!(out, "  jwks (org):    {}", emulator.jwks_url("org"))?;
+    for server in &config.auth_servers {
+        writeln!(
+            out,
+            "  issuer ({}):  {}  (aud {})",
+            server.id,
+            emulator.issuer(&server.id),
+            server.audience
+        )?;
+        writeln!(
+            out,
+            "  jwks ({}):    {}",
+            server.id,
+            emulator.jwks_url(&server.id)
+        )?;
+    }
+    writeln!(out, "users:")?;
+    for user in &config.users {
+        let groups = user.groups.join(", ");
+        writeln!(
+            out,
+            "  {:<30} {:<22} groups: [{groups}]",
+            user.login,
+            status_label(user.status, user.totp_secret.is_some())
+        )?;
+    }
+    writeln!(out, "clients:")?;
+    for client in &config.clients {
+        let kind = if client.client_secret.is_some() {
+            "confidential"
+        } else {
+            "public (PKCE)"
+        };
+        let grants: Vec<&str> = client.grant_types.iter().map(|g| grant_label(*g)).collect();
+        writeln!(
+            out,
+            "  {:<30} {:<22} grants: [{}]",
+            client.client_id,
+            kind,
+            grants.join(", ")
+        )?;
+    }
+    writeln!(out, "press Ctrl-C to stop")
+}
+
+fn status_label(status: UserStatus, totp: bool) -> &'static str {
+    match status {
+        UserStatus::Active if totp => "MFA_REQUIRED (TOTP)",
+        UserStatus::Active => "SUCCESS",
+        UserStatus::PasswordWarn => "PASSWORD_WARN",
+        UserStatus::PasswordExpired => "PASSWORD_EXPIRED",
+        UserStatus::LockedOut => "LOCKED_OUT",
+        UserStatus::MfaEnroll => "MFA_ENROLL (skippable)",
+        UserStatus::MfaEnrollRequired => "MFA_ENROLL (required)",
+    }
+}
+
+fn grant_label(grant: GrantType) -> &'static str {
+    match grant {
+        GrantType::AuthorizationCode => "authorization_code",
+        GrantType::RefreshToken => "refresh_token",
+        GrantType::ClientCredentials => "client_credentials",
+        GrantType::Password => "password",
+    }
+}

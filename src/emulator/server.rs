@@ -1,0 +1,158 @@
+//! Starting, stopping and standalone running of the emulator and demo API.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use super::config::EmulatorConfig;
+use super::counters::CounterSnapshot;
+use super::state::{AppState, Shared};
+use super::{api, routes};
+
+/// A running emulator; dropping it (or `shutdown`) stops both servers.
+pub struct Emulator {
+    okta_url: String,
+    api_url: String,
+    shared: AppState,
+    stop: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Emulator {
+    /// Starts the Okta emulator and the demo API on 127.0.0.1 ephemeral
+    /// ports, on the current tokio runtime.
+    pub async fn start(config: EmulatorConfig) -> std::io::Result<Emulator> {
+        Self::start_on(config, 0, 0).await
+    }
+
+    /// Same on given ports (0 = ephemeral).
+    pub async fn start_on(
+        config: EmulatorConfig,
+        okta_port: u16,
+        api_port: u16,
+    ) -> std::io::Result<Emulator> {
+        config.validate().map_err(std::io::Error::other)?;
+        let okta = TcpListener::bind(("127.0.0.1", okta_port)).await?;
+        let api = TcpListener::bind(("127.0.0.1", api_port)).await?;
+        let okta_url = url_of(okta.local_addr()?);
+        let api_url = url_of(api.local_addr()?);
+        let shared = Arc::new(Shared::new(config, okta_url.clone())?);
+        let (stop, _) = watch::channel(false);
+        let tasks = vec![
+            serve(okta, routes::router(shared.clone()), stop.subscribe()),
+            serve(api, api::router(shared.clone()), stop.subscribe()),
+        ];
+        Ok(Emulator {
+            okta_url,
+            api_url,
+            shared,
+            stop,
+            tasks,
+        })
+    }
+
+    /// "http://127.0.0.1:PORT", no trailing slash: what users put as okta_url.
+    pub fn okta_url(&self) -> &str {
+        &self.okta_url
+    }
+
+    /// The demo API base, "http://127.0.0.1:PORT".
+    pub fn api_url(&self) -> &str {
+        &self.api_url
+    }
+
+    /// "default" -> {okta}/oauth2/default; "org" -> {okta}.
+    pub fn issuer(&self, auth_server: &str) -> String {
+        self.shared.issuer(auth_server)
+    }
+
+    /// The JWKS URL of an authorization server.
+    pub fn jwks_url(&self, auth_server: &str) -> String {
+        if auth_server == "org" {
+            format!("{}/oauth2/v1/keys", self.okta_url)
+        } else {
+            format!("{}/v1/keys", self.issuer(auth_server))
+        }
+    }
+
+    /// Calls served so far.
+    pub fn counters(&self) -> CounterSnapshot {
+        self.shared.counters.snapshot()
+    }
+
+    /// Every secret value that went over the wire so far: session and state
+    /// tokens, codes, verifiers, access, id and refresh tokens. For tests
+    /// that assert none of them leaks into output.
+    pub fn issued_secrets(&self) -> Vec<String> {
+        let issued = self.shared.issued.lock().unwrap_or_else(|e| e.into_inner());
+        issued.clone()
+    }
+
+    pub fn reset_counters(&self) {
+        self.shared.counters.reset();
+    }
+
+    /// Stops both servers, waiting up to 5 seconds for open connections.
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        for task in std::mem::take(&mut self.tasks) {
+            let abort = task.abort_handle();
+            if tokio::time::timeout(Duration::from_secs(5), task)
+                .await
+                .is_err()
+            {
+                abort.abort();
+            }
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
+}
+
+fn url_of(addr: SocketAddr) -> String {
+    format!("http://{addr}")
+}
+
+fn serve(
+    listener: TcpListener,
+    router: axum::Router,
+    mut stop: watch::Receiver<bool>,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let signal = async move {
+            let _ = stop.wait_for(|stopped| *stopped).await;
+        };
+        let _ = axum::serve(listener, router)
+            .with_graceful_shutdown(signal)
+            .await;
+    })
+}
+
+/// Prints issuer(s), JWKS URL and demo API URL (and the users/clients
+/// summary, no passwords) to `out`, then serves until Ctrl-C.
+pub async fn run_standalone(
+    config: EmulatorConfig,
+    okta_port: u16,
+    api_port: u16,
+    out: &mut (dyn std::io::Write + Send),
+) -> std::io::Result<()> {
+    let summary = config.clone();
+    let emulator = Emulator::start_on(config, okta_port, api_port).await?;
+    super::banner::write(&emulator, &summary, out)?;
+    out.flush()?;
+    tokio::signal::ctrl_c().await?;
+    writeln!(out, "stopping the emulator")?;
+    emulator.shutdown().await;
+    Ok(())
+}

@@ -1,0 +1,168 @@
+//! Identities: the authorization matrix, the token cache across runs, and
+//! `gatecheck token`, end to end against an emulator this test starts.
+
+mod common;
+
+use common::{Okta, Project};
+
+fn project(name: &str) -> Project {
+    let p = Project::new(name);
+    for (id, user, pass) in [
+        ("user", "ada@example.com", "correct-horse"),
+        ("admin", "grace@example.com", "analytical-engine"),
+    ] {
+        p.file(
+            &format!("fixtures/{id}.yaml"),
+            &format!(
+                "kind: okta-pkce\nokta_url: ${{OKTA_URL}}\nclient_id: demo-spa\n\
+                 redirect_uri: http://localhost:3000/callback\nusername: {user}\npassword: {pass}\n"
+            ),
+        );
+    }
+    p.file(
+        "suites/gatecheck.yaml",
+        "base_url: ${API_URL}\nauth: user\n",
+    );
+    p
+}
+
+fn run(p: &Project, okta: &Okta, args: &[&str], extra: &[(&str, &str)]) -> common::Run {
+    okta.run(p, args, extra)
+}
+
+#[test]
+fn the_matrix_runs_once_per_identity_with_snapshots_per_identity() {
+    let okta = Okta::start();
+    let p = project("matrix");
+    p.file(
+        "suites/admin.yaml",
+        r#"
+tests:
+  - name: report
+    request: {url: /api/admin/report}
+    expect:
+      status: {admin: 200, user: 403, none: 401}
+"#,
+    );
+    let list = run(&p, &okta, &["--list"], &[]);
+    assert_eq!(
+        list.stdout,
+        "admin::report[admin]: test\nadmin::report[user]: test\nadmin::report[none]: test\n"
+    );
+    let out = run(
+        &p,
+        &okta,
+        &["--test-threads", "1"],
+        &[("INSTA_UPDATE", "always")],
+    );
+    assert_eq!(out.code, 0, "{}", out.normalized(&p));
+    let snaps: Vec<String> = p
+        .files()
+        .into_iter()
+        .filter(|f| f.contains("snapshots/"))
+        .collect();
+    assert_eq!(
+        snaps,
+        vec![
+            "suites/snapshots/admin__report__admin.snap",
+            "suites/snapshots/admin__report__none.snap",
+            "suites/snapshots/admin__report__user.snap",
+        ]
+    );
+}
+
+#[test]
+fn a_wrong_matrix_identity_is_a_load_error_with_did_you_mean() {
+    let okta = Okta::start();
+    let p = project("matrix-typo");
+    p.file(
+        "suites/admin.yaml",
+        "tests:\n  - name: report\n    request: {url: /api/admin/report}\n    expect:\n      status: {admim: 200, user: 403}\n",
+    );
+    let out = run(&p, &okta, &[], &[]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("suites/admin.yaml:5:16: tests[0].expect.status.admim: unknown identity `admim` (did you mean `admin`?)"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_second_run_reuses_cached_tokens_and_fresh_login_bypasses_them() {
+    let okta = Okta::start();
+    let p = project("cache");
+    p.file(
+        "suites/s.yaml",
+        "tests:\n  - {name: mine, request: {url: /api/todos}, expect: {snapshot: false}}\n  - {name: admin, auth: admin, request: {url: /api/admin/report}, expect: {snapshot: false}}\n",
+    );
+    let cache_dir = p.path("cache-home");
+    let cache_dir = cache_dir.to_str().unwrap();
+    let cache = [
+        ("GATECHECK_TOKEN_CACHE", "on"),
+        ("GATECHECK_CACHE_DIR", cache_dir),
+    ];
+    let first = run(&p, &okta, &[], &cache);
+    assert_eq!(first.code, 0, "{}", first.normalized(&p));
+    assert_eq!(okta.emulator.counters().token, 2);
+    let second = run(&p, &okta, &[], &cache);
+    assert_eq!(second.code, 0, "{}", second.normalized(&p));
+    let c = okta.emulator.counters();
+    assert_eq!(
+        (c.authn, c.authorize, c.token),
+        (2, 2, 2),
+        "no login on the second run: {c:?}"
+    );
+    let fresh = run(&p, &okta, &["--fresh-login"], &cache);
+    assert_eq!(fresh.code, 0);
+    assert_eq!(okta.emulator.counters().token, 4);
+    #[cfg(unix)]
+    for file in std::fs::read_dir(cache_dir).unwrap().flatten() {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(file.metadata().unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    // In CI the cache is off unless asked.
+    let ci = run(
+        &p,
+        &okta,
+        &[],
+        &[
+            ("CI", "true"),
+            ("GATECHECK_TOKEN_CACHE", ""),
+            ("GATECHECK_CACHE_DIR", cache_dir),
+        ],
+    );
+    assert_eq!(ci.code, 0);
+    assert_eq!(okta.emulator.counters().token, 6);
+}
+
+#[test]
+fn token_prints_an_access_token_and_its_claims() {
+    let okta = Okta::start();
+    let p = project("token");
+    p.file(
+        "suites/s.yaml",
+        "tests:\n  - {name: x, request: {url: /api/health}}\n",
+    );
+    let out = run(&p, &okta, &["token", "admin"], &[("CI", "true")]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let token = out.stdout.trim();
+    assert_eq!(token.split('.').count(), 3, "a JWT: {token}");
+    let decoded = run(&p, &okta, &["token", "--decode"], &[("CI", "true")]);
+    assert_eq!(decoded.code, 0, "{}", decoded.stderr);
+    let json: serde_json::Value = serde_json::from_str(&decoded.stdout).unwrap();
+    assert_eq!(
+        json["claims"]["sub"], "ada@example.com",
+        "default identity is `auth` of gatecheck.yaml"
+    );
+    assert_eq!(json["claims"]["aud"], "api://default");
+    let unknown = run(&p, &okta, &["token", "admn"], &[]);
+    assert_eq!(unknown.code, 2);
+    assert!(
+        unknown
+            .stderr
+            .contains("unknown identity `admn` (did you mean `admin`?)"),
+        "{}",
+        unknown.stderr
+    );
+}
