@@ -360,7 +360,10 @@ fn a_slow_answer_times_out_instead_of_hanging() {
     let out = run(&p, &api, &[]);
     assert_eq!(out.code, 1);
     assert!(
-        out.stdout.contains("GET ") && out.stdout.contains("/slow\n  request timed out after 100ms"),
+        out.stdout.contains("GET ")
+            && out
+                .stdout
+                .contains("/slow\n  request timed out after 100ms"),
         "{}",
         out.stdout
     );

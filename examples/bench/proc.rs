@@ -18,7 +18,7 @@ pub struct Run {
 }
 
 /// Environment variables removed from every child (they change behaviour).
-const CLEARED: [&str; 10] = [
+const CLEARED: [&str; 11] = [
     "CI",
     "INSTA_UPDATE",
     "INSTA_FORCE_PASS",
@@ -29,6 +29,7 @@ const CLEARED: [&str; 10] = [
     "http_proxy",
     "ALL_PROXY",
     "all_proxy",
+    "GATECHECK_CACHE_DIR",
 ];
 
 pub fn run(bin: &Path, args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> Run {
@@ -44,6 +45,8 @@ pub fn run(bin: &Path, args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> Run {
         cmd.env_remove(name);
     }
     cmd.env("NO_PROXY", "127.0.0.1,localhost");
+    // Every run logs in (and nothing is written to the user's token cache).
+    cmd.env("GATECHECK_TOKEN_CACHE", "off");
     for (k, v) in env {
         cmd.env(k, v);
     }

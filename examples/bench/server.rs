@@ -59,6 +59,14 @@ impl Servers {
         }
     }
 
+    /// The built-in Okta emulator, served by this runtime.
+    pub fn emulator(&self) -> gatecheck::emulator::Emulator {
+        use gatecheck::emulator::{Emulator, EmulatorConfig};
+        let rt = self.runtime.as_ref().expect("running");
+        rt.block_on(Emulator::start(EmulatorConfig::builtin()))
+            .expect("start the Okta emulator")
+    }
+
     /// Connections accepted since the last call.
     pub fn take_accepted(&self) -> usize {
         self.accepted.swap(0, Ordering::Relaxed)

@@ -9,6 +9,8 @@ pub struct Shape<'a> {
     pub path: &'a str,
     /// `snapshot:` value, e.g. `false` or `{redact: [...]}`.
     pub snapshot: &'a str,
+    /// Identities: suite file `f` logs in as `auth[f % len]`; none when empty.
+    pub auth: &'a [&'a str],
 }
 
 /// The variable that holds the server's URL in the generated suites, so that
@@ -29,7 +31,11 @@ pub fn write(dir: &Path, files: usize, per_file: usize, shape: &Shape) -> PathBu
 }
 
 fn suite(f: usize, per_file: usize, shape: &Shape) -> String {
-    let mut text = format!("name: Suite {f}\nbase_url: ${{{URL_VAR}}}\ntags: [bench]\ntests:\n");
+    let mut text = format!("name: Suite {f}\nbase_url: ${{{URL_VAR}}}\ntags: [bench]\n");
+    if !shape.auth.is_empty() {
+        let _ = writeln!(text, "auth: {}", shape.auth[f % shape.auth.len()]);
+    }
+    text.push_str("tests:\n");
     for t in 0..per_file {
         let _ = write!(
             text,
@@ -56,4 +62,25 @@ pub fn write_hurl(file: &Path, base: &str, path: &str, n: usize) {
         );
     }
     std::fs::write(file, text).expect("write hurl file");
+}
+
+/// The variable that holds the Okta emulator's URL in generated fixtures.
+pub const OKTA_VAR: &str = "BENCH_OKTA_URL";
+
+/// `fixtures/user.yaml` and `fixtures/admin.yaml` beside `suites/`: the
+/// built-in emulator's users, logging in with okta-pkce.
+pub fn write_fixtures(dir: &Path) {
+    let fixtures = dir.join("fixtures");
+    std::fs::create_dir_all(&fixtures).expect("create fixtures folder");
+    for (name, user, password) in [
+        ("user", "ada@example.com", "correct-horse"),
+        ("admin", "grace@example.com", "analytical-engine"),
+    ] {
+        let text = format!(
+            "kind: okta-pkce\nokta_url: ${{{OKTA_VAR}}}\nauth_server: default\nclient_id: demo-spa\n\
+             redirect_uri: http://localhost:3000/callback\nscopes: [openid, profile, email]\n\
+             username: {user}\npassword: {password}\n"
+        );
+        std::fs::write(fixtures.join(format!("{name}.yaml")), text).expect("write fixture");
+    }
 }

@@ -54,7 +54,7 @@ pub fn run_all(bin: &Path, work: &Path, reps: usize, only: Option<&str>, table: 
         memory(&ctx, table);
     }
     if wanted("login") {
-        login(table);
+        login(&ctx, table);
     }
     if wanted("hurl") {
         hurl(&ctx, table);
@@ -105,6 +105,7 @@ fn sequential(ctx: &mut Ctx, table: &mut Table) {
     let shape = Shape {
         path: "/fast",
         snapshot: "false",
+        auth: &[],
     };
     let dir = ctx.workload("sequential", 10, &shape);
     let url = ctx.url("/fast");
@@ -142,6 +143,7 @@ fn latency(ctx: &mut Ctx, table: &mut Table) {
     let shape = Shape {
         path: "/slow",
         snapshot: "false",
+        auth: &[],
     };
     let dir = ctx.workload("latency", 10, &shape);
     let url = ctx.url("/slow");
@@ -207,6 +209,7 @@ fn snapshots(ctx: &mut Ctx, table: &mut Table) {
         let shape = Shape {
             path: "/big",
             snapshot,
+            auth: &[],
         };
         suites::write(&dir, files, SNAP_TESTS / files, &shape);
         dir
@@ -254,6 +257,7 @@ fn startup(ctx: &Ctx, table: &mut Table) {
     let shape = Shape {
         path: "/fast",
         snapshot: "false",
+        auth: &[],
     };
     suites::write(&dir, 50, 40, &shape);
     let time = |args: &[&str]| {
@@ -303,12 +307,44 @@ fn memory(ctx: &Ctx, table: &mut Table) {
     });
 }
 
-/// 5. Login cost: needs the emulator and the login (branches `emulator`, `auth`).
-fn login(table: &mut Table) {
-    table.note(
-        "5. login cost: pending until the `emulator` and `auth` branches are merged \
-         (the emulator's /__emulator/counters endpoint is needed)",
-    );
+/// Target 5, login cost: 1,000 tests as two identities on 32 threads against
+/// the built-in Okta emulator (in this process), whose counters say how many
+/// authn, authorize and token requests the run made.
+fn login(ctx: &Ctx, table: &mut Table) {
+    let shape = Shape {
+        path: "/fast",
+        snapshot: "false",
+        auth: &["user", "admin"],
+    };
+    let dir = ctx.workload("login", 10, &shape);
+    suites::write_fixtures(&dir);
+    let emulator = ctx.servers.emulator();
+    let okta = [(suites::OKTA_VAR, emulator.okta_url())];
+    let (mut walls, mut ok, mut worst) = (vec![], true, (0, 0, 0));
+    for _ in 0..ctx.reps {
+        emulator.reset_counters();
+        let run = ctx.gatecheck(&dir, &["suites"], &okta);
+        let c = emulator.counters();
+        ok &= run.ok;
+        walls.push(run.wall);
+        worst = (
+            worst.0.max(c.authn),
+            worst.1.max(c.authorize),
+            worst.2.max(c.token),
+        );
+    }
+    let identities = 2;
+    table.add(Row {
+        workload: "5. login: 1000 tests, 2 identities, 32 threads".into(),
+        gatecheck: format!(
+            "authn {}, authorize {}, token {}",
+            worst.0, worst.1, worst.2
+        ),
+        floor: format!("{} (run time)", ms(median(walls))),
+        ratio: "-".into(),
+        target: format!("{identities} of each (1 per identity)"),
+        pass: Some(ok && worst == (identities, identities, identities)),
+    });
 }
 
 /// Hurl on workload 1, when installed.
