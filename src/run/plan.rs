@@ -57,7 +57,7 @@ pub fn plan(project: &Project) -> Vec<TrialSpec> {
     for suite in &project.suites {
         let info = Arc::new(suite_info(suite));
         for test in &suite.tests {
-            plan_test(suite, &info, Arc::new(test.clone()), &mut trials);
+            plan_test(suite, &info, test.clone(), &mut trials);
         }
     }
     trials

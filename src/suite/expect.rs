@@ -2,7 +2,9 @@
 //! message that says what was expected: status patterns, header checks,
 //! JSONPath matchers, snapshot settings, durations.
 
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use indexmap::IndexMap;
@@ -60,12 +62,28 @@ pub struct JsonPath {
 
 impl JsonPath {
     pub fn parse(source: &str) -> Result<Self, String> {
-        jsonpath_rust::parser::parse_json_path(source)
-            .map(|query| JsonPath {
-                source: source.to_owned(),
-                query,
-            })
-            .map_err(|e| format!("invalid JSONPath `{source}`: {e}"))
+        // Suites repeat the same paths (`$.id`, `$.items`) many times, and
+        // jsonpath-rust's parser is a large share of the load time: parse each
+        // distinct path once per process.
+        static PARSED: Mutex<Option<HashMap<String, JpQuery>>> = Mutex::new(None);
+        const KEEP: usize = 4096;
+        let mut parsed = PARSED.lock().unwrap_or_else(|e| e.into_inner());
+        let parsed = parsed.get_or_insert_with(HashMap::new);
+        let query = match parsed.get(source) {
+            Some(query) => query.clone(),
+            None => {
+                let query = jsonpath_rust::parser::parse_json_path(source)
+                    .map_err(|e| format!("invalid JSONPath `{source}`: {e}"))?;
+                if parsed.len() < KEEP {
+                    parsed.insert(source.to_owned(), query.clone());
+                }
+                query
+            }
+        };
+        Ok(JsonPath {
+            source: source.to_owned(),
+            query,
+        })
     }
 
     /// The values the path selects in `value` (empty when it matches nothing).

@@ -39,7 +39,8 @@ pub struct Suite {
     /// The `name:` of the suite, else its id.
     pub title: String,
     pub header: SuiteHeader,
-    pub tests: Vec<TestDef>,
+    /// Shared with the trials that run them (not copied per trial).
+    pub tests: Vec<Arc<TestDef>>,
     pub doc: Located,
     pub config: Arc<ConfigDef>,
     /// Absolute folder of this suite's snapshots.
@@ -199,7 +200,12 @@ impl Loader<'_> {
         base: &KeyPath,
         value: &serde_yaml::Value,
     ) -> Option<T> {
-        match serde_path_to_error::deserialize::<_, T>(value.clone()) {
+        // The fast path reads the value in place; only on an error is it read
+        // again with path tracking, to say where.
+        if let Ok(v) = T::deserialize(value) {
+            return Some(v);
+        }
+        match serde_path_to_error::deserialize::<_, T>(value) {
             Ok(v) => Some(v),
             Err(err) => {
                 let path = join_path(base, err.path());
@@ -222,13 +228,14 @@ impl Loader<'_> {
             return None;
         }
         let header: SuiteHeader = self.typed(file, &doc, &KeyPath::root(), &doc.value)?;
-        let mut tests = Vec::with_capacity(header.tests.len());
-        for (i, raw) in header.tests.iter().enumerate() {
+        let raw_tests = doc.value.get("tests").and_then(|t| t.as_sequence());
+        let mut tests = Vec::with_capacity(header.tests.len);
+        for (i, raw) in raw_tests.into_iter().flatten().enumerate() {
             let base = KeyPath::root().key("tests").index(i);
             if let Some(mut test) = self.typed::<TestDef>(file, &doc, &base, raw) {
                 test.index = i;
                 self.load_each(file, &doc, &base, &mut test);
-                tests.push(test);
+                tests.push(Arc::new(test));
             }
         }
         let id = suite_id(&root.dir, file);

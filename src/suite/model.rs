@@ -30,7 +30,21 @@ pub struct SuiteHeader {
     pub headers: BTreeMap<String, String>,
     pub timeout: Option<Dur>,
     #[schemars(with = "Vec<TestDef>")]
-    pub tests: Vec<serde_yaml::Value>,
+    pub tests: TestList,
+}
+
+/// `tests:` as the header sees it: checked to be a list, not copied; the
+/// loader reads each test from the document on its own.
+#[derive(Debug, Clone, Default)]
+pub struct TestList {
+    pub len: usize,
+}
+
+impl<'de> Deserialize<'de> for TestList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let items = Vec::<serde::de::IgnoredAny>::deserialize(d)?;
+        Ok(Self { len: items.len() })
+    }
 }
 
 /// One test: a single request, or `steps`.

@@ -1,9 +1,13 @@
 //! YAML with positions: parses a file into a `serde_yaml::Value`, expanding
-//! `${NAME}` / `${NAME:-default}` in every scalar, and records where each key
+//! `${NAME}` / `${NAME:-default}` in every scalar, and finds where each key
 //! path starts so that later (semantic) errors can say `file:line:column`.
+//! Positions are only needed for errors, so they are found on first use by
+//! a second pass over the kept text, not recorded for every node of every
+//! file (that doubled the load time of large suites).
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::{Arc, OnceLock};
 
 use serde_yaml::{Mapping, Value};
 use yaml_rust2::parser::{Event, Parser};
@@ -89,23 +93,40 @@ impl fmt::Display for KeyPath {
 #[derive(Debug, Clone, Default)]
 pub struct Located {
     pub value: Value,
-    positions: HashMap<KeyPath, Pos>,
+    /// The source text and the environment values it read, to find
+    /// positions again (the same keys, so the same paths).
+    source: Arc<Source>,
+    positions: OnceLock<HashMap<KeyPath, Pos>>,
     /// Problems that do not stop reading (missing variables, duplicate
     /// keys): reported, while the rest of the file is still checked.
     pub errors: Vec<YamlError>,
 }
 
+#[derive(Debug, Default)]
+struct Source {
+    text: String,
+    env: HashMap<String, Option<String>>,
+}
+
 impl Located {
     /// The position of `path`, or of its closest ancestor that has one.
     pub fn pos(&self, path: &KeyPath) -> Pos {
+        let positions = self.positions.get_or_init(|| self.find_positions());
         let mut path = Some(path.clone());
         while let Some(p) = path {
-            if let Some(pos) = self.positions.get(&p) {
+            if let Some(pos) = positions.get(&p) {
                 return *pos;
             }
             path = p.parent();
         }
         Pos { line: 1, col: 1 }
+    }
+
+    fn find_positions(&self) -> HashMap<KeyPath, Pos> {
+        let env = |name: &str| self.source.env.get(name).cloned().flatten();
+        let mut builder = Builder::new(&self.source.text, &env, true);
+        let _ = builder.document();
+        builder.positions.unwrap_or_default()
     }
 }
 
@@ -123,18 +144,22 @@ pub type EnvLookup<'a> = &'a dyn Fn(&str) -> Option<String>;
 /// A syntax error stops the parse (`Err`); missing variables and duplicate
 /// keys are collected in [`Located::errors`].
 pub fn parse(text: &str, env: EnvLookup<'_>) -> Result<Located, Vec<YamlError>> {
-    let mut builder = Builder {
-        parser: Parser::new_from_str(text),
-        env,
-        positions: HashMap::new(),
-        anchors: HashMap::new(),
-        errors: Vec::new(),
+    let seen = std::cell::RefCell::new(HashMap::new());
+    let recording = |name: &str| {
+        let value = env(name);
+        seen.borrow_mut().insert(name.to_owned(), value.clone());
+        value
     };
+    let mut builder = Builder::new(text, &recording, false);
     let value = builder.document();
     match value {
         Ok(value) => Ok(Located {
             value,
-            positions: builder.positions,
+            source: Arc::new(Source {
+                text: text.to_owned(),
+                env: seen.take(),
+            }),
+            positions: OnceLock::new(),
             errors: builder.errors,
         }),
         Err(e) => {
@@ -147,7 +172,8 @@ pub fn parse(text: &str, env: EnvLookup<'_>) -> Result<Located, Vec<YamlError>> 
 struct Builder<'a> {
     parser: Parser<std::str::Chars<'a>>,
     env: EnvLookup<'a>,
-    positions: HashMap<KeyPath, Pos>,
+    /// `Some` when positions are wanted (key paths are only built then).
+    positions: Option<HashMap<KeyPath, Pos>>,
     anchors: HashMap<usize, Value>,
     errors: Vec<YamlError>,
 }
@@ -159,7 +185,34 @@ fn pos_of(mark: &Marker) -> Pos {
     }
 }
 
-impl Builder<'_> {
+impl<'a> Builder<'a> {
+    fn new(text: &'a str, env: EnvLookup<'a>, positions: bool) -> Self {
+        Self {
+            parser: Parser::new_from_str(text),
+            env,
+            positions: positions.then(HashMap::new),
+            anchors: HashMap::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    fn at(&mut self, path: KeyPath, mark: &Marker) {
+        if let Some(positions) = &mut self.positions {
+            positions.insert(path, pos_of(mark));
+        }
+    }
+
+    /// `path` + `seg` when positions are wanted, else the (free) root.
+    fn child(&self, path: &KeyPath, seg: impl FnOnce() -> Seg) -> KeyPath {
+        if self.positions.is_none() {
+            return KeyPath::root();
+        }
+        let mut segs = Vec::with_capacity(path.0.len() + 1);
+        segs.extend_from_slice(&path.0);
+        segs.push(seg());
+        KeyPath(segs)
+    }
+
     fn next(&mut self) -> Result<(Event, Marker), YamlError> {
         self.parser.next_token().map_err(|e| {
             let hint = if e.info().contains("flow") {
@@ -184,7 +237,7 @@ impl Builder<'_> {
                 Event::StreamEnd => return Ok(Value::Null),
                 event => {
                     let root = KeyPath::root();
-                    self.positions.insert(root.clone(), pos_of(&mark));
+                    self.at(root.clone(), &mark);
                     return self.node(event, mark, &root);
                 }
             }
@@ -229,8 +282,10 @@ impl Builder<'_> {
             if event == Event::SequenceEnd {
                 return Ok(Value::Sequence(items));
             }
-            let item_path = path.index(items.len());
-            self.positions.insert(item_path.clone(), pos_of(&mark));
+            let item_path = self.child(path, || Seg::Index(items.len()));
+            if self.positions.is_some() {
+                self.at(item_path.clone(), &mark);
+            }
             items.push(self.node(event, mark, &item_path)?);
         }
     }
@@ -243,17 +298,19 @@ impl Builder<'_> {
                 return Ok(Value::Mapping(map));
             }
             let key = self.node(event, mark, path)?;
-            let key_text = key_text(&key);
-            let value_path = path.key(key_text.clone());
+            let value_path = self.child(path, || Seg::Key(key_text(&key)));
             let (event, value_mark) = self.next()?;
             let value = self.node(event, value_mark, &value_path)?;
             if map.contains_key(&key) {
                 self.errors.push(YamlError {
                     pos: pos_of(&mark),
-                    message: format!("duplicate key `{key_text}`; each key may appear once"),
+                    message: format!(
+                        "duplicate key `{}`; each key may appear once",
+                        key_text(&key)
+                    ),
                 });
             } else {
-                self.positions.insert(value_path, pos_of(&mark));
+                self.at(value_path, &mark);
             }
             map.insert(key, value);
         }
