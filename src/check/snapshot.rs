@@ -200,6 +200,9 @@ pub fn check(snapshot: &Snapshot) -> Outcome {
     let pending_file = pending_path(&file);
     let missing = !file.is_file();
     let stale = modified(&pending_file);
+    if !missing && stale.is_none() && fast_path_allowed() && matches_file(&file, snapshot.value) {
+        return Outcome::Matched;
+    }
     let settings = settings(snapshot, &dir);
 
     COMPARED.with(|c| c.borrow_mut().take());
@@ -234,6 +237,66 @@ pub fn check(snapshot: &Snapshot) -> Outcome {
         missing,
         pending,
         file,
+    }
+}
+
+/// The fast path only answers "matched" (insta is asked otherwise), and
+/// not when insta is told to rewrite matching snapshots.
+fn fast_path_allowed() -> bool {
+    static ALLOWED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ALLOWED.get_or_init(|| {
+        let set = |name: &str| std::env::var(name).is_ok_and(|v| !v.is_empty() && v != "0");
+        std::env::var("INSTA_UPDATE").as_deref() != Ok("always") && !set("INSTA_FORCE_UPDATE")
+    })
+}
+
+/// True when the stored snapshot's body is exactly `value` as insta
+/// writes it (pretty JSON, keys sorted): a match found without insta's
+/// copy, sort and re-parse of the whole body, which dominate for large
+/// bodies. Anything else (a difference, an odd file) goes to insta.
+fn matches_file(file: &Path, value: &serde_json::Value) -> bool {
+    let Ok(text) = std::fs::read_to_string(file) else {
+        return false;
+    };
+    let Some(body) = text
+        .strip_prefix("---\n")
+        .and_then(|rest| rest.split_once("\n---\n"))
+        .map(|(_, body)| body)
+    else {
+        return false;
+    };
+    match serde_json::to_string_pretty(&Sorted(value)) {
+        Ok(rendered) => body.trim_end() == rendered,
+        Err(_) => false,
+    }
+}
+
+/// Serializes a JSON value with every object's keys sorted, without
+/// copying it.
+struct Sorted<'a>(&'a serde_json::Value);
+
+impl serde::Serialize for Sorted<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self.0 {
+            serde_json::Value::Object(map) => {
+                let mut entries: Vec<_> = map.iter().collect();
+                entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+                let mut out = serializer.serialize_map(Some(entries.len()))?;
+                for (k, v) in entries {
+                    out.serialize_entry(k, &Sorted(v))?;
+                }
+                out.end()
+            }
+            serde_json::Value::Array(items) => {
+                let mut out = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    out.serialize_element(&Sorted(item))?;
+                }
+                out.end()
+            }
+            other => other.serialize(serializer),
+        }
     }
 }
 
@@ -380,5 +443,55 @@ impl Comparator for Recorder {
 
     fn dyn_clone(&self) -> Box<dyn Comparator> {
         Box::new(self.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorted_rendering_is_what_insta_writes() {
+        let value = serde_json::json!({
+            "zeta": [1, 2.5, -3, 1.0, -0.5, 100.25, 0.1, null, true],
+            "alpha": {"b": "quote \" and \\ backslash", "a": "héllo ✓ \u{1F600}", "c": "tab\tnewline\n"},
+            "empty": {"arr": [], "obj": {}},
+            "big": 18446744073709551615u64,
+            "neg": -9223372036854775808i64
+        });
+        let mut settings = insta::Settings::clone_current();
+        settings.set_sort_maps(true);
+        let insta_text = settings.bind(|| {
+            insta::_macro_support::serialize_value(
+                &value,
+                insta::_macro_support::SerializationFormat::Json,
+            )
+        });
+        let ours = serde_json::to_string_pretty(&Sorted(&value)).unwrap();
+        assert_eq!(ours, insta_text);
+    }
+
+    #[test]
+    fn the_fast_path_falls_back_where_the_renderings_differ() {
+        // insta writes 1e300 in full, serde_json as `1e+300`: such a body is
+        // never "matched" by the fast path, insta decides.
+        let dir = std::env::temp_dir().join(format!("gatecheck-fast-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("x.snap");
+        let value = serde_json::json!({"n": 1e300});
+        let insta_body = insta::_macro_support::serialize_value(
+            &value,
+            insta::_macro_support::SerializationFormat::Json,
+        );
+        std::fs::write(&file, format!("---\nsource: x\n---\n{insta_body}\n")).unwrap();
+        assert!(!matches_file(&file, &value));
+        let plain = serde_json::json!({"b": [1, 2], "a": "x"});
+        std::fs::write(
+            &file,
+            "---\nsource: x\n---\n{\n  \"a\": \"x\",\n  \"b\": [\n    1,\n    2\n  ]\n}\n",
+        )
+        .unwrap();
+        assert!(matches_file(&file, &plain));
+        let _ = std::fs::remove_dir_all(dir);
     }
 }

@@ -222,7 +222,8 @@ fn status_matches(until: &StatusExpect, spec: &TrialSpec, status: u16) -> bool {
 
 /// Status, headers, JSON and duration problems of one exchange.
 fn check_exchange(spec: &TrialSpec, step: &Step<'_>, ex: &Exchange, scope: &Scope) -> Vec<String> {
-    let expect = step.expect.cloned().unwrap_or_default();
+    static NOTHING: std::sync::LazyLock<ExpectDef> = std::sync::LazyLock::new(ExpectDef::default);
+    let expect = step.expect.unwrap_or(&NOTHING);
     let status = match (&spec.matrix_status, &expect.status) {
         (Some(set), _) => Some(set.clone()),
         (None, Some(StatusExpect::Any(set))) => Some(set.clone()),
@@ -273,9 +274,15 @@ fn snapshot_step(ctx: &RunCtx, spec: &TrialSpec, step: &Step<'_>, ex: &Exchange)
         (None, Some(l)) if l.count > 1 => format!("{}__step{}", spec.snapshot_name, l.index + 1),
         (None, _) => spec.snapshot_name.clone(),
     };
-    let mut value = body.clone();
-    snapshot::redact(&mut value, &def.redact);
-    mask_json(&ctx.masker, &mut value);
+    // Copy the body only when something in it must change.
+    let value = if def.redact.is_empty() && !has_secret(&ctx.masker, body) {
+        std::borrow::Cow::Borrowed(body)
+    } else {
+        let mut value = body.clone();
+        snapshot::redact(&mut value, &def.redact);
+        mask_json(&ctx.masker, &mut value);
+        std::borrow::Cow::Owned(value)
+    };
     // Without scheme and host: the header must not change when the port does.
     let url = &ex.request.url;
     let target = match url.query() {
@@ -318,6 +325,15 @@ fn snapshot_step(ctx: &RunCtx, spec: &TrialSpec, step: &Step<'_>, ex: &Exchange)
 }
 
 /// Replaces secrets inside every string of a JSON value.
+fn has_secret(masker: &Masker, value: &Json) -> bool {
+    match value {
+        Json::String(s) => masker.contains_secret(s),
+        Json::Array(items) => items.iter().any(|v| has_secret(masker, v)),
+        Json::Object(map) => map.values().any(|v| has_secret(masker, v)),
+        _ => false,
+    }
+}
+
 fn mask_json(masker: &Masker, value: &mut Json) {
     match value {
         Json::String(s) if masker.contains_secret(s) => {
