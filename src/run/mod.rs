@@ -76,6 +76,12 @@ pub fn load_valid(paths: &[PathBuf], env: &Env, cli_vars: &[String]) -> Result<P
 /// Runs the suites; `Ok` carries the summary whatever the tests did.
 pub fn run(opts: &RunOptions, env: &Env) -> Result<Summary, Error> {
     let var_names: Vec<String> = opts.vars.iter().map(|(k, _)| k.clone()).collect();
+    // The runtime and the HTTP client (which reads the system's CA
+    // certificates) are built on another core while the suites load.
+    let warm = (!opts.args.list).then(|| {
+        snapshot::init();
+        std::thread::spawn(warm_up)
+    });
     let mut project = load_valid(&opts.paths, env, &var_names)?;
     let specs: Vec<TrialSpec> = plan::plan(&project)
         .into_iter()
@@ -91,15 +97,13 @@ pub fn run(opts: &RunOptions, env: &Env) -> Result<Summary, Error> {
         let c = libtest_mimic::run(&args, trials);
         return Ok(summary(&c, 0));
     }
-    snapshot::init();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Runtime(format!("failed to start the async runtime: {e}")))?;
+    let (runtime, client) = warm
+        .map(|w| w.join().unwrap_or_else(|_| warm_up()))
+        .unwrap_or_else(warm_up)?;
     let demo = runtime.block_on(start_demo(&mut project))?;
     let ctx = {
         let _guard = runtime.enter();
-        Arc::new(context(opts, &project, &demo, env)?)
+        Arc::new(context(opts, &project, &demo, env, client))
     };
     let handle = runtime.handle().clone();
     let records: Records = Arc::default();
@@ -113,9 +117,23 @@ pub fn run(opts: &RunOptions, env: &Env) -> Result<Summary, Error> {
     if let Some(path) = &opts.junit {
         write_junit(path, &specs, &args, &records)?;
     }
-    drop(demo); // stops the emulator (a no-op stub until it lands)
+    drop(demo); // stops the emulator
     runtime.shutdown_timeout(Duration::from_secs(1));
     Ok(summary(&conclusion, pending))
+}
+
+/// The shared runtime and the one HTTP client of a run. The client's own
+/// timeout is the default; each request carries its configured timeout.
+fn warm_up() -> Result<(tokio::runtime::Runtime, reqwest::Client), Error> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Runtime(format!("failed to start the async runtime: {e}")))?;
+    let client = {
+        let _guard = runtime.enter();
+        crate::http::build_client(DEFAULT_TIMEOUT).map_err(Error::Runtime)?
+    };
+    Ok((runtime, client))
 }
 
 type Records = Arc<Mutex<Vec<TrialRecord>>>;
@@ -281,20 +299,25 @@ pub fn identities(
     }
 }
 
-fn context(opts: &RunOptions, project: &Project, demo: &Demo, env: &Env) -> Result<RunCtx, Error> {
+fn context(
+    opts: &RunOptions,
+    project: &Project,
+    demo: &Demo,
+    env: &Env,
+    client: reqwest::Client,
+) -> RunCtx {
     let masker = Masker::new();
     for secret in &project.secrets {
         masker.add(secret.clone());
     }
     let timeout = project.config.timeout.map_or(DEFAULT_TIMEOUT, |d| d.0);
-    let client = crate::http::build_client(timeout).map_err(Error::Runtime)?;
     let identities = identities(project, env, opts.fresh_login, demo, &masker);
     let cli_vars = opts
         .vars
         .iter()
         .map(|(k, v)| (k.clone(), Json::String(v.clone())))
         .collect();
-    Ok(RunCtx {
+    RunCtx {
         client,
         identities,
         masker,
@@ -303,5 +326,5 @@ fn context(opts: &RunOptions, project: &Project, demo: &Demo, env: &Env) -> Resu
         verbose: opts.verbose,
         demo_api_url: demo.emulator.as_ref().map(|e| e.api_url().to_owned()),
         login_failures: std::sync::Mutex::new(HashMap::new()),
-    })
+    }
 }
