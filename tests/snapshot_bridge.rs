@@ -155,6 +155,8 @@ fn check(root: &Path, name: &str, value: &Json) -> Outcome {
         suite_file: &root.join("suites/todos.yaml"),
         description: "GET /api/todos as user",
         value,
+        redact: &[],
+        secrets: &[],
     })
 }
 
@@ -239,6 +241,8 @@ fn local(root: &Path) {
         suite_file: &root.join("suites/todos.yaml"),
         description: "",
         value: &value,
+        redact: &[],
+        secrets: &[],
     });
     let Outcome::Mismatch { diff, pending, .. } = outcome else {
         panic!("an unwritable folder must fail: {outcome:?}");

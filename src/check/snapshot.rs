@@ -19,6 +19,7 @@ use insta::{Comparator, DefaultComparator, TextSnapshotKind};
 use serde_json::Value as Json;
 use sha2::{Digest, Sha256};
 
+use crate::report::mask;
 use crate::suite::expect::JsonPath;
 
 /// Longest slug (bytes); longer ones are cut and end in a short hash, so that
@@ -51,8 +52,13 @@ pub struct Snapshot<'a> {
     pub suite_file: &'a Path,
     /// E.g. `GET /api/todos as user`.
     pub description: &'a str,
-    /// Already redacted and masked by the caller.
+    /// The body as received: redactions and masking are applied here
+    /// (without copying it when the snapshot matches).
     pub value: &'a Json,
+    /// JSONPath -> placeholder.
+    pub redact: &'a [(JsonPath, Json)],
+    /// Values replaced by `***` in every string.
+    pub secrets: &'a [String],
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,58 +117,8 @@ fn workspace_root() -> PathBuf {
 /// Replaces every value that a redaction's JSONPath selects with its
 /// replacement, in place. A path that selects nothing changes nothing.
 pub fn redact(value: &mut Json, redactions: &[(JsonPath, Json)]) {
-    for (path, replacement) in redactions {
-        for normalized in path.select_paths(value) {
-            if let Some(slot) = locate(value, &normalized) {
-                *slot = replacement.clone();
-            }
-        }
-    }
-}
-
-/// Follows a normalized path such as `$['items'][0]['id']` (RFC 9535 §2.7).
-fn locate<'a>(value: &'a mut Json, normalized: &str) -> Option<&'a mut Json> {
-    let mut rest = normalized.strip_prefix('$')?;
-    let mut node = value;
-    while !rest.is_empty() {
-        let inner = rest.strip_prefix('[')?;
-        if let Some(quoted) = inner.strip_prefix('\'') {
-            let (key, after) = unquote(quoted)?;
-            rest = after.strip_prefix(']')?;
-            node = node.as_object_mut()?.get_mut(&key)?;
-        } else {
-            let (index, after) = inner.split_once(']')?;
-            rest = after;
-            node = node.as_array_mut()?.get_mut(index.parse::<usize>().ok()?)?;
-        }
-    }
-    Some(node)
-}
-
-/// Reads a normalized name selector up to its closing quote; returns the name
-/// and the text after the quote.
-fn unquote(text: &str) -> Option<(String, &str)> {
-    let mut name = String::new();
-    let mut chars = text.char_indices();
-    while let Some((at, c)) = chars.next() {
-        match c {
-            '\'' => return Some((name, &text[at + 1..])),
-            '\\' => name.push(match chars.next()?.1 {
-                'b' => '\u{8}',
-                'f' => '\u{c}',
-                'n' => '\n',
-                'r' => '\r',
-                't' => '\t',
-                'u' => {
-                    let hex: String = (0..4).filter_map(|_| chars.next()).map(|c| c.1).collect();
-                    char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?
-                }
-                other => other,
-            }),
-            c => name.push(c),
-        }
-    }
-    None
+    let redacted = View::over(value, redactions, &[]).to_owned_value();
+    *value = redacted;
 }
 
 /// A snapshot name part: lowercase ASCII letters, digits and `-`; every other
@@ -200,14 +156,17 @@ pub fn check(snapshot: &Snapshot) -> Outcome {
     let pending_file = pending_path(&file);
     let missing = !file.is_file();
     let stale = modified(&pending_file);
-    if !missing && stale.is_none() && fast_path_allowed() && matches_file(&file, snapshot.value) {
+    let view = View::new(snapshot);
+    if !missing && stale.is_none() && fast_path_allowed() && matches_file(&file, &view) {
         return Outcome::Matched;
     }
+    let value = view.to_owned_value();
+    let value = &value;
     let settings = settings(snapshot, &dir);
 
     COMPARED.with(|c| c.borrow_mut().take());
     let result = quietly(|| {
-        settings.bind(|| insta::assert_json_snapshot!(snapshot.name.to_string(), snapshot.value))
+        settings.bind(|| insta::assert_json_snapshot!(snapshot.name.to_string(), value))
     });
     let compared = COMPARED.with(|c| c.borrow_mut().take());
 
@@ -223,7 +182,7 @@ pub fn check(snapshot: &Snapshot) -> Outcome {
     };
     let (old, new) = match compared {
         Some(c) => (c.old, c.new),
-        None => (String::new(), settings.bind(|| serialize(snapshot.value))),
+        None => (String::new(), settings.bind(|| serialize(value))),
     };
     let mut diff = unified_diff(&file, missing, &old, &new);
     if let Some(problem) = unreadable(&file, missing) {
@@ -254,7 +213,7 @@ fn fast_path_allowed() -> bool {
 /// writes it (pretty JSON, keys sorted): a match found without insta's
 /// copy, sort and re-parse of the whole body, which dominate for large
 /// bodies. Anything else (a difference, an odd file) goes to insta.
-fn matches_file(file: &Path, value: &serde_json::Value) -> bool {
+fn matches_file(file: &Path, view: &View<'_>) -> bool {
     let Ok(text) = std::fs::read_to_string(file) else {
         return false;
     };
@@ -265,35 +224,102 @@ fn matches_file(file: &Path, value: &serde_json::Value) -> bool {
     else {
         return false;
     };
-    match serde_json::to_string_pretty(&Sorted(value)) {
+    match serde_json::to_string_pretty(&Sorted(view, view.value)) {
         Ok(rendered) => body.trim_end() == rendered,
         Err(_) => false,
     }
 }
 
-/// Serializes a JSON value with every object's keys sorted, without
-/// copying it.
-struct Sorted<'a>(&'a serde_json::Value);
+/// A body as it is snapshotted: redacted values replaced and secrets
+/// masked, read through instead of copied.
+struct View<'a> {
+    value: &'a Json,
+    /// Address of a selected node -> its placeholder.
+    replaced: std::collections::HashMap<*const Json, &'a Json>,
+    secrets: &'a [String],
+}
 
-impl serde::Serialize for Sorted<'_> {
+impl<'a> View<'a> {
+    fn new(snapshot: &Snapshot<'a>) -> Self {
+        Self::over(snapshot.value, snapshot.redact, snapshot.secrets)
+    }
+
+    fn over(value: &'a Json, redact: &'a [(JsonPath, Json)], secrets: &'a [String]) -> Self {
+        let mut replaced = std::collections::HashMap::new();
+        for (path, placeholder) in redact {
+            for node in path.select(value) {
+                replaced.insert(node as *const Json, placeholder);
+            }
+        }
+        Self {
+            value,
+            replaced,
+            secrets,
+        }
+    }
+
+    /// The value insta compares and writes when the fast path cannot say.
+    fn to_owned_value(&self) -> Json {
+        let mut value = self.value.clone();
+        self.apply(self.value, &mut value);
+        value
+    }
+
+    fn apply(&self, original: &Json, copy: &mut Json) {
+        if let Some(placeholder) = self.replaced.get(&(original as *const Json)) {
+            *copy = (*placeholder).clone();
+            return;
+        }
+        match (original, copy) {
+            (Json::String(s), Json::String(c)) if mask::contains_any(self.secrets, s) => {
+                *c = mask::mask_with(self.secrets, s);
+            }
+            (Json::Array(items), Json::Array(copies)) => {
+                for (item, copy) in items.iter().zip(copies.iter_mut()) {
+                    self.apply(item, copy);
+                }
+            }
+            (Json::Object(map), Json::Object(copies)) => {
+                for (key, item) in map {
+                    if let Some(copy) = copies.get_mut(key) {
+                        self.apply(item, copy);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Serializes a node of a view with every object's keys sorted.
+struct Sorted<'v, 'a>(&'v View<'a>, &'a Json);
+
+impl serde::Serialize for Sorted<'_, '_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::{SerializeMap, SerializeSeq};
-        match self.0 {
-            serde_json::Value::Object(map) => {
+        let view = self.0;
+        if let Some(placeholder) = view.replaced.get(&(self.1 as *const Json)) {
+            return placeholder.serialize(serializer);
+        }
+        match self.1 {
+            Json::Object(map) => {
                 let mut entries: Vec<_> = map.iter().collect();
                 entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
                 let mut out = serializer.serialize_map(Some(entries.len()))?;
                 for (k, v) in entries {
-                    out.serialize_entry(k, &Sorted(v))?;
+                    out.serialize_entry(k, &Sorted(view, v))?;
                 }
                 out.end()
             }
-            serde_json::Value::Array(items) => {
+            Json::Array(items) => {
                 let mut out = serializer.serialize_seq(Some(items.len()))?;
                 for item in items {
-                    out.serialize_element(&Sorted(item))?;
+                    out.serialize_element(&Sorted(view, item))?;
                 }
                 out.end()
+            }
+            Json::String(s) if mask::contains_any(view.secrets, s) => {
+                serializer.serialize_str(&mask::mask_with(view.secrets, s))
             }
             other => other.serialize(serializer),
         }
@@ -467,7 +493,8 @@ mod tests {
                 insta::_macro_support::SerializationFormat::Json,
             )
         });
-        let ours = serde_json::to_string_pretty(&Sorted(&value)).unwrap();
+        let view = View::over(&value, &[], &[]);
+        let ours = serde_json::to_string_pretty(&Sorted(&view, &value)).unwrap();
         assert_eq!(ours, insta_text);
     }
 
@@ -484,14 +511,41 @@ mod tests {
             insta::_macro_support::SerializationFormat::Json,
         );
         std::fs::write(&file, format!("---\nsource: x\n---\n{insta_body}\n")).unwrap();
-        assert!(!matches_file(&file, &value));
+        assert!(!matches_file(&file, &View::over(&value, &[], &[])));
         let plain = serde_json::json!({"b": [1, 2], "a": "x"});
         std::fs::write(
             &file,
             "---\nsource: x\n---\n{\n  \"a\": \"x\",\n  \"b\": [\n    1,\n    2\n  ]\n}\n",
         )
         .unwrap();
-        assert!(matches_file(&file, &plain));
+        assert!(matches_file(&file, &View::over(&plain, &[], &[])));
         let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn the_view_redacts_and_masks_without_copying() {
+        let value = serde_json::json!({
+            "items": [{"id": 1, "token": "tok-secret-1"}, {"id": 2, "token": "x"}],
+            "when": "now"
+        });
+        let redact = vec![
+            (
+                JsonPath::parse("$.items[*].id").unwrap(),
+                serde_json::json!("[id]"),
+            ),
+            (
+                JsonPath::parse("$.when").unwrap(),
+                serde_json::json!("[when]"),
+            ),
+        ];
+        let secrets = vec!["tok-secret-1".to_owned()];
+        let view = View::over(&value, &redact, &secrets);
+        let expected = serde_json::json!({
+            "items": [{"id": "[id]", "token": "***"}, {"id": "[id]", "token": "x"}],
+            "when": "[when]"
+        });
+        assert_eq!(view.to_owned_value(), expected);
+        let rendered = serde_json::to_string_pretty(&Sorted(&view, &value)).unwrap();
+        assert_eq!(rendered, serde_json::to_string_pretty(&expected).unwrap());
     }
 }

@@ -38,13 +38,15 @@ impl Masker {
     /// Returns `text` with every registered secret replaced by `***`.
     pub fn mask(&self, text: &str) -> String {
         let secrets = self.secrets.read().unwrap_or_else(|e| e.into_inner());
-        let mut out = text.to_owned();
-        for secret in secrets.iter() {
-            if out.contains(secret.as_str()) {
-                out = out.replace(secret.as_str(), MASK);
-            }
-        }
-        out
+        mask_with(&secrets, text)
+    }
+
+    /// The secrets registered so far (one lock, for walking many values).
+    pub fn secrets(&self) -> Vec<String> {
+        self.secrets
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// True when `text` contains a registered secret.
@@ -52,6 +54,22 @@ impl Masker {
         let secrets = self.secrets.read().unwrap_or_else(|e| e.into_inner());
         secrets.iter().any(|s| text.contains(s.as_str()))
     }
+}
+
+/// `text` with each of `secrets` (longest first) replaced by `***`.
+pub fn mask_with(secrets: &[String], text: &str) -> String {
+    let mut out = text.to_owned();
+    for secret in secrets {
+        if out.contains(secret.as_str()) {
+            out = out.replace(secret.as_str(), MASK);
+        }
+    }
+    out
+}
+
+/// True when `text` contains one of `secrets`.
+pub fn contains_any(secrets: &[String], text: &str) -> bool {
+    secrets.iter().any(|s| text.contains(s.as_str()))
 }
 
 #[cfg(test)]

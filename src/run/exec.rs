@@ -274,15 +274,7 @@ fn snapshot_step(ctx: &RunCtx, spec: &TrialSpec, step: &Step<'_>, ex: &Exchange)
         (None, Some(l)) if l.count > 1 => format!("{}__step{}", spec.snapshot_name, l.index + 1),
         (None, _) => spec.snapshot_name.clone(),
     };
-    // Copy the body only when something in it must change.
-    let value = if def.redact.is_empty() && !has_secret(&ctx.masker, body) {
-        std::borrow::Cow::Borrowed(body)
-    } else {
-        let mut value = body.clone();
-        snapshot::redact(&mut value, &def.redact);
-        mask_json(&ctx.masker, &mut value);
-        std::borrow::Cow::Owned(value)
-    };
+    let secrets = ctx.masker.secrets();
     // Without scheme and host: the header must not change when the port does.
     let url = &ex.request.url;
     let target = match url.query() {
@@ -298,7 +290,9 @@ fn snapshot_step(ctx: &RunCtx, spec: &TrialSpec, step: &Step<'_>, ex: &Exchange)
         name: &name,
         suite_file: &spec.suite.file,
         description: &ctx.masker.mask(&description),
-        value: &value,
+        value: body,
+        redact: &def.redact,
+        secrets: &secrets,
     });
     match outcome {
         Outcome::Matched | Outcome::Written => None,
@@ -321,27 +315,6 @@ fn snapshot_step(ctx: &RunCtx, spec: &TrialSpec, step: &Step<'_>, ex: &Exchange)
             };
             Some(format!("snapshot `{name}` {what}; {next}\n{diff}"))
         }
-    }
-}
-
-/// Replaces secrets inside every string of a JSON value.
-fn has_secret(masker: &Masker, value: &Json) -> bool {
-    match value {
-        Json::String(s) => masker.contains_secret(s),
-        Json::Array(items) => items.iter().any(|v| has_secret(masker, v)),
-        Json::Object(map) => map.values().any(|v| has_secret(masker, v)),
-        _ => false,
-    }
-}
-
-fn mask_json(masker: &Masker, value: &mut Json) {
-    match value {
-        Json::String(s) if masker.contains_secret(s) => {
-            *s = masker.mask(s);
-        }
-        Json::Array(items) => items.iter_mut().for_each(|v| mask_json(masker, v)),
-        Json::Object(map) => map.values_mut().for_each(|v| mask_json(masker, v)),
-        _ => {}
     }
 }
 
