@@ -104,10 +104,12 @@ impl fmt::Display for At {
 pub(crate) enum Failure {
     #[error("{0}")]
     Config(String),
-    #[error("could not reach {at}: {cause}; check okta_url (OKTA_URL) and the network or proxy")]
+    #[error(
+        "could not reach {at}: {cause}; check the fixture's okta_url / issuer / token_url and the network or proxy"
+    )]
     Network { at: At, cause: String },
     #[error(
-        "no answer from {at} within {timeout:?} ({cause}); check okta_url (OKTA_URL) and the network"
+        "no answer from {at} within {timeout:?} ({cause}); check the fixture's okta_url / issuer / token_url and the network"
     )]
     Timeout {
         at: At,
