@@ -37,6 +37,9 @@ pub enum Command {
     Validate {
         /// Suite folders or files (default: suites/).
         paths: Vec<PathBuf>,
+        /// A variable that will be given with --var at run time (repeatable).
+        #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+        vars: Vec<(String, String)>,
     },
     /// Log in as IDENTITY (or use the token cache) and print the access token.
     Token {
@@ -173,7 +176,7 @@ pub fn main() -> ExitCode {
 /// Runs a parsed command line.
 pub fn dispatch(cli: Cli, env: &Env) -> Result<ExitCode, Error> {
     match cli.command {
-        Some(Command::Validate { paths }) => validate(paths, env),
+        Some(Command::Validate { paths, vars }) => validate(paths, &vars, env),
         Some(Command::Emulator {
             config,
             port,
@@ -241,8 +244,9 @@ fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
     }
 }
 
-fn validate(paths: Vec<PathBuf>, env: &Env) -> Result<ExitCode, Error> {
-    let project = run::load_valid(&default_paths(paths), env, &[])?;
+fn validate(paths: Vec<PathBuf>, vars: &[(String, String)], env: &Env) -> Result<ExitCode, Error> {
+    let names: Vec<String> = vars.iter().map(|(k, _)| k.clone()).collect();
+    let project = run::load_valid(&default_paths(paths), env, &names)?;
     let trials = run::plan::plan(&project).len();
     let tests: usize = project.suites.iter().map(|s| s.tests.len()).sum();
     println!(
