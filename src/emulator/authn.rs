@@ -54,15 +54,7 @@ pub(crate) async fn verify_factor(
     shared.count(Counter::FactorVerify);
     shared.rate_limit(LimitedEndpoint::Authn)?;
     let body = parse_body(&body)?;
-    let token =
-        str_field(&body, "stateToken").ok_or_else(|| OktaError::validation("stateToken"))?;
-    let tx = shared
-        .transactions
-        .get(token)
-        .ok_or_else(OktaError::invalid_token)?;
-    let user = shared
-        .user(&tx.login)
-        .ok_or_else(OktaError::invalid_token)?;
+    let (token, tx, user) = transaction(&shared, &body)?;
     if tx.status != TxStatus::MfaRequired {
         return Err(OktaError::not_allowed(
             "factor verification is not expected in this state",
@@ -90,15 +82,7 @@ pub(crate) async fn skip(State(shared): State<AppState>, body: Bytes) -> AuthnRe
     shared.count(Counter::AuthnSkip);
     shared.rate_limit(LimitedEndpoint::Authn)?;
     let body = parse_body(&body)?;
-    let token =
-        str_field(&body, "stateToken").ok_or_else(|| OktaError::validation("stateToken"))?;
-    let tx = shared
-        .transactions
-        .get(token)
-        .ok_or_else(OktaError::invalid_token)?;
-    let user = shared
-        .user(&tx.login)
-        .ok_or_else(OktaError::invalid_token)?;
+    let (token, tx, user) = transaction(&shared, &body)?;
     let next = match tx.status {
         TxStatus::PasswordWarn => after_password(user),
         TxStatus::MfaEnroll { skippable: true } => None,
@@ -187,6 +171,22 @@ fn success(shared: &Shared, user: &UserConfig, amr: Vec<&'static str>) -> Value 
     shared.remember(&session_token);
     shared.sessions.insert(session_token.clone(), session);
     authn_view::success(user, &session_token, shared.sessions.lifetime_secs())
+}
+
+/// The transaction that a request's `stateToken` names, and its user.
+fn transaction<'a>(
+    shared: &'a Shared,
+    body: &'a Value,
+) -> Result<(&'a str, Transaction, &'a UserConfig), OktaError> {
+    let token = str_field(body, "stateToken").ok_or_else(|| OktaError::validation("stateToken"))?;
+    let tx = shared
+        .transactions
+        .get(token)
+        .ok_or_else(OktaError::invalid_token)?;
+    let user = shared
+        .user(&tx.login)
+        .ok_or_else(OktaError::invalid_token)?;
+    Ok((token, tx, user))
 }
 
 fn parse_body(body: &[u8]) -> Result<Value, OktaError> {

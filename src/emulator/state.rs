@@ -88,14 +88,8 @@ pub(crate) struct Shared {
     pub(crate) issued: std::sync::Mutex<Vec<String>>,
 }
 
-const ORG_SCOPES: [&str; 6] = [
-    "openid",
-    "profile",
-    "email",
-    "address",
-    "phone",
-    "offline_access",
-];
+/// The org server offers the OpenID Connect scopes only.
+const ORG_SCOPES: [&str; 6] = super::scopes::OIDC_SCOPES;
 
 impl Shared {
     pub(crate) fn new(config: EmulatorConfig, okta_url: String) -> std::io::Result<Self> {
