@@ -361,7 +361,13 @@ fn hurl(ctx: &Ctx, table: &mut Table) {
     let dir = ctx.work.join("hurl");
     std::fs::create_dir_all(&dir).expect("hurl folder");
     suites::write_hurl(&dir.join("seq.hurl"), &ctx.servers.base, "/fast", TESTS);
-    let seq = ctx.work.join("sequential");
+    // The suites of workload 1 (written again: `--only hurl` skips it).
+    let shape = Shape {
+        path: "/fast",
+        snapshot: "false",
+        auth: &[],
+    };
+    let seq = ctx.workload("sequential", 10, &shape);
     let (mut theirs, mut ours) = (vec![], vec![]);
     for _ in 0..ctx.reps {
         let hurl = Path::new("hurl");
