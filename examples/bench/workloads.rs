@@ -355,7 +355,7 @@ fn hurl(ctx: &Ctx, table: &mut Table) {
         .map(|o| o.status.success())
         .unwrap_or(false);
     if !found {
-        table.note("hurl not installed: comparison skipped (cargo install hurl --locked)");
+        table.note("hurl not installed: comparison skipped (apt-get install libcurl4-openssl-dev libxml2-dev libclang-dev; cargo install hurl --version 8.0.1 --locked)");
         return;
     }
     let dir = ctx.work.join("hurl");
