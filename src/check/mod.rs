@@ -4,4 +4,5 @@
 pub mod headers;
 pub mod json;
 pub mod snapshot;
+mod snapshot_view;
 pub mod status;

@@ -1,0 +1,221 @@
+//! The view of a body as it is snapshotted (redactions applied and secrets
+//! masked by reading through it, not copying it), and the fast path that
+//! recognises a matching snapshot without insta's copy, sort and re-parse.
+//! Anything the fast path cannot affirm goes to insta, the authority.
+
+use std::path::Path;
+
+use serde_json::Value as Json;
+
+use super::snapshot::Snapshot;
+use crate::report::mask;
+use crate::suite::expect::JsonPath;
+
+/// The fast path only answers "matched" (insta is asked otherwise), and
+/// not when insta is told to rewrite matching snapshots.
+pub(super) fn fast_path_allowed() -> bool {
+    static ALLOWED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ALLOWED.get_or_init(|| {
+        let set = |name: &str| std::env::var(name).is_ok_and(|v| !v.is_empty() && v != "0");
+        std::env::var("INSTA_UPDATE").as_deref() != Ok("always") && !set("INSTA_FORCE_UPDATE")
+    })
+}
+
+/// True when the stored snapshot's body is exactly `value` as insta
+/// writes it (pretty JSON, keys sorted): a match found without insta's
+/// copy, sort and re-parse of the whole body, which dominate for large
+/// bodies. Anything else (a difference, an odd file) goes to insta.
+pub(super) fn matches_file(file: &Path, view: &View<'_>) -> bool {
+    let Ok(text) = std::fs::read_to_string(file) else {
+        return false;
+    };
+    let Some(body) = text
+        .strip_prefix("---\n")
+        .and_then(|rest| rest.split_once("\n---\n"))
+        .map(|(_, body)| body)
+    else {
+        return false;
+    };
+    match serde_json::to_string_pretty(&Sorted(view, view.value)) {
+        Ok(rendered) => body.trim_end() == rendered,
+        Err(_) => false,
+    }
+}
+
+/// A body as it is snapshotted: redacted values replaced and secrets
+/// masked, read through instead of copied.
+pub(super) struct View<'a> {
+    value: &'a Json,
+    /// Address of a selected node -> its placeholder.
+    replaced: std::collections::HashMap<*const Json, &'a Json>,
+    secrets: &'a [String],
+}
+
+impl<'a> View<'a> {
+    pub(super) fn new(snapshot: &Snapshot<'a>) -> Self {
+        Self::over(snapshot.value, snapshot.redact, snapshot.secrets)
+    }
+
+    pub(super) fn over(
+        value: &'a Json,
+        redact: &'a [(JsonPath, Json)],
+        secrets: &'a [String],
+    ) -> Self {
+        let mut replaced = std::collections::HashMap::new();
+        for (path, placeholder) in redact {
+            for node in path.select(value) {
+                replaced.insert(node as *const Json, placeholder);
+            }
+        }
+        Self {
+            value,
+            replaced,
+            secrets,
+        }
+    }
+
+    /// The value insta compares and writes when the fast path cannot say.
+    pub(super) fn to_owned_value(&self) -> Json {
+        let mut value = self.value.clone();
+        self.apply(self.value, &mut value);
+        value
+    }
+
+    fn apply(&self, original: &Json, copy: &mut Json) {
+        if let Some(placeholder) = self.replaced.get(&(original as *const Json)) {
+            *copy = (*placeholder).clone();
+            return;
+        }
+        match (original, copy) {
+            (Json::String(s), Json::String(c)) if mask::contains_any(self.secrets, s) => {
+                *c = mask::mask_with(self.secrets, s);
+            }
+            (Json::Array(items), Json::Array(copies)) => {
+                for (item, copy) in items.iter().zip(copies.iter_mut()) {
+                    self.apply(item, copy);
+                }
+            }
+            (Json::Object(map), Json::Object(copies)) => {
+                for (key, item) in map {
+                    if let Some(copy) = copies.get_mut(key) {
+                        self.apply(item, copy);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Serializes a node of a view with every object's keys sorted.
+struct Sorted<'v, 'a>(&'v View<'a>, &'a Json);
+
+impl serde::Serialize for Sorted<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        let view = self.0;
+        if let Some(placeholder) = view.replaced.get(&(self.1 as *const Json)) {
+            return placeholder.serialize(serializer);
+        }
+        match self.1 {
+            Json::Object(map) => {
+                let mut entries: Vec<_> = map.iter().collect();
+                entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+                let mut out = serializer.serialize_map(Some(entries.len()))?;
+                for (k, v) in entries {
+                    out.serialize_entry(k, &Sorted(view, v))?;
+                }
+                out.end()
+            }
+            Json::Array(items) => {
+                let mut out = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    out.serialize_element(&Sorted(view, item))?;
+                }
+                out.end()
+            }
+            Json::String(s) if mask::contains_any(view.secrets, s) => {
+                serializer.serialize_str(&mask::mask_with(view.secrets, s))
+            }
+            other => other.serialize(serializer),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorted_rendering_is_what_insta_writes() {
+        let value = serde_json::json!({
+            "zeta": [1, 2.5, -3, 1.0, -0.5, 100.25, 0.1, null, true],
+            "alpha": {"b": "quote \" and \\ backslash", "a": "héllo ✓ \u{1F600}", "c": "tab\tnewline\n"},
+            "empty": {"arr": [], "obj": {}},
+            "big": 18446744073709551615u64,
+            "neg": -9223372036854775808i64
+        });
+        let mut settings = insta::Settings::clone_current();
+        settings.set_sort_maps(true);
+        let insta_text = settings.bind(|| {
+            insta::_macro_support::serialize_value(
+                &value,
+                insta::_macro_support::SerializationFormat::Json,
+            )
+        });
+        let view = View::over(&value, &[], &[]);
+        let ours = serde_json::to_string_pretty(&Sorted(&view, &value)).unwrap();
+        assert_eq!(ours, insta_text);
+    }
+
+    #[test]
+    fn the_fast_path_falls_back_where_the_renderings_differ() {
+        // insta writes 1e300 in full, serde_json as `1e+300`: such a body is
+        // never "matched" by the fast path, insta decides.
+        let dir = std::env::temp_dir().join(format!("gatecheck-fast-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("x.snap");
+        let value = serde_json::json!({"n": 1e300});
+        let insta_body = insta::_macro_support::serialize_value(
+            &value,
+            insta::_macro_support::SerializationFormat::Json,
+        );
+        std::fs::write(&file, format!("---\nsource: x\n---\n{insta_body}\n")).unwrap();
+        assert!(!matches_file(&file, &View::over(&value, &[], &[])));
+        let plain = serde_json::json!({"b": [1, 2], "a": "x"});
+        std::fs::write(
+            &file,
+            "---\nsource: x\n---\n{\n  \"a\": \"x\",\n  \"b\": [\n    1,\n    2\n  ]\n}\n",
+        )
+        .unwrap();
+        assert!(matches_file(&file, &View::over(&plain, &[], &[])));
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn the_view_redacts_and_masks_without_copying() {
+        let value = serde_json::json!({
+            "items": [{"id": 1, "token": "tok-secret-1"}, {"id": 2, "token": "x"}],
+            "when": "now"
+        });
+        let redact = vec![
+            (
+                JsonPath::parse("$.items[*].id").unwrap(),
+                serde_json::json!("[id]"),
+            ),
+            (
+                JsonPath::parse("$.when").unwrap(),
+                serde_json::json!("[when]"),
+            ),
+        ];
+        let secrets = vec!["tok-secret-1".to_owned()];
+        let view = View::over(&value, &redact, &secrets);
+        let expected = serde_json::json!({
+            "items": [{"id": "[id]", "token": "***"}, {"id": "[id]", "token": "x"}],
+            "when": "[when]"
+        });
+        assert_eq!(view.to_owned_value(), expected);
+        let rendered = serde_json::to_string_pretty(&Sorted(&view, &value)).unwrap();
+        assert_eq!(rendered, serde_json::to_string_pretty(&expected).unwrap());
+    }
+}
