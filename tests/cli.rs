@@ -368,3 +368,21 @@ fn a_slow_answer_times_out_instead_of_hanging() {
         out.stdout
     );
 }
+
+#[test]
+fn a_broken_fixture_is_reported_once_with_did_you_mean() {
+    let p = Project::new("broken-fixture");
+    p.file("fixtures/user.yaml", "kind: okta-pcke\nokta_url: demo\n");
+    p.file(
+        "suites/s.yaml",
+        "base_url: demo\ntests:\n  - {name: t, auth: user, request: {url: /api/health}}\n",
+    );
+    let out = p.run(&[], &[]);
+    assert_eq!(out.code, 2);
+    assert_eq!(
+        out.stderr,
+        "error: fixtures/user.yaml:1:1: kind: unknown variant `okta-pcke`, expected one of `okta-pkce`, \
+         `oauth2-pkce`, `client-credentials`, `password`, `refresh-token`, `static` (did you mean `okta-pkce`?)\n\
+         1 error found; nothing was run\n"
+    );
+}

@@ -24,6 +24,9 @@ pub struct Project {
     pub fixtures: BTreeMap<String, Fixture>,
     /// Where each fixture came from, for messages.
     pub fixture_files: BTreeMap<String, PathBuf>,
+    /// Identities whose fixture file exists but could not be read (its
+    /// own error is reported; uses of the name are not errors too).
+    pub broken_fixtures: std::collections::BTreeSet<String>,
     /// The config of the first path (run-wide settings: concurrency, timeout).
     pub config: Arc<ConfigDef>,
     /// Values to mask: configured secrets and fixture secrets.
@@ -287,20 +290,21 @@ impl Loader<'_> {
                 );
                 continue;
             }
-            let Some(doc) = self.read_doc(&file) else {
+            let fixture = self
+                .read_doc(&file)
+                .and_then(|doc| self.typed::<Fixture>(&file, &doc, &KeyPath::root(), &doc.value));
+            let Some(fixture) = fixture else {
+                project.broken_fixtures.insert(name);
                 continue;
             };
-            if let Some(fixture) = self.typed::<Fixture>(&file, &doc, &KeyPath::root(), &doc.value)
-            {
-                if let Some(other) = project.fixture_files.get(&name) {
-                    let msg = format!("identity `{name}` is also defined in {}", other.display());
-                    self.diag(&file, None, msg);
-                    continue;
-                }
-                project.secrets.extend(fixture.secrets());
-                project.fixture_files.insert(name.clone(), file.clone());
-                project.fixtures.insert(name, fixture);
+            if let Some(other) = project.fixture_files.get(&name) {
+                let msg = format!("identity `{name}` is also defined in {}", other.display());
+                self.diag(&file, None, msg);
+                continue;
             }
+            project.secrets.extend(fixture.secrets());
+            project.fixture_files.insert(name.clone(), file.clone());
+            project.fixtures.insert(name, fixture);
         }
     }
 }

@@ -23,6 +23,7 @@ pub fn validate(project: &Project, cli_vars: &[String]) -> Vec<Diagnostic> {
     let identities: Vec<String> = project
         .fixtures
         .keys()
+        .chain(&project.broken_fixtures)
         .cloned()
         .chain([NONE.to_owned()])
         .collect();
