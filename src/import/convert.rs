@@ -58,6 +58,7 @@ pub fn convert(collection: &Collection, environment: Option<&Environment>) -> Ou
     if let Some(fixture) = user_fixture(&all, &kept, recipe.as_ref(), &resolve, &mut warnings) {
         files.push(("fixtures/user.yaml".to_owned(), fixture));
     }
+    warnings.extend(kept.iter().flat_map(|r| r.warnings.iter().cloned()));
     let base = base_url(&kept, &resolve);
     let mut index = 0;
     let mut names = Vec::new();
@@ -134,12 +135,14 @@ fn walk(
         return;
     }
     let Some(request) = &item.request else { return };
-    let mut req = request::convert(&label, &item.name, &request.0, auth, warnings);
+    let mut own = Vec::new();
+    let mut req = request::convert(&label, &item.name, &request.0, auth, &mut own);
+    req.warnings = own;
     if !script_lines(&item.event, "prerequest")
         .iter()
         .all(|l| l.trim().is_empty())
     {
-        warnings.push(format!(
+        req.warnings.push(format!(
             "request `{label}`: its pre-request script is not converted"
         ));
         req.comments
@@ -149,7 +152,7 @@ fn walk(
     req.had_tests = lines.iter().any(|l| !l.trim().is_empty());
     req.checks = scripts::read(&lines);
     for (line, text) in &req.checks.unconverted {
-        warnings.push(format!(
+        req.warnings.push(format!(
             "request `{label}`: test line {line} not converted: `{text}`"
         ));
         req.comments
@@ -365,7 +368,13 @@ fn suite_vars(
                 }
                 let value = match defined.get(&name) {
                     Some(VarDef::Clear(v)) => v.clone(),
-                    Some(VarDef::Env(env)) => Json::String(format!("${{{env}}}")),
+                    Some(VarDef::Env(env)) => {
+                        warnings.push(format!(
+                            "suite `{}`: the secret `{name}` is read from ${{{env}}}; set it before running",
+                            suite.name
+                        ));
+                        Json::String(format!("${{{env}}}"))
+                    }
                     None => {
                         let env = upper_snake(&name);
                         warnings.push(format!(

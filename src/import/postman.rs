@@ -111,7 +111,7 @@ impl KeyValue {
 #[derive(Debug, Clone)]
 pub enum Url {
     Raw(String),
-    Parts(UrlParts),
+    Parts(Box<UrlParts>),
 }
 
 impl<'de> Deserialize<'de> for Url {
@@ -120,7 +120,7 @@ impl<'de> Deserialize<'de> for Url {
         match Json::deserialize(d)? {
             Json::String(raw) => Ok(Url::Raw(raw)),
             other => serde_json::from_value(other)
-                .map(Url::Parts)
+                .map(|p| Url::Parts(Box::new(p)))
                 .map_err(D::Error::custom),
         }
     }

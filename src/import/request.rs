@@ -29,6 +29,8 @@ pub struct Req {
     pub uses: Vec<String>,
     /// `# ...` lines written above the test.
     pub comments: Vec<String>,
+    /// What could not be converted (reported only if the request is kept).
+    pub warnings: Vec<String>,
 }
 
 /// Collects what templating finds, and warns about approximations.
