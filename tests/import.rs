@@ -142,3 +142,35 @@ fn bad_inputs_say_what_they_are() {
         "nothing is written on error"
     );
 }
+
+#[test]
+fn bearer_without_okta_login_reads_the_token_from_the_environment() {
+    let out = temp_dir("bearer");
+    let collection = out.join("c.json");
+    fs::write(
+        &collection,
+        r#"{"info": {"name": "Svc", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+            "auth": {"type": "bearer", "bearer": [{"key": "token", "value": "{{svcToken}}"}]},
+            "item": [{"name": "me", "request": {"method": "GET", "url": "http://localhost:8080/me"}},
+                     {"name": "open", "request": {"method": "GET", "url": "http://localhost:8080/open", "auth": {"type": "noauth"}}}]}"#,
+    )
+    .unwrap();
+    let report = import_postman(&collection, None, &out.join("out")).unwrap();
+    assert_eq!(
+        report.warnings,
+        [
+            "requests send a bearer token the collection does not obtain; fixtures/user.yaml reads it from ${SVC_TOKEN}"
+        ]
+    );
+    let fixture = read(&out, "out/fixtures/user.yaml");
+    assert!(
+        fixture.contains("kind: static\naccess_token: ${SVC_TOKEN}\n"),
+        "{fixture}"
+    );
+    let suite = read(&out, "out/suites/svc.yaml");
+    assert!(
+        suite.contains("auth: user\n") && suite.contains("  - name: open\n    auth: none\n"),
+        "{suite}"
+    );
+    assert_loads(&out.join("out"), &env(&[("SVC_TOKEN", "t")]));
+}
