@@ -13,6 +13,7 @@ pub mod cli;
 pub mod emulator;
 pub mod error;
 pub mod http;
+pub mod import;
 pub mod report;
 pub mod run;
 pub mod schema;

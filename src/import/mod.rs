@@ -1,0 +1,17 @@
+//! `gatecheck import postman`: a Postman collection (and environment) ->
+//! gatecheck suites and login fixtures. `postman` reads the files' model,
+//! `request`, `scripts`, `vars` and `okta` convert its parts, `convert`
+//! puts them together, `render` writes YAML text and `write` does the I/O.
+
+pub mod convert;
+pub mod error;
+pub mod okta;
+pub mod postman;
+pub mod render;
+pub mod request;
+pub mod scripts;
+pub mod vars;
+pub mod write;
+
+pub use error::ImportError;
+pub use write::{ImportReport, import_postman};

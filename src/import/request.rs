@@ -1,0 +1,404 @@
+//! One Postman request -> a gatecheck request: method, URL, query, headers,
+//! body and how it authenticates. Pure; problems are pushed as warnings.
+
+use indexmap::IndexMap;
+use serde_json::Value as Json;
+
+use super::postman::{self, Auth, KeyValue, Url};
+use super::scripts::Checks;
+use super::vars::{Templated, template, upper_snake};
+
+/// A converted request, before it is placed in a suite.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Req {
+    /// The Postman request name (the test name).
+    pub name: String,
+    pub method: String,
+    pub url: String,
+    pub query: IndexMap<String, Json>,
+    pub headers: IndexMap<String, String>,
+    pub body: Option<(&'static str, Json)>,
+    /// Authenticated with a bearer token (`Bearer {{token}}` or a bearer/oauth2 auth).
+    pub bearer: Option<String>,
+    /// The auth was `oauth2`.
+    pub oauth2: bool,
+    pub checks: Checks,
+    /// The request had a test script.
+    pub had_tests: bool,
+    /// Variables it uses (URL, query, headers, body, expectations).
+    pub uses: Vec<String>,
+    /// `# ...` lines written above the test.
+    pub comments: Vec<String>,
+    /// What could not be converted (reported only if the request is kept).
+    pub warnings: Vec<String>,
+}
+
+/// Collects what templating finds, and warns about approximations.
+pub struct Ctx<'a> {
+    pub label: &'a str,
+    pub uses: Vec<String>,
+    pub warnings: &'a mut Vec<String>,
+}
+
+impl Ctx<'_> {
+    pub fn text(&mut self, text: &str) -> String {
+        let Templated {
+            text,
+            names,
+            approximated,
+        } = template(text);
+        self.uses.extend(names);
+        for name in approximated {
+            self.warnings.push(format!(
+                "request `{}`: `{{{{{name}}}}}` has no gatecheck equivalent; replaced with `{{{{ $uuid }}}}`",
+                self.label
+            ));
+        }
+        text
+    }
+
+    fn json(&mut self, value: Json) -> Json {
+        match value {
+            Json::String(s) => Json::String(self.text(&s)),
+            Json::Array(items) => Json::Array(items.into_iter().map(|v| self.json(v)).collect()),
+            Json::Object(map) => Json::Object(
+                map.into_iter()
+                    .map(|(k, v)| (self.text(&k), self.json(v)))
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+}
+
+/// Converts a request; `auth` is the inherited folder/collection auth.
+pub fn convert(
+    label: &str,
+    name: &str,
+    request: &postman::Request,
+    auth: Option<&Auth>,
+    warnings: &mut Vec<String>,
+) -> Req {
+    let mut cx = Ctx {
+        label,
+        uses: Vec::new(),
+        warnings,
+    };
+    let mut req = Req {
+        name: name.to_owned(),
+        method: request
+            .method
+            .as_deref()
+            .unwrap_or("GET")
+            .to_ascii_uppercase(),
+        ..Req::default()
+    };
+    url(&mut cx, request.url.as_ref(), &mut req);
+    req.body = request.body.as_ref().and_then(|b| body(&mut cx, b));
+    headers(&mut cx, &request.header.0, &mut req);
+    let auth = match &request.auth {
+        Some(a) if a.kind != "inherit" => Some(a),
+        _ => auth,
+    };
+    if let Some(auth) = auth {
+        apply_auth(&mut cx, auth, &mut req);
+    }
+    req.uses = cx.uses;
+    req
+}
+
+fn url(cx: &mut Ctx<'_>, url: Option<&Url>, req: &mut Req) {
+    let (raw, query, variables) = match url {
+        None => (String::new(), &[][..], &[][..]),
+        Some(Url::Raw(raw)) => (raw.clone(), &[][..], &[][..]),
+        Some(Url::Parts(parts)) => {
+            let raw = parts.raw.clone().unwrap_or_else(|| build_raw(parts));
+            let raw = if parts.query.is_empty() {
+                raw
+            } else {
+                raw.split('?').next().unwrap_or_default().to_owned()
+            };
+            (raw, &parts.query[..], &parts.variable[..])
+        }
+    };
+    let mut raw = raw;
+    for var in variables {
+        let value = var.text();
+        let replacement = if value.is_empty() {
+            format!("{{{{{}}}}}", var.key)
+        } else {
+            value
+        };
+        raw = replace_path_var(&raw, &var.key, &replacement);
+    }
+    req.url = cx.text(&raw);
+    for q in query.iter().filter(|q| !q.disabled) {
+        let value = Json::String(cx.text(&q.text()));
+        if req.query.insert(cx.text(&q.key), value).is_some() {
+            cx.warnings.push(format!(
+                "request `{}`: query parameter `{}` is repeated; only the last value is kept",
+                cx.label, q.key
+            ));
+        }
+    }
+}
+
+/// `/todos/:id` with `id` -> `/todos/<value>`.
+fn replace_path_var(url: &str, key: &str, value: &str) -> String {
+    let pattern = format!("/:{key}");
+    let mut out = String::new();
+    let mut rest = url;
+    while let Some(i) = rest.find(&pattern) {
+        let after = &rest[i + pattern.len()..];
+        out.push_str(&rest[..i]);
+        if after.is_empty() || after.starts_with(['/', '?', '#']) {
+            out.push('/');
+            out.push_str(value);
+        } else {
+            out.push_str(&pattern);
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+fn build_raw(parts: &postman::UrlParts) -> String {
+    let join = |v: &Option<Json>, sep: &str| match v {
+        Some(Json::Array(items)) => items
+            .iter()
+            .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_owned))
+            .collect::<Vec<_>>()
+            .join(sep),
+        Some(Json::String(s)) => s.clone(),
+        _ => String::new(),
+    };
+    let mut raw = String::new();
+    if let Some(protocol) = &parts.protocol {
+        raw.push_str(&format!("{protocol}://"));
+    }
+    raw.push_str(&join(&parts.host, "."));
+    if let Some(port) = &parts.port {
+        raw.push_str(&format!(":{port}"));
+    }
+    let path = join(&parts.path, "/");
+    if !path.is_empty() {
+        raw.push('/');
+        raw.push_str(&path);
+    }
+    raw
+}
+
+fn body(cx: &mut Ctx<'_>, body: &postman::Body) -> Option<(&'static str, Json)> {
+    if body.disabled {
+        return None;
+    }
+    match body.mode.as_deref()? {
+        "raw" => {
+            let raw = body.raw.as_deref().unwrap_or_default();
+            if raw.trim().is_empty() {
+                return None;
+            }
+            match serde_json::from_str::<Json>(raw) {
+                Ok(json) => Some(("json", cx.json(json))),
+                Err(_) => Some(("body", Json::String(cx.text(raw)))),
+            }
+        }
+        "urlencoded" => Some(("form", form(cx, &body.urlencoded))),
+        "formdata" => {
+            for file in body
+                .formdata
+                .iter()
+                .filter(|f| !f.disabled && f.kind.as_deref() == Some("file"))
+            {
+                cx.warnings.push(format!(
+                    "request `{}`: form-data file field `{}` is not converted (gatecheck sends no files)",
+                    cx.label, file.key
+                ));
+            }
+            let text: Vec<KeyValue> = body
+                .formdata
+                .iter()
+                .filter(|f| f.kind.as_deref() != Some("file"))
+                .cloned()
+                .collect();
+            Some(("form", form(cx, &text)))
+        }
+        "graphql" => {
+            let gql = body.graphql.clone().unwrap_or_default();
+            let variables = gql
+                .variables
+                .as_deref()
+                .filter(|v| !v.trim().is_empty())
+                .and_then(|v| serde_json::from_str::<Json>(v).ok())
+                .unwrap_or(Json::Object(Default::default()));
+            let json = serde_json::json!({"query": gql.query, "variables": variables});
+            Some(("json", cx.json(json)))
+        }
+        other => {
+            cx.warnings.push(format!(
+                "request `{}`: body mode `{other}` is not converted",
+                cx.label
+            ));
+            None
+        }
+    }
+}
+
+fn form(cx: &mut Ctx<'_>, fields: &[KeyValue]) -> Json {
+    let mut map = serde_json::Map::new();
+    for f in fields.iter().filter(|f| !f.disabled) {
+        let key = cx.text(&f.key);
+        map.insert(key, Json::String(cx.text(&f.text())));
+    }
+    Json::Object(map)
+}
+
+fn headers(cx: &mut Ctx<'_>, headers: &[KeyValue], req: &mut Req) {
+    for h in headers.iter().filter(|h| !h.disabled) {
+        let value = h.text();
+        if h.key.eq_ignore_ascii_case("authorization")
+            && let Some(token) = strip_bearer(&value)
+        {
+            req.bearer = Some(token.to_owned());
+            continue;
+        }
+        let typed_body = matches!(req.body, Some(("json" | "form", _)));
+        if typed_body && h.key.eq_ignore_ascii_case("content-type") {
+            continue; // gatecheck sets it for `json:` and `form:`
+        }
+        let key = cx.text(&h.key);
+        let value = cx.text(&value);
+        req.headers.insert(key, value);
+    }
+}
+
+fn strip_bearer(value: &str) -> Option<&str> {
+    let value = value.trim();
+    let (scheme, token) = value.split_once(char::is_whitespace)?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+fn apply_auth(cx: &mut Ctx<'_>, auth: &Auth, req: &mut Req) {
+    match auth.kind.as_str() {
+        "noauth" => {}
+        "bearer" => req.bearer = Some(auth.param("token").unwrap_or_default()),
+        "oauth2" => {
+            req.oauth2 = true;
+            req.bearer = Some(String::new());
+        }
+        "basic" => {
+            req.headers
+                .insert("Authorization".into(), "Basic ${API_BASIC_AUTH}".into());
+            cx.warnings.push(format!(
+                "request `{}`: basic auth becomes `Authorization: Basic ${{API_BASIC_AUTH}}`; set API_BASIC_AUTH to base64(user:password)",
+                cx.label
+            ));
+        }
+        "apikey" => apikey(cx, auth, req),
+        other => cx.warnings.push(format!(
+            "request `{}`: auth type `{other}` is not converted; the request is sent without it",
+            cx.label
+        )),
+    }
+}
+
+fn apikey(cx: &mut Ctx<'_>, auth: &Auth, req: &mut Req) {
+    let key = auth.param("key").unwrap_or_else(|| "X-API-Key".into());
+    let value = auth.param("value").unwrap_or_default();
+    let value = if value.trim_start().starts_with("{{") {
+        cx.text(&value)
+    } else {
+        let env = upper_snake(&key);
+        cx.warnings.push(format!(
+            "request `{}`: the API key `{key}` is read from ${{{env}}} (its value is not written)",
+            cx.label
+        ));
+        format!("${{{env}}}")
+    };
+    if auth.param("in").as_deref() == Some("query") {
+        req.query.insert(key, Json::String(value));
+    } else {
+        req.headers.insert(key, value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn req(json: Json) -> (Req, Vec<String>) {
+        let request: postman::Request = serde_json::from_value(json).unwrap();
+        let mut warnings = Vec::new();
+        let req = convert("r", "r", &request, None, &mut warnings);
+        (req, warnings)
+    }
+
+    #[test]
+    fn structured_urls_headers_and_json_bodies() {
+        let (r, w) = req(json!({
+            "method": "post",
+            "url": {"raw": "{{baseUrl}}/todos/:id?x=1", "host": ["{{baseUrl}}"], "path": ["todos", ":id"],
+                    "query": [{"key": "x", "value": "1"}, {"key": "off", "value": "2", "disabled": true}],
+                    "variable": [{"key": "id", "value": "{{todoId}}"}]},
+            "header": [{"key": "Content-Type", "value": "application/json"},
+                       {"key": "Authorization", "value": "Bearer {{accessToken}}"},
+                       {"key": "X-Off", "value": "1", "disabled": true}],
+            "body": {"mode": "raw", "raw": "{\"title\": \"{{title}}\"}"}
+        }));
+        assert!(w.is_empty());
+        assert_eq!(r.method, "POST");
+        assert_eq!(r.url, "{{ baseUrl }}/todos/{{ todoId }}");
+        assert_eq!(r.query["x"], json!("1"));
+        assert!(r.headers.is_empty(), "{:?}", r.headers);
+        assert_eq!(r.bearer.as_deref(), Some("{{accessToken}}"));
+        assert_eq!(r.body, Some(("json", json!({"title": "{{ title }}"}))));
+        assert_eq!(r.uses, ["baseUrl", "todoId", "title"]);
+    }
+
+    #[test]
+    fn other_bodies() {
+        let (r, _) =
+            req(json!({"url": "http://h/x", "body": {"mode": "raw", "raw": "{\"n\": {{n}}}"}}));
+        assert_eq!(r.body, Some(("body", json!("{\"n\": {{ n }}}"))));
+        let (r, _) = req(
+            json!({"url": "http://h/x", "body": {"mode": "urlencoded", "urlencoded": [{"key": "a", "value": "1"}]}}),
+        );
+        assert_eq!(r.body, Some(("form", json!({"a": "1"}))));
+        let (r, w) = req(
+            json!({"url": "http://h/x", "body": {"mode": "formdata", "formdata": [
+            {"key": "a", "value": "1", "type": "text"}, {"key": "f", "src": "/tmp/x", "type": "file"}]}}),
+        );
+        assert_eq!(r.body, Some(("form", json!({"a": "1"}))));
+        assert_eq!(
+            w,
+            ["request `r`: form-data file field `f` is not converted (gatecheck sends no files)"]
+        );
+        let (r, _) = req(
+            json!({"url": "http://h/g", "body": {"mode": "graphql", "graphql": {"query": "{ me { id } }", "variables": "{\"a\": 1}"}}}),
+        );
+        assert_eq!(
+            r.body,
+            Some((
+                "json",
+                json!({"query": "{ me { id } }", "variables": {"a": 1}})
+            ))
+        );
+    }
+
+    #[test]
+    fn auth_kinds() {
+        let (r, _) = req(
+            json!({"url": "http://h/x", "auth": {"type": "bearer", "bearer": [{"key": "token", "value": "{{tok}}"}]}}),
+        );
+        assert_eq!(r.bearer.as_deref(), Some("{{tok}}"));
+        let (r, w) = req(
+            json!({"url": "http://h/x", "auth": {"type": "apikey", "apikey": [{"key": "key", "value": "X-Api-Key"}, {"key": "value", "value": "abc123"}]}}),
+        );
+        assert_eq!(r.headers["X-Api-Key"], "${X_API_KEY}");
+        assert_eq!(w.len(), 1);
+        let (r, _) = req(json!({"url": "http://h/x", "auth": {"type": "basic", "basic": []}}));
+        assert_eq!(r.headers["Authorization"], "Basic ${API_BASIC_AUTH}");
+    }
+}

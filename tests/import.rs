@@ -1,0 +1,176 @@
+//! `import_postman` end to end: sample collections in tests/data/postman are
+//! imported into a temp dir, and the result must load with gatecheck's own
+//! loader with no diagnostics.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use gatecheck::import::{ImportError, import_postman};
+
+fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/postman")
+        .join(name)
+}
+
+/// A fresh empty directory under the target dir (no extra crates).
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("gatecheck-import-{}-{name}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+fn read(dir: &Path, rel: &str) -> String {
+    fs::read_to_string(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+fn assert_loads(dir: &Path, env: &HashMap<String, String>) -> gatecheck::suite::Project {
+    match gatecheck::run::load_valid(&[dir.join("suites")], env, &[]) {
+        Ok(project) => project,
+        Err(e) => panic!("imported suites do not load:\n{e}"),
+    }
+}
+
+#[test]
+fn okta_collection_becomes_a_fixture_and_suites_that_load() {
+    let out = temp_dir("okta");
+    let report = import_postman(
+        &data("okta-todos.postman_collection.json"),
+        Some(&data("okta-todos.postman_environment.json")),
+        &out,
+    )
+    .unwrap();
+    let files: Vec<String> = report
+        .files
+        .iter()
+        .map(|p| p.strip_prefix(&out).unwrap().display().to_string())
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "fixtures/user.yaml",
+            "suites/todos.yaml",
+            "suites/public.yaml"
+        ]
+    );
+    assert_eq!(
+        report.warnings,
+        [
+            "request `Todos / List todos`: test line 7 not converted: `pm.expect(jsonData.items.length > 0).to.be.true;`",
+            "suite `Public`: the secret `apiKey` is read from ${API_KEY}; set it before running",
+        ]
+    );
+    insta::assert_snapshot!("okta_fixture", read(&out, "fixtures/user.yaml"));
+    insta::assert_snapshot!("okta_todos_suite", read(&out, "suites/todos.yaml"));
+    insta::assert_snapshot!("okta_public_suite", read(&out, "suites/public.yaml"));
+    for file in &report.files {
+        let text = fs::read_to_string(file).unwrap();
+        assert!(
+            !text.contains("hunter2") && !text.contains("k-never-written"),
+            "a secret in {}",
+            file.display()
+        );
+    }
+    let project = assert_loads(&out, &env(&[("OKTA_PASSWORD", "pw"), ("API_KEY", "k")]));
+    assert_eq!(project.fixtures.keys().collect::<Vec<_>>(), ["user"]);
+}
+
+#[test]
+fn minimal_collection_without_folders_is_one_suite() {
+    let out = temp_dir("minimal");
+    let report = import_postman(&data("minimal.postman_collection.json"), None, &out).unwrap();
+    assert_eq!(report.files, [out.join("suites/ping.yaml")]);
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+    insta::assert_snapshot!("minimal_suite", read(&out, "suites/ping.yaml"));
+    assert_loads(&out, &HashMap::new());
+}
+
+#[test]
+fn existing_files_are_never_overwritten() {
+    let out = temp_dir("exists");
+    fs::create_dir_all(out.join("suites")).unwrap();
+    fs::write(out.join("suites/ping.yaml"), "mine").unwrap();
+    let err = import_postman(&data("minimal.postman_collection.json"), None, &out).unwrap_err();
+    assert!(matches!(err, ImportError::Exists { .. }));
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "`{}` already exists; remove it or import with another --out",
+            out.join("suites/ping.yaml").display()
+        )
+    );
+    assert_eq!(read(&out, "suites/ping.yaml"), "mine");
+}
+
+#[test]
+fn bad_inputs_say_what_they_are() {
+    let out = temp_dir("bad");
+    let v1 = data("v1.postman_collection.json");
+    let err = import_postman(&v1, None, &out).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "`{}`: not a postman v2.x collection: found the v1 format (top-level `requests` and `order`); re-export it from Postman as Collection v2.1",
+            v1.display()
+        )
+    );
+    let env_file = data("okta-todos.postman_environment.json");
+    let err = import_postman(&env_file, None, &out).unwrap_err();
+    assert!(
+        err.to_string()
+            .ends_with("found an environment file; pass it with --environment"),
+        "{err}"
+    );
+    let missing = data("missing.json");
+    let err = import_postman(&missing, None, &out).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with(&format!("failed to read `{}`: ", missing.display())),
+        "{err}"
+    );
+    assert!(
+        fs::read_dir(&out).unwrap().next().is_none(),
+        "nothing is written on error"
+    );
+}
+
+#[test]
+fn bearer_without_okta_login_reads_the_token_from_the_environment() {
+    let out = temp_dir("bearer");
+    let collection = out.join("c.json");
+    fs::write(
+        &collection,
+        r#"{"info": {"name": "Svc", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+            "auth": {"type": "bearer", "bearer": [{"key": "token", "value": "{{svcToken}}"}]},
+            "item": [{"name": "me", "request": {"method": "GET", "url": "http://localhost:8080/me"}},
+                     {"name": "open", "request": {"method": "GET", "url": "http://localhost:8080/open", "auth": {"type": "noauth"}}}]}"#,
+    )
+    .unwrap();
+    let report = import_postman(&collection, None, &out.join("out")).unwrap();
+    assert_eq!(
+        report.warnings,
+        [
+            "requests send a bearer token the collection does not obtain; fixtures/user.yaml reads it from ${SVC_TOKEN}"
+        ]
+    );
+    let fixture = read(&out, "out/fixtures/user.yaml");
+    assert!(
+        fixture.contains("kind: static\naccess_token: ${SVC_TOKEN}\n"),
+        "{fixture}"
+    );
+    let suite = read(&out, "out/suites/svc.yaml");
+    assert!(
+        suite.contains("auth: user\n") && suite.contains("  - name: open\n    auth: none\n"),
+        "{suite}"
+    );
+    assert_loads(&out.join("out"), &env(&[("SVC_TOKEN", "t")]));
+}
