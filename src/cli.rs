@@ -61,6 +61,11 @@ pub enum Command {
         #[arg(long, default_value = "schema")]
         out: PathBuf,
     },
+    /// Write suites and fixtures from another tool's files.
+    Import {
+        #[command(subcommand)]
+        from: ImportFrom,
+    },
     /// Run the built-in Okta emulator and demo API until Ctrl-C.
     Emulator {
         /// Users, groups and clients (YAML); default: the built-in set.
@@ -72,6 +77,21 @@ pub enum Command {
         /// Port of the demo API (0: any free port).
         #[arg(long, default_value_t = 0)]
         api_port: u16,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportFrom {
+    /// A Postman collection (v2.x), optionally with an environment file.
+    Postman {
+        /// The exported collection (Collection v2.1 JSON).
+        collection: PathBuf,
+        /// An exported Postman environment.
+        #[arg(long)]
+        environment: Option<PathBuf>,
+        /// Folder to write suites/ and fixtures/ into (existing files are never overwritten).
+        #[arg(long, default_value = ".")]
+        out: PathBuf,
     },
 }
 
@@ -196,6 +216,14 @@ pub fn dispatch(cli: Cli, env: &Env) -> Result<ExitCode, Error> {
             },
             env,
         ),
+        Some(Command::Import {
+            from:
+                ImportFrom::Postman {
+                    collection,
+                    environment,
+                    out,
+                },
+        }) => import_postman(&collection, environment.as_deref(), &out),
         Some(Command::Schema { out }) => {
             let files = crate::schema::write_all(&out).map_err(|e| {
                 Error::Runtime(format!(
@@ -233,6 +261,25 @@ fn emulator(config: Option<&Path>, port: u16, api_port: u16) -> Result<ExitCode,
     runtime
         .block_on(run_standalone(config, port, api_port, &mut out))
         .map_err(|e| Error::Runtime(format!("the emulator stopped: {e}")))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn import_postman(
+    collection: &Path,
+    environment: Option<&Path>,
+    out: &Path,
+) -> Result<ExitCode, Error> {
+    let report = crate::import::import_postman(collection, environment, out)
+        .map_err(|e| Error::Usage(e.to_string()))?;
+    for file in &report.files {
+        println!("wrote {}", file.strip_prefix(".").unwrap_or(file).display());
+    }
+    for warning in &report.warnings {
+        eprintln!("warning: {warning}");
+    }
+    println!(
+        "next: review the files, set the environment variables they name, then `gatecheck validate` and `gatecheck`"
+    );
     Ok(ExitCode::SUCCESS)
 }
 

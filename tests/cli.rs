@@ -386,3 +386,38 @@ fn a_broken_fixture_is_reported_once_with_did_you_mean() {
          1 error found; nothing was run\n"
     );
 }
+
+#[test]
+fn import_postman_writes_suites_that_validate() {
+    let p = Project::new("import");
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/postman");
+    let collection = data.join("okta-todos.postman_collection.json");
+    let environment = data.join("okta-todos.postman_environment.json");
+    let out = p.run(
+        &[
+            "import",
+            "postman",
+            collection.to_str().unwrap(),
+            "--environment",
+            environment.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("wrote fixtures/user.yaml"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stderr.contains("warning: "),
+        "unconverted lines are reported: {}",
+        out.stderr
+    );
+    let check = p.run(&["validate"], &[("OKTA_PASSWORD", "x"), ("API_KEY", "k")]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    // A second import never overwrites what the first wrote.
+    let again = p.run(&["import", "postman", collection.to_str().unwrap()], &[]);
+    assert_eq!(again.code, 2);
+    assert!(again.stderr.contains("already exists"), "{}", again.stderr);
+}
