@@ -237,3 +237,26 @@ fn shards_log_in_only_for_the_identities_they_run() {
     assert_eq!(second.code, 0, "{}", second.normalized(&p));
     assert_eq!(okta.emulator.counters().authn, 1);
 }
+
+#[test]
+fn auth_beside_a_matrix_is_a_load_error() {
+    let p = project("matrix-auth");
+    p.file(
+        "suites/m.yaml",
+        "tests:\n  - name: r\n    auth: admin\n    request: {url: /api/admin/report}\n    expect: {status: {admin: 200}}\n",
+    );
+    let out = p.run(
+        &["validate"],
+        &[
+            ("OKTA_URL", "http://127.0.0.1:1"),
+            ("API_URL", "http://127.0.0.1:1"),
+        ],
+    );
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("tests[0].auth: this test's authorization matrix names its identities"),
+        "{}",
+        out.stderr
+    );
+}

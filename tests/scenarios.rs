@@ -312,3 +312,28 @@ tests:
     );
     assert_eq!(api.hits(), 0);
 }
+
+#[test]
+fn a_matrix_inside_a_step_is_a_load_error() {
+    let api = TestApi::start();
+    let p = Project::new("step-matrix");
+    p.file(
+        "suites/m.yaml",
+        r#"
+base_url: ${API_URL}
+tests:
+  - name: matrix in steps
+    steps:
+      - request: {url: /items}
+        expect: {status: {none: 200}}
+"#,
+    );
+    let out = run(&p, &api, &[]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("tests[0].steps[0].expect.status: an authorization matrix"),
+        "{}",
+        out.stderr
+    );
+}

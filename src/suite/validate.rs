@@ -116,6 +116,13 @@ impl SuiteCheck<'_> {
     fn test(&mut self, path: &KeyPath, test: &TestDef) {
         if let Some(auth) = &test.auth {
             self.identity(&path.key("auth"), auth);
+            let matrix = test.expect.as_ref().and_then(|e| e.status.as_ref());
+            if let Some(StatusExpect::Matrix(_)) = matrix {
+                self.err(
+                    &path.key("auth"),
+                    "this test's authorization matrix names its identities; remove `auth`",
+                );
+            }
         }
         let mut known = self.base_vars(test);
         match (&test.request, &test.steps) {
@@ -140,6 +147,14 @@ impl SuiteCheck<'_> {
                     self.request(&sp.key("request"), &step.request, &known);
                     if let Some(expect) = &step.expect {
                         self.expect(&sp.key("expect"), expect, &known);
+                        if let Some(StatusExpect::Matrix(_)) = &expect.status {
+                            self.err(
+                                &sp.key("expect").key("status"),
+                                "an authorization matrix (identity -> status) runs a whole test \
+                                 once per identity: use it in a single-request test, or set the \
+                                 test's `auth` and give this step plain statuses",
+                            );
+                        }
                     }
                     if let Some(retry) = &step.retry {
                         self.retry(&sp.key("retry"), &step.request, retry.non_idempotent);
