@@ -421,3 +421,21 @@ fn import_postman_writes_suites_that_validate() {
     assert_eq!(again.code, 2);
     assert!(again.stderr.contains("already exists"), "{}", again.stderr);
 }
+
+#[test]
+fn tests_whose_snapshots_would_collide_are_rejected() {
+    let p = Project::new("snapshot-collision");
+    p.file(
+        "suites/s.yaml",
+        "base_url: http://127.0.0.1:1\ntests:\n  - {name: list items, request: {url: /a}}\n  - {name: list_items, request: {url: /b}}\n",
+    );
+    let out = p.run(&["validate"], &[]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains(
+            "suites/s.yaml: `s::list items` and `s::list_items` would share the snapshot file snapshots/s__list_items.snap"
+        ),
+        "{}",
+        out.stderr
+    );
+}

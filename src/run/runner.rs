@@ -56,6 +56,7 @@ pub struct Summary {
 pub fn load_valid(paths: &[PathBuf], env: &Env, cli_vars: &[String]) -> Result<Project, Error> {
     let (project, mut diags) = load(paths, env);
     diags.extend(validate::validate(&project, cli_vars));
+    diags.extend(shared_snapshots(&plan::plan(&project)));
     diags.sort_by(|a, b| {
         (&a.file, a.pos.map(|p| (p.line, p.col))).cmp(&(&b.file, b.pos.map(|p| (p.line, p.col))))
     });
@@ -64,6 +65,35 @@ pub fn load_valid(paths: &[PathBuf], env: &Env, cli_vars: &[String]) -> Result<P
     } else {
         Err(Error::Invalid(diags))
     }
+}
+
+/// Two trials whose names slug to the same snapshot file would overwrite
+/// each other's baseline: an error, before anything runs.
+fn shared_snapshots(specs: &[TrialSpec]) -> Vec<crate::error::Diagnostic> {
+    let mut seen: std::collections::HashMap<(&std::path::Path, &str), &str> =
+        std::collections::HashMap::new();
+    let mut diags = Vec::new();
+    for spec in specs {
+        let key = (
+            spec.suite.snapshot_dir.as_path(),
+            spec.snapshot_name.as_str(),
+        );
+        match seen.get(&key) {
+            Some(first) if *first != spec.name => diags.push(crate::error::Diagnostic::new(
+                &spec.suite.file,
+                None,
+                format!(
+                    "`{first}` and `{}` would share the snapshot file snapshots/{}.snap; \
+                     rename one of the tests",
+                    spec.name, spec.snapshot_name
+                ),
+            )),
+            _ => {
+                seen.insert(key, &spec.name);
+            }
+        }
+    }
+    diags
 }
 
 /// Runs the suites; `Ok` carries the summary whatever the tests did.
