@@ -73,7 +73,18 @@ fn shared_snapshots(specs: &[TrialSpec]) -> Vec<crate::error::Diagnostic> {
     let mut seen: std::collections::HashMap<(&std::path::Path, &str), &str> =
         std::collections::HashMap::new();
     let mut diags = Vec::new();
-    for spec in specs {
+    // Single-request tests whose snapshot is not turned off or renamed
+    // (steps name their snapshots per step).
+    let snapshots = specs.iter().filter(|spec| {
+        spec.test.request.is_some()
+            && spec
+                .test
+                .expect
+                .as_ref()
+                .and_then(|e| e.snapshot.as_ref())
+                .is_none_or(|s| s.enabled && s.name.is_none())
+    });
+    for spec in snapshots {
         let key = (
             spec.suite.snapshot_dir.as_path(),
             spec.snapshot_name.as_str(),
