@@ -260,3 +260,55 @@ fn auth_beside_a_matrix_is_a_load_error() {
         out.stderr
     );
 }
+
+#[test]
+fn a_401_with_a_cached_token_suggests_fresh_login() {
+    use gatecheck::auth::Token;
+    use gatecheck::auth::cache::TokenCache;
+    let okta = Okta::start();
+    let p = project("revoked");
+    p.file(
+        "suites/s.yaml",
+        "tests:\n  - {name: mine, request: {url: /api/todos}, expect: {snapshot: false}}\n",
+    );
+    // A cached token the API does not accept (as after a revocation).
+    let fixture = format!(
+        "kind: okta-pkce\nokta_url: {}\nclient_id: demo-spa\nredirect_uri: http://localhost:3000/callback\n\
+         username: ada@example.com\npassword: correct-horse\n",
+        okta.emulator.okta_url()
+    );
+    let fixture: gatecheck::auth::Fixture = serde_yaml::from_str(&fixture).unwrap();
+    let cache_dir = p.path("cache-home");
+    let revoked = Token {
+        access_token: "revoked.token.value".into(),
+        token_type: "Bearer".into(),
+        expires_at: Some(std::time::SystemTime::now() + std::time::Duration::from_secs(3600)),
+        refresh_token: None,
+        id_token: None,
+        scope: None,
+    };
+    TokenCache::at(&cache_dir).store(&fixture.cache_key().unwrap(), &revoked);
+    let cache = [
+        ("GATECHECK_TOKEN_CACHE", "on"),
+        ("GATECHECK_CACHE_DIR", cache_dir.to_str().unwrap()),
+    ];
+    let out = run(&p, &okta, &[], &cache);
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        okta.emulator.counters().authn,
+        0,
+        "the cached token was used"
+    );
+    assert!(
+        out.stdout
+            .contains("note: the token of `user` came from the token cache; if it was revoked"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        !out.stdout.contains("revoked.token.value"),
+        "the cached token is masked"
+    );
+    let fresh = run(&p, &okta, &["--fresh-login"], &cache);
+    assert_eq!(fresh.code, 0, "{}", fresh.normalized(&p));
+}

@@ -22,6 +22,9 @@ type Outcome = Result<Arc<Token>, Arc<LoginError>>;
 
 struct Slot {
     fixture: Fixture,
+    /// The current token was read from the token cache (not a login of
+    /// this run): a 401 may then mean it was revoked.
+    from_cache: std::sync::atomic::AtomicBool,
     /// Whether this identity's token may be read from / written to the cache.
     cacheable: bool,
     /// None until the first login, with the time it ended; the lock makes
@@ -51,6 +54,7 @@ impl Identities {
                 let cacheable = fixture.cache_key().is_some();
                 let slot = Slot {
                     fixture,
+                    from_cache: Default::default(),
                     cacheable,
                     outcome,
                 };
@@ -89,7 +93,16 @@ impl Identities {
             .as_ref()?
             .load(&slot.fixture.cache_key()?, SystemTime::now())?;
         self.masker.add(token.access_token.clone());
+        slot.from_cache
+            .store(true, std::sync::atomic::Ordering::Relaxed);
         Some(token)
+    }
+
+    /// True when `name`'s token was read from the token cache.
+    pub fn token_from_cache(&self, name: &str) -> bool {
+        self.slots
+            .get(name)
+            .is_some_and(|s| s.from_cache.load(std::sync::atomic::Ordering::Relaxed))
     }
 
     fn remember(&self, slot: &Slot, outcome: &Result<Token, LoginError>) {

@@ -188,6 +188,8 @@ async fn run_step(
         let mut problems = problems;
         if problems.is_empty() {
             problems.extend(snapshot_step(ctx, spec, step, &exchange));
+        } else if let Some(hint) = cached_token_hint(ctx, spec, &exchange) {
+            problems.push(hint);
         }
         if problems.is_empty() {
             return Ok(exchange);
@@ -200,6 +202,17 @@ async fn run_step(
             attempt,
         ));
     }
+}
+
+/// A 401 with a token from the cache: it may have been revoked.
+fn cached_token_hint(ctx: &RunCtx, spec: &TrialSpec, ex: &Exchange) -> Option<String> {
+    let identity = spec.identity.as_deref()?;
+    (ex.response.status == 401 && ctx.identities.token_from_cache(identity)).then(|| {
+        format!(
+            "note: the token of `{identity}` came from the token cache; if it was revoked \
+             (or the authorization server restarted), run again with --fresh-login"
+        )
+    })
 }
 
 fn step_prefix(step: &Step<'_>) -> String {
