@@ -293,8 +293,8 @@ fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
 
 fn validate(paths: Vec<PathBuf>, vars: &[(String, String)], env: &Env) -> Result<ExitCode, Error> {
     let names: Vec<String> = vars.iter().map(|(k, _)| k.clone()).collect();
-    let project = run::load_valid(&default_paths(paths), env, &names)?;
-    let trials = run::plan::plan(&project).len();
+    let (project, trials) = run::load_valid(&default_paths(paths), env, &names)?;
+    let trials = trials.len();
     let tests: usize = project.suites.iter().map(|s| s.tests.len()).sum();
     println!(
         "ok: {} suites, {tests} tests ({trials} trials), {} identities",

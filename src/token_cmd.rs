@@ -20,7 +20,7 @@ pub struct TokenArgs {
 }
 
 pub fn run(args: TokenArgs, env: &Env) -> Result<ExitCode, Error> {
-    let mut project = run::load_valid(std::slice::from_ref(&args.suites), env, &[])?;
+    let (mut project, _) = run::load_valid(std::slice::from_ref(&args.suites), env, &[])?;
     let name = pick_identity(&project, args.identity)?;
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|e| Error::Runtime(format!("failed to start the async runtime: {e}")))?;

@@ -35,7 +35,7 @@ fn read(dir: &Path, rel: &str) -> String {
 
 fn assert_loads(dir: &Path, env: &HashMap<String, String>) -> gatecheck::suite::Project {
     match gatecheck::run::load_valid(&[dir.join("suites")], env, &[]) {
-        Ok(project) => project,
+        Ok((project, _)) => project,
         Err(e) => panic!("imported suites do not load:\n{e}"),
     }
 }

@@ -52,16 +52,22 @@ pub struct Summary {
     pub pending_snapshots: usize,
 }
 
-/// Loads and validates everything under `paths`: nothing is sent.
-pub fn load_valid(paths: &[PathBuf], env: &Env, cli_vars: &[String]) -> Result<Project, Error> {
+/// Loads and validates everything under `paths`, and plans its trials:
+/// nothing is sent.
+pub fn load_valid(
+    paths: &[PathBuf],
+    env: &Env,
+    cli_vars: &[String],
+) -> Result<(Project, Vec<TrialSpec>), Error> {
     let (project, mut diags) = load(paths, env);
     diags.extend(validate::validate(&project, cli_vars));
-    diags.extend(shared_snapshots(&plan::plan(&project)));
+    let trials = plan::plan(&project);
+    diags.extend(shared_snapshots(&trials));
     diags.sort_by(|a, b| {
         (&a.file, a.pos.map(|p| (p.line, p.col))).cmp(&(&b.file, b.pos.map(|p| (p.line, p.col))))
     });
     if diags.is_empty() {
-        Ok(project)
+        Ok((project, trials))
     } else {
         Err(Error::Invalid(diags))
     }
@@ -117,8 +123,8 @@ pub fn run(opts: &RunOptions, env: &Env) -> Result<Summary, Error> {
         snapshot::init();
         std::thread::spawn(move || warm_up(threads))
     });
-    let mut project = load_valid(&opts.paths, env, &var_names)?;
-    let specs: Vec<TrialSpec> = plan::plan(&project)
+    let (mut project, specs) = load_valid(&opts.paths, env, &var_names)?;
+    let specs: Vec<TrialSpec> = specs
         .into_iter()
         .filter(|t| selected_by_tags(t, &opts.tags, &opts.exclude_tags))
         .collect();

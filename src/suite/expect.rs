@@ -92,13 +92,6 @@ impl JsonPath {
             .map(|refs| refs.into_iter().map(|r| r.val()).collect())
             .unwrap_or_default()
     }
-
-    /// The normalized paths (`$['items'][0]`) the path selects in `value`.
-    pub fn select_paths(&self, value: &Json) -> Vec<String> {
-        jsonpath_rust::query::js_path_process(&self.query, value)
-            .map(|refs| refs.into_iter().map(|r| r.path()).collect())
-            .unwrap_or_default()
-    }
 }
 
 impl fmt::Display for JsonPath {
