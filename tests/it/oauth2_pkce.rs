@@ -2,7 +2,7 @@
 //! (`{okta}/generic`): the happy path, the private cookie jar, and every
 //! way the server can fail to complete the authorization without a form.
 
-mod login_support;
+use crate::login_support;
 
 use gatecheck::auth::pkce::AuthorizeParams;
 use gatecheck::auth::{Fixture, LoginErrorKind};

@@ -1,7 +1,7 @@
 //! Identities: the authorization matrix, the token cache across runs, and
 //! `gatecheck token`, end to end against an emulator this test starts.
 
-mod common;
+use crate::common;
 
 use common::{Okta, Project};
 

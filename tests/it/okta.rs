@@ -1,7 +1,7 @@
 //! The Okta login fixture end to end: the real binary, logging into an
 //! emulator that this test starts (so it can read its counters).
 
-mod common;
+use crate::common;
 
 use common::{Okta, Project};
 

@@ -7,7 +7,7 @@ use gatecheck::emulator::{
 };
 use serde_json::{Value, json};
 
-use crate::support::{start, start_with};
+use crate::emulator::support::{start, start_with};
 
 #[tokio::test]
 async fn urls_and_issuers() {

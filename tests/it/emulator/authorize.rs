@@ -1,6 +1,6 @@
 //! GET {base}/v1/authorize.
 
-use crate::support::{REDIRECT, location_params, pkce_pair, start};
+use crate::emulator::support::{REDIRECT, location_params, pkce_pair, start};
 
 fn challenge_params(challenge: &str) -> Vec<(&'static str, String)> {
     vec![

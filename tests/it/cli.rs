@@ -1,6 +1,6 @@
 //! End-to-end tests of the core: the real binary against a local API.
 
-mod common;
+use crate::common;
 
 use common::{Project, TestApi};
 

@@ -1,6 +1,6 @@
 //! CI integration: JUnit reports and sharding, end to end.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

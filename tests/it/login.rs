@@ -1,7 +1,7 @@
 //! okta-pkce against the built-in emulator: the happy paths and every failure
 //! a user can meet, each with the message they would read (and no secret).
 
-mod login_support;
+use crate::login_support;
 
 use gatecheck::auth::LoginErrorKind;
 use gatecheck::emulator::{CounterSnapshot, EmulatorConfig, LimitedEndpoint, RateLimitConfig};

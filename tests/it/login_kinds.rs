@@ -1,6 +1,6 @@
 //! The other fixture kinds and the Identities registry against the emulator.
 
-mod login_support;
+use crate::login_support;
 
 use gatecheck::auth::{Fixture, Identities};
 use gatecheck::report::mask::Masker;

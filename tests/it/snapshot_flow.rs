@@ -1,6 +1,6 @@
 //! The snapshot review workflow, end to end with the real binary.
 
-mod common;
+use crate::common;
 
 use common::{Project, TestApi};
 

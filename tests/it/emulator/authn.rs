@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::support::{MFA_SECRET, start, totp_now};
+use crate::emulator::support::{MFA_SECRET, start, totp_now};
 
 #[tokio::test]
 async fn success_returns_a_session_token_and_the_user() {

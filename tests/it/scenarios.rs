@@ -1,6 +1,6 @@
 //! Scenarios: steps, captures, templating, data rows and retries, end to end.
 
-mod common;
+use crate::common;
 
 use common::{Project, TestApi};
 

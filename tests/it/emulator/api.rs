@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::support::start;
+use crate::emulator::support::start;
 
 #[tokio::test]
 async fn health_needs_no_token() {
@@ -50,18 +50,18 @@ async fn missing_or_bad_tokens_are_401_with_a_bearer_challenge() {
 async fn org_server_tokens_are_not_accepted() {
     let h = start().await;
     let token = h.session_token("ada@example.com").await;
-    let (verifier, challenge) = crate::support::pkce_pair();
+    let (verifier, challenge) = crate::emulator::support::pkce_pair();
     let params = [
         ("sessionToken", token.as_str()),
         ("code_challenge", &challenge),
         ("code_challenge_method", "S256"),
     ];
     let response = h.authorize_on("/oauth2", &params).await;
-    let code = crate::support::location_params(&response)["code"].clone();
+    let code = crate::emulator::support::location_params(&response)["code"].clone();
     let form = [
         ("grant_type", "authorization_code"),
         ("client_id", "demo-spa"),
-        ("redirect_uri", crate::support::REDIRECT),
+        ("redirect_uri", crate::emulator::support::REDIRECT),
         ("code", code.as_str()),
         ("code_verifier", verifier.as_str()),
     ];

@@ -4,7 +4,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::Value;
 
-use crate::support::{Harness, MFA_SECRET, REDIRECT, start, totp_now, verify_jwt};
+use crate::emulator::support::{Harness, MFA_SECRET, REDIRECT, start, totp_now, verify_jwt};
 
 fn code_form<'a>(code: &'a str, verifier: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
@@ -357,14 +357,14 @@ async fn password_grant_with_and_without_mfa() {
 async fn org_server_issues_tokens_with_the_org_issuer() {
     let h = start().await;
     let token = h.session_token("ada@example.com").await;
-    let (verifier, challenge) = crate::support::pkce_pair();
+    let (verifier, challenge) = crate::emulator::support::pkce_pair();
     let params = [
         ("sessionToken", token.as_str()),
         ("code_challenge", &challenge),
         ("code_challenge_method", "S256"),
     ];
     let response = h.authorize_on("/oauth2", &params).await;
-    let code = crate::support::location_params(&response)["code"].clone();
+    let code = crate::emulator::support::location_params(&response)["code"].clone();
     let url = h.okta("/oauth2/v1/token");
     let response = h
         .http
