@@ -20,6 +20,10 @@ pub const EXPIRY_MARGIN: Duration = Duration::from_secs(60);
 
 type Outcome = Result<Arc<Token>, Arc<LoginError>>;
 
+/// Where the registry reads the time to decide that a token is expiring:
+/// the system clock, or one a test moves forward.
+pub type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
+
 struct Slot {
     fixture: Fixture,
     /// The current token was read from the token cache (not a login of
@@ -40,6 +44,7 @@ pub struct Identities {
     cache: Option<TokenCache>,
     /// `--fresh-login`: never read the cache (still write it).
     fresh: bool,
+    clock: Clock,
 }
 
 impl Identities {
@@ -67,7 +72,14 @@ impl Identities {
             masker,
             cache: None,
             fresh: false,
+            clock: Arc::new(SystemTime::now),
         }
+    }
+
+    /// Reads the time from `clock` instead of the system clock.
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// Reuses tokens between runs through `cache` (SPEC §6), except for the
@@ -91,7 +103,7 @@ impl Identities {
         let token = self
             .cache
             .as_ref()?
-            .load(&slot.fixture.cache_key()?, SystemTime::now())?;
+            .load(&slot.fixture.cache_key()?, (self.clock)())?;
         self.masker.add(token.access_token.clone());
         slot.from_cache
             .store(true, std::sync::atomic::Ordering::Relaxed);
@@ -141,7 +153,7 @@ impl Identities {
                     fresh
                 }
             },
-            Some((Ok(token), got)) if expiring(token, *got, SystemTime::now()) => {
+            Some((Ok(token), got)) if expiring(token, *got, (self.clock)()) => {
                 let renewed = renew(&slot.fixture, token, &self.client, &self.masker).await;
                 self.remember(slot, &renewed);
                 renewed
@@ -149,7 +161,7 @@ impl Identities {
             Some((done, _)) => return done.clone(),
         };
         let next = next.map(Arc::new).map_err(Arc::new);
-        *outcome = Some((next.clone(), SystemTime::now()));
+        *outcome = Some((next.clone(), (self.clock)()));
         next
     }
 }

@@ -24,6 +24,6 @@ pub use fixture::{
     AuthMethod, CacheKey, ClientCredentialsFixture, DEMO, Fixture, Oauth2PkceFixture,
     OktaPkceFixture, PasswordFixture, RefreshTokenFixture, StaticFixture,
 };
-pub use identities::Identities;
+pub use identities::{Clock, Identities};
 pub use login::login;
 pub use token::Token;

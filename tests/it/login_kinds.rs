@@ -145,16 +145,18 @@ async fn static_token() {
 #[tokio::test]
 async fn an_expiring_token_is_refreshed_once() {
     let mut config = gatecheck::emulator::EmulatorConfig::builtin();
-    config.access_token_lifetime_secs = 2;
+    config.access_token_lifetime_secs = 3600;
     let em = emulator_with(config).await;
     let fixtures = BTreeMap::from([(
         "user".to_owned(),
         pkce(&em, "scopes: [openid, offline_access]"),
     )]);
-    let ids = Identities::new(fixtures, client(), Masker::new());
+    let clock = TestClock::default();
+    let ids = Identities::new(fixtures, client(), Masker::new()).with_clock(clock.clock());
     let first = ids.token("user").await.unwrap();
     assert!(Arc::ptr_eq(&first, &ids.token("user").await.unwrap()));
-    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    // Just inside the renewal margin (60 s) of the one-hour token.
+    clock.advance(std::time::Duration::from_secs(3570));
     let second = ids.token("user").await.unwrap();
     assert_ne!(first.access_token, second.access_token);
     assert!(Arc::ptr_eq(&second, &ids.token("user").await.unwrap()));

@@ -99,3 +99,21 @@ pub async fn verify(em: &Emulator, server: &str, token: &str, audience: Option<&
         .unwrap()
         .claims
 }
+
+/// A clock for the identity registry that a test moves forward instead of
+/// sleeping: the system time plus an offset.
+#[derive(Clone, Default)]
+pub struct TestClock {
+    offset: std::sync::Arc<std::sync::Mutex<Duration>>,
+}
+
+impl TestClock {
+    pub fn clock(&self) -> gatecheck::auth::Clock {
+        let offset = self.offset.clone();
+        std::sync::Arc::new(move || std::time::SystemTime::now() + *offset.lock().unwrap())
+    }
+
+    pub fn advance(&self, by: Duration) {
+        *self.offset.lock().unwrap() += by;
+    }
+}

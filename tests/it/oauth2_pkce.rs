@@ -368,17 +368,20 @@ async fn session_wins_over_login_hint() {
 #[tokio::test]
 async fn an_expiring_token_is_refreshed_at_the_discovered_token_endpoint() {
     let mut config = gatecheck::emulator::EmulatorConfig::builtin();
-    config.access_token_lifetime_secs = 2;
+    config.access_token_lifetime_secs = 3600;
     let em = login_support::emulator_with(config).await;
     let fx = generic(&em, "scopes: [openid, offline_access]");
     let fixtures = BTreeMap::from([("user".to_owned(), fx)]);
+    let clock = TestClock::default();
     let ids = gatecheck::auth::Identities::new(
         fixtures,
         client(),
         gatecheck::report::mask::Masker::new(),
-    );
+    )
+    .with_clock(clock.clock());
     let first = ids.token("user").await.unwrap();
-    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    // Just inside the renewal margin (60 s) of the one-hour token.
+    clock.advance(std::time::Duration::from_secs(3570));
     let second = ids.token("user").await.unwrap();
     assert_ne!(first.access_token, second.access_token);
     let claims = verify_generic(&em, &second.access_token).await;

@@ -228,11 +228,21 @@ async fn shutdown_stops_both_servers() {
 async fn standalone_prints_urls_without_secrets() {
     let emulator = Emulator::start(EmulatorConfig::builtin()).await.unwrap();
     drop(emulator);
-    // run_standalone serves until Ctrl-C; check its banner by running it briefly.
-    let mut out = Vec::new();
-    let run = gatecheck::emulator::run_standalone(EmulatorConfig::builtin(), 0, 0, &mut out);
-    let _ = tokio::time::timeout(Duration::from_millis(300), run).await;
-    let text = String::from_utf8(out).unwrap();
+    // run_standalone serves until Ctrl-C: run it until its banner is out
+    // (written at once, before it waits for the signal).
+    let out = SharedBuf::default();
+    let mut writer = out.clone();
+    let run = gatecheck::emulator::run_standalone(EmulatorConfig::builtin(), 0, 0, &mut writer);
+    let banner = async {
+        while out.0.lock().unwrap().is_empty() {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    };
+    tokio::select! {
+        result = run => panic!("the emulator stopped: {result:?}"),
+        waited = tokio::time::timeout(Duration::from_secs(60), banner) => waited.expect("no banner within 60 s"),
+    }
+    let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
     assert!(text.contains("/oauth2/default"), "{text}");
     assert!(
         text.contains("ada@example.com") && text.contains("demo-service"),
@@ -244,4 +254,19 @@ async fn standalone_prints_urls_without_secrets() {
             && !text.contains("JBSWY3DPEHPK3PXP"),
         "{text}"
     );
+}
+
+/// A writer whose bytes the test can read while the emulator still runs.
+#[derive(Clone, Default)]
+struct SharedBuf(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for SharedBuf {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
