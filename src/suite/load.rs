@@ -44,7 +44,8 @@ pub struct Suite {
     pub header: SuiteHeader,
     /// Shared with the trials that run them (not copied per trial).
     pub tests: Vec<Arc<TestDef>>,
-    pub doc: Located,
+    /// Shared with the trials, which look up lines for snapshot metadata.
+    pub doc: Arc<Located>,
     pub config: Arc<ConfigDef>,
     /// Absolute folder of this suite's snapshots.
     pub snapshot_dir: PathBuf,
@@ -250,7 +251,7 @@ impl Loader<'_> {
             id,
             header,
             tests,
-            doc,
+            doc: Arc::new(doc),
             config: root.config.clone(),
             snapshot_dir,
         })
