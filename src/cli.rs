@@ -396,7 +396,7 @@ fn report_end(summary: &Summary, env: &Env) {
     if n > 0 {
         let _ = writeln!(
             err,
-            "{n} snapshot{} to review: run `cargo insta review` (or `cargo insta accept`)",
+            "{n} snapshot{} to review: run `gatecheck review` (or `gatecheck accept`, `cargo insta review`)",
             if n == 1 { "" } else { "s" }
         );
     }

@@ -314,7 +314,7 @@ fn snapshot_step(ctx: &RunCtx, spec: &TrialSpec, step: &Step<'_>, ex: &Exchange)
             let what = if missing { "is new" } else { "does not match" };
             let next = if pending {
                 format!(
-                    "review it with `cargo insta review` ({}.new was written)",
+                    "review it with `gatecheck review` ({}.new was written)",
                     relative(&file).display()
                 )
             } else if missing {

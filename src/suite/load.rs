@@ -77,6 +77,39 @@ pub fn load(paths: &[PathBuf], env: &Env) -> (Project, Vec<Diagnostic>) {
     (project, loader.diags)
 }
 
+/// Loads only the identities, for `gatecheck token`: the fixtures of the
+/// suites folder `suites` (its `gatecheck.yaml` when present says where),
+/// which need not exist: `fixtures/` beside it is used then. A missing
+/// fixtures folder is an error that says what to add.
+pub fn load_fixtures(suites: &Path, env: &Env) -> (Project, Vec<Diagnostic>) {
+    let mut loader = Loader {
+        env,
+        diags: Vec::new(),
+    };
+    let mut project = Project::default();
+    let config = if suites.is_dir() {
+        loader.config(suites)
+    } else {
+        ConfigDef::default()
+    };
+    let dir = match &config.fixtures {
+        Some(f) => suites.join(f),
+        None => sibling_fixtures(suites),
+    };
+    project.config = Arc::new(config);
+    if dir.is_dir() {
+        loader.fixtures(&dir, &mut project);
+    } else {
+        loader.diag(
+            &dir,
+            None,
+            "no fixtures folder; add fixtures/NAME.yaml (or run `gatecheck init`), \
+             or give the suites folder with --suites",
+        );
+    }
+    (project, loader.diags)
+}
+
 struct Loader<'a> {
     env: &'a Env,
     diags: Vec<Diagnostic>,
