@@ -20,3 +20,4 @@ mod scenarios;
 mod schema;
 mod snapshot_bridge;
 mod snapshot_flow;
+mod token_fixtures;
