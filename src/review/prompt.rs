@@ -20,7 +20,7 @@ pub fn review(
     let mut decisions = Vec::with_capacity(files.len());
     for (i, file) in files.iter().enumerate() {
         let shown_text = render(file)?;
-        write_out(out, &format!("[{}/{}] {shown_text}", i + 1, files.len()))?;
+        write_out(out, &format!("\n[{}/{}] {shown_text}", i + 1, files.len()))?;
         let Some(answer) = ask(input, out)? else {
             break;
         };

@@ -16,6 +16,7 @@ mod login;
 mod login_kinds;
 mod oauth2_pkce;
 mod okta;
+mod review;
 mod scenarios;
 mod schema;
 mod snapshot_bridge;
