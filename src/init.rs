@@ -39,7 +39,11 @@ pub struct InitArgs {
 pub fn run(args: &InitArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let okta_url = args.okta_url.as_deref().map(org_url).transpose()?;
     let api_url = args.api_url.as_deref().map(base_url).transpose()?;
-    if args.client_id.as_deref().is_some_and(|id| id.trim().is_empty()) {
+    if args
+        .client_id
+        .as_deref()
+        .is_some_and(|id| id.trim().is_empty())
+    {
         return Err(Error::Usage(
             "--client-id: empty; give the app's client id (Okta admin: Applications > your app)"
                 .into(),
@@ -182,7 +186,9 @@ fn next_steps(real: &Real) -> String {
         vars.push("  OKTA_URL          your Okta org, e.g. https://dev-123456.okta.com");
     }
     if real.client_id.is_none() {
-        vars.push("  OKTA_CLIENT_ID    the app's client id (a SPA app with Authorization Code + PKCE)");
+        vars.push(
+            "  OKTA_CLIENT_ID    the app's client id (a SPA app with Authorization Code + PKCE)",
+        );
     }
     vars.push("  OKTA_USERNAME     a test user assigned to the app");
     vars.push("  OKTA_PASSWORD     its password");
@@ -211,13 +217,15 @@ fn next_steps(real: &Real) -> String {
 
 /// Creates `path` with `text` unless it exists; `false` when it did.
 fn write_new(path: &Path, text: &str) -> Result<bool, Error> {
-    let fail = |e: std::io::Error| {
-        Error::Runtime(format!("failed to write `{}`: {e}", path.display()))
-    };
+    let fail =
+        |e: std::io::Error| Error::Runtime(format!("failed to write `{}`: {e}", path.display()));
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent).map_err(fail)?;
     }
-    let file = fs::OpenOptions::new().write(true).create_new(true).open(path);
+    let file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path);
     match file {
         Ok(mut file) => file.write_all(text.as_bytes()).map(|()| true).map_err(fail),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
@@ -228,9 +236,8 @@ fn write_new(path: &Path, text: &str) -> Result<bool, Error> {
 /// Appends the pending-snapshot line to `.gitignore` unless a line already
 /// says it; `true` when it was added.
 fn ignore_pending(path: &Path) -> Result<bool, Error> {
-    let fail = |e: std::io::Error| {
-        Error::Runtime(format!("failed to update `{}`: {e}", path.display()))
-    };
+    let fail =
+        |e: std::io::Error| Error::Runtime(format!("failed to update `{}`: {e}", path.display()));
     let existing = match fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
@@ -264,9 +271,16 @@ mod tests {
 
     #[test]
     fn org_urls_lose_the_slash_and_issuers_are_refused() {
-        assert_eq!(org_url("https://dev-1.okta.com/").unwrap(), "https://dev-1.okta.com");
+        assert_eq!(
+            org_url("https://dev-1.okta.com/").unwrap(),
+            "https://dev-1.okta.com"
+        );
         let err = org_url("https://dev-1.okta.com/oauth2/default").unwrap_err();
-        assert!(err.to_string().contains("without the authorization server (`https://dev-1.okta.com`)"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("without the authorization server (`https://dev-1.okta.com`)"),
+            "{err}"
+        );
         assert!(org_url("dev-1.okta.com").is_err());
     }
 
@@ -278,9 +292,18 @@ mod tests {
             api_url: None,
         };
         let fixture = fixture(&real);
-        assert!(fixture.contains("okta_url: ${OKTA_URL:-https://dev-1.okta.com}\n"), "{fixture}");
-        assert!(fixture.contains("client_id: ${OKTA_CLIENT_ID:-0oa123}\n"), "{fixture}");
-        assert!(fixture.contains("username: ${OKTA_USERNAME}\n"), "{fixture}");
+        assert!(
+            fixture.contains("okta_url: ${OKTA_URL:-https://dev-1.okta.com}\n"),
+            "{fixture}"
+        );
+        assert!(
+            fixture.contains("client_id: ${OKTA_CLIENT_ID:-0oa123}\n"),
+            "{fixture}"
+        );
+        assert!(
+            fixture.contains("username: ${OKTA_USERNAME}\n"),
+            "{fixture}"
+        );
         assert!(!fixture.contains("correct-horse"), "{fixture}");
         assert!(config(&real).contains("base_url: ${API_URL} "));
         assert!(!files(&real).iter().any(|(p, _)| p.ends_with(".snap")));

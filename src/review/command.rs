@@ -77,7 +77,10 @@ fn selected(args: &PendingArgs, out: &mut dyn Write) -> Result<Vec<PathBuf>, Err
     }
     let all = pending::find(&dirs);
     if all.is_empty() {
-        let _ = writeln!(out, "no pending snapshots (no *.snap.new files); nothing to do");
+        let _ = writeln!(
+            out,
+            "no pending snapshots (no *.snap.new files); nothing to do"
+        );
         return Ok(all);
     }
     let files: Vec<PathBuf> = all

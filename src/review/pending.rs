@@ -88,7 +88,8 @@ pub fn accept_file(new_file: &Path) -> Result<PathBuf, String> {
     snapshot
         .save(&file)
         .map_err(|e| format!("failed to write `{}`: {e}", shown(&file)))?;
-    fs::remove_file(new_file).map_err(|e| format!("failed to remove `{}`: {e}", shown(new_file)))?;
+    fs::remove_file(new_file)
+        .map_err(|e| format!("failed to remove `{}`: {e}", shown(new_file)))?;
     Ok(file)
 }
 
@@ -139,4 +140,45 @@ fn info_lines(info: &insta::internals::Content) -> String {
             other => format!("{key}: {other}\n"),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pending_file_names_its_snapshot_and_target() {
+        let new = Path::new("suites/snapshots/todos__list.snap.new");
+        assert_eq!(target(new), Path::new("suites/snapshots/todos__list.snap"));
+        assert_eq!(name(new), "todos__list");
+        assert!(selected(new, &[]));
+        assert!(selected(new, &["nope".into(), "todos__l".into()]));
+        assert!(!selected(new, &["items".into()]));
+    }
+
+    #[test]
+    fn find_skips_hidden_build_and_dependency_folders() {
+        let root = std::env::temp_dir().join(format!("gatecheck-pending-{}", std::process::id()));
+        for rel in [
+            "suites/snapshots/a.snap.new",
+            "suites/snapshots/a.snap",
+            "api/snapshots/b.snap.new",
+            ".git/c.snap.new",
+            "target/d.snap.new",
+            "node_modules/e.snap.new",
+        ] {
+            let path = root.join(rel);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, "").unwrap();
+        }
+        let found = find(std::slice::from_ref(&root));
+        fs::remove_dir_all(&root).ok();
+        assert_eq!(
+            found,
+            vec![
+                root.join("api/snapshots/b.snap.new"),
+                root.join("suites/snapshots/a.snap.new")
+            ]
+        );
+    }
 }

@@ -56,7 +56,10 @@ fn ask(input: &mut dyn BufRead, out: &mut dyn Write) -> Result<Option<Answer>, S
             Some(answer) => return Ok(Some(answer)),
             None => write_out(
                 out,
-                &format!("unknown answer `{}`: type a, r, s or q, then Enter\n", line.trim()),
+                &format!(
+                    "unknown answer `{}`: type a, r, s or q, then Enter\n",
+                    line.trim()
+                ),
             )?,
         }
     }
@@ -97,7 +100,10 @@ mod tests {
     #[test]
     fn answers_are_letters_or_words_and_enter_skips() {
         assert!(matches!(parse("a"), Some(Answer::Decide(Decision::Accept))));
-        assert!(matches!(parse("Reject"), Some(Answer::Decide(Decision::Reject))));
+        assert!(matches!(
+            parse("Reject"),
+            Some(Answer::Decide(Decision::Reject))
+        ));
         assert!(matches!(parse(""), Some(Answer::Decide(Decision::Skip))));
         assert!(matches!(parse("q"), Some(Answer::Quit)));
         assert!(parse("yes").is_none());

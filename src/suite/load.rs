@@ -157,7 +157,8 @@ impl Loader<'_> {
                 self.diag(
                     path,
                     None,
-                    "path does not exist; give a suites folder or a suite file",
+                    "path does not exist; give a suites folder or a suite file, \
+                     or run `gatecheck init` to start one",
                 );
                 return None;
             }

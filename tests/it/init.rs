@@ -29,7 +29,11 @@ fn init_in_an_empty_folder_then_the_first_run_is_green() {
     no_cargo_package_around(&p);
     let before = p.run_as_user(&[], &[], "");
     assert_eq!(before.code, 2, "{}", before.normalized(&p));
-    assert!(before.stderr.contains("suites: path does not exist"), "{}", before.stderr);
+    assert!(
+        before.stderr.contains("suites: path does not exist; give a suites folder or a suite file, or run `gatecheck init` to start one"),
+        "{}",
+        before.stderr
+    );
 
     let init = p.run_as_user(&["init"], &[], "");
     assert_eq!(init.code, 0, "{}", init.normalized(&p));
@@ -65,7 +69,11 @@ fn init_in_an_empty_folder_then_the_first_run_is_green() {
     assert_eq!(validate.code, 0, "{}", validate.normalized(&p));
     let run = p.run_as_user(&[], &[], "");
     assert_eq!(run.code, 0, "{}", run.normalized(&p));
-    assert!(run.stdout.contains("test result: ok. 2 passed; 0 failed"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("test result: ok. 2 passed; 0 failed"),
+        "{}",
+        run.stdout
+    );
     assert!(!run.stderr.contains("to review"), "{}", run.stderr);
     assert_eq!(p.files(), FILES, "a green run writes nothing");
 }
@@ -84,13 +92,20 @@ fn init_never_overwrites_and_adds_the_ignore_line_once() {
         "{}",
         first.stdout
     );
-    assert!(first.stdout.contains("wrote suites/example.yaml\n"), "{}", first.stdout);
+    assert!(
+        first.stdout.contains("wrote suites/example.yaml\n"),
+        "{}",
+        first.stdout
+    );
     assert_eq!(
         std::fs::read_to_string(p.path("fixtures/user.yaml")).unwrap(),
         "kind: static\naccess_token: mine\n"
     );
     let ignore = "/target\n# gatecheck: snapshots waiting for `gatecheck review`\n*.snap.new\n";
-    assert_eq!(std::fs::read_to_string(p.path(".gitignore")).unwrap(), ignore);
+    assert_eq!(
+        std::fs::read_to_string(p.path(".gitignore")).unwrap(),
+        ignore
+    );
 
     std::fs::write(p.path("suites/example.yaml"), "tests: []\n").unwrap();
     let second = p.run_as_user(&["init"], &[], "");
@@ -98,7 +113,10 @@ fn init_never_overwrites_and_adds_the_ignore_line_once() {
     assert!(!second.stdout.contains("wrote "), "{}", second.stdout);
     assert!(!second.stdout.contains(".gitignore"), "{}", second.stdout);
     assert_eq!(second.stdout.matches("kept ").count(), FILES.len() - 1);
-    assert_eq!(std::fs::read_to_string(p.path(".gitignore")).unwrap(), ignore);
+    assert_eq!(
+        std::fs::read_to_string(p.path(".gitignore")).unwrap(),
+        ignore
+    );
     assert_eq!(
         std::fs::read_to_string(p.path("suites/example.yaml")).unwrap(),
         "tests: []\n"
@@ -113,31 +131,85 @@ fn init_with_an_org_and_client_fills_them_in_and_says_what_to_set() {
     let okta_url = okta.emulator.okta_url().to_owned();
     let api_url = okta.emulator.api_url().to_owned();
     let init = p.run_as_user(
-        &["init", "--okta-url", &format!("{okta_url}/"), "--client-id", "demo-spa", "--api-url", &api_url],
+        &[
+            "init",
+            "--okta-url",
+            &format!("{okta_url}/"),
+            "--client-id",
+            "demo-spa",
+            "--api-url",
+            &api_url,
+        ],
         &[],
         "",
     );
     assert_eq!(init.code, 0, "{}", init.normalized(&p));
     let fixture = std::fs::read_to_string(p.path("fixtures/user.yaml")).unwrap();
-    assert!(fixture.contains(&format!("okta_url: ${{OKTA_URL:-{okta_url}}}\n")), "{fixture}");
-    assert!(fixture.contains("client_id: ${OKTA_CLIENT_ID:-demo-spa}\n"), "{fixture}");
-    assert!(fixture.contains("username: ${OKTA_USERNAME}\n"), "{fixture}");
-    assert!(!p.path("suites/snapshots").exists(), "no demo baseline for a real API");
-    let next = init.stdout.split_once("next: set\n").map(|(_, n)| n).unwrap_or_default();
-    assert!(next.contains("OKTA_USERNAME") && next.contains("OKTA_PASSWORD"), "{}", init.stdout);
-    assert!(!next.contains("OKTA_URL ") && !next.contains("OKTA_CLIENT_ID "), "{}", init.stdout);
+    assert!(
+        fixture.contains(&format!("okta_url: ${{OKTA_URL:-{okta_url}}}\n")),
+        "{fixture}"
+    );
+    assert!(
+        fixture.contains("client_id: ${OKTA_CLIENT_ID:-demo-spa}\n"),
+        "{fixture}"
+    );
+    assert!(
+        fixture.contains("username: ${OKTA_USERNAME}\n"),
+        "{fixture}"
+    );
+    assert!(
+        !p.path("suites/snapshots").exists(),
+        "no demo baseline for a real API"
+    );
+    let next = init
+        .stdout
+        .split_once("next: set\n")
+        .map(|(_, n)| n)
+        .unwrap_or_default();
+    assert!(
+        next.contains("OKTA_USERNAME") && next.contains("OKTA_PASSWORD"),
+        "{}",
+        init.stdout
+    );
+    assert!(
+        !next.contains("OKTA_URL ") && !next.contains("OKTA_CLIENT_ID "),
+        "{}",
+        init.stdout
+    );
     assert!(!next.contains("API_URL "), "{}", init.stdout);
 
     // Without the user's credentials: a located error naming the variable.
     let missing = p.run_as_user(&[], &[], "");
     assert_eq!(missing.code, 2, "{}", missing.normalized(&p));
-    assert!(missing.stderr.contains("fixtures/user.yaml:"), "{}", missing.stderr);
-    assert!(missing.stderr.contains("OKTA_USERNAME"), "{}", missing.stderr);
+    assert!(
+        missing.stderr.contains("fixtures/user.yaml:"),
+        "{}",
+        missing.stderr
+    );
+    assert!(
+        missing.stderr.contains("OKTA_USERNAME"),
+        "{}",
+        missing.stderr
+    );
 
-    let creds = [("OKTA_USERNAME", "ada@example.com"), ("OKTA_PASSWORD", "correct-horse")];
+    let creds = [
+        ("OKTA_USERNAME", "ada@example.com"),
+        ("OKTA_PASSWORD", "correct-horse"),
+    ];
     let first = p.run_as_user(&[], &creds, "");
-    assert_eq!(first.code, 1, "the example's snapshot is new: {}", first.normalized(&p));
-    assert!(first.stdout.contains("snapshot `example__list_my_todos` is new"), "{}", first.stdout);
+    assert_eq!(
+        first.code,
+        1,
+        "the example's snapshot is new: {}",
+        first.normalized(&p)
+    );
+    assert!(
+        first
+            .stdout
+            .contains("snapshot `example__list_my_todos` is new"),
+        "{}",
+        first.stdout
+    );
     let accept = p.run_as_user(&["accept"], &[], "");
     assert_eq!(accept.code, 0, "{}", accept.normalized(&p));
     let second = p.run_as_user(&[], &creds, "");
@@ -148,10 +220,20 @@ fn init_with_an_org_and_client_fills_them_in_and_says_what_to_set() {
 #[test]
 fn init_refuses_an_issuer_url_and_a_client_without_an_org() {
     let p = Project::new("init-bad");
-    let issuer = p.run_as_user(&["init", "--okta-url", "https://dev-1.okta.com/oauth2/default"], &[], "");
+    let issuer = p.run_as_user(
+        &[
+            "init",
+            "--okta-url",
+            "https://dev-1.okta.com/oauth2/default",
+        ],
+        &[],
+        "",
+    );
     assert_eq!(issuer.code, 2, "{}", issuer.normalized(&p));
     assert!(
-        issuer.stderr.contains("give the org URL without the authorization server (`https://dev-1.okta.com`)"),
+        issuer.stderr.contains(
+            "give the org URL without the authorization server (`https://dev-1.okta.com`)"
+        ),
         "{}",
         issuer.stderr
     );

@@ -88,25 +88,45 @@ fn review_accepts_rejects_and_skips_from_scripted_input() {
     insta::assert_snapshot!(common::normalize(&out.stdout, &p));
     assert!(p.path(STEP).exists() && !p.path(format!("{STEP}.new").as_str()).exists());
     assert!(!p.path(BY_ID).exists() && !p.path(&format!("{BY_ID}.new")).exists());
-    assert!(p.path(&format!("{LIST}.new")).exists(), "skipped: still pending");
+    assert!(
+        p.path(&format!("{LIST}.new")).exists(),
+        "skipped: still pending"
+    );
     // What the run reads back: insta's own file format, with no review-only line.
     let accepted = read(&p, STEP);
-    assert!(accepted.starts_with("---\nsource: suites/items.yaml\ndescription:"), "{accepted}");
+    assert!(
+        accepted.starts_with("---\nsource: suites/items.yaml\ndescription:"),
+        "{accepted}"
+    );
 
     // The accepted snapshot passes; the rejected one is new again.
     let again = run(&p, &api, "1");
     assert_eq!(again.code, 1, "{}", again.normalized(&p));
-    assert!(again.stdout.contains("test items::create then read ... ok"), "{}", again.stdout);
-    assert!(again.stdout.contains("snapshot `items__item_by_id` is new"), "{}", again.stdout);
     assert!(
-        again.stderr.contains("2 snapshots to review: run `gatecheck review`"),
+        again.stdout.contains("test items::create then read ... ok"),
+        "{}",
+        again.stdout
+    );
+    assert!(
+        again.stdout.contains("snapshot `items__item_by_id` is new"),
+        "{}",
+        again.stdout
+    );
+    assert!(
+        again
+            .stderr
+            .contains("2 snapshots to review: run `gatecheck review`"),
         "{}",
         again.stderr
     );
 
     let quit = p.run_as_user(&["review"], &[], "q\n");
     assert_eq!(quit.code, 0, "{}", quit.normalized(&p));
-    assert!(quit.stdout.ends_with("0 accepted, 0 rejected, 2 skipped\n"), "{}", quit.stdout);
+    assert!(
+        quit.stdout.ends_with("0 accepted, 0 rejected, 2 skipped\n"),
+        "{}",
+        quit.stdout
+    );
 }
 
 #[test]
@@ -130,7 +150,12 @@ fn accept_and_reject_take_a_filter_and_the_next_run_agrees() {
         format!("accepted {LIST}\n1 accepted, 0 rejected, 0 skipped\n")
     );
     let rest = p.run_as_user(&["accept"], &[], "");
-    assert_eq!(rest.stdout.matches("accepted suites/").count(), 2, "{}", rest.stdout);
+    assert_eq!(
+        rest.stdout.matches("accepted suites/").count(),
+        2,
+        "{}",
+        rest.stdout
+    );
     let green = run(&p, &api, "1");
     assert_eq!(green.code, 0, "{}", green.normalized(&p));
 
@@ -140,11 +165,17 @@ fn accept_and_reject_take_a_filter_and_the_next_run_agrees() {
     assert_eq!(changed.code, 1, "{}", changed.normalized(&p));
     let rejected = p.run_as_user(&["reject", "item_by_id"], &[], "");
     assert_eq!(rejected.code, 0, "{}", rejected.normalized(&p));
-    assert_eq!(rejected.stdout, format!("rejected {BY_ID}.new\n0 accepted, 1 rejected, 0 skipped\n"));
+    assert_eq!(
+        rejected.stdout,
+        format!("rejected {BY_ID}.new\n0 accepted, 1 rejected, 0 skipped\n")
+    );
     assert_eq!(read(&p, BY_ID), before);
     assert!(!p.path(&format!("{BY_ID}.new")).exists());
 
     let none = p.run_as_user(&["review"], &[], "");
     assert_eq!(none.code, 0, "{}", none.normalized(&p));
-    assert_eq!(none.stdout, "no pending snapshots (no *.snap.new files); nothing to do\n");
+    assert_eq!(
+        none.stdout,
+        "no pending snapshots (no *.snap.new files); nothing to do\n"
+    );
 }

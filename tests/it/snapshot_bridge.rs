@@ -35,7 +35,12 @@ fn run_child(mode: &str, env: &[(&str, &str)]) -> String {
 
     let mut command = Command::new(std::env::current_exe().unwrap());
     command
-        .args(["--exact", "snapshot_bridge::child", "--nocapture", "--test-threads=1"])
+        .args([
+            "--exact",
+            "snapshot_bridge::child",
+            "--nocapture",
+            "--test-threads=1",
+        ])
         .current_dir(&dir)
         .env(MODE, mode)
         .env("RUST_BACKTRACE", "0");
@@ -200,7 +205,10 @@ fn local(root: &Path) {
         new.starts_with("---\nsource: suites/todos.yaml\nassertion_line: 14\n"),
         "{new}"
     );
-    assert!(new.contains("info:\n  identity: user\n  trial: todos::list\n"), "{new}");
+    assert!(
+        new.contains("info:\n  trial: \"todos::list\"\n  identity: user\n"),
+        "{new}"
+    );
     assert!(!new.contains("expression:"), "{new}");
     assert!(
         diff.starts_with("--- snapshots/todos__list.snap (no snapshot yet)\n+++ new response\n"),
@@ -212,7 +220,10 @@ fn local(root: &Path) {
     let accepted = gatecheck::review::accept_file(&snaps.join("todos__list.snap.new")).unwrap();
     assert_eq!(accepted, snaps.join("todos__list.snap"));
     let kept = read(snaps.join("todos__list.snap"));
-    assert!(kept.starts_with("---\nsource: suites/todos.yaml\ndescription:"), "{kept}");
+    assert!(
+        kept.starts_with("---\nsource: suites/todos.yaml\ndescription:"),
+        "{kept}"
+    );
     assert_eq!(check(root, "todos__list", &value), Outcome::Matched);
     let reordered = json!({"a": {"c": "x", "d": [1, 2]}, "b": 1});
     assert_eq!(check(root, "todos__list", &reordered), Outcome::Matched);

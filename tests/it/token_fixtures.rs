@@ -17,7 +17,11 @@ fn token_works_from_the_fixtures_alone() {
     assert_eq!(out.code, 0, "{}", out.normalized(&p));
     assert_eq!(claims(&out.stdout)["claims"]["sub"], "ada@example.com");
     assert!(!out.stderr.contains("correct-horse"), "{}", out.stderr);
-    assert_eq!(p.files(), vec!["fixtures/user.yaml"], "nothing else is needed or written");
+    assert_eq!(
+        p.files(),
+        vec!["fixtures/user.yaml"],
+        "nothing else is needed or written"
+    );
 }
 
 #[test]
@@ -25,14 +29,17 @@ fn token_reads_the_config_when_there_is_one() {
     // gatecheck.yaml names the fixtures folder and the default identity;
     // there is no suite file at all.
     let p = Project::new("token-config");
-    p.file("api-tests/gatecheck.yaml", "fixtures: ../logins\nauth: admin\n")
-        .file("logins/user.yaml", USER)
-        .file(
-            "logins/admin.yaml",
-            &USER
-                .replace("ada@example.com", "grace@example.com")
-                .replace("correct-horse", "analytical-engine"),
-        );
+    p.file(
+        "api-tests/gatecheck.yaml",
+        "fixtures: ../logins\nauth: admin\n",
+    )
+    .file("logins/user.yaml", USER)
+    .file(
+        "logins/admin.yaml",
+        &USER
+            .replace("ada@example.com", "grace@example.com")
+            .replace("correct-horse", "analytical-engine"),
+    );
     let out = p.run_as_user(&["token", "--decode", "--suites", "api-tests"], &[], "");
     assert_eq!(out.code, 0, "{}", out.normalized(&p));
     assert_eq!(claims(&out.stdout)["claims"]["sub"], "grace@example.com");
@@ -50,9 +57,20 @@ fn token_without_fixtures_says_what_to_add() {
         "{}",
         out.stderr
     );
-    p.file("fixtures/user.yaml", "kind: okta-pkce\nokta_url: demo\nclient_id: demo-spa\nusernme: ada\n");
+    p.file(
+        "fixtures/user.yaml",
+        "kind: okta-pkce\nokta_url: demo\nclient_id: demo-spa\nusernme: ada\n",
+    );
     let typo = p.run_as_user(&["token"], &[], "");
     assert_eq!(typo.code, 2, "{}", typo.normalized(&p));
-    assert!(typo.stderr.starts_with("error: fixtures/user.yaml:"), "{}", typo.stderr);
-    assert!(typo.stderr.contains("did you mean `username`?"), "{}", typo.stderr);
+    assert!(
+        typo.stderr.starts_with("error: fixtures/user.yaml:"),
+        "{}",
+        typo.stderr
+    );
+    assert!(
+        typo.stderr.contains("did you mean `username`?"),
+        "{}",
+        typo.stderr
+    );
 }
