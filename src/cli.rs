@@ -61,6 +61,14 @@ pub enum Command {
         #[arg(long, default_value = "schema")]
         out: PathBuf,
     },
+    /// Start gatecheck in this repository: a config, an example suite, a login fixture.
+    Init(crate::init::InitArgs),
+    /// Review pending snapshots (`*.snap.new`) one at a time: accept, reject or skip.
+    Review(crate::review::PendingArgs),
+    /// Accept pending snapshots (all, or those matching a filter).
+    Accept(crate::review::PendingArgs),
+    /// Reject pending snapshots (all, or those matching a filter).
+    Reject(crate::review::PendingArgs),
     /// Write suites and fixtures from another tool's files.
     Import {
         #[command(subcommand)]
@@ -224,6 +232,12 @@ pub fn dispatch(cli: Cli, env: &Env) -> Result<ExitCode, Error> {
                     out,
                 },
         }) => import_postman(&collection, environment.as_deref(), &out),
+        Some(Command::Init(args)) => crate::init::run(&args, &mut std::io::stdout()),
+        Some(Command::Review(args)) => {
+            crate::review::review(&args, &mut std::io::stdin().lock(), &mut std::io::stdout())
+        }
+        Some(Command::Accept(args)) => crate::review::accept(&args, &mut std::io::stdout()),
+        Some(Command::Reject(args)) => crate::review::reject(&args, &mut std::io::stdout()),
         Some(Command::Schema { out }) => {
             let files = crate::schema::write_all(&out).map_err(|e| {
                 Error::Runtime(format!(
@@ -382,7 +396,7 @@ fn report_end(summary: &Summary, env: &Env) {
     if n > 0 {
         let _ = writeln!(
             err,
-            "{n} snapshot{} to review: run `cargo insta review` (or `cargo insta accept`)",
+            "{n} snapshot{} to review: run `gatecheck review` (or `gatecheck accept`, `cargo insta review`)",
             if n == 1 { "" } else { "s" }
         );
     }

@@ -20,7 +20,7 @@ pub struct TokenArgs {
 }
 
 pub fn run(args: TokenArgs, env: &Env) -> Result<ExitCode, Error> {
-    let (mut project, _) = run::load_valid(std::slice::from_ref(&args.suites), env, &[])?;
+    let mut project = load_identities(&args.suites, env)?;
     let name = pick_identity(&project, args.identity)?;
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|e| Error::Runtime(format!("failed to start the async runtime: {e}")))?;
@@ -51,6 +51,16 @@ pub fn run(args: TokenArgs, env: &Env) -> Result<ExitCode, Error> {
     }
     drop(demo);
     Ok(ExitCode::SUCCESS)
+}
+
+/// The fixtures (and the config, when there is one): a token needs no suite.
+fn load_identities(suites: &std::path::Path, env: &Env) -> Result<crate::suite::Project, Error> {
+    let (project, diags) = crate::suite::load::load_fixtures(suites, env);
+    if diags.is_empty() {
+        Ok(project)
+    } else {
+        Err(Error::Invalid(diags))
+    }
 }
 
 /// The identity asked for, else the default `auth`, else the only one.

@@ -48,10 +48,16 @@ pub struct Snapshot<'a> {
     pub dir: &'a Path,
     /// Already slugged: `<suite>__<test>[__<identity>]`.
     pub name: &'a str,
-    /// The YAML file, for the snapshot header's `input_file`.
+    /// The YAML file: the snapshot header's `source` and `input_file`, so
+    /// a review shows `suites/todos.yaml:14`.
     pub suite_file: &'a Path,
+    /// The line of the test (or step) in `suite_file`, the header's
+    /// `assertion_line`; looked up only when insta runs.
+    pub line: &'a dyn Fn() -> usize,
     /// E.g. `GET /api/todos as user`.
     pub description: &'a str,
+    /// The header's `info`: trial, step, request and identity (`Null`: none).
+    pub info: &'a Json,
     /// The body as received: redactions and masking are applied here
     /// (without copying it when the snapshot matches).
     pub value: &'a Json,
@@ -165,9 +171,7 @@ pub fn check(snapshot: &Snapshot) -> Outcome {
     let settings = settings(snapshot, &dir);
 
     COMPARED.with(|c| c.borrow_mut().take());
-    let result = quietly(|| {
-        settings.bind(|| insta::assert_json_snapshot!(snapshot.name.to_string(), value))
-    });
+    let result = quietly(|| settings.bind(|| assert(snapshot, value))).and_then(|r| r);
     let compared = COMPARED.with(|c| c.borrow_mut().take());
 
     let fresh = modified(&pending_file);
@@ -199,6 +203,31 @@ pub fn check(snapshot: &Snapshot) -> Outcome {
     }
 }
 
+/// insta's assertion (what `assert_json_snapshot!` expands to), with the
+/// suite file and the test's line as the assertion's location instead of
+/// this file: the `source:` and `assertion_line:` that review tools show.
+/// Panics like the macro on a mismatch; `Err` when insta could not write.
+fn assert(snapshot: &Snapshot, value: &Json) -> Result<(), String> {
+    use insta::_macro_support::{SerializationFormat, assert_snapshot, serialize_value};
+    let text = serialize_value(value, SerializationFormat::Json);
+    let workspace = std::env::var_os("INSTA_WORKSPACE_ROOT")
+        .map(PathBuf::from)
+        .unwrap_or_else(workspace_root);
+    let source = std::path::absolute(snapshot.suite_file)
+        .unwrap_or_else(|_| snapshot.suite_file.to_path_buf());
+    let line = u32::try_from((snapshot.line)()).unwrap_or(0);
+    assert_snapshot(
+        (snapshot.name, text.as_str()).into(),
+        &workspace,
+        "gatecheck",
+        "gatecheck",
+        &source.to_string_lossy(),
+        line,
+        "",
+    )
+    .map_err(|e| format!("failed to write the snapshot: {e}"))
+}
+
 /// How many `.snap.new` files checks in this process have written, including
 /// ones that did not fail (`INSTA_FORCE_PASS`): the number to review.
 pub fn pending_written() -> usize {
@@ -213,6 +242,9 @@ fn settings(snapshot: &Snapshot, dir: &Path) -> insta::Settings {
     if !snapshot.description.is_empty() {
         settings.set_description(snapshot.description);
     }
+    if !snapshot.info.is_null() {
+        settings.set_info(snapshot.info);
+    }
     settings.set_omit_expression(true);
     settings.set_sort_maps(true);
     settings.set_comparator(Box::new(Recorder));
@@ -220,7 +252,7 @@ fn settings(snapshot: &Snapshot, dir: &Path) -> insta::Settings {
 }
 
 /// Runs `f` with this thread's panics silenced; a panic becomes its message.
-fn quietly(f: impl FnOnce()) -> Result<(), String> {
+fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     struct Loud;
     impl Drop for Loud {
         fn drop(&mut self) {
@@ -278,7 +310,9 @@ fn serialize(value: &Json) -> String {
     TextSnapshotContents::new(text, TextSnapshotKind::File).to_string()
 }
 
-fn unified_diff(file: &Path, missing: bool, old: &str, new: &str) -> String {
+/// The diff a failing run and `gatecheck review` show: a unified diff from
+/// the accepted snapshot `file` (or none yet) to the new text.
+pub fn unified_diff(file: &Path, missing: bool, old: &str, new: &str) -> String {
     let shown = std::env::current_dir()
         .ok()
         .and_then(|cwd| file.strip_prefix(cwd).ok().map(Path::to_path_buf))

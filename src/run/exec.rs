@@ -18,6 +18,7 @@ use crate::report::mask::Masker;
 use crate::suite::expect::{CaptureSource, StatusExpect};
 use crate::suite::model::{ExpectDef, RequestDef, RetryDef};
 use crate::suite::template::Scope;
+use crate::suite::yaml::KeyPath;
 
 /// Everything shared by the trials of a run.
 pub struct RunCtx {
@@ -288,21 +289,16 @@ fn snapshot_step(ctx: &RunCtx, spec: &TrialSpec, step: &Step<'_>, ex: &Exchange)
         (None, _) => spec.snapshot_name.clone(),
     };
     let secrets = ctx.masker.secrets();
-    // Without scheme and host: the header must not change when the port does.
-    let url = &ex.request.url;
-    let target = match url.query() {
-        Some(q) => format!("{}?{q}", url.path()),
-        None => url.path().to_owned(),
-    };
-    let mut description = format!("{} {target}", ex.request.method);
-    if let Some(identity) = &spec.identity_label {
-        description.push_str(&format!(" as {identity}"));
-    }
+    let description = ctx.masker.mask(&describe(spec, step, ex));
+    let info = info(spec, step, &ctx.masker);
+    let line = || step_line(spec, step);
     let outcome = snapshot::check(&Snapshot {
         dir: &spec.suite.snapshot_dir,
         name: &name,
         suite_file: &spec.suite.file,
-        description: &ctx.masker.mask(&description),
+        line: &line,
+        description: &description,
+        info: &info,
         value: body,
         redact: &def.redact,
         secrets: &secrets,
@@ -318,7 +314,7 @@ fn snapshot_step(ctx: &RunCtx, spec: &TrialSpec, step: &Step<'_>, ex: &Exchange)
             let what = if missing { "is new" } else { "does not match" };
             let next = if pending {
                 format!(
-                    "review it with `cargo insta review` ({}.new was written)",
+                    "review it with `gatecheck review` ({}.new was written)",
                     relative(&file).display()
                 )
             } else if missing {
@@ -329,6 +325,53 @@ fn snapshot_step(ctx: &RunCtx, spec: &TrialSpec, step: &Step<'_>, ex: &Exchange)
             Some(format!("snapshot `{name}` {what}; {next}\n{diff}"))
         }
     }
+}
+
+/// The snapshot header's description: `GET /api/todos?limit=10 as user`,
+/// without scheme and host (the header must not change when the port does).
+/// A URL written with `{{ }}` is shown as written, so captured ids do not
+/// change the header from one run to the next.
+fn describe(spec: &TrialSpec, step: &Step<'_>, ex: &Exchange) -> String {
+    let url = &ex.request.url;
+    let target = if step.request.url.contains("{{") {
+        step.request.url.clone()
+    } else {
+        match url.query() {
+            Some(q) => format!("{}?{q}", url.path()),
+            None => url.path().to_owned(),
+        }
+    };
+    let mut description = format!("{} {target}", ex.request.method);
+    if let Some(identity) = &spec.identity_label {
+        description.push_str(&format!(" as {identity}"));
+    }
+    description
+}
+
+/// The snapshot header's `info`: which trial and step, for a reviewer.
+fn info(spec: &TrialSpec, step: &Step<'_>, masker: &Masker) -> Json {
+    let mut info = serde_json::Map::new();
+    info.insert("trial".into(), masker.mask(&spec.name).into());
+    if let Some(label) = step.label {
+        let mut text = format!("{} of {}", label.index + 1, label.count);
+        if let Some(name) = label.name {
+            text.push_str(&format!(": {name}"));
+        }
+        info.insert("step".into(), masker.mask(&text).into());
+    }
+    if let Some(identity) = &spec.identity_label {
+        info.insert("identity".into(), identity.clone().into());
+    }
+    Json::Object(info)
+}
+
+/// The line of the step (or the test) in its suite file.
+fn step_line(spec: &TrialSpec, step: &Step<'_>) -> usize {
+    let mut path = KeyPath::root().key("tests").index(spec.test.index);
+    if let Some(label) = step.label {
+        path = path.key("steps").index(label.index);
+    }
+    spec.suite.doc.pos(&path).line
 }
 
 /// Stores the step's captures in the scope.

@@ -25,6 +25,9 @@ pub struct SuiteInfo {
     pub vars: BTreeMap<String, Json>,
     pub timeout: Option<Duration>,
     pub snapshot_dir: std::path::PathBuf,
+    /// The parsed file, to find a test's line (lazily: only a snapshot
+    /// written for review needs it).
+    pub doc: Arc<crate::suite::yaml::Located>,
 }
 
 /// One trial: a test, for one row and one identity.
@@ -81,6 +84,7 @@ fn suite_info(suite: &Suite) -> SuiteInfo {
         vars,
         timeout: suite.header.timeout.or(suite.config.timeout).map(|d| d.0),
         snapshot_dir: suite.snapshot_dir.clone(),
+        doc: suite.doc.clone(),
     }
 }
 

@@ -44,7 +44,8 @@ pub struct Suite {
     pub header: SuiteHeader,
     /// Shared with the trials that run them (not copied per trial).
     pub tests: Vec<Arc<TestDef>>,
-    pub doc: Located,
+    /// Shared with the trials, which look up lines for snapshot metadata.
+    pub doc: Arc<Located>,
     pub config: Arc<ConfigDef>,
     /// Absolute folder of this suite's snapshots.
     pub snapshot_dir: PathBuf,
@@ -73,6 +74,39 @@ pub fn load(paths: &[PathBuf], env: &Env) -> (Project, Vec<Diagnostic>) {
         diags: Vec::new(),
     };
     let project = loader.project(paths);
+    (project, loader.diags)
+}
+
+/// Loads only the identities, for `gatecheck token`: the fixtures of the
+/// suites folder `suites` (its `gatecheck.yaml` when present says where),
+/// which need not exist: `fixtures/` beside it is used then. A missing
+/// fixtures folder is an error that says what to add.
+pub fn load_fixtures(suites: &Path, env: &Env) -> (Project, Vec<Diagnostic>) {
+    let mut loader = Loader {
+        env,
+        diags: Vec::new(),
+    };
+    let mut project = Project::default();
+    let config = if suites.is_dir() {
+        loader.config(suites)
+    } else {
+        ConfigDef::default()
+    };
+    let dir = match &config.fixtures {
+        Some(f) => suites.join(f),
+        None => sibling_fixtures(suites),
+    };
+    project.config = Arc::new(config);
+    if dir.is_dir() {
+        loader.fixtures(&dir, &mut project);
+    } else {
+        loader.diag(
+            &dir,
+            None,
+            "no fixtures folder; add fixtures/NAME.yaml (or run `gatecheck init`), \
+             or give the suites folder with --suites",
+        );
+    }
     (project, loader.diags)
 }
 
@@ -123,7 +157,8 @@ impl Loader<'_> {
                 self.diag(
                     path,
                     None,
-                    "path does not exist; give a suites folder or a suite file",
+                    "path does not exist; give a suites folder or a suite file, \
+                     or run `gatecheck init` to start one",
                 );
                 return None;
             }
@@ -250,7 +285,7 @@ impl Loader<'_> {
             id,
             header,
             tests,
-            doc,
+            doc: Arc::new(doc),
             config: root.config.clone(),
             snapshot_dir,
         })

@@ -217,6 +217,29 @@ impl Project {
 
     /// Runs the real binary in this folder with a clean environment.
     pub fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut cmd = self.command(args, env);
+        cmd.stdin(std::process::Stdio::null());
+        Run::from(cmd.output().expect("gatecheck runs"))
+    }
+
+    /// Runs the real binary as a new user would in a repository of their
+    /// own: no `INSTA_WORKSPACE_ROOT` (gatecheck finds the root itself), and
+    /// `input` piped to its stdin (then closed).
+    pub fn run_as_user(&self, args: &[&str], env: &[(&str, &str)], input: &str) -> Run {
+        use std::io::Write as _;
+        let mut cmd = self.command(args, env);
+        cmd.env_remove("INSTA_WORKSPACE_ROOT");
+        cmd.stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = cmd.spawn().expect("gatecheck starts");
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(input.as_bytes()).unwrap();
+        drop(stdin);
+        Run::from(child.wait_with_output().expect("gatecheck runs"))
+    }
+
+    fn command(&self, args: &[&str], env: &[(&str, &str)]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_gatecheck"));
         cmd.current_dir(&self.dir).args(args).env_clear();
         if let Ok(path) = std::env::var("PATH") {
@@ -229,7 +252,7 @@ impl Project {
         for (k, v) in env {
             cmd.env(k, v);
         }
-        Run::from(cmd.output().expect("gatecheck runs"))
+        cmd
     }
 
     /// Every file under the folder, as paths relative to it.

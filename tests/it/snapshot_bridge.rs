@@ -158,7 +158,9 @@ fn check(root: &Path, name: &str, value: &Json) -> Outcome {
         dir: &root.join("snapshots"),
         name,
         suite_file: &root.join("suites/todos.yaml"),
+        line: &|| 14,
         description: "GET /api/todos as user",
+        info: &json!({"trial": "todos::list", "identity": "user"}),
         value,
         redact: &[],
         secrets: &[],
@@ -198,6 +200,15 @@ fn local(root: &Path) {
         "{new}"
     );
     assert!(new.contains("input_file: suites/todos.yaml\n"), "{new}");
+    // Review tools show `Source: suites/todos.yaml:14`, not gatecheck's code.
+    assert!(
+        new.starts_with("---\nsource: suites/todos.yaml\nassertion_line: 14\n"),
+        "{new}"
+    );
+    assert!(
+        new.contains("info:\n  trial: \"todos::list\"\n  identity: user\n"),
+        "{new}"
+    );
     assert!(!new.contains("expression:"), "{new}");
     assert!(
         diff.starts_with("--- snapshots/todos__list.snap (no snapshot yet)\n+++ new response\n"),
@@ -205,12 +216,14 @@ fn local(root: &Path) {
     );
     assert!(diff.contains("\n+  \"b\": 1\n"), "{diff}");
 
-    // What `cargo insta accept` does.
-    std::fs::rename(
-        snaps.join("todos__list.snap.new"),
-        snaps.join("todos__list.snap"),
-    )
-    .unwrap();
+    // What `cargo insta accept` does: the `.snap` keeps no assertion line.
+    let accepted = gatecheck::review::accept_file(&snaps.join("todos__list.snap.new")).unwrap();
+    assert_eq!(accepted, snaps.join("todos__list.snap"));
+    let kept = read(snaps.join("todos__list.snap"));
+    assert!(
+        kept.starts_with("---\nsource: suites/todos.yaml\ndescription:"),
+        "{kept}"
+    );
     assert_eq!(check(root, "todos__list", &value), Outcome::Matched);
     let reordered = json!({"a": {"c": "x", "d": [1, 2]}, "b": 1});
     assert_eq!(check(root, "todos__list", &reordered), Outcome::Matched);
@@ -244,7 +257,9 @@ fn local(root: &Path) {
         dir: &root.join("blocked/snapshots"),
         name: "x",
         suite_file: &root.join("suites/todos.yaml"),
+        line: &|| 1,
         description: "",
+        info: &Json::Null,
         value: &value,
         redact: &[],
         secrets: &[],

@@ -51,7 +51,7 @@ fn new_snapshots_fail_then_pass_once_accepted() {
     assert!(
         first
             .stderr
-            .contains("2 snapshots to review: run `cargo insta review`"),
+            .contains("2 snapshots to review: run `gatecheck review`"),
         "{}",
         first.stderr
     );

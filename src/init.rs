@@ -1,0 +1,311 @@
+//! `gatecheck init`: the first files of a project in someone else's
+//! repository — `suites/gatecheck.yaml`, an example suite and its accepted
+//! snapshot, `fixtures/user.yaml` (okta-pkce, every value from `${OKTA_...}`
+//! with the built-in emulator as the default, so the first run is green),
+//! the JSON Schemas the files' modelines point at, and a `.gitignore` line
+//! for pending snapshots. Never overwrites a file.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use crate::error::Error;
+
+/// Where the schemas go, relative to the project folder; the modelines of
+/// the written files point there (`gatecheck schema --out` refreshes them).
+pub const SCHEMA_DIR: &str = ".gatecheck/schema";
+
+/// The `.gitignore` line for snapshots waiting for review.
+pub const IGNORE_LINE: &str = "*.snap.new";
+
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct InitArgs {
+    /// Your Okta org, e.g. https://dev-123456.okta.com (the default of OKTA_URL in fixtures/user.yaml).
+    #[arg(long, value_name = "URL")]
+    pub okta_url: Option<String>,
+    /// The app's client id (the default of OKTA_CLIENT_ID).
+    #[arg(long, value_name = "ID", requires = "okta_url")]
+    pub client_id: Option<String>,
+    /// Your API's base URL (the default of API_URL in suites/gatecheck.yaml).
+    #[arg(long, value_name = "URL")]
+    pub api_url: Option<String>,
+    /// The folder to write into (default: the current folder).
+    #[arg(long, default_value = ".")]
+    pub dir: PathBuf,
+}
+
+/// Writes the files that do not exist yet, and says what to do next.
+pub fn run(args: &InitArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    let okta_url = args.okta_url.as_deref().map(org_url).transpose()?;
+    let api_url = args.api_url.as_deref().map(base_url).transpose()?;
+    if args
+        .client_id
+        .as_deref()
+        .is_some_and(|id| id.trim().is_empty())
+    {
+        return Err(Error::Usage(
+            "--client-id: empty; give the app's client id (Okta admin: Applications > your app)"
+                .into(),
+        ));
+    }
+    let real = Real {
+        okta_url,
+        client_id: args.client_id.clone(),
+        api_url,
+    };
+    let mut report = Vec::new();
+    for (path, text) in files(&real) {
+        let written = write_new(&args.dir.join(&path), &text)?;
+        report.push(if written {
+            format!("wrote {path}")
+        } else {
+            format!("kept {path} (it exists; not overwritten)")
+        });
+    }
+    if ignore_pending(&args.dir.join(".gitignore"))? {
+        report.push(format!("added `{IGNORE_LINE}` to .gitignore"));
+    }
+    let text = format!("{}\n{}", report.join("\n"), next_steps(&real));
+    out.write_all(text.as_bytes())
+        .map_err(|e| Error::Runtime(format!("failed to write to stdout: {e}")))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What `--okta-url`, `--client-id` and `--api-url` filled in.
+#[derive(Debug, Default)]
+struct Real {
+    okta_url: Option<String>,
+    client_id: Option<String>,
+    api_url: Option<String>,
+}
+
+/// `https://dev-1.okta.com/` -> `https://dev-1.okta.com`; an issuer URL or a
+/// URL without scheme is a usage error that says what to give.
+fn org_url(url: &str) -> Result<String, Error> {
+    let url = base_url(url).map_err(|_| {
+        Error::Usage(format!(
+            "--okta-url `{url}`: expected your org's URL, e.g. https://dev-123456.okta.com"
+        ))
+    })?;
+    if let Some((org, _)) = url.split_once("/oauth2") {
+        return Err(Error::Usage(format!(
+            "--okta-url `{url}`: give the org URL without the authorization server \
+             (`{org}`); the server is OKTA_AUTH_SERVER in fixtures/user.yaml (default: `default`)"
+        )));
+    }
+    Ok(url)
+}
+
+fn base_url(url: &str) -> Result<String, Error> {
+    let url = url.trim().trim_end_matches('/');
+    let host = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    match host {
+        Some(host) if !host.is_empty() && !url.contains(char::is_whitespace) => Ok(url.to_owned()),
+        _ => Err(Error::Usage(format!(
+            "--api-url `{url}`: expected an http:// or https:// URL, e.g. https://api.example.com"
+        ))),
+    }
+}
+
+/// Every file with its text, as paths relative to the project folder.
+fn files(real: &Real) -> Vec<(String, String)> {
+    let mut files = vec![
+        ("suites/gatecheck.yaml".to_owned(), config(real)),
+        ("suites/example.yaml".to_owned(), EXAMPLE_SUITE.to_owned()),
+    ];
+    // The accepted snapshot is the demo API's answer: only when it is used.
+    if real.api_url.is_none() && real.okta_url.is_none() {
+        files.push((
+            "suites/snapshots/example__list_my_todos.snap".to_owned(),
+            EXAMPLE_SNAPSHOT.to_owned(),
+        ));
+    }
+    files.push(("fixtures/user.yaml".to_owned(), fixture(real)));
+    for (name, schema) in crate::schema::all() {
+        files.push((format!("{SCHEMA_DIR}/{name}"), crate::schema::text(&schema)));
+    }
+    files
+}
+
+fn config(real: &Real) -> String {
+    let base_url = match (&real.api_url, &real.okta_url) {
+        (Some(url), _) => format!("${{API_URL:-{url}}}"),
+        // A real org's tokens are not accepted by the demo API.
+        (None, Some(_)) => "${API_URL}                 # your API's base URL".to_owned(),
+        (None, None) => "${API_URL:-demo}          # \"demo\": the built-in demo API".to_owned(),
+    };
+    format!(
+        "# yaml-language-server: $schema=../{SCHEMA_DIR}/config.schema.json\n\
+         # Settings for every suite in this folder (see gatecheck's README).\n\
+         base_url: {base_url}\n\
+         auth: user                  # the default identity: fixtures/user.yaml\n\
+         timeout: 10s\n"
+    )
+}
+
+fn fixture(real: &Real) -> String {
+    let okta_url = real.okta_url.as_deref().unwrap_or("demo");
+    let client_id = match (&real.client_id, &real.okta_url) {
+        (Some(id), _) => format!("${{OKTA_CLIENT_ID:-{id}}}"),
+        (None, Some(_)) => "${OKTA_CLIENT_ID}".to_owned(),
+        (None, None) => "${OKTA_CLIENT_ID:-demo-spa}".to_owned(),
+    };
+    // The emulator's test user, unless a real org is named.
+    let (username, password) = if real.okta_url.is_some() {
+        ("${OKTA_USERNAME}", "${OKTA_PASSWORD}")
+    } else {
+        (
+            "${OKTA_USERNAME:-ada@example.com}",
+            "${OKTA_PASSWORD:-correct-horse}",
+        )
+    };
+    format!(
+        "# yaml-language-server: $schema=../{SCHEMA_DIR}/fixture.schema.json\n\
+         # The identity `user`: Okta's headless authorization code + PKCE login.\n\
+         # Every value comes from the environment; the defaults log into the\n\
+         # built-in Okta emulator (\"demo\").\n\
+         kind: okta-pkce\n\
+         okta_url: ${{OKTA_URL:-{okta_url}}}\n\
+         auth_server: ${{OKTA_AUTH_SERVER:-default}}    # a custom authorization server id, or \"org\"\n\
+         client_id: {client_id}\n\
+         client_secret: ${{OKTA_CLIENT_SECRET:-}}       # only for a confidential (web) app\n\
+         redirect_uri: ${{OKTA_REDIRECT_URI:-http://localhost:3000/callback}}\n\
+         scopes: [openid, profile, email]\n\
+         username: {username}\n\
+         password: {password}\n\
+         totp_secret: ${{OKTA_TOTP_SECRET:-}}           # answers MFA_REQUIRED with a TOTP code\n"
+    )
+}
+
+fn next_steps(real: &Real) -> String {
+    let mut vars = Vec::new();
+    if real.okta_url.is_none() {
+        vars.push("  OKTA_URL          your Okta org, e.g. https://dev-123456.okta.com");
+    }
+    if real.client_id.is_none() {
+        vars.push(
+            "  OKTA_CLIENT_ID    the app's client id (a SPA app with Authorization Code + PKCE)",
+        );
+    }
+    vars.push("  OKTA_USERNAME     a test user assigned to the app");
+    vars.push("  OKTA_PASSWORD     its password");
+    if real.api_url.is_none() {
+        vars.push("  API_URL           your API's base URL");
+    }
+    let vars = vars.join("\n");
+    let optional = "optional: OKTA_AUTH_SERVER (default `default`), OKTA_REDIRECT_URI, \
+                    OKTA_CLIENT_SECRET, OKTA_TOTP_SECRET";
+    if real.okta_url.is_none() && real.api_url.is_none() {
+        format!(
+            "\nnext: run `gatecheck`: the example suite logs into the built-in Okta emulator \
+             and tests its demo API, green.\n\
+             For your own Okta org and API, set:\n{vars}\n{optional}\n\
+             then replace the requests in suites/example.yaml with your API's, and run \
+             `gatecheck` again; review new snapshots with `gatecheck review`.\n"
+        )
+    } else {
+        format!(
+            "\nnext: set\n{vars}\n{optional}\n\
+             then replace the requests in suites/example.yaml with your API's, run \
+             `gatecheck`, and review the new snapshots with `gatecheck review`.\n"
+        )
+    }
+}
+
+/// Creates `path` with `text` unless it exists; `false` when it did.
+fn write_new(path: &Path, text: &str) -> Result<bool, Error> {
+    let fail =
+        |e: std::io::Error| Error::Runtime(format!("failed to write `{}`: {e}", path.display()));
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(fail)?;
+    }
+    let file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path);
+    match file {
+        Ok(mut file) => file.write_all(text.as_bytes()).map(|()| true).map_err(fail),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(fail(e)),
+    }
+}
+
+/// Appends the pending-snapshot line to `.gitignore` unless a line already
+/// says it; `true` when it was added.
+fn ignore_pending(path: &Path) -> Result<bool, Error> {
+    let fail =
+        |e: std::io::Error| Error::Runtime(format!("failed to update `{}`: {e}", path.display()));
+    let existing = match fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(fail(e)),
+    };
+    if existing.lines().any(|l| l.trim() == IGNORE_LINE) {
+        return Ok(false);
+    }
+    let mut add = String::new();
+    if !existing.is_empty() && !existing.ends_with('\n') {
+        add.push('\n');
+    }
+    add.push_str("# gatecheck: snapshots waiting for `gatecheck review`\n");
+    add.push_str(IGNORE_LINE);
+    add.push('\n');
+    let mut file = fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(fail)?;
+    file.write_all(add.as_bytes()).map_err(fail)?;
+    Ok(true)
+}
+
+const EXAMPLE_SUITE: &str = include_str!("init/example.yaml");
+const EXAMPLE_SNAPSHOT: &str = include_str!("init/example__list_my_todos.snap");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn org_urls_lose_the_slash_and_issuers_are_refused() {
+        assert_eq!(
+            org_url("https://dev-1.okta.com/").unwrap(),
+            "https://dev-1.okta.com"
+        );
+        let err = org_url("https://dev-1.okta.com/oauth2/default").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("without the authorization server (`https://dev-1.okta.com`)"),
+            "{err}"
+        );
+        assert!(org_url("dev-1.okta.com").is_err());
+    }
+
+    #[test]
+    fn flags_become_the_defaults_and_a_real_org_has_no_demo_user() {
+        let real = Real {
+            okta_url: Some("https://dev-1.okta.com".into()),
+            client_id: Some("0oa123".into()),
+            api_url: None,
+        };
+        let fixture = fixture(&real);
+        assert!(
+            fixture.contains("okta_url: ${OKTA_URL:-https://dev-1.okta.com}\n"),
+            "{fixture}"
+        );
+        assert!(
+            fixture.contains("client_id: ${OKTA_CLIENT_ID:-0oa123}\n"),
+            "{fixture}"
+        );
+        assert!(
+            fixture.contains("username: ${OKTA_USERNAME}\n"),
+            "{fixture}"
+        );
+        assert!(!fixture.contains("correct-horse"), "{fixture}");
+        assert!(config(&real).contains("base_url: ${API_URL} "));
+        assert!(!files(&real).iter().any(|(p, _)| p.ends_with(".snap")));
+    }
+}

@@ -1,0 +1,122 @@
+//! The three subcommands over the pending snapshots that a filter selects.
+
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use super::pending::{self, accept_file, reject_file, shown};
+use super::prompt;
+use crate::error::Error;
+
+/// Which pending snapshots: those under `dirs` whose path contains a filter.
+#[derive(Debug, Clone, clap::Args)]
+pub struct PendingArgs {
+    /// Only snapshots whose path contains one of these (e.g. `todos__list`); default: all.
+    #[arg(value_name = "FILTER")]
+    pub filters: Vec<String>,
+    /// Folder to search for `*.snap.new` files (repeatable; default: the current folder).
+    #[arg(long = "dir", value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+}
+
+/// What happened to one pending snapshot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Accept,
+    Reject,
+    Skip,
+}
+
+/// `gatecheck accept`: accepts every selected pending snapshot.
+pub fn accept(args: &PendingArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    let files = selected(args, out)?;
+    for file in &files {
+        let snap = accept_file(file).map_err(Error::Runtime)?;
+        let _ = writeln!(out, "accepted {}", shown(&snap));
+    }
+    summary(out, &tally(&files, Decision::Accept));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `gatecheck reject`: removes every selected pending snapshot.
+pub fn reject(args: &PendingArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    let files = selected(args, out)?;
+    for file in &files {
+        reject_file(file).map_err(Error::Runtime)?;
+        let _ = writeln!(out, "rejected {}", shown(file));
+    }
+    summary(out, &tally(&files, Decision::Reject));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `gatecheck review`: one snapshot at a time, answered from `input`.
+pub fn review(
+    args: &PendingArgs,
+    input: &mut dyn BufRead,
+    out: &mut dyn Write,
+) -> Result<ExitCode, Error> {
+    let files = selected(args, out)?;
+    let decisions = prompt::review(&files, input, out).map_err(Error::Runtime)?;
+    summary(out, &decisions);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The selected pending snapshots; none pending at all is said, not an
+/// error; a filter that selects none of several is a usage error.
+fn selected(args: &PendingArgs, out: &mut dyn Write) -> Result<Vec<PathBuf>, Error> {
+    let dirs = if args.dirs.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.dirs.clone()
+    };
+    if let Some(missing) = dirs.iter().find(|d| !d.is_dir()) {
+        return Err(Error::Usage(format!(
+            "--dir {}: not a folder; give the folder that holds your suites",
+            missing.display()
+        )));
+    }
+    let all = pending::find(&dirs);
+    if all.is_empty() {
+        let _ = writeln!(
+            out,
+            "no pending snapshots (no *.snap.new files); nothing to do"
+        );
+        return Ok(all);
+    }
+    let files: Vec<PathBuf> = all
+        .iter()
+        .filter(|f| pending::selected(f, &args.filters))
+        .cloned()
+        .collect();
+    if files.is_empty() {
+        let names: Vec<String> = all.iter().map(|f| pending::name(f)).collect();
+        return Err(Error::Usage(format!(
+            "no pending snapshot matches {}; pending: {}",
+            args.filters
+                .iter()
+                .map(|f| format!("`{f}`"))
+                .collect::<Vec<_>>()
+                .join(" or "),
+            names.join(", ")
+        )));
+    }
+    Ok(files)
+}
+
+fn tally(files: &[PathBuf], decision: Decision) -> Vec<Decision> {
+    vec![decision; files.len()]
+}
+
+fn summary(out: &mut dyn Write, decisions: &[Decision]) {
+    if decisions.is_empty() {
+        return;
+    }
+    let count = |d: Decision| decisions.iter().filter(|x| **x == d).count();
+    let _ = writeln!(
+        out,
+        "{} accepted, {} rejected, {} skipped",
+        count(Decision::Accept),
+        count(Decision::Reject),
+        count(Decision::Skip)
+    );
+}

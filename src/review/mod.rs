@@ -1,0 +1,11 @@
+//! `gatecheck review`, `gatecheck accept`, `gatecheck reject`: the pending
+//! snapshots (`<name>.snap.new`, written by a run) handled without cargo, on
+//! the same files and in the same way as `cargo insta review` / `accept` /
+//! `reject`, so the two tools agree.
+
+pub mod command;
+pub mod pending;
+pub mod prompt;
+
+pub use command::{Decision, PendingArgs, accept, reject, review};
+pub use pending::{accept_file, find, reject_file, render};

@@ -1,0 +1,181 @@
+//! `gatecheck review` / `accept` / `reject` in a folder that is not a Cargo
+//! package (where `cargo insta` cannot run), on the same `.snap.new` files
+//! insta writes; and the snapshot header that review tools show.
+
+use crate::common::{self, Project, Run, TestApi};
+
+const SUITE: &str = r#"base_url: ${API_URL}
+tests:
+  - name: list items
+    request: {url: /items}
+    expect:
+      status: 200
+      snapshot: {redact: ["$.updatedAt"]}
+
+  - name: item by id
+    request: {url: "/items/{{ id }}"}
+    expect: {status: 200}
+
+  - name: create then read
+    steps:
+      - request: {method: POST, url: /create, json: {title: milk}}
+        expect: {status: 201}
+        capture: {new_id: $.id}
+      - name: read one
+        request: {url: "/items/1?after={{ new_id }}"}
+        expect: {status: 200, snapshot: true}
+"#;
+
+const LIST: &str = "suites/snapshots/items__list_items.snap";
+const BY_ID: &str = "suites/snapshots/items__item_by_id.snap";
+const STEP: &str = "suites/snapshots/items__create_then_read__step2.snap";
+
+fn project(name: &str) -> Project {
+    let p = Project::new(name);
+    assert!(
+        !p.dir.ancestors().any(|d| d.join("Cargo.toml").exists()),
+        "the test folder must not be inside a Cargo package"
+    );
+    p.file("suites/items.yaml", SUITE);
+    p
+}
+
+fn run(p: &Project, api: &TestApi, id: &str) -> Run {
+    let var = format!("id={id}");
+    let env = [("API_URL", api.url.as_str())];
+    p.run_as_user(&["--test-threads", "1", "--var", &var], &env, "")
+}
+
+fn read(p: &Project, rel: &str) -> String {
+    std::fs::read_to_string(p.path(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+#[test]
+fn pending_snapshots_name_the_suite_file_and_the_line_of_the_test() {
+    let api = TestApi::start();
+    let p = project("review-source");
+    assert_eq!(run(&p, &api, "1").code, 1);
+    let list = read(&p, &format!("{LIST}.new"));
+    assert!(
+        list.starts_with(
+            "---\nsource: suites/items.yaml\nassertion_line: 3\ndescription: GET /items\n\
+             info:\n  trial: \"items::list items\"\ninput_file: suites/items.yaml\n---\n"
+        ),
+        "{list}"
+    );
+    // A step: its own line, the URL as written (a captured id would change
+    // the header on every run), and which step it is.
+    let step = read(&p, &format!("{STEP}.new"));
+    assert!(
+        step.starts_with(
+            "---\nsource: suites/items.yaml\nassertion_line: 18\n\
+             description: \"GET /items/1?after={{ new_id }}\"\n\
+             info:\n  trial: \"items::create then read\"\n  step: \"2 of 2: read one\"\n"
+        ),
+        "{step}"
+    );
+}
+
+#[test]
+fn review_accepts_rejects_and_skips_from_scripted_input() {
+    let api = TestApi::start();
+    let p = project("review-interactive");
+    assert_eq!(run(&p, &api, "1").code, 1);
+    // Sorted: create_then_read__step2, item_by_id, list_items. A typo is
+    // asked again; the end of the input skips the rest.
+    let out = p.run_as_user(&["review"], &[], "a\nmaybe\nr\n");
+    assert_eq!(out.code, 0, "{}", out.normalized(&p));
+    insta::assert_snapshot!(common::normalize(&out.stdout, &p));
+    assert!(p.path(STEP).exists() && !p.path(format!("{STEP}.new").as_str()).exists());
+    assert!(!p.path(BY_ID).exists() && !p.path(&format!("{BY_ID}.new")).exists());
+    assert!(
+        p.path(&format!("{LIST}.new")).exists(),
+        "skipped: still pending"
+    );
+    // What the run reads back: insta's own file format, with no review-only line.
+    let accepted = read(&p, STEP);
+    assert!(
+        accepted.starts_with("---\nsource: suites/items.yaml\ndescription:"),
+        "{accepted}"
+    );
+
+    // The accepted snapshot passes; the rejected one is new again.
+    let again = run(&p, &api, "1");
+    assert_eq!(again.code, 1, "{}", again.normalized(&p));
+    assert!(
+        again.stdout.contains("test items::create then read ... ok"),
+        "{}",
+        again.stdout
+    );
+    assert!(
+        again.stdout.contains("snapshot `items__item_by_id` is new"),
+        "{}",
+        again.stdout
+    );
+    assert!(
+        again
+            .stderr
+            .contains("2 snapshots to review: run `gatecheck review`"),
+        "{}",
+        again.stderr
+    );
+
+    let quit = p.run_as_user(&["review"], &[], "q\n");
+    assert_eq!(quit.code, 0, "{}", quit.normalized(&p));
+    assert!(
+        quit.stdout.ends_with("0 accepted, 0 rejected, 2 skipped\n"),
+        "{}",
+        quit.stdout
+    );
+}
+
+#[test]
+fn accept_and_reject_take_a_filter_and_the_next_run_agrees() {
+    let api = TestApi::start();
+    let p = project("review-accept");
+    assert_eq!(run(&p, &api, "1").code, 1);
+
+    let nothing = p.run_as_user(&["accept", "no_such_test"], &[], "");
+    assert_eq!(nothing.code, 2, "{}", nothing.normalized(&p));
+    assert_eq!(
+        nothing.stderr,
+        "no pending snapshot matches `no_such_test`; pending: items__create_then_read__step2, \
+         items__item_by_id, items__list_items\n"
+    );
+
+    let one = p.run_as_user(&["accept", "list_items"], &[], "");
+    assert_eq!(one.code, 0, "{}", one.normalized(&p));
+    assert_eq!(
+        one.stdout,
+        format!("accepted {LIST}\n1 accepted, 0 rejected, 0 skipped\n")
+    );
+    let rest = p.run_as_user(&["accept"], &[], "");
+    assert_eq!(
+        rest.stdout.matches("accepted suites/").count(),
+        2,
+        "{}",
+        rest.stdout
+    );
+    let green = run(&p, &api, "1");
+    assert_eq!(green.code, 0, "{}", green.normalized(&p));
+
+    // A changed body leaves a .snap.new; rejecting it keeps the baseline.
+    let before = read(&p, BY_ID);
+    let changed = run(&p, &api, "2");
+    assert_eq!(changed.code, 1, "{}", changed.normalized(&p));
+    let rejected = p.run_as_user(&["reject", "item_by_id"], &[], "");
+    assert_eq!(rejected.code, 0, "{}", rejected.normalized(&p));
+    assert_eq!(
+        rejected.stdout,
+        format!("rejected {BY_ID}.new\n0 accepted, 1 rejected, 0 skipped\n")
+    );
+    assert_eq!(read(&p, BY_ID), before);
+    assert!(!p.path(&format!("{BY_ID}.new")).exists());
+
+    let none = p.run_as_user(&["review"], &[], "");
+    assert_eq!(none.code, 0, "{}", none.normalized(&p));
+    assert_eq!(
+        none.stdout,
+        "no pending snapshots (no *.snap.new files); nothing to do\n"
+    );
+}
