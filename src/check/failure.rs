@@ -64,8 +64,10 @@ pub enum Kind {
     Template { subject: String, message: String },
     /// The identity's login failed.
     Login { identity: String, message: String },
-    /// The request could not be prepared or sent.
+    /// The request could not be prepared (a bad url, a variable).
     Request { message: String },
+    /// The request was sent, but no response came (refused, timed out).
+    Transport { message: String },
 }
 
 /// One failed expectation.
@@ -132,7 +134,7 @@ impl Failure {
             Kind::Capture { name, problem } => vec![name, problem],
             Kind::Template { subject, message } => vec![subject, message],
             Kind::Login { identity, message } => vec![identity, message],
-            Kind::Request { message } => vec![message],
+            Kind::Request { message } | Kind::Transport { message } => vec![message],
         };
         for text in texts {
             *text = f(text);
@@ -183,6 +185,7 @@ impl fmt::Display for Kind {
             Kind::Template { subject, message } => write!(f, "{subject}: {message}"),
             Kind::Login { identity, message } => write!(f, "identity `{identity}`: {message}"),
             Kind::Request { message } => write!(f, "request: {message}"),
+            Kind::Transport { message } => f.write_str(message),
         }
     }
 }

@@ -205,7 +205,12 @@ async fn run_step(
         token,
         timeout,
     )
-    .map_err(|e| fail(request_failure(e.to_string()), None, None, 1))?;
+    .map_err(|e| {
+        let kind = Kind::Request {
+            message: e.to_string(),
+        };
+        fail(at_request(kind), None, None, 1)
+    })?;
     let request_line = failure::request_line(&prepared, spec.identity_label.as_deref());
     let attempts = step.retry.map_or(1, |r| r.attempts.max(1));
     let delay = step
@@ -223,8 +228,10 @@ async fn run_step(
                 continue;
             }
             Err(e) => {
-                let failure = request_failure(e.to_string());
-                return Err(fail(failure, Some(request_line), None, attempt));
+                let kind = Kind::Transport {
+                    message: e.to_string(),
+                };
+                return Err(fail(at_request(kind), Some(request_line), None, attempt));
             }
         };
         if ctx.verbose {
@@ -268,9 +275,9 @@ async fn run_step(
     }
 }
 
-/// The request could not be prepared or sent: located at `request`.
-fn request_failure(message: String) -> Failure {
-    Failure::new(Kind::Request { message }, KeyPath::root().key("request"))
+/// A failure of the request itself, located at `request`.
+fn at_request(kind: Kind) -> Failure {
+    Failure::new(kind, KeyPath::root().key("request"))
 }
 
 /// A 401 with a token from the cache: it may have been revoked.
