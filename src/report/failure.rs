@@ -59,6 +59,17 @@ impl TrialFailure {
     }
 }
 
+/// A failure before any request (a login): its line alone.
+impl From<Failure> for TrialFailure {
+    fn from(failure: Failure) -> Self {
+        StepFailure {
+            failures: vec![failure],
+            ..StepFailure::default()
+        }
+        .finish()
+    }
+}
+
 /// What failed in one step, and the exchange it failed on.
 #[derive(Debug, Default)]
 pub struct StepFailure<'a> {
@@ -273,11 +284,7 @@ mod tests {
             },
             KeyPath::root(),
         );
-        let trial = StepFailure {
-            failures: vec![login],
-            ..StepFailure::default()
-        }
-        .finish();
+        let trial = TrialFailure::from(login);
         assert_eq!(trial.text, "identity `admin`: login failed");
         assert_eq!(trial.headline(), trial.text);
     }

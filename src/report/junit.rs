@@ -87,3 +87,51 @@ fn test_case(record: &TrialRecord) -> TestCase {
     case.set_time(record.duration);
     case
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::failure::{Failure, Kind, Location};
+    use crate::suite::yaml::KeyPath;
+
+    #[test]
+    fn a_failure_message_is_its_first_located_line() {
+        let status = Failure {
+            kind: Kind::Status {
+                expected: "200".into(),
+                actual: 404,
+            },
+            key_path: KeyPath::root(),
+            location: Some(Location {
+                file: "suites/a.yaml".into(),
+                line: 6,
+                column: 7,
+            }),
+        };
+        let failure = TrialFailure {
+            failures: vec![status],
+            text: "GET http://x/a\n  suites/a.yaml:6:7: status: expected 200, got 404".into(),
+        };
+        let record = TrialRecord {
+            name: "a::t".into(),
+            suite_id: "a".into(),
+            suite_title: "A".into(),
+            outcome: Outcome::Failed(failure.clone()),
+            duration: Duration::from_millis(5),
+        };
+        let case = test_case(&record);
+        let TestCaseStatus::NonSuccess {
+            message,
+            description,
+            ..
+        } = &case.status
+        else {
+            panic!("not a failure: {:?}", case.status);
+        };
+        assert_eq!(
+            message.as_deref(),
+            Some("suites/a.yaml:6:7: status: expected 200, got 404")
+        );
+        assert_eq!(description.as_deref(), Some(failure.text.as_str()));
+    }
+}

@@ -88,13 +88,7 @@ pub async fn run_trial(ctx: &RunCtx, spec: &TrialSpec) -> Result<(), TrialFailur
 
 async fn run_steps(ctx: &RunCtx, spec: &TrialSpec) -> Result<(), TrialFailure> {
     let token = match &spec.identity {
-        Some(identity) => Some(login(ctx, spec, identity).await.map_err(|failure| {
-            StepFailure {
-                failures: vec![failure],
-                ..StepFailure::default()
-            }
-            .finish()
-        })?),
+        Some(identity) => Some(login(ctx, spec, identity).await?),
         None => None,
     };
     let mut scope = Scope::new();
@@ -132,7 +126,7 @@ fn locate(spec: &TrialSpec, step: &Step<'_>, failure: Failure) -> Failure {
     failure.locate(&spec.suite.file, &step.base, &spec.suite.positions)
 }
 
-async fn login(ctx: &RunCtx, spec: &TrialSpec, identity: &str) -> Result<String, Failure> {
+async fn login(ctx: &RunCtx, spec: &TrialSpec, identity: &str) -> Result<String, TrialFailure> {
     let message = match ctx.identities.token(identity).await {
         Ok(token) => return Ok(token.access_token.clone()),
         Err(err) => {
@@ -153,7 +147,8 @@ async fn login(ctx: &RunCtx, spec: &TrialSpec, identity: &str) -> Result<String,
         message,
     };
     let failure = Failure::new(kind, identity_key(spec));
-    Err(failure.locate(&spec.suite.file, &KeyPath::root(), &spec.suite.positions))
+    let failure = failure.locate(&spec.suite.file, &KeyPath::root(), &spec.suite.positions);
+    Err(failure.into())
 }
 
 /// Where the trial's identity is chosen: the test's `auth`, its matrix
