@@ -165,7 +165,9 @@ impl fmt::Display for Kind {
                 f,
                 "{path}: expected {expected}, but the path selects nothing in the response"
             ),
-            Kind::NotJson => f.write_str("json: expected a JSON body, but the response is not JSON"),
+            Kind::NotJson => {
+                f.write_str("json: expected a JSON body, but the response is not JSON")
+            }
             Kind::Duration { max, took } => write!(
                 f,
                 "duration: expected at most {}, took {}ms",

@@ -15,7 +15,10 @@ pub fn check(
 ) -> Vec<Failure> {
     let mut failures = Vec::new();
     for (name, expect) in expected {
-        let at = KeyPath::root().key("expect").key("headers").key(name.as_str());
+        let at = KeyPath::root()
+            .key("expect")
+            .key("headers")
+            .key(name.as_str());
         let values: Vec<&str> = actual
             .get_all(name.to_ascii_lowercase().as_str())
             .iter()
@@ -84,10 +87,7 @@ mod tests {
                 actual: None
             }
         );
-        assert_eq!(
-            failures[0].key_path.to_string(),
-            "expect.headers.X-Missing"
-        );
+        assert_eq!(failures[0].key_path.to_string(), "expect.headers.X-Missing");
     }
 
     #[test]

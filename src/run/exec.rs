@@ -106,7 +106,7 @@ async fn run_steps(ctx: &RunCtx, spec: &TrialSpec) -> Result<(), TrialFailure> {
             StepFailure {
                 step: step.label,
                 request: Some(line(spec, &exchange)),
-                failures: vec![locate(spec, step, e)],
+                failures: vec![locate(spec, step, *e)],
                 exchange: Some(&exchange),
                 attempts: 1,
                 ..StepFailure::default()
@@ -159,10 +159,9 @@ fn identity_key(spec: &TrialSpec) -> KeyPath {
     if spec.test.auth.is_some() {
         return test.key("auth");
     }
-    if let (Some(StatusExpect::Matrix(_)), Some(label)) = (
-        expect.and_then(|e| e.status.as_ref()),
-        &spec.identity_label,
-    ) {
+    if let (Some(StatusExpect::Matrix(_)), Some(label)) =
+        (expect.and_then(|e| e.status.as_ref()), &spec.identity_label)
+    {
         return test.key("expect").key("status").key(label.as_str());
     }
     spec.suite.identity_key.clone().unwrap_or(test)
@@ -299,12 +298,7 @@ fn status_matches(until: &StatusExpect, spec: &TrialSpec, status: u16) -> bool {
 
 /// Status, headers, JSON and duration failures of one exchange, at key
 /// paths relative to the step.
-fn check_exchange(
-    spec: &TrialSpec,
-    step: &Step<'_>,
-    ex: &Exchange,
-    scope: &Scope,
-) -> Vec<Failure> {
+fn check_exchange(spec: &TrialSpec, step: &Step<'_>, ex: &Exchange, scope: &Scope) -> Vec<Failure> {
     static NOTHING: std::sync::LazyLock<ExpectDef> = std::sync::LazyLock::new(ExpectDef::default);
     let expect = step.expect.unwrap_or(&NOTHING);
     let status_key = KeyPath::root().key("expect").key("status");
@@ -316,10 +310,9 @@ fn check_exchange(
         (None, Some(StatusExpect::Any(set))) => (Some(set), status_key),
         _ => (None, status_key),
     };
-    let mut failures: Vec<Failure> =
-        check::status::check(status, ex.response.status, status_key)
-            .into_iter()
-            .collect();
+    let mut failures: Vec<Failure> = check::status::check(status, ex.response.status, status_key)
+        .into_iter()
+        .collect();
     failures.extend(check::headers::check(
         &expect.headers,
         &ex.response.headers,
@@ -423,28 +416,31 @@ fn snapshot_step(
     }
 }
 
-/// Stores the step's captures in the scope.
+/// Stores the step's captures in the scope (a failure is boxed: it is the
+/// rare path).
 fn capture(
     ctx: &RunCtx,
     step: &Step<'_>,
     ex: &Exchange,
     scope: &mut Scope,
-) -> Result<(), Failure> {
+) -> Result<(), Box<Failure>> {
     for (name, def) in step.capture {
+        let at = KeyPath::root().key("capture").key(name.as_str());
         let fail = |problem: String| {
             let kind = Kind::Capture {
                 name: name.clone(),
                 problem,
             };
-            Failure::new(kind, KeyPath::root().key("capture").key(name.as_str()))
+            Box::new(Failure::new(kind, at.clone()))
         };
         let value = match &def.source {
             CaptureSource::Status => Json::from(ex.response.status),
-            CaptureSource::Header(h) => ex
-                .response
-                .header(h)
-                .map(|v| Json::String(v.to_owned()))
-                .ok_or_else(|| fail(format!("the response has no header `{h}`")))?,
+            CaptureSource::Header(h) => {
+                ex.response
+                    .header(h)
+                    .map(|v| Json::String(v.to_owned()))
+                    .ok_or_else(|| fail(format!("the response has no header `{h}`")))?
+            }
             CaptureSource::Json(path) => {
                 let body = ex.response.json.as_ref().ok_or_else(|| {
                     fail(format!(

@@ -318,7 +318,11 @@ tests:
         out.stdout
     );
     // The header that matched is not reported.
-    assert!(!out.stdout.contains("header content-type"), "{}", out.stdout);
+    assert!(
+        !out.stdout.contains("header content-type"),
+        "{}",
+        out.stdout
+    );
     let slow = "  suites/h.yaml:11:14: duration: expected at most 50ms, took ";
     assert!(
         lines

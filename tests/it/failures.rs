@@ -171,12 +171,7 @@ tests:
 "#,
     );
     let secret = "s3cr3t-key-value";
-    let out = run(
-        &p,
-        &api,
-        &["--junit", "junit.xml"],
-        &[("API_KEY", secret)],
-    );
+    let out = run(&p, &api, &["--junit", "junit.xml"], &[("API_KEY", secret)]);
     assert_eq!(out.code, 1, "{}", out.normalized(&p));
     assert_eq!(
         out.failure_head("s::echo", 2),
