@@ -11,8 +11,8 @@ use super::plan::TrialSpec;
 use super::prepare::prepare;
 use crate::auth::Identities;
 use crate::check;
-use crate::check::failure::{Failure, Kind, SnapshotChange};
-use crate::check::snapshot::{self, Outcome, Snapshot};
+use crate::check::failure::{Failure, Kind};
+use crate::check::snapshot::{self, Snapshot};
 use crate::http::{self, Exchange};
 use crate::report::failure::{self, StepFailure, StepLabel, TrialFailure};
 use crate::report::mask::Masker;
@@ -323,16 +323,10 @@ fn check_exchange(spec: &TrialSpec, step: &Step<'_>, ex: &Exchange, scope: &Scop
         ex.response.json.as_ref(),
         scope,
     ));
-    if let Some(max) = expect.max_duration
-        && ex.elapsed > max.0
-    {
-        let kind = Kind::Duration {
-            max: max.0,
-            took: ex.elapsed,
-        };
-        let at = KeyPath::root().key("expect").key("max_duration");
-        failures.push(Failure::new(kind, at));
-    }
+    failures.extend(check::duration::check(
+        expect.max_duration.map(|d| d.0),
+        ex.elapsed,
+    ));
     failures
 }
 
@@ -381,39 +375,7 @@ fn snapshot_step(
         redact: &def.redact,
         secrets: &secrets,
     });
-    match outcome {
-        Outcome::Matched | Outcome::Written => None,
-        Outcome::Mismatch {
-            diff,
-            missing,
-            pending,
-            file,
-        } => {
-            let change = if missing {
-                SnapshotChange::New
-            } else {
-                SnapshotChange::Changed
-            };
-            let next = if pending {
-                format!(
-                    "review it with `cargo insta review` ({}.new was written)",
-                    relative(&file).display()
-                )
-            } else if missing {
-                "nothing was written (CI or INSTA_UPDATE=no); run locally to create it".to_owned()
-            } else {
-                "nothing was written (CI or INSTA_UPDATE=no)".to_owned()
-            };
-            let kind = Kind::Snapshot {
-                name,
-                change,
-                next,
-                diff,
-            };
-            let at = KeyPath::root().key("expect").key("snapshot");
-            Some(Failure::new(kind, at))
-        }
-    }
+    outcome.failure(&name)
 }
 
 /// Stores the step's captures in the scope (a failure is boxed: it is the
@@ -460,12 +422,4 @@ fn capture(
         scope.set(name.clone(), value);
     }
     Ok(())
-}
-
-/// `file` relative to the working directory, when it is below it.
-fn relative(file: &std::path::Path) -> std::path::PathBuf {
-    std::env::current_dir()
-        .ok()
-        .and_then(|cwd| file.strip_prefix(cwd).ok().map(|f| f.to_path_buf()))
-        .unwrap_or_else(|| file.to_path_buf())
 }
