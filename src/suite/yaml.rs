@@ -1,9 +1,10 @@
 //! YAML with positions: parses a file into a `serde_yaml::Value`, expanding
 //! `${NAME}` / `${NAME:-default}` in every scalar, and finds where each key
 //! path starts so that later (semantic) errors can say `file:line:column`.
-//! Positions are only needed for errors, so they are found on first use by
-//! a second pass over the kept text, not recorded for every node of every
-//! file (that doubled the load time of large suites).
+//! Positions are only needed for errors and failing expectations, so they
+//! are found on first use by a second pass over the kept text, not recorded
+//! for every node of every file (that doubled the load time of large
+//! suites); [`Positions`] shares them with the run.
 
 use std::collections::HashMap;
 use std::fmt;
