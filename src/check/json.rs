@@ -5,18 +5,39 @@
 
 use serde_json::Value as Json;
 
+use super::failure::{Failure, Kind};
 use crate::suite::expect::{JsonChecks, JsonType, Matcher};
 use crate::suite::template::Scope;
+use crate::suite::yaml::KeyPath;
 
 /// Longest actual value shown in a failure line.
 const SHOW_MAX: usize = 200;
 
-pub fn check(checks: &JsonChecks, body: Option<&Json>, scope: &Scope) -> Vec<String> {
+/// Why one matcher failed: what it wanted, and what was found (`None`: the
+/// path selects nothing); or a template in the matcher that did not render.
+enum Why {
+    Mismatch {
+        expected: String,
+        actual: Option<String>,
+    },
+    Template(String),
+}
+
+impl From<String> for Why {
+    fn from(message: String) -> Self {
+        Why::Template(message)
+    }
+}
+
+/// The failures of `expect.json`, each at its key path
+/// (`expect.json."$.id".gt`, or `expect.json."$.id"` for a literal).
+pub fn check(checks: &JsonChecks, body: Option<&Json>, scope: &Scope) -> Vec<Failure> {
+    let json_key = KeyPath::root().key("expect").key("json");
     if checks.0.is_empty() {
         return Vec::new();
     }
     let Some(body) = body else {
-        return vec!["json: expected a JSON body, but the response is not JSON".to_owned()];
+        return vec![Failure::new(Kind::NotJson, json_key)];
     };
     let mut failures = Vec::new();
     for (path, matchers) in &checks.0 {
@@ -26,10 +47,24 @@ pub fn check(checks: &JsonChecks, body: Option<&Json>, scope: &Scope) -> Vec<Str
             [one] => Some((*one).clone()),
             many => Some(Json::Array(many.iter().map(|v| (*v).clone()).collect())),
         };
+        let path_key = json_key.key(path.source.as_str());
         for matcher in matchers {
-            if let Err(why) = check_one(matcher, actual.as_ref(), scope) {
-                failures.push(format!("{path}: {why}"));
-            }
+            let Err(why) = check_one(matcher, actual.as_ref(), scope) else {
+                continue;
+            };
+            let path = path.source.clone();
+            let kind = match why {
+                Why::Mismatch { expected, actual } => Kind::Json {
+                    path,
+                    expected,
+                    actual,
+                },
+                Why::Template(message) => Kind::Template {
+                    subject: path,
+                    message,
+                },
+            };
+            failures.push(Failure::new(kind, path_key.key(matcher.keyword())));
         }
     }
     failures
@@ -48,100 +83,98 @@ pub fn show(value: &Json) -> String {
     format!("{}… ({} bytes)", &text[..cut], text.len())
 }
 
-fn check_one(matcher: &Matcher, actual: Option<&Json>, scope: &Scope) -> Result<(), String> {
-    let actual = match (matcher, actual) {
-        (Matcher::Exists(want), found) => {
-            return match (want, found) {
-                (true, None) => Err("expected to exist, but the path matches nothing".into()),
-                (false, Some(v)) => Err(format!("expected not to exist, got {}", show(v))),
-                _ => Ok(()),
-            };
-        }
-        (_, None) => return Err("no match: the path selects nothing in the response".into()),
-        (_, Some(v)) => v,
-    };
-    let got = || format!("got {}", show(actual));
-    match matcher {
-        Matcher::Exists(_) => Ok(()),
-        Matcher::Equals(want) => {
-            let want = scope.render_json(want)?;
-            ensure(json_eq(&want, actual), || {
-                format!("expected {}, {}", show(&want), got())
-            })
-        }
-        Matcher::Type(t) => ensure(t.matches(actual), || {
-            format!(
-                "expected type {}, got {} {}",
-                t.name(),
-                JsonType::of(actual),
-                show(actual)
-            )
-        }),
-        Matcher::Matches(re) => {
-            let text = match actual {
-                Json::String(s) => s.clone(),
-                Json::Number(n) => n.to_string(),
-                _ => {
-                    return Err(format!(
-                        "expected a string matching /{}/, {}",
-                        re.as_str(),
-                        got()
-                    ));
-                }
-            };
-            ensure(re.is_match(&text), || {
-                format!("expected a match for /{}/, {}", re.as_str(), got())
-            })
-        }
-        Matcher::Contains(want) => {
-            let want = scope.render_json(want)?;
-            ensure(contains(actual, &want), || {
-                format!("expected to contain {}, {}", show(&want), got())
-            })
-        }
-        Matcher::Length(n) => match length(actual) {
-            Some(len) => ensure(len == *n, || {
-                format!("expected length {n}, got length {len}")
-            }),
-            None => Err(format!(
-                "expected length {n}, but {} has no length",
-                show(actual)
-            )),
-        },
-        Matcher::Gt(n) => compare(actual, *n, ">", |a, b| a > b),
-        Matcher::Gte(n) => compare(actual, *n, ">=", |a, b| a >= b),
-        Matcher::Lt(n) => compare(actual, *n, "<", |a, b| a < b),
-        Matcher::Lte(n) => compare(actual, *n, "<=", |a, b| a <= b),
+/// What a matcher expects, in words: `false`, `< 2`, `type integer`.
+fn expected(matcher: &Matcher, scope: &Scope) -> Result<String, Why> {
+    Ok(match matcher {
+        Matcher::Exists(true) => "to exist".to_owned(),
+        Matcher::Exists(false) => "not to exist".to_owned(),
+        Matcher::Equals(want) => show(&scope.render_json(want)?),
+        Matcher::Type(t) => format!("type {}", t.name()),
+        Matcher::Matches(re) => format!("a match for /{}/", re.as_str()),
+        Matcher::Contains(want) => format!("to contain {}", show(&scope.render_json(want)?)),
+        Matcher::Length(n) => format!("length {n}"),
+        Matcher::Gt(n) => format!("> {n}"),
+        Matcher::Gte(n) => format!(">= {n}"),
+        Matcher::Lt(n) => format!("< {n}"),
+        Matcher::Lte(n) => format!("<= {n}"),
         Matcher::OneOf(options) => {
             let options = options
                 .iter()
                 .map(|o| scope.render_json(o))
                 .collect::<Result<Vec<_>, _>>()?;
-            ensure(options.iter().any(|o| json_eq(o, actual)), || {
-                format!(
-                    "expected one of {}, {}",
-                    show(&Json::Array(options.clone())),
-                    got()
-                )
-            })
+            format!("one of {}", show(&Json::Array(options)))
         }
-    }
+    })
 }
 
-fn ensure(ok: bool, why: impl FnOnce() -> String) -> Result<(), String> {
+fn check_one(matcher: &Matcher, actual: Option<&Json>, scope: &Scope) -> Result<(), Why> {
+    let expected = || expected(matcher, scope);
+    let mismatch = |expected: String, actual: Option<String>| Why::Mismatch { expected, actual };
+    let actual = match (matcher, actual) {
+        (Matcher::Exists(true), None) => return Err(mismatch(expected()?, None)),
+        (Matcher::Exists(false), Some(v)) => return Err(mismatch(expected()?, Some(show(v)))),
+        (Matcher::Exists(_), _) => return Ok(()),
+        (_, None) => return Err(mismatch(expected()?, None)),
+        (_, Some(v)) => v,
+    };
+    let ok = match matcher {
+        Matcher::Exists(_) => true,
+        Matcher::Equals(want) => json_eq(&scope.render_json(want)?, actual),
+        Matcher::Type(t) => t.matches(actual),
+        Matcher::Matches(re) => match actual {
+            Json::String(s) => re.is_match(s),
+            Json::Number(n) => re.is_match(&n.to_string()),
+            _ => {
+                let want = format!("a string matching /{}/", re.as_str());
+                return Err(mismatch(want, Some(show(actual))));
+            }
+        },
+        Matcher::Contains(want) => contains(actual, &scope.render_json(want)?),
+        Matcher::Length(n) => match length(actual) {
+            Some(len) => {
+                return ensure(len == *n, || {
+                    mismatch(format!("length {n}"), Some(format!("length {len}")))
+                });
+            }
+            None => {
+                let got = format!("{}, which has no length", show(actual));
+                return Err(mismatch(format!("length {n}"), Some(got)));
+            }
+        },
+        Matcher::Gt(n) => return compare(actual, *n, ">", |a, b| a > b),
+        Matcher::Gte(n) => return compare(actual, *n, ">=", |a, b| a >= b),
+        Matcher::Lt(n) => return compare(actual, *n, "<", |a, b| a < b),
+        Matcher::Lte(n) => return compare(actual, *n, "<=", |a, b| a <= b),
+        Matcher::OneOf(options) => options
+            .iter()
+            .map(|o| scope.render_json(o))
+            .collect::<Result<Vec<_>, _>>()?
+            .iter()
+            .any(|o| json_eq(o, actual)),
+    };
+    if ok {
+        return Ok(());
+    }
+    let got = match matcher {
+        Matcher::Type(_) => format!("{} {}", JsonType::of(actual), show(actual)),
+        _ => show(actual),
+    };
+    Err(mismatch(expected()?, Some(got)))
+}
+
+fn ensure(ok: bool, why: impl FnOnce() -> Why) -> Result<(), Why> {
     if ok { Ok(()) } else { Err(why()) }
 }
 
-fn compare(actual: &Json, bound: f64, op: &str, f: fn(f64, f64) -> bool) -> Result<(), String> {
-    match actual.as_f64() {
-        Some(a) => ensure(f(a, bound), || {
-            format!("expected {op} {bound}, got {}", show(actual))
-        }),
-        None => Err(format!(
-            "expected a number {op} {bound}, got {}",
-            show(actual)
-        )),
-    }
+fn compare(actual: &Json, bound: f64, op: &str, f: fn(f64, f64) -> bool) -> Result<(), Why> {
+    let (ok, expected) = match actual.as_f64() {
+        Some(a) => (f(a, bound), format!("{op} {bound}")),
+        None => (false, format!("a number {op} {bound}")),
+    };
+    ensure(ok, || Why::Mismatch {
+        expected,
+        actual: Some(show(actual)),
+    })
 }
 
 /// Equality where 1 and 1.0 are the same number.
@@ -183,11 +216,19 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn run(checks: Json, body: Json) -> Vec<String> {
+    fn run(checks: Json, body: Json) -> Vec<Failure> {
         let checks: JsonChecks = serde_json::from_value(checks).unwrap();
         let mut scope = Scope::new();
         scope.set("title", json!("buy milk"));
         check(&checks, Some(&body), &scope)
+    }
+
+    fn mismatch(path: &str, expected: &str, actual: Option<&str>) -> Kind {
+        Kind::Json {
+            path: path.into(),
+            expected: expected.into(),
+            actual: actual.map(Into::into),
+        }
     }
 
     #[test]
@@ -206,29 +247,78 @@ mod tests {
             }),
             body,
         );
-        assert_eq!(failures, Vec::<String>::new());
+        assert_eq!(failures, Vec::<Failure>::new());
     }
 
     #[test]
-    fn failures_show_the_actual_value() {
+    fn failures_carry_expected_actual_and_where() {
         let body = json!({"items": [{"done": true}], "count": 3});
         let failures = run(
             json!({"$.items[0].done": false, "$.count": {"lt": 2}, "$.missing": 1}),
             body,
         );
+        let kinds: Vec<&Kind> = failures.iter().map(|f| &f.kind).collect();
         assert_eq!(
-            failures,
+            kinds,
             vec![
-                "$.items[0].done: expected false, got true",
-                "$.count: expected < 2, got 3",
-                "$.missing: no match: the path selects nothing in the response",
+                &mismatch("$.items[0].done", "false", Some("true")),
+                &mismatch("$.count", "< 2", Some("3")),
+                &mismatch("$.missing", "1", None),
             ]
+        );
+        let paths: Vec<String> = failures.iter().map(|f| f.key_path.to_string()).collect();
+        assert_eq!(
+            paths,
+            [
+                r#"expect.json."$.items[0].done".equals"#,
+                r#"expect.json."$.count".lt"#,
+                r#"expect.json."$.missing".equals"#,
+            ]
+        );
+    }
+
+    #[test]
+    fn type_length_and_existence_say_what_was_found() {
+        let body = json!({"id": "7", "n": 4, "gone": null});
+        let failures = run(
+            json!({
+                "$.id": {"type": "integer"},
+                "$.n": {"length": 2, "matches": "^5"},
+                "$.gone": {"exists": false},
+                "$.absent": {"exists": true},
+                "$['id']": {"gt": 1}
+            }),
+            body,
+        );
+        let kinds: Vec<Kind> = failures.into_iter().map(|f| f.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                mismatch("$.id", "type integer", Some("string \"7\"")),
+                mismatch("$.n", "length 2", Some("4, which has no length")),
+                mismatch("$.n", "a match for /^5/", Some("4")),
+                mismatch("$.gone", "not to exist", Some("null")),
+                mismatch("$.absent", "to exist", None),
+                mismatch("$['id']", "a number > 1", Some("\"7\"")),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unknown_variable_in_a_matcher_is_a_template_failure() {
+        let failures = run(json!({"$.a": "{{ nope }}"}), json!({"a": 1}));
+        assert!(
+            matches!(&failures[0].kind, Kind::Template { subject, .. } if subject == "$.a"),
+            "{failures:?}"
         );
     }
 
     #[test]
     fn a_non_json_body_fails_once() {
         let checks: JsonChecks = serde_json::from_value(json!({"$.a": 1, "$.b": 2})).unwrap();
-        assert_eq!(check(&checks, None, &Scope::new()).len(), 1);
+        let failures = check(&checks, None, &Scope::new());
+        assert_eq!(failures.len(), 1);
+        assert_eq!(failures[0].kind, Kind::NotJson);
+        assert_eq!(failures[0].key_path.to_string(), "expect.json");
     }
 }

@@ -1,8 +1,12 @@
 //! Checks: pure functions from an exchange (and the expectations) to the
-//! list of what did not hold; `snapshot` bridges to insta.
+//! [`failure::Failure`]s of what did not hold; `snapshot` bridges to insta.
 
+pub mod duration;
+pub mod failure;
 pub mod headers;
 pub mod json;
 pub mod snapshot;
 mod snapshot_view;
 pub mod status;
+
+pub use failure::{Failure, Kind, Location};

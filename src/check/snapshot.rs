@@ -19,8 +19,10 @@ use insta::{Comparator, DefaultComparator, TextSnapshotKind};
 use serde_json::Value as Json;
 use sha2::{Digest, Sha256};
 
+use super::failure::{Failure, Kind, SnapshotChange};
 use super::snapshot_view::{View, fast_path_allowed, matches_file};
 use crate::suite::expect::JsonPath;
+use crate::suite::yaml::KeyPath;
 
 /// Longest slug (bytes); longer ones are cut and end in a short hash, so that
 /// `<suite>__<test>__<identity>.snap.new` stays within a 255-byte file name.
@@ -82,6 +84,52 @@ pub enum Outcome {
     /// insta accepted the value without failing (`INSTA_UPDATE=always` or
     /// `unseen`, `INSTA_FORCE_PASS`).
     Written,
+}
+
+impl Outcome {
+    /// The failure of a new or changed snapshot (named `name`), at
+    /// `expect.snapshot`; `None` when it matched or was written.
+    pub fn failure(self, name: &str) -> Option<Failure> {
+        let Outcome::Mismatch {
+            diff,
+            missing,
+            pending,
+            file,
+        } = self
+        else {
+            return None;
+        };
+        let next = if pending {
+            format!(
+                "review it with `gatecheck review` ({}.new was written)",
+                relative(&file).display()
+            )
+        } else if missing {
+            "nothing was written (CI or INSTA_UPDATE=no); run locally to create it".to_owned()
+        } else {
+            "nothing was written (CI or INSTA_UPDATE=no)".to_owned()
+        };
+        let kind = Kind::Snapshot {
+            name: name.to_owned(),
+            change: if missing {
+                SnapshotChange::New
+            } else {
+                SnapshotChange::Changed
+            },
+            next,
+            diff,
+        };
+        let at = KeyPath::root().key("expect").key("snapshot");
+        Some(Failure::new(kind, at))
+    }
+}
+
+/// `file` relative to the working directory, when it is below it.
+fn relative(file: &Path) -> PathBuf {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| file.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| file.to_path_buf())
 }
 
 /// Once at start-up, before any thread is spawned: sets `INSTA_OUTPUT=none`
@@ -313,10 +361,7 @@ fn serialize(value: &Json) -> String {
 /// The diff a failing run and `gatecheck review` show: a unified diff from
 /// the accepted snapshot `file` (or none yet) to the new text.
 pub fn unified_diff(file: &Path, missing: bool, old: &str, new: &str) -> String {
-    let shown = std::env::current_dir()
-        .ok()
-        .and_then(|cwd| file.strip_prefix(cwd).ok().map(Path::to_path_buf))
-        .unwrap_or_else(|| file.to_path_buf());
+    let shown = relative(file);
     let old_header = if missing {
         format!("{} (no snapshot yet)", shown.display())
     } else {
@@ -376,5 +421,51 @@ impl Comparator for Recorder {
 
     fn dyn_clone(&self) -> Box<dyn Comparator> {
         Box::new(self.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mismatch(missing: bool, pending: bool) -> Outcome {
+        Outcome::Mismatch {
+            diff: "-1\n+2\n".into(),
+            missing,
+            pending,
+            file: PathBuf::from("/nowhere/snapshots/s__t.snap"),
+        }
+    }
+
+    #[test]
+    fn a_mismatch_is_a_snapshot_failure_at_expect_snapshot() {
+        let failure = mismatch(false, true).failure("s__t").unwrap();
+        assert_eq!(
+            failure.kind,
+            Kind::Snapshot {
+                name: "s__t".into(),
+                change: SnapshotChange::Changed,
+                next: "review it with `gatecheck review` \
+                       (/nowhere/snapshots/s__t.snap.new was written)"
+                    .into(),
+                diff: "-1\n+2\n".into(),
+            }
+        );
+        assert_eq!(failure.key_path.to_string(), "expect.snapshot");
+    }
+
+    #[test]
+    fn a_new_snapshot_in_ci_says_nothing_was_written() {
+        let failure = mismatch(true, false).failure("s__t").unwrap();
+        let Kind::Snapshot { change, next, .. } = failure.kind else {
+            panic!("not a snapshot failure: {failure:?}");
+        };
+        assert_eq!(change, SnapshotChange::New);
+        assert_eq!(
+            next,
+            "nothing was written (CI or INSTA_UPDATE=no); run locally to create it"
+        );
+        assert_eq!(Outcome::Matched.failure("s__t"), None);
+        assert_eq!(Outcome::Written.failure("s__t"), None);
     }
 }

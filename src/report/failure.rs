@@ -1,10 +1,12 @@
-//! Renders what a failing test shows: the step, `METHOD URL`, each problem,
-//! and the response body (pretty, truncated). Secrets are masked by the
-//! caller, on the finished text.
+//! Renders what a failing test shows: the step, `METHOD URL`, each failure
+//! (`suites/todos.yaml:14:9: status: expected 200, got 404`), and the
+//! response body (pretty, truncated). Secrets are masked by the caller, on
+//! the values and on the finished text.
 
 use std::fmt::Write as _;
 use std::time::Duration;
 
+use crate::check::Failure;
 use crate::http::Exchange;
 use crate::http::exchange::{Prepared, Response};
 
@@ -30,38 +32,120 @@ pub fn request_line(request: &Prepared, identity: Option<&str>) -> String {
     line
 }
 
-/// The whole failure message of one step.
-pub fn render(
-    step: Option<StepLabel<'_>>,
-    request: &str,
-    problems: &[String],
-    exchange: Option<&Exchange>,
-    attempts: u32,
-) -> String {
-    let mut out = String::new();
-    if let Some(step) = step {
-        let _ = write!(out, "step {} of {}", step.index + 1, step.count);
-        if let Some(name) = step.name {
-            let _ = write!(out, " ({name})");
+/// A failed trial as reports see it: the failures (values, located, secrets
+/// masked) and the whole message as the console shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrialFailure {
+    pub failures: Vec<Failure>,
+    pub text: String,
+}
+
+impl TrialFailure {
+    /// Masks every secret, in the values and in the text.
+    pub fn masked(mut self, mask: impl Fn(&str) -> String) -> Self {
+        for failure in &mut self.failures {
+            failure.map_text(&mask);
         }
-        out.push_str(": ");
+        self.text = mask(&self.text);
+        self
     }
-    out.push_str(request);
-    if attempts > 1 {
-        let _ = write!(out, " (failed after {attempts} attempts)");
+
+    /// The first failure's line (JUnit's failure message).
+    pub fn headline(&self) -> String {
+        match self.failures.first() {
+            Some(failure) => failure.to_string().lines().next().unwrap_or("").to_owned(),
+            None => self.text.lines().next().unwrap_or("").to_owned(),
+        }
     }
-    out.push('\n');
-    for problem in problems {
-        for (i, line) in problem.lines().enumerate() {
-            out.push_str(if i == 0 { "  " } else { "    " });
-            out.push_str(line);
+}
+
+/// A failure before any request (a login): its line alone.
+impl From<Failure> for TrialFailure {
+    fn from(failure: Failure) -> Self {
+        StepFailure {
+            failures: vec![failure],
+            ..StepFailure::default()
+        }
+        .finish()
+    }
+}
+
+/// What failed in one step, and the exchange it failed on.
+#[derive(Debug, Default)]
+pub struct StepFailure<'a> {
+    pub step: Option<StepLabel<'a>>,
+    /// `METHOD URL [as identity]`, once the request was prepared.
+    pub request: Option<String>,
+    pub failures: Vec<Failure>,
+    /// Hints shown after the failures (`note: ...`).
+    pub notes: Vec<String>,
+    pub exchange: Option<&'a Exchange>,
+    pub attempts: u32,
+}
+
+impl StepFailure<'_> {
+    /// The failures and their rendering.
+    pub fn finish(self) -> TrialFailure {
+        let text = self.render();
+        TrialFailure {
+            failures: self.failures,
+            text,
+        }
+    }
+
+    /// The whole failure message: the step and request line, one line per
+    /// failure (`file:line:column: what`), notes, the response.
+    pub fn render(&self) -> String {
+        let mut out = self.header();
+        let indent = if out.is_empty() { "" } else { "  " };
+        for failure in &self.failures {
+            let more = format!("{indent}  ");
+            push_lines(&mut out, indent, &more, &failure.to_string());
+            if let Some(detail) = failure.detail() {
+                push_lines(&mut out, &more, &more, detail);
+            }
+        }
+        for note in &self.notes {
+            push_lines(&mut out, indent, indent, &format!("note: {note}"));
+        }
+        if let Some(exchange) = self.exchange {
+            out.push_str(&response_summary(&exchange.response, exchange.elapsed));
+        }
+        out.trim_end().to_owned()
+    }
+
+    /// `step 2 of 3 (name): GET url (failed after 3 attempts)`, or nothing.
+    fn header(&self) -> String {
+        let mut out = String::new();
+        if let Some(step) = self.step {
+            let _ = write!(out, "step {} of {}", step.index + 1, step.count);
+            if let Some(name) = step.name {
+                let _ = write!(out, " ({name})");
+            }
+        }
+        if let Some(request) = &self.request {
+            if !out.is_empty() {
+                out.push_str(": ");
+            }
+            out.push_str(request);
+        }
+        if self.attempts > 1 {
+            let _ = write!(out, " (failed after {} attempts)", self.attempts);
+        }
+        if !out.is_empty() {
             out.push('\n');
         }
+        out
     }
-    if let Some(exchange) = exchange {
-        out.push_str(&response_summary(&exchange.response, exchange.elapsed));
+}
+
+/// `text` with its first line indented by `first` and the others by `rest`.
+fn push_lines(out: &mut String, first: &str, rest: &str, text: &str) {
+    for (i, line) in text.lines().enumerate() {
+        out.push_str(if i == 0 { first } else { rest });
+        out.push_str(line);
+        out.push('\n');
     }
-    out.trim_end().to_owned()
 }
 
 fn response_summary(response: &Response, elapsed: Duration) -> String {
@@ -122,6 +206,8 @@ fn truncate(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::failure::{Kind, Location, SnapshotChange};
+    use crate::suite::yaml::KeyPath;
 
     #[test]
     fn long_bodies_are_cut_with_a_note() {
@@ -131,23 +217,98 @@ mod tests {
         assert!(cut.ends_with("(60 more lines, 790 bytes in all)"), "{cut}");
     }
 
+    fn status(expected: &str, actual: u16) -> Failure {
+        Failure {
+            kind: Kind::Status {
+                expected: expected.into(),
+                actual,
+            },
+            key_path: KeyPath::root().key("expect").key("status"),
+            location: Some(Location {
+                file: "suites/a.yaml".into(),
+                line: 9,
+                column: 7,
+            }),
+        }
+    }
+
     #[test]
-    fn steps_are_named() {
-        let step = StepLabel {
-            index: 1,
-            count: 3,
-            name: Some("read it"),
+    fn steps_are_named_and_failures_located() {
+        let failure = StepFailure {
+            step: Some(StepLabel {
+                index: 1,
+                count: 3,
+                name: Some("read it"),
+            }),
+            request: Some("GET http://x/a as user".into()),
+            failures: vec![status("200", 404)],
+            notes: vec!["a hint".into()],
+            attempts: 3,
+            ..StepFailure::default()
         };
-        let text = render(
-            Some(step),
-            "GET http://x/a as user",
-            &["status: no".into()],
-            None,
-            3,
+        assert_eq!(
+            failure.render(),
+            "step 2 of 3 (read it): GET http://x/a as user (failed after 3 attempts)\n  \
+             suites/a.yaml:9:7: status: expected 200, got 404\n  note: a hint"
+        );
+    }
+
+    #[test]
+    fn details_are_indented_below_their_line() {
+        let snapshot = Failure::new(
+            Kind::Snapshot {
+                name: "s".into(),
+                change: SnapshotChange::Changed,
+                next: "review it".into(),
+                diff: "-1\n+2".into(),
+            },
+            KeyPath::root(),
+        );
+        let failure = StepFailure {
+            request: Some("GET http://x/a".into()),
+            failures: vec![snapshot],
+            ..StepFailure::default()
+        };
+        assert_eq!(
+            failure.render(),
+            "GET http://x/a\n  snapshot `s` does not match; review it\n    -1\n    +2"
+        );
+    }
+
+    #[test]
+    fn without_a_request_the_failure_is_the_first_line() {
+        let login = Failure::new(
+            Kind::Login {
+                identity: "admin".into(),
+                message: "login failed".into(),
+            },
+            KeyPath::root(),
+        );
+        let trial = TrialFailure::from(login);
+        assert_eq!(trial.text, "identity `admin`: login failed");
+        assert_eq!(trial.headline(), trial.text);
+    }
+
+    #[test]
+    fn masking_reaches_the_values_and_the_text() {
+        let trial = StepFailure {
+            request: Some("GET http://x/?key=hunter22".into()),
+            failures: vec![status("hunter22", 500)],
+            ..StepFailure::default()
+        }
+        .finish()
+        .masked(|t| t.replace("hunter22", "***"));
+        assert!(!trial.text.contains("hunter22"), "{}", trial.text);
+        assert_eq!(
+            trial.failures[0].kind,
+            Kind::Status {
+                expected: "***".into(),
+                actual: 500
+            }
         );
         assert_eq!(
-            text,
-            "step 2 of 3 (read it): GET http://x/a as user (failed after 3 attempts)\n  status: no"
+            trial.headline(),
+            "suites/a.yaml:9:7: status: expected ***, got 500"
         );
     }
 }

@@ -1,16 +1,21 @@
 //! JUnit XML for CI test reporters (GitLab, Jenkins, GitHub): one
 //! testsuite per suite, one testcase per trial, failures with the same
-//! (already masked) message as the console.
+//! (already masked) text as the console: the message is the first failure's
+//! line (`suites/todos.yaml:14:9: status: expected 200, got 404`), the
+//! description the whole text.
 
 use std::time::Duration;
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
+use super::failure::TrialFailure;
+
 /// How one trial ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     Passed,
-    Failed(String),
+    /// The failures, and the console's message (secrets masked).
+    Failed(TrialFailure),
     Ignored(Option<String>),
 }
 
@@ -58,10 +63,11 @@ pub fn render(records: &[TrialRecord]) -> Result<String, String> {
 fn test_case(record: &TrialRecord) -> TestCase {
     let status = match &record.outcome {
         Outcome::Passed => TestCaseStatus::success(),
-        Outcome::Failed(message) => {
+        Outcome::Failed(failure) => {
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
-            let first = message.lines().next().unwrap_or_default().to_owned();
-            status.set_message(first).set_description(message.clone());
+            status
+                .set_message(failure.headline())
+                .set_description(failure.text.clone());
             status
         }
         Outcome::Ignored(reason) => {
@@ -80,4 +86,52 @@ fn test_case(record: &TrialRecord) -> TestCase {
     case.set_classname(record.suite_id.clone());
     case.set_time(record.duration);
     case
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::failure::{Failure, Kind, Location};
+    use crate::suite::yaml::KeyPath;
+
+    #[test]
+    fn a_failure_message_is_its_first_located_line() {
+        let status = Failure {
+            kind: Kind::Status {
+                expected: "200".into(),
+                actual: 404,
+            },
+            key_path: KeyPath::root(),
+            location: Some(Location {
+                file: "suites/a.yaml".into(),
+                line: 6,
+                column: 7,
+            }),
+        };
+        let failure = TrialFailure {
+            failures: vec![status],
+            text: "GET http://x/a\n  suites/a.yaml:6:7: status: expected 200, got 404".into(),
+        };
+        let record = TrialRecord {
+            name: "a::t".into(),
+            suite_id: "a".into(),
+            suite_title: "A".into(),
+            outcome: Outcome::Failed(failure.clone()),
+            duration: Duration::from_millis(5),
+        };
+        let case = test_case(&record);
+        let TestCaseStatus::NonSuccess {
+            message,
+            description,
+            ..
+        } = &case.status
+        else {
+            panic!("not a failure: {:?}", case.status);
+        };
+        assert_eq!(
+            message.as_deref(),
+            Some("suites/a.yaml:6:7: status: expected 200, got 404")
+        );
+        assert_eq!(description.as_deref(), Some(failure.text.as_str()));
+    }
 }

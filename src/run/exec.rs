@@ -11,9 +11,10 @@ use super::plan::TrialSpec;
 use super::prepare::prepare;
 use crate::auth::Identities;
 use crate::check;
-use crate::check::snapshot::{self, Outcome, Snapshot};
+use crate::check::failure::{Failure, Kind};
+use crate::check::snapshot::{self, Snapshot};
 use crate::http::{self, Exchange};
-use crate::report::failure::{self, StepLabel};
+use crate::report::failure::{self, StepFailure, StepLabel, TrialFailure};
 use crate::report::mask::Masker;
 use crate::suite::expect::{CaptureSource, StatusExpect};
 use crate::suite::model::{ExpectDef, RequestDef, RetryDef};
@@ -37,6 +38,8 @@ pub struct RunCtx {
 /// One step as the runner sees it (a single-request test is one step).
 struct Step<'a> {
     label: Option<StepLabel<'a>>,
+    /// Where the step is in its suite: `tests[2]` or `tests[2].steps[1]`.
+    base: KeyPath,
     request: &'a RequestDef,
     expect: Option<&'a ExpectDef>,
     capture: &'a crate::suite::expect::Captures,
@@ -45,6 +48,7 @@ struct Step<'a> {
 
 fn steps(spec: &TrialSpec) -> Vec<Step<'_>> {
     let test = &*spec.test;
+    let base = KeyPath::root().key("tests").index(test.index);
     match (&test.steps, &test.request) {
         (Some(steps), _) => steps
             .iter()
@@ -55,6 +59,7 @@ fn steps(spec: &TrialSpec) -> Vec<Step<'_>> {
                     count: steps.len(),
                     name: s.name.as_deref(),
                 }),
+                base: base.key("steps").index(index),
                 request: &s.request,
                 expect: s.expect.as_ref(),
                 capture: &s.capture,
@@ -63,6 +68,7 @@ fn steps(spec: &TrialSpec) -> Vec<Step<'_>> {
             .collect(),
         (None, Some(request)) => vec![Step {
             label: None,
+            base,
             request,
             expect: test.expect.as_ref(),
             capture: &test.capture,
@@ -72,12 +78,15 @@ fn steps(spec: &TrialSpec) -> Vec<Step<'_>> {
     }
 }
 
-/// Runs a trial; the error is the failure message, secrets masked.
-pub async fn run_trial(ctx: &RunCtx, spec: &TrialSpec) -> Result<(), String> {
-    run_steps(ctx, spec).await.map_err(|e| ctx.masker.mask(&e))
+/// Runs a trial; the error holds the located failures and their message,
+/// secrets masked.
+pub async fn run_trial(ctx: &RunCtx, spec: &TrialSpec) -> Result<(), TrialFailure> {
+    run_steps(ctx, spec)
+        .await
+        .map_err(|e| e.masked(|text| ctx.masker.mask(text)))
 }
 
-async fn run_steps(ctx: &RunCtx, spec: &TrialSpec) -> Result<(), String> {
+async fn run_steps(ctx: &RunCtx, spec: &TrialSpec) -> Result<(), TrialFailure> {
     let token = match &spec.identity {
         Some(identity) => Some(login(ctx, spec, identity).await?),
         None => None,
@@ -94,7 +103,15 @@ async fn run_steps(ctx: &RunCtx, spec: &TrialSpec) -> Result<(), String> {
     for step in &all {
         let exchange = run_step(ctx, spec, step, &scope, token.as_deref()).await?;
         capture(ctx, step, &exchange, &mut scope).map_err(|e| {
-            failure::render(step.label, &line(spec, &exchange), &[e], Some(&exchange), 1)
+            StepFailure {
+                step: step.label,
+                request: Some(line(spec, &exchange)),
+                failures: vec![locate(spec, step, *e)],
+                exchange: Some(&exchange),
+                attempts: 1,
+                ..StepFailure::default()
+            }
+            .finish()
         })?;
     }
     Ok(())
@@ -104,22 +121,50 @@ fn line(spec: &TrialSpec, exchange: &Exchange) -> String {
     failure::request_line(&exchange.request, spec.identity_label.as_deref())
 }
 
-async fn login(ctx: &RunCtx, spec: &TrialSpec, identity: &str) -> Result<String, String> {
-    match ctx.identities.token(identity).await {
-        Ok(token) => Ok(token.access_token.clone()),
+/// Makes a step's failure absolute and finds where it is written.
+fn locate(spec: &TrialSpec, step: &Step<'_>, failure: Failure) -> Failure {
+    failure.locate(&spec.suite.file, &step.base, &spec.suite.positions)
+}
+
+async fn login(ctx: &RunCtx, spec: &TrialSpec, identity: &str) -> Result<String, TrialFailure> {
+    let message = match ctx.identities.token(identity).await {
+        Ok(token) => return Ok(token.access_token.clone()),
         Err(err) => {
             let mut shown = ctx.login_failures.lock().unwrap_or_else(|e| e.into_inner());
             match shown.get(identity) {
-                Some(first) => Err(format!(
-                    "identity `{identity}`: login failed; the error is shown in full under `{first}`"
-                )),
+                Some(first) => {
+                    format!("login failed; the error is shown in full under `{first}`")
+                }
                 None => {
                     shown.insert(identity.to_owned(), spec.name.clone());
-                    Err(format!("identity `{identity}`: {err}"))
+                    err.to_string()
                 }
             }
         }
+    };
+    let kind = Kind::Login {
+        identity: identity.to_owned(),
+        message,
+    };
+    let failure = Failure::new(kind, identity_key(spec));
+    let failure = failure.locate(&spec.suite.file, &KeyPath::root(), &spec.suite.positions);
+    Err(failure.into())
+}
+
+/// Where the trial's identity is chosen: the test's `auth`, its matrix
+/// entry, the suite's `auth` or `identities`; else the test itself.
+fn identity_key(spec: &TrialSpec) -> KeyPath {
+    let test = KeyPath::root().key("tests").index(spec.test.index);
+    let expect = spec.test.expect.as_ref();
+    if spec.test.auth.is_some() {
+        return test.key("auth");
     }
+    if let (Some(StatusExpect::Matrix(_)), Some(label)) =
+        (expect.and_then(|e| e.status.as_ref()), &spec.identity_label)
+    {
+        return test.key("expect").key("status").key(label.as_str());
+    }
+    spec.suite.identity_key.clone().unwrap_or(test)
 }
 
 async fn run_step(
@@ -128,13 +173,24 @@ async fn run_step(
     step: &Step<'_>,
     scope: &Scope,
     token: Option<&str>,
-) -> Result<Exchange, String> {
+) -> Result<Exchange, TrialFailure> {
     let timeout = spec
         .test
         .timeout
         .map(|d| d.0)
         .or(spec.suite.timeout)
         .unwrap_or(ctx.default_timeout);
+    let fail = |failure: Failure, request: Option<String>, exchange, attempts| {
+        StepFailure {
+            step: step.label,
+            request,
+            failures: vec![locate(spec, step, failure)],
+            exchange,
+            attempts,
+            ..StepFailure::default()
+        }
+        .finish()
+    };
     let prepared = prepare(
         step.request,
         scope,
@@ -143,7 +199,12 @@ async fn run_step(
         token,
         timeout,
     )
-    .map_err(|e| format!("{}: {e}", step_prefix(step)))?;
+    .map_err(|e| {
+        let kind = Kind::Request {
+            message: e.to_string(),
+        };
+        fail(at_request(kind), None, None, 1)
+    })?;
     let request_line = failure::request_line(&prepared, spec.identity_label.as_deref());
     let attempts = step.retry.map_or(1, |r| r.attempts.max(1));
     let delay = step
@@ -161,48 +222,56 @@ async fn run_step(
                 continue;
             }
             Err(e) => {
-                return Err(failure::render(
-                    step.label,
-                    &request_line,
-                    &[e.to_string()],
-                    None,
-                    attempt,
-                ));
+                let kind = Kind::Transport {
+                    message: e.to_string(),
+                };
+                return Err(fail(at_request(kind), Some(request_line), None, attempt));
             }
         };
         if ctx.verbose {
             super::verbose::dump(&ctx.masker, &spec.name, &exchange);
         }
-        let problems = check_exchange(spec, step, &exchange, scope);
+        let failures = check_exchange(spec, step, &exchange, scope);
         let until_met = step
             .retry
             .and_then(|r| r.until.as_ref())
             .map(|until| status_matches(until, spec, exchange.response.status));
         let done = match until_met {
             Some(met) => met,
-            None => problems.is_empty(),
+            None => failures.is_empty(),
         };
         if !done && attempt < attempts {
             tokio::time::sleep(delay).await;
             continue;
         }
-        let mut problems = problems;
-        if problems.is_empty() {
-            problems.extend(snapshot_step(ctx, spec, step, &exchange));
+        let mut failures = failures;
+        let mut notes = Vec::new();
+        if failures.is_empty() {
+            failures.extend(snapshot_step(ctx, spec, step, &exchange));
         } else if let Some(hint) = cached_token_hint(ctx, spec, &exchange) {
-            problems.push(hint);
+            notes.push(hint);
         }
-        if problems.is_empty() {
+        if failures.is_empty() {
             return Ok(exchange);
         }
-        return Err(failure::render(
-            step.label,
-            &request_line,
-            &problems,
-            Some(&exchange),
-            attempt,
-        ));
+        return Err(StepFailure {
+            step: step.label,
+            request: Some(request_line),
+            failures: failures
+                .into_iter()
+                .map(|f| locate(spec, step, f))
+                .collect(),
+            notes,
+            exchange: Some(&exchange),
+            attempts: attempt,
+        }
+        .finish());
     }
+}
+
+/// A failure of the request itself, located at `request`.
+fn at_request(kind: Kind) -> Failure {
+    Failure::new(kind, KeyPath::root().key("request"))
 }
 
 /// A 401 with a token from the cache: it may have been revoked.
@@ -210,17 +279,10 @@ fn cached_token_hint(ctx: &RunCtx, spec: &TrialSpec, ex: &Exchange) -> Option<St
     let identity = spec.identity.as_deref()?;
     (ex.response.status == 401 && ctx.identities.token_from_cache(identity)).then(|| {
         format!(
-            "note: the token of `{identity}` came from the token cache; if it was revoked \
+            "the token of `{identity}` came from the token cache; if it was revoked \
              (or the authorization server restarted), run again with --fresh-login"
         )
     })
-}
-
-fn step_prefix(step: &Step<'_>) -> String {
-    match step.label {
-        Some(l) => format!("step {} of {}", l.index + 1, l.count),
-        None => "request".to_owned(),
-    }
 }
 
 fn status_matches(until: &StatusExpect, spec: &TrialSpec, status: u16) -> bool {
@@ -234,42 +296,47 @@ fn status_matches(until: &StatusExpect, spec: &TrialSpec, status: u16) -> bool {
     }
 }
 
-/// Status, headers, JSON and duration problems of one exchange.
-fn check_exchange(spec: &TrialSpec, step: &Step<'_>, ex: &Exchange, scope: &Scope) -> Vec<String> {
+/// Status, headers, JSON and duration failures of one exchange, at key
+/// paths relative to the step.
+fn check_exchange(spec: &TrialSpec, step: &Step<'_>, ex: &Exchange, scope: &Scope) -> Vec<Failure> {
     static NOTHING: std::sync::LazyLock<ExpectDef> = std::sync::LazyLock::new(ExpectDef::default);
     let expect = step.expect.unwrap_or(&NOTHING);
-    let status = match (&spec.matrix_status, &expect.status) {
-        (Some(set), _) => Some(set.clone()),
-        (None, Some(StatusExpect::Any(set))) => Some(set.clone()),
-        _ => None,
+    let status_key = KeyPath::root().key("expect").key("status");
+    let (status, status_key) = match (&spec.matrix_status, &expect.status) {
+        (Some(set), _) => {
+            let identity = spec.identity_label.clone().unwrap_or_default();
+            (Some(set), status_key.key(identity))
+        }
+        (None, Some(StatusExpect::Any(set))) => (Some(set), status_key),
+        _ => (None, status_key),
     };
-    let mut problems: Vec<String> = check::status::check(status.as_ref(), ex.response.status)
+    let mut failures: Vec<Failure> = check::status::check(status, ex.response.status, status_key)
         .into_iter()
         .collect();
-    problems.extend(check::headers::check(
+    failures.extend(check::headers::check(
         &expect.headers,
         &ex.response.headers,
         scope,
     ));
-    problems.extend(check::json::check(
+    failures.extend(check::json::check(
         &expect.json,
         ex.response.json.as_ref(),
         scope,
     ));
-    if let Some(max) = expect.max_duration
-        && ex.elapsed > max.0
-    {
-        problems.push(format!(
-            "duration: expected at most {}, took {}ms",
-            humantime::format_duration(max.0),
-            ex.elapsed.as_millis()
-        ));
-    }
-    problems
+    failures.extend(check::duration::check(
+        expect.max_duration.map(|d| d.0),
+        ex.elapsed,
+    ));
+    failures
 }
 
 /// Compares the body with its snapshot, when the step takes one.
-fn snapshot_step(ctx: &RunCtx, spec: &TrialSpec, step: &Step<'_>, ex: &Exchange) -> Option<String> {
+fn snapshot_step(
+    ctx: &RunCtx,
+    spec: &TrialSpec,
+    step: &Step<'_>,
+    ex: &Exchange,
+) -> Option<Failure> {
     let def = step.expect.and_then(|e| e.snapshot.clone());
     // A single-request test snapshots JSON bodies by default; a step only when asked.
     let enabled = def.as_ref().map_or(step.label.is_none(), |d| d.enabled);
@@ -303,28 +370,7 @@ fn snapshot_step(ctx: &RunCtx, spec: &TrialSpec, step: &Step<'_>, ex: &Exchange)
         redact: &def.redact,
         secrets: &secrets,
     });
-    match outcome {
-        Outcome::Matched | Outcome::Written => None,
-        Outcome::Mismatch {
-            diff,
-            missing,
-            pending,
-            file,
-        } => {
-            let what = if missing { "is new" } else { "does not match" };
-            let next = if pending {
-                format!(
-                    "review it with `gatecheck review` ({}.new was written)",
-                    relative(&file).display()
-                )
-            } else if missing {
-                "nothing was written (CI or INSTA_UPDATE=no); run locally to create it".to_owned()
-            } else {
-                "nothing was written (CI or INSTA_UPDATE=no)".to_owned()
-            };
-            Some(format!("snapshot `{name}` {what}; {next}\n{diff}"))
-        }
-    }
+    outcome.failure(&name)
 }
 
 /// The snapshot header's description: `GET /api/todos?limit=10 as user`,
@@ -374,29 +420,39 @@ fn step_line(spec: &TrialSpec, step: &Step<'_>) -> usize {
     spec.suite.doc.pos(&path).line
 }
 
-/// Stores the step's captures in the scope.
-fn capture(ctx: &RunCtx, step: &Step<'_>, ex: &Exchange, scope: &mut Scope) -> Result<(), String> {
+/// Stores the step's captures in the scope (a failure is boxed: it is the
+/// rare path).
+fn capture(
+    ctx: &RunCtx,
+    step: &Step<'_>,
+    ex: &Exchange,
+    scope: &mut Scope,
+) -> Result<(), Box<Failure>> {
     for (name, def) in step.capture {
+        let at = KeyPath::root().key("capture").key(name.as_str());
+        let fail = |problem: String| {
+            let kind = Kind::Capture {
+                name: name.clone(),
+                problem,
+            };
+            Box::new(Failure::new(kind, at.clone()))
+        };
         let value = match &def.source {
             CaptureSource::Status => Json::from(ex.response.status),
             CaptureSource::Header(h) => {
                 ex.response
                     .header(h)
                     .map(|v| Json::String(v.to_owned()))
-                    .ok_or_else(|| format!("capture `{name}`: the response has no header `{h}`"))?
+                    .ok_or_else(|| fail(format!("the response has no header `{h}`")))?
             }
             CaptureSource::Json(path) => {
                 let body = ex.response.json.as_ref().ok_or_else(|| {
-                    format!(
-                        "capture `{name}`: {path} needs a JSON body, but the response is not JSON"
-                    )
+                    fail(format!(
+                        "{path} needs a JSON body, but the response is not JSON"
+                    ))
                 })?;
                 match path.select(body).as_slice() {
-                    [] => {
-                        return Err(format!(
-                            "capture `{name}`: {path} selects nothing in the response"
-                        ));
-                    }
+                    [] => return Err(fail(format!("{path} selects nothing in the response"))),
                     [one] => (*one).clone(),
                     many => Json::Array(many.iter().map(|v| (*v).clone()).collect()),
                 }
@@ -408,12 +464,4 @@ fn capture(ctx: &RunCtx, step: &Step<'_>, ex: &Exchange, scope: &mut Scope) -> R
         scope.set(name.clone(), value);
     }
     Ok(())
-}
-
-/// `file` relative to the working directory, when it is below it.
-fn relative(file: &std::path::Path) -> std::path::PathBuf {
-    std::env::current_dir()
-        .ok()
-        .and_then(|cwd| file.strip_prefix(cwd).ok().map(|f| f.to_path_buf()))
-        .unwrap_or_else(|| file.to_path_buf())
 }

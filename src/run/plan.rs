@@ -12,6 +12,7 @@ use crate::check::snapshot::slug;
 use crate::suite::expect::{StatusExpect, StatusSet};
 use crate::suite::model::{EachDef, TestDef};
 use crate::suite::validate::NONE;
+use crate::suite::yaml::{KeyPath, Positions};
 use crate::suite::{Project, Suite};
 
 /// What a trial needs from its suite.
@@ -28,6 +29,10 @@ pub struct SuiteInfo {
     /// The parsed file, to find a test's line (lazily: only a snapshot
     /// written for review needs it).
     pub doc: Arc<crate::suite::yaml::Located>,
+    /// Where each key path of the file is, to locate failures.
+    pub positions: Positions,
+    /// The suite's `auth` or `identities`, when it has one.
+    pub identity_key: Option<KeyPath>,
 }
 
 /// One trial: a test, for one row and one identity.
@@ -85,7 +90,20 @@ fn suite_info(suite: &Suite) -> SuiteInfo {
         timeout: suite.header.timeout.or(suite.config.timeout).map(|d| d.0),
         snapshot_dir: suite.snapshot_dir.clone(),
         doc: suite.doc.clone(),
+        positions: suite.doc.positions(),
+        identity_key: identity_key(suite),
     }
+}
+
+/// Where the suite chooses its tests' identities, if it does.
+fn identity_key(suite: &Suite) -> Option<KeyPath> {
+    let header = &suite.header;
+    let key = match (&header.auth, &header.identities) {
+        (Some(_), _) => "auth",
+        (None, Some(_)) => "identities",
+        (None, None) => return None,
+    };
+    Some(KeyPath::root().key(key))
 }
 
 /// The identities a test runs as: (identity label, matrix statuses).

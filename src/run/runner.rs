@@ -197,14 +197,14 @@ fn trial(spec: TrialSpec, ctx: Arc<RunCtx>, handle: Handle, records: Records) ->
         let result = handle.block_on(exec::run_trial(&ctx, &spec));
         let outcome = match &result {
             Ok(()) => Outcome::Passed,
-            Err(message) => Outcome::Failed(message.clone()),
+            Err(failure) => Outcome::Failed(failure.clone()),
         };
         let record = record(&spec, outcome, started.elapsed());
         records
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(record);
-        result.map_err(Failed::from)
+        result.map_err(|failure| Failed::from(failure.text))
     })
     .with_ignored_flag(ignored)
 }

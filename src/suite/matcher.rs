@@ -92,6 +92,23 @@ impl Matcher {
         "one_of",
     ];
 
+    /// The key this matcher is written under (`equals` for a literal).
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            Matcher::Equals(_) => "equals",
+            Matcher::Exists(_) => "exists",
+            Matcher::Type(_) => "type",
+            Matcher::Matches(_) => "matches",
+            Matcher::Contains(_) => "contains",
+            Matcher::Length(_) => "length",
+            Matcher::Gt(_) => "gt",
+            Matcher::Gte(_) => "gte",
+            Matcher::Lt(_) => "lt",
+            Matcher::Lte(_) => "lte",
+            Matcher::OneOf(_) => "one_of",
+        }
+    }
+
     /// Reads a matcher map such as `{type: array, length: 2}` or a literal.
     pub fn parse_all(value: Json) -> Result<Vec<Matcher>, String> {
         let Json::Object(map) = &value else {

@@ -1,9 +1,10 @@
 //! YAML with positions: parses a file into a `serde_yaml::Value`, expanding
 //! `${NAME}` / `${NAME:-default}` in every scalar, and finds where each key
 //! path starts so that later (semantic) errors can say `file:line:column`.
-//! Positions are only needed for errors, so they are found on first use by
-//! a second pass over the kept text, not recorded for every node of every
-//! file (that doubled the load time of large suites).
+//! Positions are only needed for errors and failing expectations, so they
+//! are found on first use by a second pass over the kept text, not recorded
+//! for every node of every file (that doubled the load time of large
+//! suites); [`Positions`] shares them with the run.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -93,25 +94,45 @@ impl fmt::Display for KeyPath {
 #[derive(Debug, Clone, Default)]
 pub struct Located {
     pub value: Value,
-    /// The source text and the environment values it read, to find
-    /// positions again (the same keys, so the same paths).
-    source: Arc<Source>,
-    positions: OnceLock<HashMap<KeyPath, Pos>>,
+    /// Where each key path is, found on first use.
+    positions: Positions,
     /// Problems that do not stop reading (missing variables, duplicate
     /// keys): reported, while the rest of the file is still checked.
     pub errors: Vec<YamlError>,
 }
 
-#[derive(Debug, Default)]
-struct Source {
-    text: String,
-    env: HashMap<String, Option<String>>,
-}
-
 impl Located {
     /// The position of `path`, or of its closest ancestor that has one.
     pub fn pos(&self, path: &KeyPath) -> Pos {
-        let positions = self.positions.get_or_init(|| self.find_positions());
+        self.positions.pos(path)
+    }
+
+    /// The document's positions, to look up later (cheap: an `Arc`).
+    pub fn positions(&self) -> Positions {
+        self.positions.clone()
+    }
+}
+
+/// The positions of a document's key paths, found on first use by parsing
+/// the kept text again; shared (an `Arc`), so that run-time failures can be
+/// located without slowing loading down.
+#[derive(Debug, Clone, Default)]
+pub struct Positions(Arc<Index>);
+
+#[derive(Debug, Default)]
+struct Index {
+    /// The source text and the environment values it read, to find
+    /// positions again (the same keys, so the same paths).
+    text: String,
+    env: HashMap<String, Option<String>>,
+    found: OnceLock<HashMap<KeyPath, Pos>>,
+}
+
+impl Positions {
+    /// The position of `path`, or of its closest ancestor that has one
+    /// (1:1 when none has).
+    pub fn pos(&self, path: &KeyPath) -> Pos {
+        let positions = self.0.found.get_or_init(|| self.find());
         let mut path = Some(path.clone());
         while let Some(p) = path {
             if let Some(pos) = positions.get(&p) {
@@ -122,9 +143,9 @@ impl Located {
         Pos { line: 1, col: 1 }
     }
 
-    fn find_positions(&self) -> HashMap<KeyPath, Pos> {
-        let env = |name: &str| self.source.env.get(name).cloned().flatten();
-        let mut builder = Builder::new(&self.source.text, &env, true);
+    fn find(&self) -> HashMap<KeyPath, Pos> {
+        let env = |name: &str| self.0.env.get(name).cloned().flatten();
+        let mut builder = Builder::new(&self.0.text, &env, true);
         let _ = builder.document();
         builder.positions.unwrap_or_default()
     }
@@ -155,11 +176,11 @@ pub fn parse(text: &str, env: EnvLookup<'_>) -> Result<Located, Vec<YamlError>> 
     match value {
         Ok(value) => Ok(Located {
             value,
-            source: Arc::new(Source {
+            positions: Positions(Arc::new(Index {
                 text: text.to_owned(),
                 env: seen.take(),
-            }),
-            positions: OnceLock::new(),
+                found: OnceLock::new(),
+            })),
             errors: builder.errors,
         }),
         Err(e) => {

@@ -59,16 +59,22 @@ fn junit_report_has_suites_cases_failures_and_skips() {
         .children()
         .find(|c| c.has_tag_name("failure"))
         .expect("failure");
-    let expected_message = format!("GET {}/items/9", api.url);
+    // The message is the failing expectation's line, located in the suite;
+    // the description is the console's whole message.
     assert_eq!(
         failure.attribute("message"),
-        Some(expected_message.as_str())
+        Some("suites/a.yaml:6:54: status: expected 200, got 404")
     );
-    assert!(
-        failure
-            .text()
-            .unwrap()
-            .contains("status: expected 200, got 404")
+    let text = failure.text().unwrap();
+    let head: Vec<&str> = text.lines().take(2).collect();
+    let request = format!("GET {}/items/9", api.url);
+    assert_eq!(
+        head,
+        [
+            request.as_str(),
+            "  suites/a.yaml:6:54: status: expected 200, got 404"
+        ],
+        "{text}"
     );
     let skipped = case("skipped")
         .children()

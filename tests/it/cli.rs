@@ -309,13 +309,25 @@ tests:
     );
     let out = run(&p, &api, &["--test-threads", "1"]);
     assert_eq!(out.code, 1);
+    let lines: Vec<&str> = out.stdout.lines().collect();
     assert!(
-        out.stdout.contains("header X-Nope: missing"),
+        lines.contains(
+            &"  suites/h.yaml:7:49: header X-Nope: expected a match for /./, but it is missing"
+        ),
         "{}",
         out.stdout
     );
+    // The header that matched is not reported.
     assert!(
-        out.stdout.contains("duration: expected at most 50ms, took"),
+        !out.stdout.contains("header content-type"),
+        "{}",
+        out.stdout
+    );
+    let slow = "  suites/h.yaml:11:14: duration: expected at most 50ms, took ";
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.strip_prefix(slow).is_some_and(|t| t.ends_with("ms"))),
         "{}",
         out.stdout
     );
@@ -359,11 +371,12 @@ fn a_slow_answer_times_out_instead_of_hanging() {
     );
     let out = run(&p, &api, &[]);
     assert_eq!(out.code, 1);
-    assert!(
-        out.stdout.contains("GET ")
-            && out
-                .stdout
-                .contains("/slow\n  request timed out after 100ms"),
+    let request = format!("GET {}/slow", api.url);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    let at = lines.iter().position(|l| *l == request);
+    assert_eq!(
+        at.map(|i| lines[i + 1]),
+        Some("  suites/t.yaml:4:18: request timed out after 100ms"),
         "{}",
         out.stdout
     );

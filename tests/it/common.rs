@@ -314,6 +314,21 @@ impl Run {
             project,
         )
     }
+
+    /// The first `n` lines of a failed trial's message (the block under
+    /// `---- name ----`), ports normalised; empty when the trial did not fail.
+    pub fn failure_head(&self, trial: &str, n: usize) -> Vec<String> {
+        let title = format!("---- {trial} ----");
+        let port = regex::Regex::new(r"127\.0\.0\.1:\d+").unwrap();
+        self.stdout
+            .lines()
+            .skip_while(|l| *l != title)
+            .skip(1)
+            .take_while(|l| !l.is_empty())
+            .take(n)
+            .map(|l| port.replace_all(l, "127.0.0.1:[PORT]").into_owned())
+            .collect()
+    }
 }
 
 pub fn normalize(text: &str, project: &Project) -> String {

@@ -9,6 +9,7 @@ mod login_support;
 mod ci;
 mod cli;
 mod emulator;
+mod failures;
 mod identities;
 mod import;
 mod init;

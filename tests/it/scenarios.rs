@@ -71,8 +71,12 @@ tests:
     );
     let out = run(&p, &api, &[]);
     assert_eq!(out.code, 1);
-    assert!(
-        out.stdout.contains("step 2 of 3 (missing): GET "),
+    assert_eq!(
+        out.failure_head("flow::stops early", 2),
+        [
+            "step 2 of 3 (missing): GET http://127.0.0.1:[PORT]/items/7",
+            "  suites/flow.yaml:9:18: status: expected 200, got 404",
+        ],
         "{}",
         out.stdout
     );
@@ -97,9 +101,12 @@ tests:
     );
     let out = run(&p, &api, &[]);
     assert_eq!(out.code, 1);
-    assert!(
-        out.stdout
-            .contains("capture `first`: $.nope[0] selects nothing in the response"),
+    assert_eq!(
+        out.failure_head("c::bad capture", 2),
+        [
+            "step 1 of 2: GET http://127.0.0.1:[PORT]/items",
+            "  suites/c.yaml:7:19: capture `first`: $.nope[0] selects nothing in the response",
+        ],
         "{}",
         out.stdout
     );
@@ -146,13 +153,12 @@ tests:
     );
     let out = run(&p, &api, &["--test-threads", "1"]);
     assert_eq!(out.code, 1);
-    assert!(
-        out.stdout.contains("(failed after 2 attempts)"),
-        "{}",
-        out.stdout
-    );
-    assert!(
-        out.stdout.contains("status: expected 200, got 503"),
+    assert_eq!(
+        out.failure_head("r::never ready in time", 2),
+        [
+            "GET http://127.0.0.1:[PORT]/flaky/b (failed after 2 attempts)",
+            "  suites/r.yaml:6:14: status: expected 200, got 503",
+        ],
         "{}",
         out.stdout
     );
