@@ -169,6 +169,9 @@ async fn run_step(
                 ));
             }
         };
+        // Masked from the moment they are read: before the dump, the
+        // checks, the snapshot and any failure of this very step.
+        register_secret_captures(ctx, step, &exchange);
         if ctx.verbose {
             super::verbose::dump(&ctx.masker, &spec.name, &exchange);
         }
@@ -287,7 +290,7 @@ fn snapshot_step(ctx: &RunCtx, spec: &TrialSpec, step: &Step<'_>, ex: &Exchange)
         (None, Some(l)) if l.count > 1 => format!("{}__step{}", spec.snapshot_name, l.index + 1),
         (None, _) => spec.snapshot_name.clone(),
     };
-    let secrets = ctx.masker.secrets();
+    let secrets = ctx.masker.current();
     // Without scheme and host: the header must not change when the port does.
     let url = &ex.request.url;
     let target = match url.query() {
@@ -331,40 +334,52 @@ fn snapshot_step(ctx: &RunCtx, spec: &TrialSpec, step: &Step<'_>, ex: &Exchange)
     }
 }
 
+/// Registers the values of the step's `secret: true` captures with the
+/// masker (those that can be read; a missing one fails in [`capture`]).
+fn register_secret_captures(ctx: &RunCtx, step: &Step<'_>, ex: &Exchange) {
+    for (name, def) in step.capture.iter().filter(|(_, d)| d.secret) {
+        if let Ok(value) = read_capture(name, &def.source, ex) {
+            ctx.masker.add_json(&value);
+        }
+    }
+}
+
 /// Stores the step's captures in the scope.
 fn capture(ctx: &RunCtx, step: &Step<'_>, ex: &Exchange, scope: &mut Scope) -> Result<(), String> {
     for (name, def) in step.capture {
-        let value = match &def.source {
-            CaptureSource::Status => Json::from(ex.response.status),
-            CaptureSource::Header(h) => {
-                ex.response
-                    .header(h)
-                    .map(|v| Json::String(v.to_owned()))
-                    .ok_or_else(|| format!("capture `{name}`: the response has no header `{h}`"))?
-            }
-            CaptureSource::Json(path) => {
-                let body = ex.response.json.as_ref().ok_or_else(|| {
-                    format!(
-                        "capture `{name}`: {path} needs a JSON body, but the response is not JSON"
-                    )
-                })?;
-                match path.select(body).as_slice() {
-                    [] => {
-                        return Err(format!(
-                            "capture `{name}`: {path} selects nothing in the response"
-                        ));
-                    }
-                    [one] => (*one).clone(),
-                    many => Json::Array(many.iter().map(|v| (*v).clone()).collect()),
-                }
-            }
-        };
+        let value = read_capture(name, &def.source, ex)?;
         if def.secret {
-            ctx.masker.add(crate::suite::template::scalar_text(&value));
+            ctx.masker.add_json(&value);
         }
         scope.set(name.clone(), value);
     }
     Ok(())
+}
+
+/// The value one capture reads from the exchange.
+fn read_capture(name: &str, source: &CaptureSource, ex: &Exchange) -> Result<Json, String> {
+    Ok(match source {
+        CaptureSource::Status => Json::from(ex.response.status),
+        CaptureSource::Header(h) => ex
+            .response
+            .header(h)
+            .map(|v| Json::String(v.to_owned()))
+            .ok_or_else(|| format!("capture `{name}`: the response has no header `{h}`"))?,
+        CaptureSource::Json(path) => {
+            let body = ex.response.json.as_ref().ok_or_else(|| {
+                format!("capture `{name}`: {path} needs a JSON body, but the response is not JSON")
+            })?;
+            match path.select(body).as_slice() {
+                [] => {
+                    return Err(format!(
+                        "capture `{name}`: {path} selects nothing in the response"
+                    ));
+                }
+                [one] => (*one).clone(),
+                many => Json::Array(many.iter().map(|v| (*v).clone()).collect()),
+            }
+        }
+    })
 }
 
 /// `file` relative to the working directory, when it is below it.
