@@ -242,4 +242,41 @@ mod tests {
         let rendered = serde_json::to_string_pretty(&Sorted(&view, &value)).unwrap();
         assert_eq!(rendered, serde_json::to_string_pretty(&expected).unwrap());
     }
+
+    #[test]
+    fn short_secrets_numbers_and_keys_are_masked_as_whole_values() {
+        let value = serde_json::json!({
+            "password": "pw1",
+            "note": "pw1s and pw1 stay",
+            "pin": 4711,
+            "count": 47110,
+            "k3y-secret-name": true,
+            "url": "https://x/cb?code=pw1&state=s"
+        });
+        let masker = crate::report::mask::Masker::new();
+        masker.add("pw1");
+        masker.add("4711");
+        masker.add("k3y-secret-name");
+        let secrets = masker.current();
+        let view = View::over(&value, &[], &secrets);
+        let expected = serde_json::json!({
+            "password": "***",
+            "note": "pw1s and pw1 stay",
+            "pin": "***",
+            "count": 47110,
+            "***": true,
+            "url": "https://x/cb?code=***&state=s"
+        });
+        assert_eq!(view.to_owned_value(), expected);
+        let rendered = serde_json::to_string_pretty(&Sorted(&view, &value)).unwrap();
+        let mut sorted = insta::Settings::clone_current();
+        sorted.set_sort_maps(true);
+        let insta_text = sorted.bind(|| {
+            insta::_macro_support::serialize_value(
+                &expected,
+                insta::_macro_support::SerializationFormat::Json,
+            )
+        });
+        assert_eq!(rendered, insta_text);
+    }
 }

@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use crate::report::mask::MaskSet;
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
 /// How one trial ended.
@@ -24,6 +25,19 @@ pub struct TrialRecord {
     pub suite_title: String,
     pub outcome: Outcome,
     pub duration: Duration,
+}
+
+impl TrialRecord {
+    /// Masks `secrets` in the name and the messages.
+    pub fn mask(&mut self, secrets: &MaskSet) {
+        self.name = secrets.mask(&self.name).into_owned();
+        match &mut self.outcome {
+            Outcome::Failed(message) | Outcome::Ignored(Some(message)) => {
+                *message = secrets.mask(message).into_owned();
+            }
+            Outcome::Passed | Outcome::Ignored(None) => {}
+        }
+    }
 }
 
 /// Renders the records (in any order) as a JUnit XML document.

@@ -191,7 +191,7 @@ async fn run_step(
         let mut problems = problems;
         if problems.is_empty() {
             problems.extend(snapshot_step(ctx, spec, step, &exchange));
-        } else if let Some(hint) = cached_token_hint(ctx, spec, &exchange) {
+        } else if let Some(hint) = cached_token_hint(ctx, spec, &exchange, token) {
             problems.push(hint);
         }
         if problems.is_empty() {
@@ -207,15 +207,28 @@ async fn run_step(
     }
 }
 
-/// A 401 with a token from the cache: it may have been revoked.
-fn cached_token_hint(ctx: &RunCtx, spec: &TrialSpec, ex: &Exchange) -> Option<String> {
+/// A 401 with a token from the cache: it may have been revoked, so it is
+/// evicted from the cache and the next run logs in again.
+fn cached_token_hint(
+    ctx: &RunCtx,
+    spec: &TrialSpec,
+    ex: &Exchange,
+    token: Option<&str>,
+) -> Option<String> {
     let identity = spec.identity.as_deref()?;
-    (ex.response.status == 401 && ctx.identities.token_from_cache(identity)).then(|| {
-        format!(
-            "note: the token of `{identity}` came from the token cache; if it was revoked \
-             (or the authorization server restarted), run again with --fresh-login"
-        )
-    })
+    if ex.response.status != 401 || !ctx.identities.token_from_cache(identity) {
+        return None;
+    }
+    let evicted = token.is_some_and(|t| ctx.identities.evict(identity, t));
+    let next = if evicted {
+        "it was removed from the cache, so the next run logs in again"
+    } else {
+        "run again with --fresh-login"
+    };
+    Some(format!(
+        "note: the token of `{identity}` came from the token cache; if it was revoked \
+         (or the authorization server restarted), {next}"
+    ))
 }
 
 fn step_prefix(step: &Step<'_>) -> String {
