@@ -287,7 +287,9 @@ fn a_401_with_a_cached_token_suggests_fresh_login() {
         id_token: None,
         scope: None,
     };
-    TokenCache::at(&cache_dir).store(&fixture.cache_key().unwrap(), &revoked);
+    TokenCache::at(&cache_dir)
+        .store(&fixture.cache_key().unwrap(), &revoked)
+        .unwrap();
     let cache = [
         ("GATECHECK_TOKEN_CACHE", "on"),
         ("GATECHECK_CACHE_DIR", cache_dir.to_str().unwrap()),

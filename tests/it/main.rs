@@ -17,5 +17,6 @@ mod oauth2_pkce;
 mod okta;
 mod scenarios;
 mod schema;
+mod secrets;
 mod snapshot_bridge;
 mod snapshot_flow;

@@ -156,7 +156,7 @@ fn check(root: &Path, name: &str, value: &Json) -> Outcome {
         description: "GET /api/todos as user",
         value,
         redact: &[],
-        secrets: &[],
+        secrets: &gatecheck::report::mask::MaskSet::default(),
     })
 }
 
@@ -242,7 +242,7 @@ fn local(root: &Path) {
         description: "",
         value: &value,
         redact: &[],
-        secrets: &[],
+        secrets: &gatecheck::report::mask::MaskSet::default(),
     });
     let Outcome::Mismatch { diff, pending, .. } = outcome else {
         panic!("an unwritable folder must fail: {outcome:?}");
