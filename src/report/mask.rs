@@ -64,14 +64,15 @@ impl Masker {
         match value {
             Json::Null => {}
             Json::String(s) => self.add(s.clone()),
-            Json::Array(items) => {
+            Json::Array(items) if !items.is_empty() => {
                 items.iter().for_each(|v| self.add_json(v));
                 self.add(value.to_string());
             }
-            Json::Object(map) => {
+            Json::Object(map) if !map.is_empty() => {
                 map.values().for_each(|v| self.add_json(v));
                 self.add(value.to_string());
             }
+            Json::Array(_) | Json::Object(_) => {}
             other => self.add(other.to_string()),
         }
     }
