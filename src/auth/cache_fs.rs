@@ -27,7 +27,9 @@ pub enum CacheError {
          delete its files and run `chmod 700 {path}`, or set GATECHECK_CACHE_DIR"
     )]
     DirWritable { path: PathBuf, mode: u32 },
-    #[error("token cache entry `{0}` is a symbolic link, which gatecheck does not follow; delete it")]
+    #[error(
+        "token cache entry `{0}` is a symbolic link, which gatecheck does not follow; delete it"
+    )]
     EntryIsLink(PathBuf),
     #[error("token cache entry `{0}` is not a regular file; delete it")]
     NotAFile(PathBuf),
@@ -191,7 +193,10 @@ mod os {
     }
 
     pub fn create_dir(dir: &Path) -> std::io::Result<()> {
-        fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
     }
 
     pub fn open_nofollow(file: &Path) -> std::io::Result<fs::File> {
@@ -262,7 +267,9 @@ mod os {
     }
 }
 
-use os::{create_dir, create_new, is_link_error, open_nofollow, owner_check, set_file_mode, set_mode};
+use os::{
+    create_dir, create_new, is_link_error, open_nofollow, owner_check, set_file_mode, set_mode,
+};
 
 #[cfg(test)]
 mod tests {

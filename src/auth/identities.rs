@@ -124,10 +124,9 @@ impl Identities {
             slot.fixture.cache_key(),
             outcome,
             slot.cacheable,
-        ) {
-            if let Err(e) = cache.store(&key, token) {
-                self.warn(e.to_string());
-            }
+        ) && let Err(e) = cache.store(&key, token)
+        {
+            self.warn(e.to_string());
         }
     }
 

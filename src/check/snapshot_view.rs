@@ -92,7 +92,9 @@ impl<'a> View<'a> {
                     *c = Json::String(masked);
                 }
             }
-            (Json::Number(n), c) if self.secrets.has_numbers() && self.secrets.is_secret(&n.to_string()) => {
+            (Json::Number(n), c)
+                if self.secrets.has_numbers() && self.secrets.is_secret(&n.to_string()) =>
+            {
                 *c = Json::String(MASK.to_owned());
             }
             (Json::Array(items), Json::Array(copies)) => {
@@ -155,7 +157,9 @@ impl serde::Serialize for Sorted<'_, '_> {
                 Some(masked) => serializer.serialize_str(&masked),
                 None => serializer.serialize_str(s),
             },
-            Json::Number(n) if view.secrets.has_numbers() && view.secrets.is_secret(&n.to_string()) => {
+            Json::Number(n)
+                if view.secrets.has_numbers() && view.secrets.is_secret(&n.to_string()) =>
+            {
                 serializer.serialize_str(MASK)
             }
             other => other.serialize(serializer),
@@ -203,14 +207,20 @@ mod tests {
             insta::_macro_support::SerializationFormat::Json,
         );
         std::fs::write(&file, format!("---\nsource: x\n---\n{insta_body}\n")).unwrap();
-        assert!(!matches_file(&file, &View::over(&value, &[], &MaskSet::default())));
+        assert!(!matches_file(
+            &file,
+            &View::over(&value, &[], &MaskSet::default())
+        ));
         let plain = serde_json::json!({"b": [1, 2], "a": "x"});
         std::fs::write(
             &file,
             "---\nsource: x\n---\n{\n  \"a\": \"x\",\n  \"b\": [\n    1,\n    2\n  ]\n}\n",
         )
         .unwrap();
-        assert!(matches_file(&file, &View::over(&plain, &[], &MaskSet::default())));
+        assert!(matches_file(
+            &file,
+            &View::over(&plain, &[], &MaskSet::default())
+        ));
         let _ = std::fs::remove_dir_all(dir);
     }
 

@@ -155,7 +155,10 @@ mod tests {
             "p%40ss%20w%2f%22%c3%bc%22",
             "p@ss%20w/%22%C3%BC%22",
         ] {
-            assert!(forms.contains(&expected.to_owned()), "{expected} in {forms:?}");
+            assert!(
+                forms.contains(&expected.to_owned()),
+                "{expected} in {forms:?}"
+            );
         }
         assert_eq!(text_forms("plain"), ["plain"]);
     }
@@ -172,7 +175,10 @@ mod tests {
             .unwrap()
             .to_owned();
         let forms = basic_forms("demo-web", "s3cr3t");
-        assert!(forms.iter().any(|f| header.contains(f.as_str())), "{header}");
+        assert!(
+            forms.iter().any(|f| header.contains(f.as_str())),
+            "{header}"
+        );
     }
 
     #[test]

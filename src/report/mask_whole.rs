@@ -52,9 +52,12 @@ pub fn mask_whole<'a>(text: &'a str, forms: &[String]) -> Cow<'a, str> {
 fn stands_alone(before: &str, after: &str) -> bool {
     let prev = before.chars().next_back();
     let next = after.chars().next();
-    let quoted = matches!((prev, next), (Some('"'), Some('"')) | (Some('\''), Some('\'')));
-    let assigned = prev == Some('=')
-        && next.is_none_or(|c| c.is_whitespace() || "&#;,)\"'".contains(c));
+    let quoted = matches!(
+        (prev, next),
+        (Some('"'), Some('"')) | (Some('\''), Some('\''))
+    );
+    let assigned =
+        prev == Some('=') && next.is_none_or(|c| c.is_whitespace() || "&#;,)\"'".contains(c));
     let field = before.ends_with(": ") && next.is_none_or(|c| "\r\n,".contains(c));
     quoted || assigned || field
 }
@@ -70,8 +73,14 @@ mod tests {
     #[test]
     fn whole_values_are_masked() {
         assert_eq!(mask("abc"), "***");
-        assert_eq!(mask(r#"{"password": "abc", "n": 1}"#), r#"{"password": "***", "n": 1}"#);
-        assert_eq!(mask("user=ada&password=abc&x=1"), "user=ada&password=***&x=1");
+        assert_eq!(
+            mask(r#"{"password": "abc", "n": 1}"#),
+            r#"{"password": "***", "n": 1}"#
+        );
+        assert_eq!(
+            mask("user=ada&password=abc&x=1"),
+            "user=ada&password=***&x=1"
+        );
         assert_eq!(mask("GET /a?key=abc"), "GET /a?key=***");
         assert_eq!(mask("x-api-key: abc\nnext: 1"), "x-api-key: ***\nnext: 1");
         assert_eq!(mask("  \"pin\": abc,\n"), "  \"pin\": ***,\n");

@@ -116,7 +116,11 @@ fn secret_captures_are_masked_from_the_moment_they_are_read() {
     // The secrets are there, masked; the text around them is intact.
     assert!(out.stdout.contains("\"token\": \"***\""), "{}", out.stdout);
     assert!(out.stdout.contains("\"pin\": \"***\""), "{}", out.stdout);
-    assert!(out.stdout.contains("keep 7q!x and this text"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("keep 7q!x and this text"),
+        "{}",
+        out.stdout
+    );
     let snap = &files[1].1;
     assert!(snap.contains("\"pin\": \"***\",\n"), "{snap}");
     assert!(snap.contains("\"token\": \"***\"\n"), "{snap}");
@@ -127,13 +131,20 @@ fn secret_captures_are_masked_from_the_moment_they_are_read() {
     assert!(echoed.contains("\"body\": \"t=***&p=***\""), "{echoed}");
     assert!(out.stderr.contains("> X-Pin: ***\n"), "{}", out.stderr);
     assert!(out.stderr.contains("other=7q%21x"), "{}", out.stderr);
-    assert!(files[0].1.contains("keep 7q!x and this text"), "{}", files[0].1);
+    assert!(
+        files[0].1.contains("keep 7q!x and this text"),
+        "{}",
+        files[0].1
+    );
 }
 
 /// A token endpoint that rejects every client and, like some misconfigured
 /// servers, echoes what it received in its error description.
 fn start_echoing_token_server() -> (String, tokio::runtime::Runtime) {
-    async fn token(headers: HeaderMap, Form(form): Form<HashMap<String, String>>) -> impl IntoResponse {
+    async fn token(
+        headers: HeaderMap,
+        Form(form): Form<HashMap<String, String>>,
+    ) -> impl IntoResponse {
         let auth = headers
             .get("authorization")
             .and_then(|v| v.to_str().ok())
@@ -189,15 +200,31 @@ fn basic_credentials_and_a_three_character_secret_are_masked() {
     assert_eq!(out.code, 1, "{}", out.stdout);
     let basic = STANDARD.encode("svc-client:pw3");
     let junit = std::fs::read_to_string(p.path("report.xml")).unwrap();
-    for (what, text) in [("stdout", &out.stdout), ("stderr", &out.stderr), ("JUnit", &junit)] {
+    for (what, text) in [
+        ("stdout", &out.stdout),
+        ("stderr", &out.stderr),
+        ("JUnit", &junit),
+    ] {
         for leak in [&basic[..12], "=pw3", ": pw3", "\"pw3\""] {
             assert!(!text.contains(leak), "{what} shows {leak:?}:\n{text}");
         }
     }
     // Masked where it stood; the client id and unrelated words are intact.
-    assert!(out.stdout.contains("authorization: Basic ***"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("authorization: Basic ***"),
+        "{}",
+        out.stdout
+    );
     assert!(out.stdout.contains("client_secret=***"), "{}", out.stdout);
-    assert!(out.stdout.contains("client_id=svc-client"), "{}", out.stdout);
-    assert!(out.stdout.contains("client pw3x not accepted"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("client_id=svc-client"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("client pw3x not accepted"),
+        "{}",
+        out.stdout
+    );
     assert_eq!(api.hits(), 0, "no API request without a token");
 }
