@@ -57,8 +57,8 @@ impl Masker {
     }
 
     /// Registers a secret captured from a response, whatever its JSON type:
-    /// every string, number and boolean inside it, and its text as a
-    /// template would insert it.
+    /// every string and number inside it, and its text as a template would
+    /// insert it.
     pub fn add_json(&self, value: &serde_json::Value) {
         use serde_json::Value as Json;
         match value {
@@ -72,8 +72,10 @@ impl Masker {
                 map.values().for_each(|v| self.add_json(v));
                 self.add(value.to_string());
             }
-            Json::Array(_) | Json::Object(_) => {}
-            other => self.add(other.to_string()),
+            Json::Number(n) => self.add(n.to_string()),
+            // `true`, `false`, `null` and empty containers carry no secret,
+            // and masking them would garble every other one.
+            Json::Bool(_) | Json::Array(_) | Json::Object(_) => {}
         }
     }
 

@@ -63,6 +63,13 @@ tests:
           token: {json: $.input.token, secret: true}
           pin: {json: $.input.pin, secret: true}
         expect: {status: 200}
+  - name: a later capture fails
+    steps:
+      - request: {method: POST, url: /create, json: {token: "${CANARY}", pin: "${PIN}"}}
+        capture:
+          missing: {json: $.nope}
+          token: {json: $.input.token, secret: true}
+          pin: {json: $.input.pin, secret: true}
   - name: capture and snapshot
     steps:
       - request:
