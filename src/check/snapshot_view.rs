@@ -3,6 +3,7 @@
 //! recognises a matching snapshot without insta's copy, sort and re-parse.
 //! Anything the fast path cannot affirm goes to insta, the authority.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use serde_json::Value as Json;
@@ -103,25 +104,41 @@ impl<'a> View<'a> {
                 }
             }
             (Json::Object(map), Json::Object(copies)) => {
-                let mut masked_keys = serde_json::Map::new();
-                for (key, item) in map {
-                    let Some(mut copy) = copies.remove(key) else {
-                        continue;
-                    };
-                    self.apply(item, &mut copy);
-                    masked_keys.insert(self.key(key).into_owned(), copy);
+                if map.keys().any(|k| matches!(self.key(k), Cow::Owned(_))) {
+                    *copies = self.masked_keys(map, std::mem::take(copies));
+                    return;
                 }
-                *copies = masked_keys;
+                for (key, item) in map {
+                    if let Some(copy) = copies.get_mut(key) {
+                        self.apply(item, copy);
+                    }
+                }
             }
             _ => {}
         }
     }
 
+    /// The copy of an object with secrets masked in its keys too.
+    fn masked_keys(
+        &self,
+        map: &serde_json::Map<String, Json>,
+        mut copies: serde_json::Map<String, Json>,
+    ) -> serde_json::Map<String, Json> {
+        let mut out = serde_json::Map::new();
+        for (key, item) in map {
+            if let Some(mut copy) = copies.remove(key) {
+                self.apply(item, &mut copy);
+                out.insert(self.key(key).into_owned(), copy);
+            }
+        }
+        out
+    }
+
     /// An object key as shown: a key that is (or holds) a secret is masked.
-    fn key<'k>(&self, key: &'k str) -> std::borrow::Cow<'k, str> {
+    fn key<'k>(&self, key: &'k str) -> Cow<'k, str> {
         match self.secrets.string_value(key) {
-            Some(masked) => std::borrow::Cow::Owned(masked),
-            None => std::borrow::Cow::Borrowed(key),
+            Some(masked) => Cow::Owned(masked),
+            None => Cow::Borrowed(key),
         }
     }
 }

@@ -131,8 +131,14 @@ impl Masker {
 pub struct MaskSet {
     /// Forms masked wherever they occur (leftmost, longest first).
     anywhere: Option<AhoCorasick>,
+    /// The shortest of those forms: shorter texts need no search.
+    anywhere_min: usize,
     /// Forms of short secrets, masked where they stand as a whole value.
     whole: Vec<String>,
+    /// Finds any of `whole` in one pass (most texts have none).
+    whole_finder: Option<AhoCorasick>,
+    /// The lengths of `values`, to skip hashing most strings.
+    value_lens: HashSet<usize>,
     /// Every form: a JSON value exactly equal to one is masked.
     values: HashSet<String>,
     /// Whether a form is a JSON number (numbers need checking).
@@ -163,8 +169,15 @@ impl MaskSet {
         for (user, secret) in pairs {
             anywhere.extend(basic_forms(user, secret));
         }
+        set.whole.sort();
+        set.whole.dedup();
+        if !set.whole.is_empty() {
+            set.whole_finder = AhoCorasick::new(&set.whole).ok();
+        }
+        set.value_lens = set.values.iter().map(String::len).collect();
         anywhere.sort();
         anywhere.dedup();
+        set.anywhere_min = anywhere.iter().map(String::len).min().unwrap_or(0);
         if !anywhere.is_empty() {
             set.anywhere = AhoCorasick::builder()
                 .match_kind(MatchKind::LeftmostLongest)
@@ -177,10 +190,13 @@ impl MaskSet {
     /// `text` with every secret replaced by `***`; borrowed when it has none.
     pub fn mask<'a>(&self, text: &'a str) -> Cow<'a, str> {
         let text = match &self.anywhere {
-            Some(ac) => replace_all(ac, text),
-            None => Cow::Borrowed(text),
+            Some(ac) if text.len() >= self.anywhere_min => replace_all(ac, text),
+            _ => Cow::Borrowed(text),
         };
-        if self.whole.is_empty() {
+        let Some(finder) = &self.whole_finder else {
+            return text;
+        };
+        if !finder.is_match(text.as_ref()) {
             return text;
         }
         match mask_whole(&text, &self.whole) {
@@ -195,7 +211,7 @@ impl MaskSet {
         if self.is_empty() {
             return None;
         }
-        if self.values.contains(value) {
+        if self.is_secret(value) {
             return Some(MASK.to_owned());
         }
         match self.mask(value) {
@@ -206,7 +222,7 @@ impl MaskSet {
 
     /// True when a scalar's text (a number, a boolean) is itself a secret.
     pub fn is_secret(&self, text: &str) -> bool {
-        self.values.contains(text)
+        self.value_lens.contains(&text.len()) && self.values.contains(text)
     }
 
     /// True when some secret is a number, so numbers must be checked.
