@@ -30,9 +30,11 @@ pub fn run(args: TokenArgs, env: &Env) -> Result<ExitCode, Error> {
         let _guard = runtime.enter();
         run::identities(&project, env, args.fresh_login, &demo, &masker)
     };
-    let token = runtime
-        .block_on(identities.token(&name))
-        .map_err(|e| Error::Runtime(e.to_string()))?;
+    let token = runtime.block_on(identities.token(&name));
+    for warning in identities.warnings() {
+        eprintln!("warning: {warning}");
+    }
+    let token = token.map_err(|e| Error::Runtime(e.to_string()))?;
     if demo.fixtures.contains(&name) {
         eprintln!(
             "note: `{name}` logged into the built-in emulator, which stops with this command, so \

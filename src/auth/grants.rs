@@ -43,6 +43,7 @@ pub async fn password(
     ];
     push_scopes(&mut form, &f.scopes);
     let auth = client_auth(&f.client_id, f.client_secret.as_deref(), f.auth_method);
+    auth.register(masker);
     let (at, reply) = token::post(client, &url, form, auth).await?;
     let Some(mfa_token) = mfa_token(&reply) else {
         return token::read_token(&reply, &at, auth, "password", masker, SystemTime::now());

@@ -45,6 +45,8 @@ pub struct Identities {
     /// `--fresh-login`: never read the cache (still write it).
     fresh: bool,
     clock: Clock,
+    /// Token cache problems met during the run, shown once at its end.
+    warnings: std::sync::Mutex<Vec<String>>,
 }
 
 impl Identities {
@@ -73,6 +75,7 @@ impl Identities {
             cache: None,
             fresh: false,
             clock: Arc::new(SystemTime::now),
+            warnings: Default::default(),
         }
     }
 
@@ -85,7 +88,13 @@ impl Identities {
     /// Reuses tokens between runs through `cache` (SPEC §6), except for the
     /// identities in `uncached` (e.g. those on the in-process emulator,
     /// whose tokens die with the run). `fresh` skips reading the cache.
+    /// A cache folder that is unsafe (see [`TokenCache::check`]) is not used,
+    /// with a warning.
     pub fn with_cache(mut self, cache: TokenCache, fresh: bool, uncached: &[String]) -> Self {
+        if let Err(e) = cache.check() {
+            self.warn(format!("{e}; the token cache is not used"));
+            return self;
+        }
         for name in uncached {
             if let Some(slot) = self.slots.get_mut(name) {
                 slot.cacheable = false;
@@ -100,10 +109,14 @@ impl Identities {
         if self.fresh || !slot.cacheable {
             return None;
         }
-        let token = self
+        let loaded = self
             .cache
             .as_ref()?
-            .load(&slot.fixture.cache_key()?, (self.clock)())?;
+            .load(&slot.fixture.cache_key()?, (self.clock)());
+        let token = loaded.unwrap_or_else(|e| {
+            self.warn(e.to_string());
+            None
+        })?;
         self.masker.add(token.access_token.clone());
         slot.from_cache
             .store(true, std::sync::atomic::Ordering::Relaxed);
@@ -123,9 +136,48 @@ impl Identities {
             slot.fixture.cache_key(),
             outcome,
             slot.cacheable,
-        ) {
-            cache.store(&key, token);
+        ) && let Err(e) = cache.store(&key, token)
+        {
+            self.warn(e.to_string());
         }
+    }
+
+    /// Removes `access_token` of `name` from the token cache when it came
+    /// from there (the API rejected it with 401): the next run logs in.
+    /// True when it was evicted.
+    pub fn evict(&self, name: &str, access_token: &str) -> bool {
+        let (Some(slot), Some(cache)) = (self.slots.get(name), &self.cache) else {
+            return false;
+        };
+        let Some(key) = slot.fixture.cache_key() else {
+            return false;
+        };
+        if !slot.from_cache.load(std::sync::atomic::Ordering::Relaxed) {
+            return false;
+        }
+        match cache.evict(&key, access_token) {
+            Ok(()) => true,
+            Err(e) => {
+                self.warn(e.to_string());
+                false
+            }
+        }
+    }
+
+    /// Records a token cache problem for [`Identities::warnings`] (once).
+    fn warn(&self, warning: String) {
+        let mut warnings = self.warnings.lock().unwrap_or_else(|e| e.into_inner());
+        if !warnings.contains(&warning) {
+            warnings.push(warning);
+        }
+    }
+
+    /// The token cache problems of the run, for the caller to print.
+    pub fn warnings(&self) -> Vec<String> {
+        self.warnings
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// The identity names, sorted.

@@ -3,6 +3,7 @@
 mod authn;
 mod authorize;
 pub mod cache;
+mod cache_fs;
 mod client;
 mod discovery;
 mod error;

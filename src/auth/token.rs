@@ -68,6 +68,15 @@ pub enum ClientAuth<'a> {
 }
 
 impl ClientAuth<'_> {
+    /// Registers the credentials with `masker` in the forms they are sent in.
+    pub fn register(&self, masker: &Masker) {
+        match *self {
+            ClientAuth::Basic { client_id, secret } => masker.add_basic(client_id, secret),
+            ClientAuth::Post { secret, .. } => masker.add(secret),
+            ClientAuth::Public { .. } => {}
+        }
+    }
+
     fn is_confidential(&self) -> bool {
         !matches!(self, ClientAuth::Public { .. })
     }
@@ -82,6 +91,7 @@ pub async fn request(
     masker: &Masker,
 ) -> Result<Token, Failure> {
     let grant = form.first().map(|(_, g)| g.clone()).unwrap_or_default();
+    auth.register(masker);
     let (at, reply) = post(client, url, form, auth).await?;
     read_token(&reply, &at, auth, &grant, masker, SystemTime::now())
 }

@@ -21,6 +21,7 @@ use sha2::{Digest, Sha256};
 
 use super::failure::{Failure, Kind, SnapshotChange};
 use super::snapshot_view::{View, fast_path_allowed, matches_file};
+use crate::report::mask::MaskSet;
 use crate::suite::expect::JsonPath;
 use crate::suite::yaml::KeyPath;
 
@@ -65,8 +66,9 @@ pub struct Snapshot<'a> {
     pub value: &'a Json,
     /// JSONPath -> placeholder.
     pub redact: &'a [(JsonPath, Json)],
-    /// Values replaced by `***` in every string.
-    pub secrets: &'a [String],
+    /// Secrets, masked in every string, number and key (`***`) before
+    /// anything is compared or written.
+    pub secrets: &'a MaskSet,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -171,7 +173,7 @@ fn workspace_root() -> PathBuf {
 /// Replaces every value that a redaction's JSONPath selects with its
 /// replacement, in place. A path that selects nothing changes nothing.
 pub fn redact(value: &mut Json, redactions: &[(JsonPath, Json)]) {
-    let redacted = View::over(value, redactions, &[]).to_owned_value();
+    let redacted = View::over(value, redactions, &MaskSet::default()).to_owned_value();
     *value = redacted;
 }
 

@@ -3,12 +3,13 @@
 //! recognises a matching snapshot without insta's copy, sort and re-parse.
 //! Anything the fast path cannot affirm goes to insta, the authority.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use serde_json::Value as Json;
 
 use super::snapshot::Snapshot;
-use crate::report::mask;
+use crate::report::mask::{MASK, MaskSet};
 use crate::suite::expect::JsonPath;
 
 /// The fast path only answers "matched" (insta is asked otherwise), and
@@ -48,7 +49,7 @@ pub(super) struct View<'a> {
     value: &'a Json,
     /// Address of a selected node -> its placeholder.
     replaced: std::collections::HashMap<*const Json, &'a Json>,
-    secrets: &'a [String],
+    secrets: &'a MaskSet,
 }
 
 impl<'a> View<'a> {
@@ -59,7 +60,7 @@ impl<'a> View<'a> {
     pub(super) fn over(
         value: &'a Json,
         redact: &'a [(JsonPath, Json)],
-        secrets: &'a [String],
+        secrets: &'a MaskSet,
     ) -> Self {
         let mut replaced = std::collections::HashMap::new();
         for (path, placeholder) in redact {
@@ -87,8 +88,15 @@ impl<'a> View<'a> {
             return;
         }
         match (original, copy) {
-            (Json::String(s), Json::String(c)) if mask::contains_any(self.secrets, s) => {
-                *c = mask::mask_with(self.secrets, s);
+            (Json::String(s), c) => {
+                if let Some(masked) = self.secrets.string_value(s) {
+                    *c = Json::String(masked);
+                }
+            }
+            (Json::Number(n), c)
+                if self.secrets.has_numbers() && self.secrets.is_secret(&n.to_string()) =>
+            {
+                *c = Json::String(MASK.to_owned());
             }
             (Json::Array(items), Json::Array(copies)) => {
                 for (item, copy) in items.iter().zip(copies.iter_mut()) {
@@ -96,6 +104,10 @@ impl<'a> View<'a> {
                 }
             }
             (Json::Object(map), Json::Object(copies)) => {
+                if map.keys().any(|k| matches!(self.key(k), Cow::Owned(_))) {
+                    *copies = self.masked_keys(map, std::mem::take(copies));
+                    return;
+                }
                 for (key, item) in map {
                     if let Some(copy) = copies.get_mut(key) {
                         self.apply(item, copy);
@@ -103,6 +115,30 @@ impl<'a> View<'a> {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// The copy of an object with secrets masked in its keys too.
+    fn masked_keys(
+        &self,
+        map: &serde_json::Map<String, Json>,
+        mut copies: serde_json::Map<String, Json>,
+    ) -> serde_json::Map<String, Json> {
+        let mut out = serde_json::Map::new();
+        for (key, item) in map {
+            if let Some(mut copy) = copies.remove(key) {
+                self.apply(item, &mut copy);
+                out.insert(self.key(key).into_owned(), copy);
+            }
+        }
+        out
+    }
+
+    /// An object key as shown: a key that is (or holds) a secret is masked.
+    fn key<'k>(&self, key: &'k str) -> Cow<'k, str> {
+        match self.secrets.string_value(key) {
+            Some(masked) => Cow::Owned(masked),
+            None => Cow::Borrowed(key),
         }
     }
 }
@@ -119,11 +155,11 @@ impl serde::Serialize for Sorted<'_, '_> {
         }
         match self.1 {
             Json::Object(map) => {
-                let mut entries: Vec<_> = map.iter().collect();
-                entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+                let mut entries: Vec<_> = map.iter().map(|(k, v)| (view.key(k), v)).collect();
+                entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
                 let mut out = serializer.serialize_map(Some(entries.len()))?;
                 for (k, v) in entries {
-                    out.serialize_entry(k, &Sorted(view, v))?;
+                    out.serialize_entry(&k, &Sorted(view, v))?;
                 }
                 out.end()
             }
@@ -134,8 +170,14 @@ impl serde::Serialize for Sorted<'_, '_> {
                 }
                 out.end()
             }
-            Json::String(s) if mask::contains_any(view.secrets, s) => {
-                serializer.serialize_str(&mask::mask_with(view.secrets, s))
+            Json::String(s) => match view.secrets.string_value(s) {
+                Some(masked) => serializer.serialize_str(&masked),
+                None => serializer.serialize_str(s),
+            },
+            Json::Number(n)
+                if view.secrets.has_numbers() && view.secrets.is_secret(&n.to_string()) =>
+            {
+                serializer.serialize_str(MASK)
             }
             other => other.serialize(serializer),
         }
@@ -163,7 +205,8 @@ mod tests {
                 insta::_macro_support::SerializationFormat::Json,
             )
         });
-        let view = View::over(&value, &[], &[]);
+        let none = MaskSet::default();
+        let view = View::over(&value, &[], &none);
         let ours = serde_json::to_string_pretty(&Sorted(&view, &value)).unwrap();
         assert_eq!(ours, insta_text);
     }
@@ -181,14 +224,20 @@ mod tests {
             insta::_macro_support::SerializationFormat::Json,
         );
         std::fs::write(&file, format!("---\nsource: x\n---\n{insta_body}\n")).unwrap();
-        assert!(!matches_file(&file, &View::over(&value, &[], &[])));
+        assert!(!matches_file(
+            &file,
+            &View::over(&value, &[], &MaskSet::default())
+        ));
         let plain = serde_json::json!({"b": [1, 2], "a": "x"});
         std::fs::write(
             &file,
             "---\nsource: x\n---\n{\n  \"a\": \"x\",\n  \"b\": [\n    1,\n    2\n  ]\n}\n",
         )
         .unwrap();
-        assert!(matches_file(&file, &View::over(&plain, &[], &[])));
+        assert!(matches_file(
+            &file,
+            &View::over(&plain, &[], &MaskSet::default())
+        ));
         let _ = std::fs::remove_dir_all(dir);
     }
 
@@ -208,7 +257,9 @@ mod tests {
                 serde_json::json!("[when]"),
             ),
         ];
-        let secrets = vec!["tok-secret-1".to_owned()];
+        let masker = crate::report::mask::Masker::new();
+        masker.add("tok-secret-1");
+        let secrets = masker.current();
         let view = View::over(&value, &redact, &secrets);
         let expected = serde_json::json!({
             "items": [{"id": "[id]", "token": "***"}, {"id": "[id]", "token": "x"}],
@@ -217,5 +268,42 @@ mod tests {
         assert_eq!(view.to_owned_value(), expected);
         let rendered = serde_json::to_string_pretty(&Sorted(&view, &value)).unwrap();
         assert_eq!(rendered, serde_json::to_string_pretty(&expected).unwrap());
+    }
+
+    #[test]
+    fn short_secrets_numbers_and_keys_are_masked_as_whole_values() {
+        let value = serde_json::json!({
+            "password": "pw1",
+            "note": "pw1s and pw1 stay",
+            "pin": 4711,
+            "count": 47110,
+            "k3y-secret-name": true,
+            "url": "https://x/cb?code=pw1&state=s"
+        });
+        let masker = crate::report::mask::Masker::new();
+        masker.add("pw1");
+        masker.add("4711");
+        masker.add("k3y-secret-name");
+        let secrets = masker.current();
+        let view = View::over(&value, &[], &secrets);
+        let expected = serde_json::json!({
+            "password": "***",
+            "note": "pw1s and pw1 stay",
+            "pin": "***",
+            "count": 47110,
+            "***": true,
+            "url": "https://x/cb?code=***&state=s"
+        });
+        assert_eq!(view.to_owned_value(), expected);
+        let rendered = serde_json::to_string_pretty(&Sorted(&view, &value)).unwrap();
+        let mut sorted = insta::Settings::clone_current();
+        sorted.set_sort_maps(true);
+        let insta_text = sorted.bind(|| {
+            insta::_macro_support::serialize_value(
+                &expected,
+                insta::_macro_support::SerializationFormat::Json,
+            )
+        });
+        assert_eq!(rendered, insta_text);
     }
 }

@@ -34,7 +34,7 @@ pub fn request_line(request: &Prepared, identity: Option<&str>) -> String {
 
 /// A failed trial as reports see it: the failures (values, located, secrets
 /// masked) and the whole message as the console shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TrialFailure {
     pub failures: Vec<Failure>,
     pub text: String,

@@ -6,6 +6,7 @@
 
 use std::time::Duration;
 
+use crate::report::mask::MaskSet;
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
 use super::failure::TrialFailure;
@@ -29,6 +30,23 @@ pub struct TrialRecord {
     pub suite_title: String,
     pub outcome: Outcome,
     pub duration: Duration,
+}
+
+impl TrialRecord {
+    /// Masks `secrets` in the name and the messages.
+    pub fn mask(&mut self, secrets: &MaskSet) {
+        self.name = secrets.mask(&self.name).into_owned();
+        match &mut self.outcome {
+            Outcome::Failed(failure) => {
+                let taken = std::mem::take(failure);
+                *failure = taken.masked(|text| secrets.mask(text).into_owned());
+            }
+            Outcome::Ignored(Some(message)) => {
+                *message = secrets.mask(message).into_owned();
+            }
+            Outcome::Passed | Outcome::Ignored(None) => {}
+        }
+    }
 }
 
 /// Renders the records (in any order) as a JUnit XML document.

@@ -3,3 +3,5 @@
 pub mod failure;
 pub mod junit;
 pub mod mask;
+pub mod mask_forms;
+pub mod mask_whole;

@@ -228,6 +228,9 @@ async fn run_step(
                 return Err(fail(at_request(kind), Some(request_line), None, attempt));
             }
         };
+        // Masked from the moment they are read: before the dump, the
+        // checks, the snapshot and any failure of this very step.
+        register_secret_captures(ctx, step, &exchange);
         if ctx.verbose {
             super::verbose::dump(&ctx.masker, &spec.name, &exchange);
         }
@@ -248,7 +251,7 @@ async fn run_step(
         let mut notes = Vec::new();
         if failures.is_empty() {
             failures.extend(snapshot_step(ctx, spec, step, &exchange));
-        } else if let Some(hint) = cached_token_hint(ctx, spec, &exchange) {
+        } else if let Some(hint) = cached_token_hint(ctx, spec, &exchange, token) {
             notes.push(hint);
         }
         if failures.is_empty() {
@@ -274,15 +277,28 @@ fn at_request(kind: Kind) -> Failure {
     Failure::new(kind, KeyPath::root().key("request"))
 }
 
-/// A 401 with a token from the cache: it may have been revoked.
-fn cached_token_hint(ctx: &RunCtx, spec: &TrialSpec, ex: &Exchange) -> Option<String> {
+/// A 401 with a token from the cache: it may have been revoked, so it is
+/// evicted from the cache and the next run logs in again.
+fn cached_token_hint(
+    ctx: &RunCtx,
+    spec: &TrialSpec,
+    ex: &Exchange,
+    token: Option<&str>,
+) -> Option<String> {
     let identity = spec.identity.as_deref()?;
-    (ex.response.status == 401 && ctx.identities.token_from_cache(identity)).then(|| {
-        format!(
-            "the token of `{identity}` came from the token cache; if it was revoked \
-             (or the authorization server restarted), run again with --fresh-login"
-        )
-    })
+    if ex.response.status != 401 || !ctx.identities.token_from_cache(identity) {
+        return None;
+    }
+    let evicted = token.is_some_and(|t| ctx.identities.evict(identity, t));
+    let next = if evicted {
+        "it was removed from the cache, so the next run logs in again"
+    } else {
+        "run again with --fresh-login"
+    };
+    Some(format!(
+        "the token of `{identity}` came from the token cache; if it was revoked \
+         (or the authorization server restarted), {next}"
+    ))
 }
 
 fn status_matches(until: &StatusExpect, spec: &TrialSpec, status: u16) -> bool {
@@ -355,7 +371,7 @@ fn snapshot_step(
         (None, Some(l)) if l.count > 1 => format!("{}__step{}", spec.snapshot_name, l.index + 1),
         (None, _) => spec.snapshot_name.clone(),
     };
-    let secrets = ctx.masker.secrets();
+    let secrets = ctx.masker.current();
     let description = ctx.masker.mask(&describe(spec, step, ex));
     let info = info(spec, step, &ctx.masker);
     let line = || step_line(spec, step);
@@ -420,6 +436,16 @@ fn step_line(spec: &TrialSpec, step: &Step<'_>) -> usize {
     spec.suite.doc.pos(&path).line
 }
 
+/// Registers the values of the step's `secret: true` captures with the
+/// masker (those that can be read; a missing one fails in [`capture`]).
+fn register_secret_captures(ctx: &RunCtx, step: &Step<'_>, ex: &Exchange) {
+    for (_, def) in step.capture.iter().filter(|(_, d)| d.secret) {
+        if let Ok(value) = read_capture(&def.source, ex) {
+            ctx.masker.add_json(&value);
+        }
+    }
+}
+
 /// Stores the step's captures in the scope (a failure is boxed: it is the
 /// rare path).
 fn capture(
@@ -429,39 +455,39 @@ fn capture(
     scope: &mut Scope,
 ) -> Result<(), Box<Failure>> {
     for (name, def) in step.capture {
-        let at = KeyPath::root().key("capture").key(name.as_str());
-        let fail = |problem: String| {
+        let value = read_capture(&def.source, ex).map_err(|problem| {
             let kind = Kind::Capture {
                 name: name.clone(),
                 problem,
             };
-            Box::new(Failure::new(kind, at.clone()))
-        };
-        let value = match &def.source {
-            CaptureSource::Status => Json::from(ex.response.status),
-            CaptureSource::Header(h) => {
-                ex.response
-                    .header(h)
-                    .map(|v| Json::String(v.to_owned()))
-                    .ok_or_else(|| fail(format!("the response has no header `{h}`")))?
-            }
-            CaptureSource::Json(path) => {
-                let body = ex.response.json.as_ref().ok_or_else(|| {
-                    fail(format!(
-                        "{path} needs a JSON body, but the response is not JSON"
-                    ))
-                })?;
-                match path.select(body).as_slice() {
-                    [] => return Err(fail(format!("{path} selects nothing in the response"))),
-                    [one] => (*one).clone(),
-                    many => Json::Array(many.iter().map(|v| (*v).clone()).collect()),
-                }
-            }
-        };
+            Box::new(Failure::new(kind, KeyPath::root().key("capture").key(name.as_str())))
+        })?;
         if def.secret {
-            ctx.masker.add(crate::suite::template::scalar_text(&value));
+            ctx.masker.add_json(&value);
         }
         scope.set(name.clone(), value);
     }
     Ok(())
+}
+
+/// The value one capture reads from the exchange, or what is missing.
+fn read_capture(source: &CaptureSource, ex: &Exchange) -> Result<Json, String> {
+    Ok(match source {
+        CaptureSource::Status => Json::from(ex.response.status),
+        CaptureSource::Header(h) => ex
+            .response
+            .header(h)
+            .map(|v| Json::String(v.to_owned()))
+            .ok_or_else(|| format!("the response has no header `{h}`"))?,
+        CaptureSource::Json(path) => {
+            let body = ex.response.json.as_ref().ok_or_else(|| {
+                format!("{path} needs a JSON body, but the response is not JSON")
+            })?;
+            match path.select(body).as_slice() {
+                [] => return Err(format!("{path} selects nothing in the response")),
+                [one] => (*one).clone(),
+                many => Json::Array(many.iter().map(|v| (*v).clone()).collect()),
+            }
+        }
+    })
 }

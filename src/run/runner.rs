@@ -154,9 +154,12 @@ pub fn run(opts: &RunOptions, env: &Env) -> Result<Summary, Error> {
         .map(|spec| trial(spec, ctx.clone(), handle.clone(), records.clone()))
         .collect();
     let conclusion = libtest_mimic::run(&args, trials);
+    for warning in ctx.identities.warnings() {
+        eprintln!("warning: {warning}");
+    }
     let pending = snapshot::pending_written();
     if let Some(path) = &opts.junit {
-        write_junit(path, &specs, &args, &records)?;
+        write_junit(path, &specs, &args, &records, &ctx.masker)?;
     }
     drop(demo); // stops the emulator
     runtime.shutdown_timeout(Duration::from_secs(1));
@@ -252,6 +255,7 @@ fn write_junit(
     specs: &[TrialSpec],
     args: &Arguments,
     records: &Records,
+    masker: &Masker,
 ) -> Result<(), Error> {
     let mut all = records.lock().unwrap_or_else(|e| e.into_inner()).clone();
     for spec in specs {
@@ -263,6 +267,12 @@ fn write_junit(
                 Duration::ZERO,
             ));
         }
+    }
+    // Masked again with every secret of the run (some were found after the
+    // trial that shows them ended).
+    let secrets = masker.current();
+    for record in &mut all {
+        record.mask(&secrets);
     }
     let xml = junit::render(&all).map_err(Error::Runtime)?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {

@@ -287,7 +287,9 @@ fn a_401_with_a_cached_token_suggests_fresh_login() {
         id_token: None,
         scope: None,
     };
-    TokenCache::at(&cache_dir).store(&fixture.cache_key().unwrap(), &revoked);
+    TokenCache::at(&cache_dir)
+        .store(&fixture.cache_key().unwrap(), &revoked)
+        .unwrap();
     let cache = [
         ("GATECHECK_TOKEN_CACHE", "on"),
         ("GATECHECK_CACHE_DIR", cache_dir.to_str().unwrap()),
@@ -300,8 +302,11 @@ fn a_401_with_a_cached_token_suggests_fresh_login() {
         "the cached token was used"
     );
     assert!(
-        out.stdout
-            .contains("note: the token of `user` came from the token cache; if it was revoked"),
+        out.stdout.contains(
+            "note: the token of `user` came from the token cache; if it was revoked (or the \
+             authorization server restarted), it was removed from the cache, so the next run \
+             logs in again"
+        ),
         "{}",
         out.stdout
     );
@@ -309,6 +314,47 @@ fn a_401_with_a_cached_token_suggests_fresh_login() {
         !out.stdout.contains("revoked.token.value"),
         "the cached token is masked"
     );
-    let fresh = run(&p, &okta, &["--fresh-login"], &cache);
-    assert_eq!(fresh.code, 0, "{}", fresh.normalized(&p));
+    let entries = std::fs::read_dir(&cache_dir).unwrap().count();
+    assert_eq!(entries, 0, "the rejected token was evicted");
+    // No --fresh-login needed: the next run logs in and caches the new token.
+    let next = run(&p, &okta, &[], &cache);
+    assert_eq!(next.code, 0, "{}", next.normalized(&p));
+    assert_eq!(okta.emulator.counters().authn, 1);
+    let again = run(&p, &okta, &[], &cache);
+    assert_eq!(again.code, 0, "{}", again.normalized(&p));
+    assert_eq!(okta.emulator.counters().authn, 1, "the new token is reused");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_cache_folder_others_can_write_is_refused_with_a_warning() {
+    use std::os::unix::fs::PermissionsExt;
+    let okta = Okta::start();
+    let p = project("unsafe-cache");
+    p.file(
+        "suites/s.yaml",
+        "tests:\n  - {name: mine, request: {url: /api/todos}, expect: {snapshot: false}}\n",
+    );
+    let cache_dir = p.path("shared-cache");
+    std::fs::create_dir_all(&cache_dir).unwrap();
+    std::fs::set_permissions(&cache_dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let cache = [
+        ("GATECHECK_TOKEN_CACHE", "on"),
+        ("GATECHECK_CACHE_DIR", cache_dir.to_str().unwrap()),
+    ];
+    for expected_logins in [1, 2] {
+        let out = run(&p, &okta, &[], &cache);
+        assert_eq!(out.code, 0, "{}", out.normalized(&p));
+        assert_eq!(okta.emulator.counters().authn, expected_logins);
+        assert!(
+            out.normalized(&p).contains(
+                "warning: token cache folder `[DIR]/shared-cache` can be written by other users \
+                 (mode 777); delete its files and run `chmod 700 [DIR]/shared-cache`, or set \
+                 GATECHECK_CACHE_DIR; the token cache is not used\n"
+            ),
+            "{}",
+            out.normalized(&p)
+        );
+        assert_eq!(std::fs::read_dir(&cache_dir).unwrap().count(), 0);
+    }
 }

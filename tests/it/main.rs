@@ -20,6 +20,7 @@ mod okta;
 mod review;
 mod scenarios;
 mod schema;
+mod secrets;
 mod snapshot_bridge;
 mod snapshot_flow;
 mod token_fixtures;

@@ -163,7 +163,7 @@ fn check(root: &Path, name: &str, value: &Json) -> Outcome {
         info: &json!({"trial": "todos::list", "identity": "user"}),
         value,
         redact: &[],
-        secrets: &[],
+        secrets: &gatecheck::report::mask::MaskSet::default(),
     })
 }
 
@@ -262,7 +262,7 @@ fn local(root: &Path) {
         info: &Json::Null,
         value: &value,
         redact: &[],
-        secrets: &[],
+        secrets: &gatecheck::report::mask::MaskSet::default(),
     });
     let Outcome::Mismatch { diff, pending, .. } = outcome else {
         panic!("an unwritable folder must fail: {outcome:?}");
