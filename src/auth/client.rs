@@ -3,6 +3,8 @@
 //! request, and Okta's 429 handled once.
 
 use super::error::{At, Failure, excerpt};
+use crate::http::body::{BodyError, read_limited};
+use crate::suite::limits::{ByteSize, DEFAULT_MAX_BODY_SIZE};
 use reqwest::cookie::Jar;
 use reqwest::{Client, RequestBuilder, redirect};
 use serde::de::DeserializeOwned;
@@ -22,6 +24,7 @@ const USER_AGENT: &str = concat!("gatecheck/", env!("CARGO_PKG_VERSION"));
 pub struct LoginClient {
     http: Result<Client, String>,
     timeout: Duration,
+    max_body: ByteSize,
 }
 
 /// A whole answer, read into memory so it can be checked by pure functions.
@@ -44,7 +47,14 @@ impl LoginClient {
     /// for one login that must keep the authorization server's cookies
     /// (oauth2-pkce); still no redirects followed.
     pub(crate) fn with_cookie_jar(&self, jar: Arc<Jar>) -> Self {
-        Self::build(self.timeout, Some(jar))
+        Self::build(self.timeout, Some(jar)).with_max_body(self.max_body)
+    }
+
+    /// The same client, reading at most `limit` bytes of each answer's body
+    /// (default: 64 MiB); past it the login fails saying so.
+    pub fn with_max_body(mut self, limit: ByteSize) -> Self {
+        self.max_body = limit;
+        self
     }
 
     fn build(timeout: Duration, jar: Option<Arc<Jar>>) -> Self {
@@ -59,7 +69,11 @@ impl LoginClient {
             .timeout(timeout)
             .build()
             .map_err(|e| format!("cannot build the login's HTTP client: {}", causes(&e)));
-        Self { http, timeout }
+        Self {
+            http,
+            timeout,
+            max_body: DEFAULT_MAX_BODY_SIZE,
+        }
     }
 
     /// Sends the request `build` makes; on a 429 waits for the reset (when it
@@ -99,12 +113,22 @@ impl LoginClient {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned)
         };
+        let status = response.status().as_u16();
+        let body = read_limited(response, self.max_body)
+            .await
+            .map_err(|e| match e {
+                BodyError::TooLarge { limit, declared } => Failure::BodyTooLarge {
+                    at: at.clone(),
+                    what: BodyError::too_large_message(limit, declared),
+                },
+                BodyError::Read(e) => self.transport(at, &e),
+            })?;
         Ok(Reply {
-            status: response.status().as_u16(),
+            status,
             location: header("location"),
             content_type: header("content-type").unwrap_or_default(),
             rate_limit_reset: header("x-rate-limit-reset").and_then(|v| v.trim().parse().ok()),
-            body: response.text().await.map_err(|e| self.transport(at, &e))?,
+            body: String::from_utf8_lossy(&body).into_owned(),
         })
     }
 

@@ -11,12 +11,15 @@ use crate::suite::template::Scope;
 /// Longest actual value shown in a failure line.
 const SHOW_MAX: usize = 200;
 
-pub fn check(checks: &JsonChecks, body: Option<&Json>, scope: &Scope) -> Vec<String> {
+/// Checks `body`; `Err` carries why the response has no JSON body
+/// ("the response is not JSON", or that it is nested too deep).
+pub fn check(checks: &JsonChecks, body: Result<&Json, String>, scope: &Scope) -> Vec<String> {
     if checks.0.is_empty() {
         return Vec::new();
     }
-    let Some(body) = body else {
-        return vec!["json: expected a JSON body, but the response is not JSON".to_owned()];
+    let body = match body {
+        Ok(body) => body,
+        Err(why) => return vec![format!("json: expected a JSON body, but {why}")],
     };
     let mut failures = Vec::new();
     for (path, matchers) in &checks.0 {
@@ -187,7 +190,7 @@ mod tests {
         let checks: JsonChecks = serde_json::from_value(checks).unwrap();
         let mut scope = Scope::new();
         scope.set("title", json!("buy milk"));
-        check(&checks, Some(&body), &scope)
+        check(&checks, Ok(&body), &scope)
     }
 
     #[test]
@@ -227,8 +230,12 @@ mod tests {
     }
 
     #[test]
-    fn a_non_json_body_fails_once() {
+    fn a_non_json_body_fails_once_saying_why() {
         let checks: JsonChecks = serde_json::from_value(json!({"$.a": 1, "$.b": 2})).unwrap();
-        assert_eq!(check(&checks, None, &Scope::new()).len(), 1);
+        let why = "the response is nested 2000 levels deep".to_owned();
+        assert_eq!(
+            check(&checks, Err(why), &Scope::new()),
+            vec!["json: expected a JSON body, but the response is nested 2000 levels deep"]
+        );
     }
 }

@@ -16,6 +16,7 @@ use crate::http::{self, Exchange};
 use crate::report::failure::{self, StepLabel};
 use crate::report::mask::Masker;
 use crate::suite::expect::{CaptureSource, StatusExpect};
+use crate::suite::limits::ByteSize;
 use crate::suite::model::{ExpectDef, RequestDef, RetryDef};
 use crate::suite::template::Scope;
 
@@ -26,6 +27,8 @@ pub struct RunCtx {
     pub masker: Masker,
     pub cli_vars: Vec<(String, Json)>,
     pub default_timeout: Duration,
+    /// The largest response body read (`max_body_size`).
+    pub max_body: ByteSize,
     pub verbose: bool,
     /// The demo API's URL when the built-in emulator runs (`base_url: demo`).
     pub demo_api_url: Option<String>,
@@ -152,7 +155,7 @@ async fn run_step(
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let exchange = match http::send(&ctx.client, prepared.clone()).await {
+        let exchange = match http::send(&ctx.client, prepared.clone(), ctx.max_body).await {
             Ok(exchange) => exchange,
             // A transport error (refused, timed out) is retried like a failure.
             Err(_) if attempt < attempts => {
@@ -250,11 +253,8 @@ fn check_exchange(spec: &TrialSpec, step: &Step<'_>, ex: &Exchange, scope: &Scop
         &ex.response.headers,
         scope,
     ));
-    problems.extend(check::json::check(
-        &expect.json,
-        ex.response.json.as_ref(),
-        scope,
-    ));
+    let body = ex.response.json.as_ref().ok_or_else(|| ex.response.not_json());
+    problems.extend(check::json::check(&expect.json, body, scope));
     if let Some(max) = expect.max_duration
         && ex.elapsed > max.0
     {
@@ -272,10 +272,17 @@ fn snapshot_step(ctx: &RunCtx, spec: &TrialSpec, step: &Step<'_>, ex: &Exchange)
     let def = step.expect.and_then(|e| e.snapshot.clone());
     // A single-request test snapshots JSON bodies by default; a step only when asked.
     let enabled = def.as_ref().map_or(step.label.is_none(), |d| d.enabled);
-    let body = ex.response.json.as_ref()?;
     if !enabled {
         return None;
     }
+    let Some(body) = ex.response.json.as_ref() else {
+        // JSON too deep to read fails rather than silently going unsnapshotted.
+        return ex
+            .response
+            .json_problem
+            .as_ref()
+            .map(|_| format!("snapshot: {}", ex.response.not_json()));
+    };
     let def = def.unwrap_or_default();
     let name = match (&def.name, step.label) {
         (Some(custom), _) => format!(
@@ -345,7 +352,8 @@ fn capture(ctx: &RunCtx, step: &Step<'_>, ex: &Exchange, scope: &mut Scope) -> R
             CaptureSource::Json(path) => {
                 let body = ex.response.json.as_ref().ok_or_else(|| {
                     format!(
-                        "capture `{name}`: {path} needs a JSON body, but the response is not JSON"
+                        "capture `{name}`: {path} needs a JSON body, but {}",
+                        ex.response.not_json()
                     )
                 })?;
                 match path.select(body).as_slice() {
