@@ -6,11 +6,13 @@
 use serde::Deserialize as _;
 use serde_json::Value as Json;
 
-/// The deepest nesting of arrays and objects gatecheck parses. Every
-/// consumer of a parsed body (JSONPath, matchers, snapshots, printing) is
-/// recursive; this depth stays well within a test thread's 2 MiB stack
-/// (see the test below).
-pub const MAX_JSON_DEPTH: usize = 1000;
+/// The deepest nesting of arrays and objects gatecheck parses: twice
+/// serde_json's default. Parsing and every consumer of a parsed body
+/// (JSONPath, matchers, snapshots, printing) recurse; measured in a debug
+/// build, parsing overflows a test thread's 2 MiB stack at about 900
+/// levels, so this keeps a margin of more than 3x (the test below checks
+/// twice this depth).
+pub const MAX_JSON_DEPTH: usize = 256;
 
 /// The body as JSON; `Ok(None)` when it is not JSON, `Err` (a message
 /// fragment: "is nested N levels deep, ...") when it is nested too deep.
@@ -94,12 +96,51 @@ mod tests {
         let err = parse(nested(MAX_JSON_DEPTH + 1).as_bytes()).unwrap_err();
         assert_eq!(
             err,
-            "is nested 1001 levels deep, deeper than the 1000 levels gatecheck reads as JSON \
+            "is nested 257 levels deep, deeper than the 256 levels gatecheck reads as JSON \
              (for JSON checks, captures and snapshots)"
         );
         // An unbalanced body of a million brackets: no stack overflow.
         assert!(parse(&vec![b'['; 1_000_000]).is_err());
         assert_eq!(parse(b"{\"a\": tru}"), Ok(None));
         assert_eq!(parse(b"{} trailing"), Ok(None));
+    }
+
+    /// Runs `f` on a thread with the stack of a test thread (2 MiB).
+    fn on_test_thread_stack(f: impl FnOnce() + Send + 'static) {
+        let thread = std::thread::Builder::new().stack_size(2 << 20);
+        thread.spawn(f).unwrap().join().unwrap();
+    }
+
+    #[test]
+    fn every_consumer_handles_twice_the_limit_on_a_test_threads_stack() {
+        use crate::check::snapshot::{self, Outcome, Snapshot};
+        use crate::suite::expect::JsonChecks;
+        let body = nested(2 * MAX_JSON_DEPTH);
+        on_test_thread_stack(move || {
+            let mut de = serde_json::Deserializer::from_str(&body);
+            de.disable_recursion_limit();
+            let value = Json::deserialize(&mut de).unwrap();
+            let checks: JsonChecks = serde_json::from_value(serde_json::json!({
+                "$..a": {"exists": true},
+                "$.a[0]": {"type": "object"}
+            }))
+            .unwrap();
+            let scope = crate::suite::template::Scope::new();
+            assert!(crate::check::json::check(&checks, Ok(&value), &scope).is_empty());
+            assert_eq!(value.clone(), value);
+            assert!(serde_json::to_string_pretty(&value).unwrap().contains("leaf"));
+            let dir = std::env::temp_dir().join(format!("gatecheck-deep-{}", std::process::id()));
+            let outcome = snapshot::check(&Snapshot {
+                dir: &dir,
+                name: "deep",
+                suite_file: std::path::Path::new("deep.yaml"),
+                description: "",
+                value: &value,
+                redact: &[],
+                secrets: &["leaf".to_owned()],
+            });
+            let _ = std::fs::remove_dir_all(&dir);
+            assert!(matches!(outcome, Outcome::Mismatch { missing: true, .. }), "{outcome:?}");
+        });
     }
 }

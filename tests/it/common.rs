@@ -217,6 +217,12 @@ impl Project {
 
     /// Runs the real binary in this folder with a clean environment.
     pub fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut cmd = self.command(args, env);
+        Run::from(cmd.output().expect("gatecheck runs"))
+    }
+
+    /// The command [`Project::run`] runs, for tests that spawn it themselves.
+    pub fn command(&self, args: &[&str], env: &[(&str, &str)]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_gatecheck"));
         cmd.current_dir(&self.dir).args(args).env_clear();
         if let Ok(path) = std::env::var("PATH") {
@@ -229,7 +235,7 @@ impl Project {
         for (k, v) in env {
             cmd.env(k, v);
         }
-        Run::from(cmd.output().expect("gatecheck runs"))
+        cmd
     }
 
     /// Every file under the folder, as paths relative to it.

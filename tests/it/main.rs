@@ -5,12 +5,14 @@
 
 mod common;
 mod login_support;
+mod misbehaving;
 
 mod ci;
 mod cli;
 mod emulator;
 mod identities;
 mod import;
+mod limits;
 mod login;
 mod login_kinds;
 mod oauth2_pkce;
