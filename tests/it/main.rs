@@ -16,6 +16,7 @@ mod limits;
 mod login;
 mod login_kinds;
 mod oauth2_pkce;
+mod redirect_uri;
 mod okta;
 mod scenarios;
 mod schema;
