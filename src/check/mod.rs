@@ -5,4 +5,5 @@ pub mod headers;
 pub mod json;
 pub mod snapshot;
 mod snapshot_view;
+mod snapshot_write;
 pub mod status;

@@ -321,9 +321,12 @@ fn snapshot_step(ctx: &RunCtx, spec: &TrialSpec, step: &Step<'_>, ex: &Exchange)
             missing,
             pending,
             file,
+            write_error,
         } => {
             let what = if missing { "is new" } else { "does not match" };
-            let next = if pending {
+            let next = if let Some(why) = write_error {
+                format!("it could not be written ({why})")
+            } else if pending {
                 format!(
                     "review it with `cargo insta review` ({}.new was written)",
                     relative(&file).display()

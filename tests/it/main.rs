@@ -20,5 +20,6 @@ mod redirect_uri;
 mod okta;
 mod scenarios;
 mod schema;
+mod snapshot_atomic;
 mod snapshot_bridge;
 mod snapshot_flow;

@@ -177,6 +177,7 @@ fn local(root: &Path) {
         missing,
         pending,
         file,
+        write_error: None,
     } = check(root, "todos__list", &value)
     else {
         panic!("a new snapshot must fail");
@@ -244,14 +245,24 @@ fn local(root: &Path) {
         redact: &[],
         secrets: &[],
     });
-    let Outcome::Mismatch { diff, pending, .. } = outcome else {
+    let Outcome::Mismatch {
+        diff,
+        pending,
+        write_error,
+        ..
+    } = outcome
+    else {
         panic!("an unwritable folder must fail: {outcome:?}");
     };
     assert!(!pending);
-    assert!(
-        diff.starts_with("insta could not check the snapshot: "),
-        "{diff}"
+    // The reason, not insta's internal `unwrap()` panic.
+    let blocked = root.join("blocked/snapshots");
+    assert_eq!(
+        write_error.as_deref(),
+        Some(format!("cannot write to {}: Not a directory (os error 20)", blocked.display()).as_str())
     );
+    assert!(!diff.contains("unwrap"), "{diff}");
+    assert!(diff.starts_with("--- blocked/snapshots/x.snap (no snapshot yet)"), "{diff}");
 }
 
 /// Writes `<name>.snap` holding `value`, as insta would.
