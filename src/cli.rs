@@ -170,9 +170,14 @@ pub struct RunArgs {
 
 fn parse_threads(text: &str) -> Result<usize, String> {
     match text.trim().parse::<usize>() {
-        Ok(0) => Err("must be at least 1 (0 would run no test at all); use 1 to run tests one at a time".to_owned()),
+        Ok(0) => Err(
+            "must be at least 1 (0 would run no test at all); use 1 to run tests one at a time"
+                .to_owned(),
+        ),
         Ok(n) => Ok(n),
-        Err(_) => Err(format!("expected a number of threads (1 or more), got `{text}`")),
+        Err(_) => Err(format!(
+            "expected a number of threads (1 or more), got `{text}`"
+        )),
     }
 }
 

@@ -208,7 +208,9 @@ fn a_code_sent_anywhere_but_the_redirect_uri_is_refused() {
         );
         let message = err.to_string();
         assert!(
-            message.contains("which is not the fixture's redirect_uri `http://localhost:3000/callback`"),
+            message.contains(
+                "which is not the fixture's redirect_uri `http://localhost:3000/callback`"
+            ),
             "{message}"
         );
         assert!(!message.contains("c0de-x"), "{message}");

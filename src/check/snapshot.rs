@@ -186,7 +186,10 @@ pub fn check(snapshot: &Snapshot) -> Outcome {
             Ok(moved) => (moved.pending, None),
             Err(e) => (false, Some(e)),
         },
-        Err(_) => (modified(&pending_file).is_some_and(|t| Some(t) != stale), None),
+        Err(_) => (
+            modified(&pending_file).is_some_and(|t| Some(t) != stale),
+            None,
+        ),
     };
     if pending {
         PENDING_WRITTEN.fetch_add(1, Ordering::Relaxed);
@@ -213,7 +216,9 @@ pub fn check(snapshot: &Snapshot) -> Outcome {
         // insta panics with its own `unwrap()` message when it cannot write.
         match (&staging, &write_error) {
             (Err(why), None) => write_error = Some(why.clone()),
-            (Ok(_), None) => diff = format!("insta could not check the snapshot: {failure}\n{diff}"),
+            (Ok(_), None) => {
+                diff = format!("insta could not check the snapshot: {failure}\n{diff}")
+            }
             _ => {}
         }
     }

@@ -155,11 +155,20 @@ mod tests {
         fs::create_dir_all(&real).unwrap();
         fs::write(real.join("t.snap"), "old").unwrap();
         let staging = Staging::create(&real, "t").unwrap();
-        assert_eq!(fs::read_to_string(staging.dir().join("t.snap")).unwrap(), "old");
+        assert_eq!(
+            fs::read_to_string(staging.dir().join("t.snap")).unwrap(),
+            "old"
+        );
         // What insta would leave: a pending file, the .snap untouched.
         fs::write(staging.dir().join("t.snap.new"), "new").unwrap();
         let moved = staging.finish("t", pending).unwrap();
-        assert_eq!(moved, Moved { pending: true, snap: false });
+        assert_eq!(
+            moved,
+            Moved {
+                pending: true,
+                snap: false
+            }
+        );
         let dir = staging.dir().to_path_buf();
         drop(staging);
         assert!(!dir.exists());
@@ -175,7 +184,10 @@ mod tests {
         let staging = Staging::create(&real, "t").unwrap();
         assert_eq!(
             staging.finish("t", pending).unwrap(),
-            Moved { pending: false, snap: false }
+            Moved {
+                pending: false,
+                snap: false
+            }
         );
         drop(staging);
         assert!(!real.exists());
@@ -193,7 +205,10 @@ mod tests {
         let err = Staging::create(&real, "t").err().unwrap();
         assert_eq!(
             err,
-            format!("cannot write to {}: Not a directory (os error 20)", real.display())
+            format!(
+                "cannot write to {}: Not a directory (os error 20)",
+                real.display()
+            )
         );
         fs::remove_dir_all(root).unwrap();
     }

@@ -128,7 +128,11 @@ mod tests {
             let scope = crate::suite::template::Scope::new();
             assert!(crate::check::json::check(&checks, Ok(&value), &scope).is_empty());
             assert_eq!(value.clone(), value);
-            assert!(serde_json::to_string_pretty(&value).unwrap().contains("leaf"));
+            assert!(
+                serde_json::to_string_pretty(&value)
+                    .unwrap()
+                    .contains("leaf")
+            );
             let dir = std::env::temp_dir().join(format!("gatecheck-deep-{}", std::process::id()));
             let outcome = snapshot::check(&Snapshot {
                 dir: &dir,
@@ -140,7 +144,10 @@ mod tests {
                 secrets: &["leaf".to_owned()],
             });
             let _ = std::fs::remove_dir_all(&dir);
-            assert!(matches!(outcome, Outcome::Mismatch { missing: true, .. }), "{outcome:?}");
+            assert!(
+                matches!(outcome, Outcome::Mismatch { missing: true, .. }),
+                "{outcome:?}"
+            );
         });
     }
 }

@@ -253,7 +253,11 @@ fn check_exchange(spec: &TrialSpec, step: &Step<'_>, ex: &Exchange, scope: &Scop
         &ex.response.headers,
         scope,
     ));
-    let body = ex.response.json.as_ref().ok_or_else(|| ex.response.not_json());
+    let body = ex
+        .response
+        .json
+        .as_ref()
+        .ok_or_else(|| ex.response.not_json());
     problems.extend(check::json::check(&expect.json, body, scope));
     if let Some(max) = expect.max_duration
         && ex.elapsed > max.0

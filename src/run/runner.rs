@@ -30,8 +30,7 @@ pub const DEFAULT_CONCURRENCY: usize = 32;
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Why `--test-threads 0` is refused (libtest would wait forever).
-pub const ZERO_THREADS: &str =
-    "--test-threads must be at least 1 (0 would run no test at all); use 1 to run tests one at a time";
+pub const ZERO_THREADS: &str = "--test-threads must be at least 1 (0 would run no test at all); use 1 to run tests one at a time";
 
 /// What `gatecheck [OPTIONS] [PATH...]` was asked to do.
 #[derive(Debug, Clone, Default)]
@@ -306,7 +305,10 @@ fn selected_by_tags(trial: &TrialSpec, tags: &[String], exclude: &[String]) -> b
 
 /// `max_body_size` of gatecheck.yaml, else 64 MiB.
 pub fn max_body_size(project: &Project) -> ByteSize {
-    project.config.max_body_size.unwrap_or(DEFAULT_MAX_BODY_SIZE)
+    project
+        .config
+        .max_body_size
+        .unwrap_or(DEFAULT_MAX_BODY_SIZE)
 }
 
 fn context(

@@ -77,7 +77,7 @@ impl fmt::Display for ByteSize {
         for (name, size) in units {
             if self.0 >= size {
                 let value = self.0 as f64 / size as f64;
-                return if self.0 % size == 0 {
+                return if self.0.is_multiple_of(size) {
                     write!(f, "{} {name}", self.0 / size)
                 } else {
                     write!(f, "{value:.1} {name}")
@@ -131,7 +131,9 @@ pub fn concurrency<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NonZeroUsiz
         return Ok(None);
     };
     NonZeroUsize::new(n).map(Some).ok_or_else(|| {
-        D::Error::custom("must be at least 1 (0 would run no test at all); remove it for the default")
+        D::Error::custom(
+            "must be at least 1 (0 would run no test at all); remove it for the default",
+        )
     })
 }
 

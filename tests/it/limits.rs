@@ -2,7 +2,6 @@
 //! server: the response body size limit (API and identity provider), JSON
 //! nested deeper than serde_json's default, and thread counts of 0.
 
-use std::io::Read as _;
 use std::process::Stdio;
 use std::time::Duration;
 
@@ -19,6 +18,10 @@ fn run(p: &Project, server: &Misbehaving, args: &[&str]) -> Run {
 
 /// Runs the binary and returns what it printed and its peak resident set
 /// size in MiB (from wait4: this child only, not the test's other children).
+#[allow(
+    clippy::zombie_processes,
+    reason = "reaped by libc::wait4, which reports its rusage"
+)]
 fn run_measured(p: &Project, server: &Misbehaving, args: &[&str]) -> (Run, i64) {
     let mut child = p
         .command(args, &[("API_URL", &server.url)])
@@ -167,7 +170,10 @@ fn an_identity_provider_answering_an_endless_body_fails_the_login() {
 fn a_bad_max_body_size_is_a_located_input_error() {
     let server = Misbehaving::start();
     let p = Project::new("bad-size");
-    p.file("suites/gatecheck.yaml", "timeout: 5s\nmax_body_size: 64 MiBs\n");
+    p.file(
+        "suites/gatecheck.yaml",
+        "timeout: 5s\nmax_body_size: 64 MiBs\n",
+    );
     p.file("suites/sizes.yaml", SIZES);
     let out = run(&p, &server, &[]);
     assert_eq!(out.code, 2, "{}", out.normalized(&p));
@@ -280,5 +286,8 @@ fn the_library_refuses_zero_threads_too() {
     opts.args.test_threads = Some(0);
     let err = gatecheck::run::run(&opts, &Default::default()).unwrap_err();
     assert!(matches!(err, gatecheck::error::Error::Usage(_)), "{err}");
-    assert!(err.to_string().starts_with("--test-threads must be at least 1"));
+    assert!(
+        err.to_string()
+            .starts_with("--test-threads must be at least 1")
+    );
 }

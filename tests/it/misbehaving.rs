@@ -155,11 +155,13 @@ fn send(stream: &mut TcpStream, status: &str, content_type: &str, body: &str) ->
 
 /// A chunked JSON body that never ends, until the client hangs up.
 fn send_endless(stream: &mut TcpStream, endless: &Endless) {
-    let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+    let head =
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
     let mut chunk = format!("{CHUNK:x}\r\n").into_bytes();
     chunk.extend(std::iter::repeat_n(b' ', CHUNK));
     chunk.extend_from_slice(b"\r\n");
-    let mut ok = stream.write_all(head.as_bytes()).is_ok() && stream.write_all(b"1\r\n[\r\n").is_ok();
+    let mut ok =
+        stream.write_all(head.as_bytes()).is_ok() && stream.write_all(b"1\r\n[\r\n").is_ok();
     while ok {
         ok = stream.write_all(&chunk).is_ok();
         if ok {

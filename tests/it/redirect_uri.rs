@@ -99,7 +99,10 @@ async fn a_code_redirected_elsewhere_is_refused_before_token() {
         ("another port", "http://localhost:3001/callback"),
         ("another path", "http://localhost:3000/steal"),
         ("another scheme", "https://localhost:3000/callback"),
-        ("userinfo trick", "http://localhost:3000@evil.example/callback"),
+        (
+            "userinfo trick",
+            "http://localhost:3000@evil.example/callback",
+        ),
     ];
     for (what, target) in elsewhere {
         let (result, token_calls) = login_redirected_to(target).await;

@@ -35,7 +35,12 @@ fn run_child(mode: &str, env: &[(&str, &str)]) -> String {
 
     let mut command = Command::new(std::env::current_exe().unwrap());
     command
-        .args(["--exact", "snapshot_bridge::child", "--nocapture", "--test-threads=1"])
+        .args([
+            "--exact",
+            "snapshot_bridge::child",
+            "--nocapture",
+            "--test-threads=1",
+        ])
         .current_dir(&dir)
         .env(MODE, mode)
         .env("RUST_BACKTRACE", "0");
@@ -259,10 +264,19 @@ fn local(root: &Path) {
     let blocked = root.join("blocked/snapshots");
     assert_eq!(
         write_error.as_deref(),
-        Some(format!("cannot write to {}: Not a directory (os error 20)", blocked.display()).as_str())
+        Some(
+            format!(
+                "cannot write to {}: Not a directory (os error 20)",
+                blocked.display()
+            )
+            .as_str()
+        )
     );
     assert!(!diff.contains("unwrap"), "{diff}");
-    assert!(diff.starts_with("--- blocked/snapshots/x.snap (no snapshot yet)"), "{diff}");
+    assert!(
+        diff.starts_with("--- blocked/snapshots/x.snap (no snapshot yet)"),
+        "{diff}"
+    );
 }
 
 /// Writes `<name>.snap` holding `value`, as insta would.
