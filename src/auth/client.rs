@@ -164,19 +164,21 @@ impl Reply {
     pub fn json<T: DeserializeOwned>(&self, at: &At) -> Result<T, Failure> {
         serde_json::from_str(&self.body).map_err(|e| {
             // Values may be unregistered secrets: show the keys only.
-            let what = if let Ok(value) = serde_json::from_str::<serde_json::Value>(&self.body) {
-                format!(
+            let what = match crate::http::json::parse(self.body.as_bytes()) {
+                Ok(Some(value)) => format!(
                     "Okta answered {} with JSON that does not fit ({e}); its keys: {}",
                     self.status,
                     json_keys(&value)
-                )
-            } else {
-                format!(
+                ),
+                Err(too_deep) => {
+                    format!("Okta answered {} with a body that {too_deep}", self.status)
+                }
+                Ok(None) => format!(
                     "Okta answered {} with {} instead of JSON: {}",
                     self.status,
                     self.content_kind(),
                     excerpt(&self.body)
-                )
+                ),
             };
             Failure::protocol(at, what)
         })
@@ -309,6 +311,35 @@ mod tests {
             "unexpected answer from POST http://127.0.0.1:1/api/v1/authn: Okta answered 502 \
              with text/html instead of JSON: <html> <h1>Bad gateway</h1></html>"
         );
+    }
+
+    #[test]
+    fn deeply_nested_json_is_not_called_not_json() {
+        let reply = Reply {
+            status: 200,
+            content_type: "application/json".into(),
+            body: format!("{}{}", "[".repeat(300), "]".repeat(300)),
+            ..Reply::default()
+        };
+        let err = reply
+            .json::<serde_json::Value>(&at())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.ends_with(
+                "Okta answered 200 with a body that is nested 300 levels deep, deeper than the \
+                 256 levels gatecheck reads as JSON"
+            ),
+            "{err}"
+        );
+        // Deeper than serde_json's default but within gatecheck's limit: read.
+        let reply = Reply {
+            body: format!("{{\"a\": {}{}}}", "[".repeat(200), "]".repeat(200)),
+            ..reply
+        };
+        let err = reply.json::<Vec<u8>>(&at()).unwrap_err().to_string();
+        assert!(err.contains("with JSON that does not fit"), "{err}");
+        assert!(err.ends_with("its keys: a"), "{err}");
     }
 
     #[tokio::test]
