@@ -33,6 +33,9 @@ const DIFF_CONTEXT: usize = 3;
 /// insta's panic message when an assertion fails (runtime.rs, `finalize`).
 const INSTA_FAILURE: &str = "snapshot assertion for '";
 
+/// The start of insta's panic when it cannot save a file (its macros unwrap).
+const UNWRAP_PANIC: &str = "called `Result::unwrap()` on an `Err` value: ";
+
 thread_local! {
     /// Set while insta runs on this thread: its panics are expected, not news.
     static QUIET: Cell<bool> = const { Cell::new(false) };
@@ -217,7 +220,8 @@ pub fn check(snapshot: &Snapshot) -> Outcome {
         match (&staging, &write_error) {
             (Err(why), None) => write_error = Some(why.clone()),
             (Ok(_), None) => {
-                diff = format!("insta could not check the snapshot: {failure}\n{diff}")
+                let why = failure.trim_start_matches(UNWRAP_PANIC);
+                write_error = Some(format!("insta failed: {why}"));
             }
             _ => {}
         }
