@@ -112,3 +112,35 @@ fn an_interrupted_run_leaves_no_truncated_snap_new() {
         );
     }
 }
+
+#[test]
+fn pending_snapshots_land_in_insta_pending_dir_without_staging_leftovers() {
+    let api = TestApi::start();
+    let p = Project::new("pending-dir");
+    p.file(
+        "suites/items.yaml",
+        "base_url: ${API_URL}\ntests:\n  - name: list items\n    request: {url: /items}\n",
+    );
+    let pending = p.path("pending");
+    let pending_dir = pending.to_string_lossy().into_owned();
+    let env = [
+        ("API_URL", api.url.as_str()),
+        ("INSTA_PENDING_DIR", &pending_dir),
+    ];
+    let out = p.run(&[], &env);
+    let text = out.normalized(&p);
+    assert_eq!(out.code, 1, "{text}");
+    assert!(text.contains("1 snapshot to review"), "{text}");
+    let files = p.files();
+    assert_eq!(
+        files
+            .iter()
+            .filter(|f| f.starts_with("pending/") || f.starts_with("suites/snapshots"))
+            .collect::<Vec<_>>(),
+        ["pending/suites/snapshots/items__list_items.snap.new"],
+        "{files:?}"
+    );
+    // No staging mirror folder is left in the pending folder either.
+    let mirror = std::fs::read_dir(pending.join("suites/snapshots")).unwrap();
+    assert_eq!(mirror.count(), 1);
+}
