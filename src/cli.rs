@@ -145,7 +145,7 @@ pub struct RunArgs {
     #[arg(short, long)]
     pub quiet: bool,
     /// Tests run at once (default: `concurrency` in gatecheck.yaml, else 32).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = parse_threads)]
     pub test_threads: Option<usize>,
     /// Colored output.
     #[arg(long, value_enum)]
@@ -174,6 +174,19 @@ pub struct RunArgs {
     /// Accepted for `cargo test` compatibility; output is never captured.
     #[arg(long, hide = true)]
     pub nocapture: bool,
+}
+
+fn parse_threads(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(0) => Err(
+            "must be at least 1 (0 would run no test at all); use 1 to run tests one at a time"
+                .to_owned(),
+        ),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!(
+            "expected a number of threads (1 or more), got `{text}`"
+        )),
+    }
 }
 
 fn parse_var(text: &str) -> Result<(String, String), String> {

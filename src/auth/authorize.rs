@@ -98,14 +98,21 @@ fn from_location(
     if let Some(error) = params.get("error") {
         return Err(redirect_error(at, error, params.get("error_description")));
     }
+    let to_redirect_uri = same_endpoint(&target, &f.redirect_uri);
     match (params.get("code"), params.get("state")) {
+        // A code sent elsewhere than the redirect_uri is never used, whatever its state.
+        (Some(_), _) if !to_redirect_uri => Err(Failure::RedirectMismatch {
+            at: at.clone(),
+            target: without_query(&target),
+            redirect_uri: f.redirect_uri.clone(),
+        }),
         (Some(code), Some(got)) if got == state => Ok(code.clone()),
         (Some(_), got) => Err(Failure::StateMismatch {
             at: at.clone(),
             sent: state.to_owned(),
             got: got.cloned().unwrap_or_else(|| "(none)".to_owned()),
         }),
-        (None, _) if !same_endpoint(&target, &f.redirect_uri) => Err(Failure::SessionRejected {
+        (None, _) if !to_redirect_uri => Err(Failure::SessionRejected {
             at: at.clone(),
             detail: format!(
                 "Okta redirected to {} instead of the redirect_uri",
@@ -227,8 +234,9 @@ fn text_nodes(html: &str) -> Vec<String> {
         .collect()
 }
 
+/// `target` is the redirect_uri (scheme, host, port and path).
 fn same_endpoint(target: &Url, redirect_uri: &str) -> bool {
-    Url::parse(redirect_uri).is_ok_and(|r| without_query(&r) == without_query(target))
+    Url::parse(redirect_uri).is_ok_and(|r| super::redirects::is_redirect_uri(target, &r))
 }
 
 pub(super) fn without_query(url: &Url) -> String {

@@ -183,3 +183,59 @@ fn unknown_authorization_server() {
         "{err}"
     );
 }
+
+#[test]
+fn a_code_sent_anywhere_but_the_redirect_uri_is_refused() {
+    // The right state and a code, but another scheme, host, port or path.
+    let elsewhere = [
+        "https://localhost:3000/callback",
+        "http://evil.example:3000/callback",
+        "http://127.0.0.1:3000/callback",
+        "http://localhost:3001/callback",
+        "http://localhost/callback",
+        "http://localhost:3000/callback/",
+        "http://localhost:3000/other",
+        "http://localhost:3000@evil.example/callback",
+        "/callback",
+    ];
+    for target in elsewhere {
+        let masker = Masker::new();
+        let reply = redirect(&format!("{target}?code=c0de-x&state=st4te"));
+        let err = read(&reply, &masker).unwrap_err();
+        assert!(
+            matches!(err, Failure::RedirectMismatch { .. }),
+            "{target}: {err}"
+        );
+        let message = err.to_string();
+        assert!(
+            message.contains(
+                "which is not the fixture's redirect_uri `http://localhost:3000/callback`"
+            ),
+            "{message}"
+        );
+        assert!(!message.contains("c0de-x"), "{message}");
+    }
+    let shown = read(
+        &redirect("http://evil.example:3000/callback?code=c0de-x&state=st4te"),
+        &Masker::new(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        shown.starts_with(
+            "/authorize redirected to http://evil.example:3000/callback at GET https://org.okta.com/oauth2/default/v1/authorize"
+        ),
+        "{shown}"
+    );
+}
+
+#[test]
+fn the_redirect_uri_may_write_its_default_port() {
+    let reply = redirect("http://localhost:3000/callback?code=c0de&state=st4te");
+    assert_eq!(read(&reply, &Masker::new()).unwrap(), "c0de");
+    let mut f = fixture();
+    f.redirect_uri = "https://app.example/cb".into();
+    let reply = redirect("https://app.example:443/cb?code=c0de&state=st4te");
+    let code = read_redirect(&reply, &at(), &f, "st4te", &Masker::new()).unwrap();
+    assert_eq!(code, "c0de");
+}

@@ -3,6 +3,8 @@
 //! request, and Okta's 429 handled once.
 
 use super::error::{At, Failure, excerpt};
+use crate::http::body::{BodyError, read_limited};
+use crate::suite::limits::{ByteSize, DEFAULT_MAX_BODY_SIZE};
 use reqwest::cookie::Jar;
 use reqwest::{Client, RequestBuilder, redirect};
 use serde::de::DeserializeOwned;
@@ -22,6 +24,7 @@ const USER_AGENT: &str = concat!("gatecheck/", env!("CARGO_PKG_VERSION"));
 pub struct LoginClient {
     http: Result<Client, String>,
     timeout: Duration,
+    max_body: ByteSize,
 }
 
 /// A whole answer, read into memory so it can be checked by pure functions.
@@ -44,7 +47,14 @@ impl LoginClient {
     /// for one login that must keep the authorization server's cookies
     /// (oauth2-pkce); still no redirects followed.
     pub(crate) fn with_cookie_jar(&self, jar: Arc<Jar>) -> Self {
-        Self::build(self.timeout, Some(jar))
+        Self::build(self.timeout, Some(jar)).with_max_body(self.max_body)
+    }
+
+    /// The same client, reading at most `limit` bytes of each answer's body
+    /// (default: 64 MiB); past it the login fails saying so.
+    pub fn with_max_body(mut self, limit: ByteSize) -> Self {
+        self.max_body = limit;
+        self
     }
 
     fn build(timeout: Duration, jar: Option<Arc<Jar>>) -> Self {
@@ -59,7 +69,11 @@ impl LoginClient {
             .timeout(timeout)
             .build()
             .map_err(|e| format!("cannot build the login's HTTP client: {}", causes(&e)));
-        Self { http, timeout }
+        Self {
+            http,
+            timeout,
+            max_body: DEFAULT_MAX_BODY_SIZE,
+        }
     }
 
     /// Sends the request `build` makes; on a 429 waits for the reset (when it
@@ -99,12 +113,22 @@ impl LoginClient {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned)
         };
+        let status = response.status().as_u16();
+        let body = read_limited(response, self.max_body)
+            .await
+            .map_err(|e| match e {
+                BodyError::TooLarge { limit, declared } => Failure::BodyTooLarge {
+                    at: at.clone(),
+                    what: BodyError::too_large_message(limit, declared),
+                },
+                BodyError::Read(e) => self.transport(at, &e),
+            })?;
         Ok(Reply {
-            status: response.status().as_u16(),
+            status,
             location: header("location"),
             content_type: header("content-type").unwrap_or_default(),
             rate_limit_reset: header("x-rate-limit-reset").and_then(|v| v.trim().parse().ok()),
-            body: response.text().await.map_err(|e| self.transport(at, &e))?,
+            body: String::from_utf8_lossy(&body).into_owned(),
         })
     }
 
@@ -140,19 +164,21 @@ impl Reply {
     pub fn json<T: DeserializeOwned>(&self, at: &At) -> Result<T, Failure> {
         serde_json::from_str(&self.body).map_err(|e| {
             // Values may be unregistered secrets: show the keys only.
-            let what = if let Ok(value) = serde_json::from_str::<serde_json::Value>(&self.body) {
-                format!(
+            let what = match crate::http::json::parse(self.body.as_bytes()) {
+                Ok(Some(value)) => format!(
                     "Okta answered {} with JSON that does not fit ({e}); its keys: {}",
                     self.status,
                     json_keys(&value)
-                )
-            } else {
-                format!(
+                ),
+                Err(too_deep) => {
+                    format!("Okta answered {} with a body that {too_deep}", self.status)
+                }
+                Ok(None) => format!(
                     "Okta answered {} with {} instead of JSON: {}",
                     self.status,
                     self.content_kind(),
                     excerpt(&self.body)
-                )
+                ),
             };
             Failure::protocol(at, what)
         })
@@ -285,6 +311,35 @@ mod tests {
             "unexpected answer from POST http://127.0.0.1:1/api/v1/authn: Okta answered 502 \
              with text/html instead of JSON: <html> <h1>Bad gateway</h1></html>"
         );
+    }
+
+    #[test]
+    fn deeply_nested_json_is_not_called_not_json() {
+        let reply = Reply {
+            status: 200,
+            content_type: "application/json".into(),
+            body: format!("{}{}", "[".repeat(300), "]".repeat(300)),
+            ..Reply::default()
+        };
+        let err = reply
+            .json::<serde_json::Value>(&at())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.ends_with(
+                "Okta answered 200 with a body that is nested 300 levels deep, deeper than the \
+                 256 levels gatecheck reads as JSON"
+            ),
+            "{err}"
+        );
+        // Deeper than serde_json's default but within gatecheck's limit: read.
+        let reply = Reply {
+            body: format!("{{\"a\": {}{}}}", "[".repeat(200), "]".repeat(200)),
+            ..reply
+        };
+        let err = reply.json::<Vec<u8>>(&at()).unwrap_err().to_string();
+        assert!(err.contains("with JSON that does not fit"), "{err}");
+        assert!(err.ends_with("its keys: a"), "{err}");
     }
 
     #[tokio::test]

@@ -203,6 +203,19 @@ pub(crate) enum Failure {
     },
     #[error("unexpected answer from {at}: {what}")]
     Protocol { at: At, what: String },
+    /// `what`: the size message of [`crate::http::body::BodyError`].
+    #[error(
+        "unexpected answer from {at}: {what}; an identity provider's answers are small, so check the fixture's okta_url / issuer / token_url"
+    )]
+    BodyTooLarge { at: At, what: String },
+    #[error(
+        "/authorize redirected to {target} at {at}, which is not the fixture's redirect_uri `{redirect_uri}` (scheme, host, port and path must match); refusing the code it carries. Set redirect_uri (OKTA_REDIRECT_URI) to the URI the app redirects to, or fix the app's redirect"
+    )]
+    RedirectMismatch {
+        at: At,
+        target: String,
+        redirect_uri: String,
+    },
 }
 
 impl Failure {
@@ -222,7 +235,8 @@ impl Failure {
             Failure::StateMismatch { .. } => K::StateMismatch,
             Failure::IssMismatch { .. } => K::IssuerMismatch,
             Failure::TokenError { .. } => K::Token,
-            Failure::Protocol { .. } => K::Protocol,
+            Failure::Protocol { .. } | Failure::BodyTooLarge { .. } => K::Protocol,
+            Failure::RedirectMismatch { .. } => K::Authorize,
         }
     }
 

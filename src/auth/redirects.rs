@@ -38,9 +38,15 @@ pub fn same_origin(a: &Url, b: &Url) -> bool {
     a.origin() == b.origin()
 }
 
-/// True when `target` is the redirect_uri (same origin and path; the query may differ).
+/// True when `target` is the redirect_uri: the same scheme, host, port (a
+/// default port written or not) and path; the query and fragment may
+/// differ. Compared part by part, so that custom schemes of native apps
+/// (`com.example.app:/callback`, whose origins are opaque) work too.
 pub fn is_redirect_uri(target: &Url, redirect_uri: &Url) -> bool {
-    same_origin(target, redirect_uri) && target.path() == redirect_uri.path()
+    target.scheme() == redirect_uri.scheme()
+        && target.host() == redirect_uri.host()
+        && target.port_or_known_default() == redirect_uri.port_or_known_default()
+        && target.path() == redirect_uri.path()
 }
 
 /// The Location of a redirect, resolved against the URL that answered it.

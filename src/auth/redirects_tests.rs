@@ -236,3 +236,20 @@ fn the_code_is_registered_as_a_secret() {
     let _ = read_callback(&target, &at, expected, &masker);
     assert!(masker.contains_secret("x c0de-secret y"));
 }
+
+#[test]
+fn custom_scheme_redirect_uris_of_native_apps_match() {
+    let native = url("com.example.app:/callback");
+    assert!(is_redirect_uri(
+        &url("com.example.app:/callback?code=c&state=s"),
+        &native
+    ));
+    assert!(!is_redirect_uri(
+        &url("com.evil.app:/callback?code=c"),
+        &native
+    ));
+    assert!(!is_redirect_uri(
+        &url("com.example.app:/other?code=c"),
+        &native
+    ));
+}

@@ -47,8 +47,10 @@ pub enum Kind {
         expected: String,
         actual: Option<String>,
     },
-    /// `expect.json` on a response that is not JSON.
-    NotJson,
+    /// `expect.json` (or a snapshot: `subject`) on a response without a
+    /// JSON body; `why` says what it is instead ("the response is not
+    /// JSON", or nested too deep).
+    NotJson { subject: String, why: String },
     /// `expect.max_duration`.
     Duration { max: Duration, took: Duration },
     /// The body's snapshot; `next` says what to do, `diff` is old -> new.
@@ -127,7 +129,8 @@ impl Failure {
                 expected,
                 actual,
             } => [path, expected].into_iter().chain(actual).collect(),
-            Kind::NotJson | Kind::Duration { .. } => Vec::new(),
+            Kind::NotJson { subject, why } => vec![subject, why],
+            Kind::Duration { .. } => Vec::new(),
             Kind::Snapshot {
                 name, next, diff, ..
             } => vec![name, next, diff],
@@ -165,8 +168,8 @@ impl fmt::Display for Kind {
                 f,
                 "{path}: expected {expected}, but the path selects nothing in the response"
             ),
-            Kind::NotJson => {
-                f.write_str("json: expected a JSON body, but the response is not JSON")
+            Kind::NotJson { subject, why } => {
+                write!(f, "{subject}: expected a JSON body, but {why}")
             }
             Kind::Duration { max, took } => write!(
                 f,
@@ -294,6 +297,16 @@ mod tests {
         );
         assert_eq!(snapshot.detail(), Some("+ 1"));
         assert_eq!(snapshot.to_string(), "snapshot `s` is new; review it");
-        assert_eq!(Failure::new(Kind::NotJson, KeyPath::root()).detail(), None);
+        assert_eq!(
+            Failure::new(
+                Kind::NotJson {
+                    subject: "json".into(),
+                    why: "the response is not JSON".into()
+                },
+                KeyPath::root()
+            )
+            .detail(),
+            None
+        );
     }
 }

@@ -31,13 +31,22 @@ impl From<String> for Why {
 
 /// The failures of `expect.json`, each at its key path
 /// (`expect.json."$.id".gt`, or `expect.json."$.id"` for a literal).
-pub fn check(checks: &JsonChecks, body: Option<&Json>, scope: &Scope) -> Vec<Failure> {
+/// `Err` carries why the response has no JSON body ("the response is not
+/// JSON", or that it is nested too deep).
+pub fn check(checks: &JsonChecks, body: Result<&Json, String>, scope: &Scope) -> Vec<Failure> {
     let json_key = KeyPath::root().key("expect").key("json");
     if checks.0.is_empty() {
         return Vec::new();
     }
-    let Some(body) = body else {
-        return vec![Failure::new(Kind::NotJson, json_key)];
+    let body = match body {
+        Ok(body) => body,
+        Err(why) => {
+            let kind = Kind::NotJson {
+                subject: "json".into(),
+                why,
+            };
+            return vec![Failure::new(kind, json_key)];
+        }
     };
     let mut failures = Vec::new();
     for (path, matchers) in &checks.0 {
@@ -220,7 +229,7 @@ mod tests {
         let checks: JsonChecks = serde_json::from_value(checks).unwrap();
         let mut scope = Scope::new();
         scope.set("title", json!("buy milk"));
-        check(&checks, Some(&body), &scope)
+        check(&checks, Ok(&body), &scope)
     }
 
     fn mismatch(path: &str, expected: &str, actual: Option<&str>) -> Kind {
@@ -314,11 +323,18 @@ mod tests {
     }
 
     #[test]
-    fn a_non_json_body_fails_once() {
+    fn a_non_json_body_fails_once_saying_why() {
         let checks: JsonChecks = serde_json::from_value(json!({"$.a": 1, "$.b": 2})).unwrap();
-        let failures = check(&checks, None, &Scope::new());
+        let why = "the response is nested 2000 levels deep".to_owned();
+        let failures = check(&checks, Err(why.clone()), &Scope::new());
         assert_eq!(failures.len(), 1);
-        assert_eq!(failures[0].kind, Kind::NotJson);
+        assert_eq!(
+            failures[0].kind,
+            Kind::NotJson {
+                subject: "json".into(),
+                why
+            }
+        );
         assert_eq!(failures[0].key_path.to_string(), "expect.json");
     }
 }

@@ -7,6 +7,7 @@ pub mod headers;
 pub mod json;
 pub mod snapshot;
 mod snapshot_view;
+mod snapshot_write;
 pub mod status;
 
 pub use failure::{Failure, Kind, Location};

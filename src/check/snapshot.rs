@@ -21,6 +21,7 @@ use sha2::{Digest, Sha256};
 
 use super::failure::{Failure, Kind, SnapshotChange};
 use super::snapshot_view::{View, fast_path_allowed, matches_file};
+use super::snapshot_write::{Staging, memoize};
 use crate::report::mask::MaskSet;
 use crate::suite::expect::JsonPath;
 use crate::suite::yaml::KeyPath;
@@ -34,6 +35,9 @@ const DIFF_CONTEXT: usize = 3;
 
 /// insta's panic message when an assertion fails (runtime.rs, `finalize`).
 const INSTA_FAILURE: &str = "snapshot assertion for '";
+
+/// The start of insta's panic when it cannot save a file (its macros unwrap).
+const UNWRAP_PANIC: &str = "called `Result::unwrap()` on an `Err` value: ";
 
 thread_local! {
     /// Set while insta runs on this thread: its panics are expected, not news.
@@ -82,6 +86,8 @@ pub enum Outcome {
         missing: bool,
         pending: bool,
         file: PathBuf,
+        /// Why the new snapshot could not be written, when it could not.
+        write_error: Option<String>,
     },
     /// insta accepted the value without failing (`INSTA_UPDATE=always` or
     /// `unseen`, `INSTA_FORCE_PASS`).
@@ -97,11 +103,14 @@ impl Outcome {
             missing,
             pending,
             file,
+            write_error,
         } = self
         else {
             return None;
         };
-        let next = if pending {
+        let next = if let Some(why) = write_error {
+            format!("it could not be written ({why})")
+        } else if pending {
             format!(
                 "review it with `gatecheck review` ({}.new was written)",
                 relative(&file).display()
@@ -206,6 +215,8 @@ pub fn slug(text: &str) -> String {
 
 /// Compares `snapshot.value` (pretty JSON, keys sorted) with
 /// `<dir>/<name>.snap` through insta, from any thread, never panicking.
+/// insta works in a staging folder and finished files are renamed into
+/// place (see [`Staging`]): no snapshot file is ever half-written.
 pub fn check(snapshot: &Snapshot) -> Outcome {
     let dir = std::path::absolute(snapshot.dir).unwrap_or_else(|_| snapshot.dir.to_path_buf());
     let file = dir.join(format!("{}.snap", snapshot.name));
@@ -213,43 +224,71 @@ pub fn check(snapshot: &Snapshot) -> Outcome {
     let missing = !file.is_file();
     let stale = modified(&pending_file);
     let view = View::new(snapshot);
+    memoize(&file);
     if !missing && stale.is_none() && fast_path_allowed() && matches_file(&file, &view) {
         return Outcome::Matched;
     }
     let value = view.to_owned_value();
     let value = &value;
-    let settings = settings(snapshot, &dir);
+    // Without a staging folder (a read-only folder, a file in the way)
+    // insta still compares in place; it only fails if it must write.
+    let staging = Staging::create(&dir, snapshot.name);
+    let insta_dir = staging.as_ref().map_or(dir.as_path(), |s| s.dir());
+    let settings = settings(snapshot, insta_dir);
 
     COMPARED.with(|c| c.borrow_mut().take());
     let result = quietly(|| settings.bind(|| assert(snapshot, value))).and_then(|r| r);
     let compared = COMPARED.with(|c| c.borrow_mut().take());
+    let matched = result.is_ok() && compared.as_ref().is_some_and(|c| c.matched);
 
-    let fresh = modified(&pending_file);
-    let pending = fresh.is_some() && fresh != stale;
+    let (pending, mut write_error) = match &staging {
+        Ok(staging) => match staging.finish(snapshot.name, pending_path) {
+            Ok(moved) => (moved.pending, None),
+            Err(e) => (false, Some(e)),
+        },
+        Err(_) => (
+            modified(&pending_file).is_some_and(|t| Some(t) != stale),
+            None,
+        ),
+    };
     if pending {
         PENDING_WRITTEN.fetch_add(1, Ordering::Relaxed);
     }
+    if matched {
+        // As insta does for a passing snapshot: an old pending file is stale.
+        let _ = std::fs::remove_file(&pending_file);
+    }
     let failure = match result {
-        Ok(()) if compared.as_ref().is_some_and(|c| c.matched) => return Outcome::Matched,
-        Ok(()) => return Outcome::Written,
-        Err(message) => message,
+        Ok(()) if write_error.is_none() && matched => return Outcome::Matched,
+        Ok(()) if write_error.is_none() => return Outcome::Written,
+        Ok(()) => None,
+        Err(message) => Some(message),
     };
     let (old, new) = match compared {
-        Some(c) => (c.old, c.new),
-        None => (String::new(), settings.bind(|| serialize(value))),
+        Some(c) if !c.matched => (c.old, c.new),
+        _ => (String::new(), settings.bind(|| serialize(value))),
     };
     let mut diff = unified_diff(&file, missing, &old, &new);
     if let Some(problem) = unreadable(&file, missing) {
         diff = format!("{problem}\n{diff}");
     }
-    if !failure.starts_with(INSTA_FAILURE) {
-        diff = format!("insta could not check the snapshot: {failure}\n{diff}");
+    if let Some(failure) = failure.filter(|f| !f.starts_with(INSTA_FAILURE)) {
+        // insta panics with its own `unwrap()` message when it cannot write.
+        match (&staging, &write_error) {
+            (Err(why), None) => write_error = Some(why.clone()),
+            (Ok(_), None) => {
+                let why = failure.trim_start_matches(UNWRAP_PANIC);
+                write_error = Some(format!("insta failed: {why}"));
+            }
+            _ => {}
+        }
     }
     Outcome::Mismatch {
         diff,
         missing,
         pending,
         file,
+        write_error,
     }
 }
 
@@ -436,6 +475,7 @@ mod tests {
             missing,
             pending,
             file: PathBuf::from("/nowhere/snapshots/s__t.snap"),
+            write_error: None,
         }
     }
 

@@ -3,7 +3,9 @@
 use std::error::Error as _;
 use std::time::{Duration, Instant};
 
+use super::body::{BodyError, read_limited};
 use super::exchange::{Body, Exchange, Prepared, Response};
+use crate::suite::limits::ByteSize;
 
 /// Failure to get a response at all.
 #[derive(Debug, thiserror::Error)]
@@ -12,6 +14,9 @@ pub enum HttpError {
     Timeout(Duration),
     #[error("{0}")]
     Transport(String),
+    /// The body passed `max_body_size`: the message says so and what to do.
+    #[error("{0}")]
+    TooLarge(String),
 }
 
 /// The shared client: no redirects followed (a test sees the 3xx), no
@@ -28,8 +33,13 @@ pub fn build_client(timeout: Duration) -> Result<reqwest::Client, String> {
         .map_err(|e| format!("failed to build the HTTP client: {}", cause_chain(&e)))
 }
 
-/// Sends a prepared request and reads the whole response.
-pub async fn send(client: &reqwest::Client, prepared: Prepared) -> Result<Exchange, HttpError> {
+/// Sends a prepared request and reads the whole response, up to `max_body`
+/// bytes of body.
+pub async fn send(
+    client: &reqwest::Client,
+    prepared: Prepared,
+    max_body: ByteSize,
+) -> Result<Exchange, HttpError> {
     let mut builder = client
         .request(prepared.method.clone(), prepared.url.clone())
         .timeout(prepared.timeout);
@@ -54,7 +64,14 @@ pub async fn send(client: &reqwest::Client, prepared: Prepared) -> Result<Exchan
     let response = builder.send().await.map_err(fail)?;
     let status = response.status().as_u16();
     let headers = response.headers().clone();
-    let body = response.bytes().await.map_err(fail)?.to_vec();
+    let body = read_limited(response, max_body)
+        .await
+        .map_err(|e| match e {
+            BodyError::TooLarge { limit, declared } => {
+                HttpError::TooLarge(BodyError::too_large_message(limit, declared))
+            }
+            BodyError::Read(e) => fail(e),
+        })?;
     Ok(Exchange {
         request: prepared,
         response: Response::new(status, headers, body),

@@ -44,16 +44,23 @@ pub struct Response {
     pub body: Vec<u8>,
     /// The body parsed as JSON, when it is JSON.
     pub json: Option<Json>,
+    /// Why a body that looks like JSON was not parsed, when that is not
+    /// simply "not JSON" (it is nested too deep).
+    pub json_problem: Option<String>,
 }
 
 impl Response {
     pub fn new(status: u16, headers: HeaderMap, body: Vec<u8>) -> Self {
-        let json = parse_json(&headers, &body);
+        let (json, json_problem) = match parse_json(&headers, &body) {
+            Ok(json) => (json, None),
+            Err(problem) => (None, Some(problem)),
+        };
         Self {
             status,
             headers,
             body,
             json,
+            json_problem,
         }
     }
 
@@ -64,11 +71,22 @@ impl Response {
     pub fn content_type(&self) -> &str {
         self.header("content-type").unwrap_or_default()
     }
+
+    /// Why [`Response::json`] is None, for messages: `the response is not
+    /// JSON`, or that it is nested too deep.
+    pub fn not_json(&self) -> String {
+        match &self.json_problem {
+            Some(problem) => format!("the response {problem}"),
+            None => "the response is not JSON".to_owned(),
+        }
+    }
 }
 
-fn parse_json(headers: &HeaderMap, body: &[u8]) -> Option<Json> {
+/// The body as JSON when it is declared (or, without Content-Type, looks
+/// like) JSON; `Err` when it is JSON nested deeper than gatecheck reads.
+fn parse_json(headers: &HeaderMap, body: &[u8]) -> Result<Option<Json>, String> {
     if body.is_empty() {
-        return None;
+        return Ok(None);
     }
     let ct = headers
         .get("content-type")
@@ -81,9 +99,9 @@ fn parse_json(headers: &HeaderMap, body: &[u8]) -> Option<Json> {
         Some(b'{' | b'[')
     );
     if declared || (ct.is_empty() && looks) {
-        serde_json::from_slice(body).ok()
+        super::json::parse(body)
     } else {
-        None
+        Ok(None)
     }
 }
 

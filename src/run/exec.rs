@@ -17,6 +17,7 @@ use crate::http::{self, Exchange};
 use crate::report::failure::{self, StepFailure, StepLabel, TrialFailure};
 use crate::report::mask::Masker;
 use crate::suite::expect::{CaptureSource, StatusExpect};
+use crate::suite::limits::ByteSize;
 use crate::suite::model::{ExpectDef, RequestDef, RetryDef};
 use crate::suite::template::Scope;
 use crate::suite::yaml::KeyPath;
@@ -28,6 +29,8 @@ pub struct RunCtx {
     pub masker: Masker,
     pub cli_vars: Vec<(String, Json)>,
     pub default_timeout: Duration,
+    /// The largest response body read (`max_body_size`).
+    pub max_body: ByteSize,
     pub verbose: bool,
     /// The demo API's URL when the built-in emulator runs (`base_url: demo`).
     pub demo_api_url: Option<String>,
@@ -214,7 +217,7 @@ async fn run_step(
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let exchange = match http::send(&ctx.client, prepared.clone()).await {
+        let exchange = match http::send(&ctx.client, prepared.clone(), ctx.max_body).await {
             Ok(exchange) => exchange,
             // A transport error (refused, timed out) is retried like a failure.
             Err(_) if attempt < attempts => {
@@ -334,11 +337,12 @@ fn check_exchange(spec: &TrialSpec, step: &Step<'_>, ex: &Exchange, scope: &Scop
         &ex.response.headers,
         scope,
     ));
-    failures.extend(check::json::check(
-        &expect.json,
-        ex.response.json.as_ref(),
-        scope,
-    ));
+    let body = ex
+        .response
+        .json
+        .as_ref()
+        .ok_or_else(|| ex.response.not_json());
+    failures.extend(check::json::check(&expect.json, body, scope));
     failures.extend(check::duration::check(
         expect.max_duration.map(|d| d.0),
         ex.elapsed,
@@ -356,10 +360,19 @@ fn snapshot_step(
     let def = step.expect.and_then(|e| e.snapshot.clone());
     // A single-request test snapshots JSON bodies by default; a step only when asked.
     let enabled = def.as_ref().map_or(step.label.is_none(), |d| d.enabled);
-    let body = ex.response.json.as_ref()?;
     if !enabled {
         return None;
     }
+    let Some(body) = ex.response.json.as_ref() else {
+        // JSON too deep to read fails rather than silently going unsnapshotted.
+        return ex.response.json_problem.as_ref().map(|_| {
+            let kind = Kind::NotJson {
+                subject: "snapshot".into(),
+                why: ex.response.not_json(),
+            };
+            Failure::new(kind, KeyPath::root().key("expect").key("snapshot"))
+        });
+    };
     let def = def.unwrap_or_default();
     let name = match (&def.name, step.label) {
         (Some(custom), _) => format!(
@@ -460,7 +473,10 @@ fn capture(
                 name: name.clone(),
                 problem,
             };
-            Box::new(Failure::new(kind, KeyPath::root().key("capture").key(name.as_str())))
+            Box::new(Failure::new(
+                kind,
+                KeyPath::root().key("capture").key(name.as_str()),
+            ))
         })?;
         if def.secret {
             ctx.masker.add_json(&value);
@@ -481,7 +497,7 @@ fn read_capture(source: &CaptureSource, ex: &Exchange) -> Result<Json, String> {
             .ok_or_else(|| format!("the response has no header `{h}`"))?,
         CaptureSource::Json(path) => {
             let body = ex.response.json.as_ref().ok_or_else(|| {
-                format!("{path} needs a JSON body, but the response is not JSON")
+                format!("{path} needs a JSON body, but {}", ex.response.not_json())
             })?;
             match path.select(body).as_slice() {
                 [] => return Err(format!("{path} selects nothing in the response")),

@@ -19,6 +19,7 @@ use crate::check::snapshot;
 use crate::error::Error;
 use crate::report::junit::{self, Outcome, TrialRecord};
 use crate::report::mask::Masker;
+use crate::suite::limits::{ByteSize, DEFAULT_MAX_BODY_SIZE};
 use crate::suite::load::Env;
 use crate::suite::{Project, load, validate};
 
@@ -27,6 +28,9 @@ use crate::suite::{Project, load, validate};
 pub const DEFAULT_CONCURRENCY: usize = 32;
 /// Default timeout of one request.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Why `--test-threads 0` is refused (libtest would wait forever).
+pub const ZERO_THREADS: &str = "--test-threads must be at least 1 (0 would run no test at all); use 1 to run tests one at a time";
 
 /// What `gatecheck [OPTIONS] [PATH...]` was asked to do.
 #[derive(Debug, Clone, Default)]
@@ -115,6 +119,9 @@ fn shared_snapshots(specs: &[TrialSpec]) -> Vec<crate::error::Diagnostic> {
 
 /// Runs the suites; `Ok` carries the summary whatever the tests did.
 pub fn run(opts: &RunOptions, env: &Env) -> Result<Summary, Error> {
+    if opts.args.test_threads == Some(0) {
+        return Err(Error::Usage(ZERO_THREADS.to_owned()));
+    }
     let var_names: Vec<String> = opts.vars.iter().map(|(k, _)| k.clone()).collect();
     // The runtime and the HTTP client (which reads the system's CA
     // certificates) are built on another core while the suites load.
@@ -130,7 +137,12 @@ pub fn run(opts: &RunOptions, env: &Env) -> Result<Summary, Error> {
         .collect();
     let mut args = opts.args.clone();
     if args.test_threads.is_none() {
-        args.test_threads = Some(project.config.concurrency.unwrap_or(DEFAULT_CONCURRENCY));
+        args.test_threads = Some(
+            project
+                .config
+                .concurrency
+                .map_or(DEFAULT_CONCURRENCY, std::num::NonZeroUsize::get),
+        );
     }
     let specs = shard(specs, &args, opts.partition);
     if args.list {
@@ -301,6 +313,14 @@ fn selected_by_tags(trial: &TrialSpec, tags: &[String], exclude: &[String]) -> b
     (tags.is_empty() || tags.iter().any(has)) && !exclude.iter().any(has)
 }
 
+/// `max_body_size` of gatecheck.yaml, else 64 MiB.
+pub fn max_body_size(project: &Project) -> ByteSize {
+    project
+        .config
+        .max_body_size
+        .unwrap_or(DEFAULT_MAX_BODY_SIZE)
+}
+
 fn context(
     opts: &RunOptions,
     project: &Project,
@@ -325,6 +345,7 @@ fn context(
         masker,
         cli_vars,
         default_timeout: timeout,
+        max_body: max_body_size(project),
         verbose: opts.verbose,
         demo_api_url: demo.emulator.as_ref().map(|e| e.api_url().to_owned()),
         login_failures: std::sync::Mutex::new(HashMap::new()),

@@ -1,6 +1,7 @@
 //! Loading suites: files -> model, with every error located.
 
 pub mod expect;
+pub mod limits;
 pub mod load;
 pub mod matcher;
 pub mod model;

@@ -187,7 +187,12 @@ pub struct ConfigDef {
     pub auth: Option<String>,
     pub fixtures: Option<String>,
     pub timeout: Option<Dur>,
-    pub concurrency: Option<usize>,
+    /// Tests in flight (at least 1).
+    #[serde(default, deserialize_with = "super::limits::concurrency")]
+    #[schemars(with = "Option<std::num::NonZeroUsize>")]
+    pub concurrency: Option<std::num::NonZeroUsize>,
+    /// The largest response body read (API and identity provider), e.g. `64MiB`.
+    pub max_body_size: Option<super::limits::ByteSize>,
     #[serde(default)]
     pub vars: BTreeMap<String, Json>,
     #[serde(default)]

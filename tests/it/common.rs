@@ -239,7 +239,8 @@ impl Project {
         Run::from(child.wait_with_output().expect("gatecheck runs"))
     }
 
-    fn command(&self, args: &[&str], env: &[(&str, &str)]) -> Command {
+    /// The command [`Project::run`] runs, for tests that spawn it themselves.
+    pub fn command(&self, args: &[&str], env: &[(&str, &str)]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_gatecheck"));
         cmd.current_dir(&self.dir).args(args).env_clear();
         if let Ok(path) = std::env::var("PATH") {

@@ -3,24 +3,27 @@
 //! login fixtures against the built-in emulator, the emulator itself, the
 //! snapshot bridge, import and schema.
 
-mod common;
-mod login_support;
-
 mod ci;
 mod cli;
+mod common;
 mod emulator;
 mod failures;
 mod identities;
 mod import;
 mod init;
+mod limits;
 mod login;
 mod login_kinds;
+mod login_support;
+mod misbehaving;
 mod oauth2_pkce;
 mod okta;
+mod redirect_uri;
 mod review;
 mod scenarios;
 mod schema;
 mod secrets;
+mod snapshot_atomic;
 mod snapshot_bridge;
 mod snapshot_flow;
 mod token_fixtures;

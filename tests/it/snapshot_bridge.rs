@@ -184,6 +184,7 @@ fn local(root: &Path) {
         missing,
         pending,
         file,
+        write_error: None,
     } = check(root, "todos__list", &value)
     else {
         panic!("a new snapshot must fail");
@@ -264,12 +265,31 @@ fn local(root: &Path) {
         redact: &[],
         secrets: &gatecheck::report::mask::MaskSet::default(),
     });
-    let Outcome::Mismatch { diff, pending, .. } = outcome else {
+    let Outcome::Mismatch {
+        diff,
+        pending,
+        write_error,
+        ..
+    } = outcome
+    else {
         panic!("an unwritable folder must fail: {outcome:?}");
     };
     assert!(!pending);
+    // The reason, not insta's internal `unwrap()` panic.
+    let blocked = root.join("blocked/snapshots");
+    assert_eq!(
+        write_error.as_deref(),
+        Some(
+            format!(
+                "cannot write to {}: Not a directory (os error 20)",
+                blocked.display()
+            )
+            .as_str()
+        )
+    );
+    assert!(!diff.contains("unwrap"), "{diff}");
     assert!(
-        diff.starts_with("insta could not check the snapshot: "),
+        diff.starts_with("--- blocked/snapshots/x.snap (no snapshot yet)"),
         "{diff}"
     );
 }

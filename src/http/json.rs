@@ -1,0 +1,157 @@
+//! Parsing response bodies as JSON, including JSON nested deeper than
+//! serde_json's default limit (128 levels), up to [`MAX_JSON_DEPTH`].
+//! Deeper bodies are reported as nested too deep, not as "not JSON", and
+//! never overflow the stack: the depth is measured before parsing.
+
+use serde::Deserialize as _;
+use serde_json::Value as Json;
+
+/// The deepest nesting of arrays and objects gatecheck parses: twice
+/// serde_json's default. Parsing and every consumer of a parsed body
+/// (JSONPath, matchers, snapshots, printing) recurse; measured in a debug
+/// build, parsing overflows a test thread's 2 MiB stack at about 900
+/// levels, so this keeps a margin of more than 3x (the test below checks
+/// twice this depth).
+pub const MAX_JSON_DEPTH: usize = 256;
+
+/// The body as JSON; `Ok(None)` when it is not JSON, `Err` (a message
+/// fragment: "is nested N levels deep, ...") when it is nested too deep.
+pub fn parse(body: &[u8]) -> Result<Option<Json>, String> {
+    let depth = nesting_depth(body);
+    if depth > MAX_JSON_DEPTH {
+        return Err(format!(
+            "is nested {depth} levels deep, deeper than the {MAX_JSON_DEPTH} levels gatecheck \
+             reads as JSON"
+        ));
+    }
+    let mut de = serde_json::Deserializer::from_slice(body);
+    // The depth is bounded above, so serde_json's own limit may go.
+    de.disable_recursion_limit();
+    let parsed = Json::deserialize(&mut de).and_then(|value| de.end().map(|()| value));
+    Ok(parsed.ok())
+}
+
+/// The deepest nesting of `[` and `{` outside strings (the body need not be
+/// valid JSON).
+pub fn nesting_depth(body: &[u8]) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let (mut in_string, mut escaped) = (false, false);
+    for &b in body {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nested(depth: usize) -> String {
+        let mut text = String::new();
+        for i in 0..depth {
+            text.push_str(if i % 2 == 0 { "{\"a\":" } else { "[" });
+        }
+        text.push_str("\"leaf\"");
+        for i in (0..depth).rev() {
+            text.push(if i % 2 == 0 { '}' } else { ']' });
+        }
+        text
+    }
+
+    #[test]
+    fn depth_ignores_brackets_in_strings() {
+        assert_eq!(nesting_depth(br#"{"a": "[[{{\"[", "b": [1, [2]]}"#), 3);
+        assert_eq!(nesting_depth(b"42"), 0);
+        assert_eq!(nesting_depth(nested(300).as_bytes()), 300);
+    }
+
+    #[test]
+    fn json_deeper_than_serde_jsons_default_is_parsed() {
+        assert!(serde_json::from_str::<Json>(&nested(200)).is_err());
+        let value = parse(nested(200).as_bytes()).unwrap().unwrap();
+        assert!(value.get("a").is_some());
+        let value = parse(nested(MAX_JSON_DEPTH).as_bytes()).unwrap();
+        assert!(value.is_some());
+    }
+
+    #[test]
+    fn json_past_the_limit_is_nested_too_deep_not_invalid() {
+        let err = parse(nested(MAX_JSON_DEPTH + 1).as_bytes()).unwrap_err();
+        assert_eq!(
+            err,
+            "is nested 257 levels deep, deeper than the 256 levels gatecheck reads as JSON"
+        );
+        // An unbalanced body of a million brackets: no stack overflow.
+        assert!(parse(&vec![b'['; 1_000_000]).is_err());
+        assert_eq!(parse(b"{\"a\": tru}"), Ok(None));
+        assert_eq!(parse(b"{} trailing"), Ok(None));
+    }
+
+    /// Runs `f` on a thread with the stack of a test thread (2 MiB).
+    fn on_test_thread_stack(f: impl FnOnce() + Send + 'static) {
+        let thread = std::thread::Builder::new().stack_size(2 << 20);
+        thread.spawn(f).unwrap().join().unwrap();
+    }
+
+    #[test]
+    fn every_consumer_handles_twice_the_limit_on_a_test_threads_stack() {
+        use crate::check::snapshot::{self, Outcome, Snapshot};
+        use crate::suite::expect::JsonChecks;
+        let body = nested(2 * MAX_JSON_DEPTH);
+        on_test_thread_stack(move || {
+            let mut de = serde_json::Deserializer::from_str(&body);
+            de.disable_recursion_limit();
+            let value = Json::deserialize(&mut de).unwrap();
+            let checks: JsonChecks = serde_json::from_value(serde_json::json!({
+                "$..a": {"exists": true},
+                "$.a[0]": {"type": "object"}
+            }))
+            .unwrap();
+            let scope = crate::suite::template::Scope::new();
+            assert!(crate::check::json::check(&checks, Ok(&value), &scope).is_empty());
+            assert_eq!(value.clone(), value);
+            assert!(
+                serde_json::to_string_pretty(&value)
+                    .unwrap()
+                    .contains("leaf")
+            );
+            let dir = std::env::temp_dir().join(format!("gatecheck-deep-{}", std::process::id()));
+            let masker = crate::report::mask::Masker::new();
+            masker.add("leaf");
+            let info = serde_json::Value::Null;
+            let outcome = snapshot::check(&Snapshot {
+                dir: &dir,
+                name: "deep",
+                suite_file: std::path::Path::new("deep.yaml"),
+                line: &|| 1,
+                description: "",
+                info: &info,
+                value: &value,
+                redact: &[],
+                secrets: &masker.current(),
+            });
+            let _ = std::fs::remove_dir_all(&dir);
+            assert!(
+                matches!(outcome, Outcome::Mismatch { missing: true, .. }),
+                "{outcome:?}"
+            );
+        });
+    }
+}
