@@ -1,10 +1,12 @@
 //! Loading suites: files -> model, with every error located.
 
 pub mod expect;
+pub mod keypath;
 pub mod load;
 pub mod matcher;
 pub mod model;
 pub mod rows;
+mod scalar;
 mod schemas;
 pub mod template;
 pub mod validate;
