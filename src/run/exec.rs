@@ -277,16 +277,7 @@ fn snapshot_step(ctx: &RunCtx, spec: &TrialSpec, step: &Step<'_>, ex: &Exchange)
         return None;
     }
     let def = def.unwrap_or_default();
-    let name = match (&def.name, step.label) {
-        (Some(custom), _) => format!(
-            "{}__{}{}",
-            spec.snapshot_stem,
-            snapshot::slug(custom),
-            spec.snapshot_suffix
-        ),
-        (None, Some(l)) if l.count > 1 => format!("{}__step{}", spec.snapshot_name, l.index + 1),
-        (None, _) => spec.snapshot_name.clone(),
-    };
+    let name = spec.snapshot_file_name(def.name.as_deref(), step.label.map(|l| (l.index, l.count)));
     let secrets = ctx.masker.secrets();
     // Without scheme and host: the header must not change when the port does.
     let url = &ex.request.url;

@@ -10,9 +10,11 @@ use std::sync::Arc;
 use serde::de::DeserializeOwned;
 
 use super::expect::did_you_mean;
-use super::model::{ConfigDef, EachDef, SuiteHeader, TestDef};
+use super::model::{ConfigDef, DEMO_BASE_URL, EachDef, SuiteHeader, TestDef};
+use super::walk;
+use super::wire;
 use super::yaml::{self, KeyPath, Located, Seg};
-use crate::auth::Fixture;
+use crate::auth::{Fixture, fixture_check};
 use crate::error::Diagnostic;
 
 pub const CONFIG_FILE: &str = "gatecheck.yaml";
@@ -119,12 +121,16 @@ impl Loader<'_> {
     fn root(&mut self, path: &Path) -> Option<Root> {
         let meta = match fs::metadata(path) {
             Ok(meta) => meta,
-            Err(_) => {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 self.diag(
                     path,
                     None,
                     "path does not exist; give a suites folder or a suite file",
                 );
+                return None;
+            }
+            Err(e) => {
+                self.diag(path, None, format!("cannot read: {e}"));
                 return None;
             }
         };
@@ -139,9 +145,10 @@ impl Loader<'_> {
             None => sibling_fixtures(&dir),
         };
         let files = if meta.is_dir() {
-            let mut files = Vec::new();
-            walk(path, &fixtures_dir, &mut files);
-            if files.is_empty() {
+            let (files, problems) = walk::suite_files(path, &fixtures_dir);
+            let unreadable = !problems.is_empty();
+            self.diags.extend(problems);
+            if files.is_empty() && !unreadable {
                 self.diag(
                     path,
                     None,
@@ -149,8 +156,15 @@ impl Loader<'_> {
                 );
             }
             files
-        } else {
+        } else if meta.is_file() {
             vec![path.to_path_buf()]
+        } else {
+            self.diag(
+                path,
+                None,
+                "not a regular file; give a suites folder or a suite file",
+            );
+            Vec::new()
         };
         Some(Root {
             dir,
@@ -165,9 +179,36 @@ impl Loader<'_> {
         if !file.is_file() {
             return ConfigDef::default();
         }
-        self.read_doc(&file)
-            .and_then(|doc| self.typed(&file, &doc, &KeyPath::root(), &doc.value))
-            .unwrap_or_default()
+        let Some(doc) = self.read_doc(&file) else {
+            return ConfigDef::default();
+        };
+        let Some(config) = self.typed(&file, &doc, &KeyPath::root(), &doc.value) else {
+            return ConfigDef::default();
+        };
+        self.check_config(&file, &doc, &config);
+        config
+    }
+
+    /// What serde cannot say about gatecheck.yaml: its URL and headers.
+    fn check_config(&mut self, file: &Path, doc: &Located, config: &ConfigDef) {
+        let root = KeyPath::root();
+        let mut problems = Vec::new();
+        if let Some(base) = &config.base_url
+            && let Some(problem) = wire::base_url_problem(base, DEMO_BASE_URL)
+        {
+            problems.push((root.key("base_url"), problem));
+        }
+        for (name, value) in &config.headers {
+            let at = root.key("headers").key(name);
+            problems.extend(
+                wire::header_problems(name, value)
+                    .into_iter()
+                    .map(|p| (at.clone(), p)),
+            );
+        }
+        for (path, problem) in problems {
+            self.diag(file, Some(doc.pos(&path)), format!("{path}: {problem}"));
+        }
     }
 
     fn read_doc(&mut self, file: &Path) -> Option<Located> {
@@ -231,6 +272,11 @@ impl Loader<'_> {
             return None;
         }
         let header: SuiteHeader = self.typed(file, &doc, &KeyPath::root(), &doc.value)?;
+        if header.tests.len == 0 {
+            let at = KeyPath::root().key("tests");
+            let msg = "tests: the list is empty; a suite needs at least one test";
+            self.diag(file, Some(doc.pos(&at)), msg);
+        }
         let raw_tests = doc.value.get("tests").and_then(|t| t.as_sequence());
         let mut tests = Vec::with_capacity(header.tests.len);
         for (i, raw) in raw_tests.into_iter().flatten().enumerate() {
@@ -270,12 +316,19 @@ impl Loader<'_> {
     }
 
     fn fixtures(&mut self, dir: &Path, project: &mut Project) {
-        let Ok(entries) = fs::read_dir(dir) else {
+        if !dir.exists() {
             return;
+        }
+        let entries = match fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(e) => {
+                let msg = format!("cannot read the fixtures folder: {e}; make it readable");
+                return self.diag(dir, None, msg);
+            }
         };
         let mut files: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| is_yaml(p))
+            .filter(|p| walk::is_yaml_name(p) && p.is_file())
             .collect();
         files.sort();
         for file in files {
@@ -290,10 +343,7 @@ impl Loader<'_> {
                 );
                 continue;
             }
-            let fixture = self
-                .read_doc(&file)
-                .and_then(|doc| self.typed::<Fixture>(&file, &doc, &KeyPath::root(), &doc.value));
-            let Some(fixture) = fixture else {
+            let Some(fixture) = self.fixture(&file) else {
                 project.broken_fixtures.insert(name);
                 continue;
             };
@@ -309,42 +359,25 @@ impl Loader<'_> {
     }
 }
 
+impl Loader<'_> {
+    /// Reads one fixture file, and checks what its type cannot.
+    fn fixture(&mut self, file: &Path) -> Option<Fixture> {
+        let doc = self.read_doc(file)?;
+        let fixture: Fixture = self.typed(file, &doc, &KeyPath::root(), &doc.value)?;
+        let problems = fixture_check::problems(&fixture);
+        for (key, problem) in &problems {
+            let at = Some(doc.pos(&KeyPath::root().key(*key)));
+            self.diag(file, at, format!("{key}: {problem}"));
+        }
+        problems.is_empty().then_some(fixture)
+    }
+}
+
 /// `suites/` -> `fixtures/` beside it.
 fn sibling_fixtures(dir: &Path) -> PathBuf {
     match dir.parent() {
         Some(parent) => parent.join("fixtures"),
         None => PathBuf::from("fixtures"),
-    }
-}
-
-fn is_yaml(path: &Path) -> bool {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or_default();
-    (ext == "yaml" || ext == "yml") && path.is_file()
-}
-
-/// Every suite file under `dir`, sorted, skipping `snapshots/`, hidden
-/// folders, the fixtures folder and the config file.
-fn walk(dir: &Path, fixtures_dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for path in paths {
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default();
-        if path.is_dir() {
-            if name != "snapshots" && !name.starts_with('.') && path != fixtures_dir {
-                walk(&path, fixtures_dir, out);
-            }
-        } else if is_yaml(&path) && name != CONFIG_FILE {
-            out.push(path);
-        }
     }
 }
 

@@ -10,6 +10,8 @@ mod scalar;
 mod schemas;
 pub mod template;
 pub mod validate;
+mod walk;
+pub mod wire;
 pub mod yaml;
 
 pub use load::{Project, Suite, load};

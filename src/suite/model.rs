@@ -10,6 +10,9 @@ use serde_json::Value as Json;
 
 use super::expect::{Captures, Dur, HeaderExpect, JsonChecks, SnapshotDef, StatusExpect};
 
+/// The `base_url` value that means the built-in demo API.
+pub const DEMO_BASE_URL: &str = "demo";
+
 /// The top of a suite file. `tests` are kept as raw values here and read one
 /// by one, so that an error in one test does not hide errors in the others.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

@@ -422,10 +422,16 @@ mod tests {
 
     #[test]
     fn a_second_document_is_an_error_at_its_marker() {
-        for text in ["a: 1\n---\nb: 2\n", "---\na: 1\n...\n---\nb: 2\n", "---\n---\n"] {
+        for text in [
+            "a: 1\n---\nb: 2\n",
+            "---\na: 1\n...\n---\nb: 2\n",
+            "---\n---\n",
+        ] {
             let errs = parse(text, &no_env).unwrap_err();
             assert!(
-                errs[0].message.starts_with("a second YAML document (`---`)"),
+                errs[0]
+                    .message
+                    .starts_with("a second YAML document (`---`)"),
                 "{text:?}: {errs:?}"
             );
         }
@@ -449,7 +455,9 @@ mod tests {
         let start = std::time::Instant::now();
         let errs = parse(&billion_laughs(), &no_env).unwrap_err();
         assert!(
-            errs[0].message.starts_with("aliases (`*name`) expand to more than 100000 values"),
+            errs[0]
+                .message
+                .starts_with("aliases (`*name`) expand to more than 100000 values"),
             "{errs:?}"
         );
         assert_eq!(errs[0].pos.line, 6, "{errs:?}");
@@ -472,8 +480,17 @@ mod tests {
     fn nesting_is_bounded() {
         let deep = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
         let errs = parse(&deep, &no_env).unwrap_err();
-        assert!(errs[0].message.contains("nest more than 128 levels"), "{errs:?}");
-        assert_eq!(errs[0].pos, Pos { line: 1, col: MAX_DEPTH + 1 });
+        assert!(
+            errs[0].message.contains("nest more than 128 levels"),
+            "{errs:?}"
+        );
+        assert_eq!(
+            errs[0].pos,
+            Pos {
+                line: 1,
+                col: MAX_DEPTH + 1
+            }
+        );
         let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
         assert!(parse(&ok, &no_env).is_ok());
     }
