@@ -10,7 +10,7 @@ use serde_json::Value as Json;
 
 use crate::check::snapshot::slug;
 use crate::suite::expect::{StatusExpect, StatusSet};
-use crate::suite::model::{EachDef, ExpectDef, TestDef};
+use crate::suite::model::{EachDef, ExpectDef, TestDef, escape_controls};
 use crate::suite::validate::NONE;
 use crate::suite::yaml::KeyPath;
 use crate::suite::{Project, Suite};
@@ -207,7 +207,7 @@ fn plan_test(suite: &Suite, info: &Arc<SuiteInfo>, test: Arc<TestDef>, out: &mut
             }
             let snap = format!("{stem}__{}{suffix}", slug(&test.name));
             out.push(TrialSpec {
-                name,
+                name: escape_controls(&name),
                 suite: info.clone(),
                 test: test.clone(),
                 identity: identity.clone().filter(|i| i != NONE),

@@ -79,7 +79,7 @@ impl SuiteCheck<'_> {
                     &path.key("name"),
                     format!(
                         "duplicate test name `{}`; names must be unique in a suite",
-                        test.name
+                        super::model::escape_controls(&test.name)
                     ),
                 );
             }
