@@ -215,7 +215,13 @@ impl Loader<'_> {
         let text = match fs::read_to_string(file) {
             Ok(text) => text,
             Err(e) => {
-                self.diag(file, None, format!("failed to read file: {e}"));
+                let message = match e.kind() {
+                    std::io::ErrorKind::InvalidData => {
+                        "is not UTF-8 text; save it as UTF-8".to_owned()
+                    }
+                    _ => format!("cannot read file: {e}; make it readable, or remove it"),
+                };
+                self.diag(file, None, message);
                 return None;
             }
         };

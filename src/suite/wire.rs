@@ -105,6 +105,9 @@ pub fn base_url_problem(base: &str, demo: &str) -> Option<String> {
     if base.contains("{{") {
         return templated_url_problem(base);
     }
+    if let Some(problem) = url_text_problem(base) {
+        return Some(problem);
+    }
     absolute_url_problem(base).map(|p| {
         format!("{p}; base_url is an absolute URL such as https://api.example.com, or `{demo}`")
     })

@@ -11,6 +11,8 @@ mod cli;
 mod emulator;
 mod identities;
 mod import;
+mod loader_input;
+mod loader_walk;
 mod login;
 mod login_kinds;
 mod oauth2_pkce;
