@@ -274,7 +274,8 @@ impl Loader<'_> {
     fn suite(&mut self, root: &Root, file: &Path) -> Option<Suite> {
         let doc = self.read_doc(file)?;
         if doc.value.is_null() {
-            self.diag(file, None, "empty suite; a suite needs `tests:`");
+            let start = Some(yaml::Pos { line: 1, col: 1 });
+            self.diag(file, start, "empty suite; a suite needs `tests:`");
             return None;
         }
         let header: SuiteHeader = self.typed(file, &doc, &KeyPath::root(), &doc.value)?;

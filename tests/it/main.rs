@@ -12,6 +12,7 @@ mod emulator;
 mod identities;
 mod import;
 mod loader_input;
+mod loader_props;
 mod loader_walk;
 mod login;
 mod login_kinds;
