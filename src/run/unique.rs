@@ -55,11 +55,23 @@ impl<'a> Clashes<'a> {
             let Some(first) = seen.insert(&spec.name, spec) else {
                 continue;
             };
+            let same_file = first.suite.file == spec.suite.file;
+            if same_file && first.test.index != spec.test.index && first.test.name == spec.test.name
+            {
+                continue; // a duplicate test name: reported by validation
+            }
             let base = KeyPath::root().key("tests").index(spec.test.index);
-            let (path, what) = if first.test.index == spec.test.index {
-                (base.key("each"), "two rows of `each` have the same `name`")
+            let (path, what) = if !same_file {
+                let other = first.suite.file.display();
+                (base.key("name"), format!("also a trial of {other}"))
+            } else if first.test.index == spec.test.index {
+                let what = "two rows of `each` have the same `name`";
+                (base.key("each"), what.to_owned())
             } else {
-                (base.key("name"), "two tests make trials of this name")
+                (
+                    base.key("name"),
+                    "two tests make trials of this name".to_owned(),
+                )
             };
             let message = format!(
                 "the trial name `{}` is not unique ({what}); rename one",
@@ -78,8 +90,10 @@ impl<'a> Clashes<'a> {
                     seen.insert(key, (spec, snap.path));
                     continue;
                 };
-                if first.name == spec.name && first_path == snap.path {
-                    continue; // the same trial twice: reported as a name clash
+                let same_test =
+                    first.suite.file == spec.suite.file && first.test.index == spec.test.index;
+                if first.name == spec.name && (first_path == snap.path || !same_test) {
+                    continue; // two trials of one name: reported as a name clash
                 }
                 let other = if first.name == spec.name {
                     format!("{first_path} of the same test")

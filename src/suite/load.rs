@@ -14,7 +14,7 @@ use super::model::{ConfigDef, DEMO_BASE_URL, EachDef, SuiteHeader, TestDef};
 use super::walk;
 use super::wire;
 use super::yaml::{self, KeyPath, Located, Seg};
-use crate::auth::{Fixture, fixture_check};
+use crate::auth::Fixture;
 use crate::error::Diagnostic;
 
 pub const CONFIG_FILE: &str = "gatecheck.yaml";
@@ -78,7 +78,7 @@ pub fn load(paths: &[PathBuf], env: &Env) -> (Project, Vec<Diagnostic>) {
     (project, loader.diags)
 }
 
-struct Loader<'a> {
+pub(super) struct Loader<'a> {
     env: &'a Env,
     diags: Vec<Diagnostic>,
 }
@@ -114,7 +114,7 @@ impl Loader<'_> {
         project
     }
 
-    fn diag(&mut self, file: &Path, pos: Option<yaml::Pos>, message: impl Into<String>) {
+    pub(super) fn diag(&mut self, file: &Path, pos: Option<yaml::Pos>, message: impl Into<String>) {
         self.diags.push(Diagnostic::new(file, pos, message));
     }
 
@@ -211,7 +211,7 @@ impl Loader<'_> {
         }
     }
 
-    fn read_doc(&mut self, file: &Path) -> Option<Located> {
+    pub(super) fn read_doc(&mut self, file: &Path) -> Option<Located> {
         let text = match fs::read_to_string(file) {
             Ok(text) => text,
             Err(e) => {
@@ -243,7 +243,7 @@ impl Loader<'_> {
     }
 
     /// Deserializes `value` (found at `base` in `doc`) with a located error.
-    fn typed<T: DeserializeOwned>(
+    pub(super) fn typed<T: DeserializeOwned>(
         &mut self,
         file: &Path,
         doc: &Located,
@@ -320,63 +320,6 @@ impl Loader<'_> {
             Ok(rows) => test.each = Some(EachDef::Rows(rows)),
             Err(e) => self.diag(file, at, format!("{}: {e}", base.key("each"))),
         }
-    }
-
-    fn fixtures(&mut self, dir: &Path, project: &mut Project) {
-        if !dir.exists() {
-            return;
-        }
-        let entries = match fs::read_dir(dir) {
-            Ok(entries) => entries,
-            Err(e) => {
-                let msg = format!("cannot read the fixtures folder: {e}; make it readable");
-                return self.diag(dir, None, msg);
-            }
-        };
-        let mut files: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| walk::is_yaml_name(p) && p.is_file())
-            .collect();
-        files.sort();
-        for file in files {
-            let Some(name) = file.file_stem().and_then(|s| s.to_str()).map(str::to_owned) else {
-                continue;
-            };
-            if name == "none" {
-                self.diag(
-                    &file,
-                    None,
-                    "`none` is reserved for anonymous requests; rename this fixture",
-                );
-                continue;
-            }
-            let Some(fixture) = self.fixture(&file) else {
-                project.broken_fixtures.insert(name);
-                continue;
-            };
-            if let Some(other) = project.fixture_files.get(&name) {
-                let msg = format!("identity `{name}` is also defined in {}", other.display());
-                self.diag(&file, None, msg);
-                continue;
-            }
-            project.secrets.extend(fixture.secrets());
-            project.fixture_files.insert(name.clone(), file.clone());
-            project.fixtures.insert(name, fixture);
-        }
-    }
-}
-
-impl Loader<'_> {
-    /// Reads one fixture file, and checks what its type cannot.
-    fn fixture(&mut self, file: &Path) -> Option<Fixture> {
-        let doc = self.read_doc(file)?;
-        let fixture: Fixture = self.typed(file, &doc, &KeyPath::root(), &doc.value)?;
-        let problems = fixture_check::problems(&fixture);
-        for (key, problem) in &problems {
-            let at = Some(doc.pos(&KeyPath::root().key(*key)));
-            self.diag(file, at, format!("{key}: {problem}"));
-        }
-        problems.is_empty().then_some(fixture)
     }
 }
 

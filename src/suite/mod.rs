@@ -1,6 +1,7 @@
 //! Loading suites: files -> model, with every error located.
 
 pub mod expect;
+mod fixtures;
 pub mod keypath;
 pub mod load;
 pub mod matcher;

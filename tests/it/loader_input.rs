@@ -82,6 +82,10 @@ fn bad_headers_urls_matchers_steps_and_snapshot_names_are_listed_with_positions(
     p.file("suites/snaps.yaml", BAD_SNAPSHOTS);
     p.file("suites/empty.yaml", "tests: []\n");
     p.file(
+        "suites/snaps.yml",
+        "base_url: ${API_URL}\ntests:\n  - {name: first, request: {url: /items/1}, expect: {snapshot: false}}\n",
+    );
+    p.file(
         "suites/two.yaml",
         "base_url: ${API_URL}\ntests:\n  - {name: a, request: {url: /items}}\n---\ntests: []\n",
     );
@@ -143,12 +147,16 @@ fn fixture_endpoints_and_scopes_are_checked_at_load_time() {
         &format!("{OKTA}okta_url: demo\nscopes: [profile, email]\n"),
     );
     p.file(
+        "fixtures/typo.yaml",
+        &format!("{OKTA}okta_url: demo\nscope: [openid]\n"),
+    );
+    p.file(
         "fixtures/svc.yaml",
         "kind: client-credentials\ntoken_url: /v1/token\nclient_id: s\nclient_secret: x\n",
     );
     p.file(
         "suites/a.yaml",
-        "base_url: ${API_URL}\nidentities: [issuer, host, scopes, svc]\ntests:\n  - {name: a, request: {url: /items}}\n",
+        "base_url: ${API_URL}\nidentities: [issuer, host, scopes, svc, typo]\ntests:\n  - {name: a, request: {url: /items}}\n",
     );
     let out = run(&p, &api, &["validate"]);
     assert_eq!(out.code, 2);
@@ -163,7 +171,10 @@ fn fixture_endpoints_and_scopes_are_checked_at_load_time() {
          a sessionToken answers only OpenID Connect requests; add `openid` to the scopes\n\
          error: fixtures/svc.yaml:2:1: token_url: `/v1/token` is not a valid URL (relative \
          URL without a base)\n\
-         4 errors found; nothing was run\n",
+         error: fixtures/typo.yaml:7:1: scope: unknown field `scope`, expected one of \
+         `okta_url`, `auth_server`, `client_id`, `client_secret`, `redirect_uri`, `scopes`, \
+         `username`, `password`, `totp_secret` (did you mean `scopes`?)\n\
+         5 errors found; nothing was run\n",
         "a broken fixture is reported once; the suite's use of it is not a second error"
     );
 }
