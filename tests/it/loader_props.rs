@@ -2,7 +2,6 @@
 //! fixtures never panic, every error they cause is located (file and
 //! line:column), and loading each stays fast.
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use gatecheck::error::Error;
@@ -82,7 +81,7 @@ impl Bench {
     /// Writes `text` at `rel`, loads the suites, and checks the outcome.
     fn check(&self, rel: &str, text: &str) -> Result<(), TestCaseError> {
         self.project.file(rel, text);
-        let paths = [PathBuf::from(self.project.path("suites"))];
+        let paths = [self.project.path("suites")];
         let start = Instant::now();
         let outcome = gatecheck::run::load_valid(&paths, &self.env, &[]);
         let took = start.elapsed();
