@@ -8,6 +8,7 @@ mod client;
 mod discovery;
 mod error;
 mod fixture;
+pub mod fixture_check;
 mod grants;
 mod identities;
 mod kinds;

@@ -182,6 +182,8 @@ fn expectation(c: &regex::Captures<'_>, data_vars: &[String], checks: &mut Check
     let arg = c.get(4).map(|m| m.as_str().trim());
     let matcher = match (&c[3], arg, negated) {
         ("eql" | "equal" | "eq" | "equals", Some(arg), false) => match literal(arg) {
+            // A map in a suite is matchers: an object is compared with `equals`.
+            Some(v @ Json::Object(_)) => json!({ "equals": v }),
             Some(v) => v,
             None => return false,
         },
@@ -313,6 +315,18 @@ pm.collectionVariables.set('owner', jsonData.owner.name);"#,
         assert_eq!(checks.captures["owner"], "$.owner.name");
         assert_eq!(checks.max_duration.as_deref(), Some("500ms"));
         assert!(checks.unconverted.is_empty(), "{:?}", checks.unconverted);
+    }
+
+    #[test]
+    fn an_expected_object_becomes_equals() {
+        let checks = read(&lines(
+            r#"pm.expect(pm.response.json().owner).to.eql({"name": "ada"});"#,
+        ));
+        assert_eq!(
+            checks.json["$.owner"],
+            json!({"equals": {"name": "ada"}}),
+            "a bare map would be read as matchers"
+        );
     }
 
     #[test]

@@ -374,16 +374,7 @@ fn snapshot_step(
         });
     };
     let def = def.unwrap_or_default();
-    let name = match (&def.name, step.label) {
-        (Some(custom), _) => format!(
-            "{}__{}{}",
-            spec.snapshot_stem,
-            snapshot::slug(custom),
-            spec.snapshot_suffix
-        ),
-        (None, Some(l)) if l.count > 1 => format!("{}__step{}", spec.snapshot_name, l.index + 1),
-        (None, _) => spec.snapshot_name.clone(),
-    };
+    let name = spec.snapshot_file_name(def.name.as_deref(), step.label.map(|l| (l.index, l.count)));
     let secrets = ctx.masker.current();
     let description = ctx.masker.mask(&describe(spec, step, ex));
     let info = info(spec, step, &ctx.masker);

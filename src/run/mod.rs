@@ -7,6 +7,7 @@ pub mod partition;
 pub mod plan;
 pub mod prepare;
 pub mod runner;
+mod unique;
 pub mod verbose;
 
 pub use demo::{Demo, identities, start_demo};

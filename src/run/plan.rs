@@ -10,7 +10,7 @@ use serde_json::Value as Json;
 
 use crate::check::snapshot::slug;
 use crate::suite::expect::{StatusExpect, StatusSet};
-use crate::suite::model::{EachDef, TestDef};
+use crate::suite::model::{EachDef, ExpectDef, TestDef, escape_controls};
 use crate::suite::validate::NONE;
 use crate::suite::yaml::{KeyPath, Positions};
 use crate::suite::{Project, Suite};
@@ -57,6 +57,68 @@ pub struct TrialSpec {
     pub snapshot_suffix: String,
     pub tags: Vec<String>,
     pub skip: Option<String>,
+}
+
+/// One snapshot a trial may write: where it is set, and its file name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnapshotUse {
+    /// The key that names it: `tests[2].expect.snapshot.name`,
+    /// `tests[2].steps[1].expect.snapshot`, or `tests[2].name`.
+    pub path: KeyPath,
+    /// The file name without `.snap`.
+    pub name: String,
+}
+
+impl TrialSpec {
+    /// The snapshot file name (without `.snap`) of a step: a custom `name`,
+    /// else the trial's name (`__stepN` added when a test has several steps).
+    pub fn snapshot_file_name(&self, custom: Option<&str>, step: Option<(usize, usize)>) -> String {
+        match (custom, step) {
+            (Some(custom), _) => format!(
+                "{}__{}{}",
+                self.snapshot_stem,
+                slug(custom),
+                self.snapshot_suffix
+            ),
+            (None, Some((index, count))) if count > 1 => {
+                format!("{}__step{}", self.snapshot_name, index + 1)
+            }
+            (None, _) => self.snapshot_name.clone(),
+        }
+    }
+
+    /// Every snapshot this trial may write (when its bodies are JSON): a
+    /// single-request test by default, a step when it asks for one.
+    pub fn snapshots(&self) -> Vec<SnapshotUse> {
+        let base = KeyPath::root().key("tests").index(self.test.index);
+        let one = |path: KeyPath, expect: Option<&ExpectDef>, default: bool, step| {
+            let def = expect.and_then(|e| e.snapshot.as_ref());
+            if !def.map_or(default, |d| d.enabled) {
+                return None;
+            }
+            let custom = def.and_then(|d| d.name.as_deref());
+            let path = match custom {
+                Some(_) => path.key("expect").key("snapshot").key("name"),
+                None if def.is_some() => path.key("expect").key("snapshot"),
+                None => base.key("name"),
+            };
+            let name = self.snapshot_file_name(custom, step);
+            Some(SnapshotUse { path, name })
+        };
+        match &self.test.steps {
+            Some(steps) => steps
+                .iter()
+                .enumerate()
+                .filter_map(|(i, s)| {
+                    let path = base.key("steps").index(i);
+                    one(path, s.expect.as_ref(), false, Some((i, steps.len())))
+                })
+                .collect(),
+            None => one(base.clone(), self.test.expect.as_ref(), true, None)
+                .into_iter()
+                .collect(),
+        }
+    }
 }
 
 /// Every trial of the project, in suite order.
@@ -166,7 +228,7 @@ fn plan_test(suite: &Suite, info: &Arc<SuiteInfo>, test: Arc<TestDef>, out: &mut
             }
             let snap = format!("{stem}__{}{suffix}", slug(&test.name));
             out.push(TrialSpec {
-                name,
+                name: escape_controls(&name),
                 suite: info.clone(),
                 test: test.clone(),
                 identity: identity.clone().filter(|i| i != NONE),

@@ -7,9 +7,10 @@ use crate::http::Prepared;
 use crate::http::exchange::Body;
 use crate::suite::model::RequestDef;
 use crate::suite::template::{Scope, scalar_text};
+use crate::suite::wire;
 
 /// The `base_url` value that means the built-in demo API.
-pub const DEMO: &str = "demo";
+pub const DEMO: &str = crate::suite::model::DEMO_BASE_URL;
 
 pub fn prepare(
     request: &RequestDef,
@@ -20,6 +21,12 @@ pub fn prepare(
     timeout: Duration,
 ) -> Result<Prepared, String> {
     let url = absolute_url(&scope.render(&request.url)?, suite, demo_api_url, scope)?;
+    if let Some(problem) = wire::url_text_problem(&url) {
+        return Err(format!(
+            "url `{url}` (`{}` filled in): {problem}",
+            request.url
+        ));
+    }
     let mut url = reqwest::Url::parse(&url).map_err(|e| format!("invalid url `{url}`: {e}"))?;
     if !request.query.is_empty() {
         let mut pairs = url.query_pairs_mut();
@@ -29,11 +36,11 @@ pub fn prepare(
     }
     let mut headers: Vec<(String, String)> = Vec::new();
     for (k, v) in &suite.headers {
-        headers.push((k.clone(), scope.render(v)?));
+        headers.push((k.clone(), header_value(k, v, scope)?));
     }
     for (k, v) in &request.headers {
         headers.retain(|(name, _)| !name.eq_ignore_ascii_case(k));
-        headers.push((k.clone(), scope.render(v)?));
+        headers.push((k.clone(), header_value(k, v, scope)?));
     }
     let has_auth = headers
         .iter()
@@ -50,6 +57,18 @@ pub fn prepare(
         body: body(request, scope)?,
         timeout,
     })
+}
+
+/// A header value with its `{{ }}` filled in, checked again: a variable
+/// may bring in what the literal text could not (a line break).
+fn header_value(name: &str, template: &str, scope: &Scope) -> Result<String, String> {
+    let value = scope.render(template)?;
+    match wire::header_value_problem(&value) {
+        Some(problem) => Err(format!(
+            "header `{name}` (`{template}` filled in): {problem}"
+        )),
+        None => Ok(value),
+    }
 }
 
 fn absolute_url(

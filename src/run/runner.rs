@@ -15,6 +15,7 @@ use super::demo::{Demo, identities, start_demo};
 use super::exec::{self, RunCtx};
 use super::partition;
 use super::plan::{self, TrialSpec};
+use super::unique;
 use crate::check::snapshot;
 use crate::error::Error;
 use crate::report::junit::{self, Outcome, TrialRecord};
@@ -66,7 +67,7 @@ pub fn load_valid(
     let (project, mut diags) = load(paths, env);
     diags.extend(validate::validate(&project, cli_vars));
     let trials = plan::plan(&project);
-    diags.extend(shared_snapshots(&trials));
+    diags.extend(unique::check(&project, &trials));
     diags.sort_by(|a, b| {
         (&a.file, a.pos.map(|p| (p.line, p.col))).cmp(&(&b.file, b.pos.map(|p| (p.line, p.col))))
     });
@@ -75,46 +76,6 @@ pub fn load_valid(
     } else {
         Err(Error::Invalid(diags))
     }
-}
-
-/// Two trials whose names slug to the same snapshot file would overwrite
-/// each other's baseline: an error, before anything runs.
-fn shared_snapshots(specs: &[TrialSpec]) -> Vec<crate::error::Diagnostic> {
-    let mut seen: std::collections::HashMap<(&std::path::Path, &str), &str> =
-        std::collections::HashMap::new();
-    let mut diags = Vec::new();
-    // Single-request tests whose snapshot is not turned off or renamed
-    // (steps name their snapshots per step).
-    let snapshots = specs.iter().filter(|spec| {
-        spec.test.request.is_some()
-            && spec
-                .test
-                .expect
-                .as_ref()
-                .and_then(|e| e.snapshot.as_ref())
-                .is_none_or(|s| s.enabled && s.name.is_none())
-    });
-    for spec in snapshots {
-        let key = (
-            spec.suite.snapshot_dir.as_path(),
-            spec.snapshot_name.as_str(),
-        );
-        match seen.get(&key) {
-            Some(first) if *first != spec.name => diags.push(crate::error::Diagnostic::new(
-                &spec.suite.file,
-                None,
-                format!(
-                    "`{first}` and `{}` would share the snapshot file snapshots/{}.snap; \
-                     rename one of the tests",
-                    spec.name, spec.snapshot_name
-                ),
-            )),
-            _ => {
-                seen.insert(key, &spec.name);
-            }
-        }
-    }
-    diags
 }
 
 /// Runs the suites; `Ok` carries the summary whatever the tests did.

@@ -440,10 +440,20 @@ mod tests {
             m[..],
             [Matcher::Type(JsonType::Array), Matcher::Length(2)]
         ));
-        let m = Matcher::parse_all(json!({"title": "x"})).unwrap();
-        assert!(matches!(&m[..], [Matcher::Equals(_)]));
+        let m = Matcher::parse_all(json!({"equals": {"title": "x"}})).unwrap();
+        assert!(matches!(&m[..], [Matcher::Equals(v)] if v == &json!({"title": "x"})));
         let err = Matcher::parse_all(json!({"type": "array", "lenght": 2})).unwrap_err();
         assert!(err.contains("did you mean `length`"), "{err}");
+        // A map is always matchers: an object literal would hide a typo.
+        let err = Matcher::parse_all(json!({"tpye": "string"})).unwrap_err();
+        assert_eq!(
+            err,
+            "unknown matcher `tpye` (did you mean `type`?); matchers are equals, exists, type, \
+             matches, contains, length, gt, gte, lt, lte, one_of; to compare with an object, \
+             write `{equals: {...}}`"
+        );
+        let err = Matcher::parse_all(json!({})).unwrap_err();
+        assert!(err.starts_with("an empty matcher map"), "{err}");
     }
 
     #[test]

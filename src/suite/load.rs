@@ -10,7 +10,9 @@ use std::sync::Arc;
 use serde::de::DeserializeOwned;
 
 use super::expect::did_you_mean;
-use super::model::{ConfigDef, EachDef, SuiteHeader, TestDef};
+use super::model::{ConfigDef, DEMO_BASE_URL, EachDef, SuiteHeader, TestDef};
+use super::walk;
+use super::wire;
 use super::yaml::{self, KeyPath, Located, Seg};
 use crate::auth::Fixture;
 use crate::error::Diagnostic;
@@ -110,7 +112,7 @@ pub fn load_fixtures(suites: &Path, env: &Env) -> (Project, Vec<Diagnostic>) {
     (project, loader.diags)
 }
 
-struct Loader<'a> {
+pub(super) struct Loader<'a> {
     env: &'a Env,
     diags: Vec<Diagnostic>,
 }
@@ -146,20 +148,24 @@ impl Loader<'_> {
         project
     }
 
-    fn diag(&mut self, file: &Path, pos: Option<yaml::Pos>, message: impl Into<String>) {
+    pub(super) fn diag(&mut self, file: &Path, pos: Option<yaml::Pos>, message: impl Into<String>) {
         self.diags.push(Diagnostic::new(file, pos, message));
     }
 
     fn root(&mut self, path: &Path) -> Option<Root> {
         let meta = match fs::metadata(path) {
             Ok(meta) => meta,
-            Err(_) => {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 self.diag(
                     path,
                     None,
                     "path does not exist; give a suites folder or a suite file, \
                      or run `gatecheck init` to start one",
                 );
+                return None;
+            }
+            Err(e) => {
+                self.diag(path, None, format!("cannot read: {e}"));
                 return None;
             }
         };
@@ -174,9 +180,10 @@ impl Loader<'_> {
             None => sibling_fixtures(&dir),
         };
         let files = if meta.is_dir() {
-            let mut files = Vec::new();
-            walk(path, &fixtures_dir, &mut files);
-            if files.is_empty() {
+            let (files, problems) = walk::suite_files(path, &fixtures_dir);
+            let unreadable = !problems.is_empty();
+            self.diags.extend(problems);
+            if files.is_empty() && !unreadable {
                 self.diag(
                     path,
                     None,
@@ -184,8 +191,15 @@ impl Loader<'_> {
                 );
             }
             files
-        } else {
+        } else if meta.is_file() {
             vec![path.to_path_buf()]
+        } else {
+            self.diag(
+                path,
+                None,
+                "not a regular file; give a suites folder or a suite file",
+            );
+            Vec::new()
         };
         Some(Root {
             dir,
@@ -200,16 +214,49 @@ impl Loader<'_> {
         if !file.is_file() {
             return ConfigDef::default();
         }
-        self.read_doc(&file)
-            .and_then(|doc| self.typed(&file, &doc, &KeyPath::root(), &doc.value))
-            .unwrap_or_default()
+        let Some(doc) = self.read_doc(&file) else {
+            return ConfigDef::default();
+        };
+        let Some(config) = self.typed(&file, &doc, &KeyPath::root(), &doc.value) else {
+            return ConfigDef::default();
+        };
+        self.check_config(&file, &doc, &config);
+        config
     }
 
-    fn read_doc(&mut self, file: &Path) -> Option<Located> {
+    /// What serde cannot say about gatecheck.yaml: its URL and headers.
+    fn check_config(&mut self, file: &Path, doc: &Located, config: &ConfigDef) {
+        let root = KeyPath::root();
+        let mut problems = Vec::new();
+        if let Some(base) = &config.base_url
+            && let Some(problem) = wire::base_url_problem(base, DEMO_BASE_URL)
+        {
+            problems.push((root.key("base_url"), problem));
+        }
+        for (name, value) in &config.headers {
+            let at = root.key("headers").key(name);
+            problems.extend(
+                wire::header_problems(name, value)
+                    .into_iter()
+                    .map(|p| (at.clone(), p)),
+            );
+        }
+        for (path, problem) in problems {
+            self.diag(file, Some(doc.pos(&path)), format!("{path}: {problem}"));
+        }
+    }
+
+    pub(super) fn read_doc(&mut self, file: &Path) -> Option<Located> {
         let text = match fs::read_to_string(file) {
             Ok(text) => text,
             Err(e) => {
-                self.diag(file, None, format!("failed to read file: {e}"));
+                let message = match e.kind() {
+                    std::io::ErrorKind::InvalidData => {
+                        "is not UTF-8 text; save it as UTF-8".to_owned()
+                    }
+                    _ => format!("cannot read file: {e}; make it readable, or remove it"),
+                };
+                self.diag(file, None, message);
                 return None;
             }
         };
@@ -231,7 +278,7 @@ impl Loader<'_> {
     }
 
     /// Deserializes `value` (found at `base` in `doc`) with a located error.
-    fn typed<T: DeserializeOwned>(
+    pub(super) fn typed<T: DeserializeOwned>(
         &mut self,
         file: &Path,
         doc: &Located,
@@ -262,10 +309,16 @@ impl Loader<'_> {
     fn suite(&mut self, root: &Root, file: &Path) -> Option<Suite> {
         let doc = self.read_doc(file)?;
         if doc.value.is_null() {
-            self.diag(file, None, "empty suite; a suite needs `tests:`");
+            let start = Some(yaml::Pos { line: 1, col: 1 });
+            self.diag(file, start, "empty suite; a suite needs `tests:`");
             return None;
         }
         let header: SuiteHeader = self.typed(file, &doc, &KeyPath::root(), &doc.value)?;
+        if header.tests.len == 0 {
+            let at = KeyPath::root().key("tests");
+            let msg = "tests: the list is empty; a suite needs at least one test";
+            self.diag(file, Some(doc.pos(&at)), msg);
+        }
         let raw_tests = doc.value.get("tests").and_then(|t| t.as_sequence());
         let mut tests = Vec::with_capacity(header.tests.len);
         for (i, raw) in raw_tests.into_iter().flatten().enumerate() {
@@ -303,45 +356,6 @@ impl Loader<'_> {
             Err(e) => self.diag(file, at, format!("{}: {e}", base.key("each"))),
         }
     }
-
-    fn fixtures(&mut self, dir: &Path, project: &mut Project) {
-        let Ok(entries) = fs::read_dir(dir) else {
-            return;
-        };
-        let mut files: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| is_yaml(p))
-            .collect();
-        files.sort();
-        for file in files {
-            let Some(name) = file.file_stem().and_then(|s| s.to_str()).map(str::to_owned) else {
-                continue;
-            };
-            if name == "none" {
-                self.diag(
-                    &file,
-                    None,
-                    "`none` is reserved for anonymous requests; rename this fixture",
-                );
-                continue;
-            }
-            let fixture = self
-                .read_doc(&file)
-                .and_then(|doc| self.typed::<Fixture>(&file, &doc, &KeyPath::root(), &doc.value));
-            let Some(fixture) = fixture else {
-                project.broken_fixtures.insert(name);
-                continue;
-            };
-            if let Some(other) = project.fixture_files.get(&name) {
-                let msg = format!("identity `{name}` is also defined in {}", other.display());
-                self.diag(&file, None, msg);
-                continue;
-            }
-            project.secrets.extend(fixture.secrets());
-            project.fixture_files.insert(name.clone(), file.clone());
-            project.fixtures.insert(name, fixture);
-        }
-    }
 }
 
 /// `suites/` -> `fixtures/` beside it.
@@ -349,37 +363,6 @@ fn sibling_fixtures(dir: &Path) -> PathBuf {
     match dir.parent() {
         Some(parent) => parent.join("fixtures"),
         None => PathBuf::from("fixtures"),
-    }
-}
-
-fn is_yaml(path: &Path) -> bool {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or_default();
-    (ext == "yaml" || ext == "yml") && path.is_file()
-}
-
-/// Every suite file under `dir`, sorted, skipping `snapshots/`, hidden
-/// folders, the fixtures folder and the config file.
-fn walk(dir: &Path, fixtures_dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for path in paths {
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default();
-        if path.is_dir() {
-            if name != "snapshots" && !name.starts_with('.') && path != fixtures_dir {
-                walk(&path, fixtures_dir, out);
-            }
-        } else if is_yaml(&path) && name != CONFIG_FILE {
-            out.push(path);
-        }
     }
 }
 

@@ -1,9 +1,11 @@
 //! JSON matchers of `expect.json`: a literal (equality) or a matcher map
 //! (`{type: array, length: 2}`), per JSONPath, in the order written.
 
-use indexmap::IndexMap;
 use regex::Regex;
-use serde::de::Error as _;
+use std::fmt;
+
+use serde::de::value::SeqAccessDeserializer;
+use serde::de::{DeserializeSeed, Error as _, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value as Json;
 
@@ -109,13 +111,15 @@ impl Matcher {
         }
     }
 
-    /// Reads a matcher map such as `{type: array, length: 2}` or a literal.
+    /// Reads a matcher map such as `{type: array, length: 2}`, or a literal
+    /// (anything but a map: a map is always matchers; `{equals: {...}}`
+    /// compares with an object).
     pub fn parse_all(value: Json) -> Result<Vec<Matcher>, String> {
         let Json::Object(map) = &value else {
             return Ok(vec![Matcher::Equals(value)]);
         };
-        if !map.keys().any(|k| Self::KEYWORDS.contains(&k.as_str())) {
-            return Ok(vec![Matcher::Equals(value)]);
+        if map.is_empty() {
+            return Err(EMPTY.to_owned());
         }
         map.iter().map(|(k, v)| Self::parse_one(k, v)).collect()
     }
@@ -157,8 +161,8 @@ impl Matcher {
             },
             other => {
                 return Err(format!(
-                    "unknown matcher `{other}`{}; matchers are {} (to compare with a map that \
-                     has such keys, use `equals:`)",
+                    "unknown matcher `{other}`{}; matchers are {}; to compare with an object, \
+                     write `{{equals: {{...}}}}`",
                     did_you_mean(other, &Self::KEYWORDS),
                     Self::KEYWORDS.join(", ")
                 ));
@@ -171,16 +175,125 @@ impl Matcher {
 #[derive(Debug, Clone, Default)]
 pub struct JsonChecks(pub Vec<(JsonPath, Vec<Matcher>)>);
 
+/// An empty map: neither matchers nor (any more) an object literal.
+const EMPTY: &str = "an empty matcher map; give matchers such as `{type: object}`, or compare \
+                     with an empty object: `{equals: {}}`";
+
+// Read entry by entry (and matcher by matcher), so that an error names its
+// JSONPath and matcher key, and is shown at that line.
 impl<'de> Deserialize<'de> for JsonChecks {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let map = IndexMap::<String, Json>::deserialize(d)?;
-        let mut checks = Vec::with_capacity(map.len());
-        for (path, value) in map {
-            let parsed = JsonPath::parse(&path).map_err(D::Error::custom)?;
-            let matchers =
-                Matcher::parse_all(value).map_err(|e| D::Error::custom(format!("{path}: {e}")))?;
-            checks.push((parsed, matchers));
+        d.deserialize_map(ChecksVisitor)
+    }
+}
+
+struct ChecksVisitor;
+
+impl<'de> Visitor<'de> for ChecksVisitor {
+    type Value = JsonChecks;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a map from JSONPath to a value or a matcher map")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<JsonChecks, A::Error> {
+        let mut checks = Vec::new();
+        while let Some(path) = map.next_key::<String>()? {
+            checks.push(map.next_value_seed(EntrySeed(&path))?);
         }
         Ok(JsonChecks(checks))
+    }
+}
+
+/// One `JSONPath: literal-or-matchers` entry.
+struct EntrySeed<'a>(&'a str);
+
+impl<'de> DeserializeSeed<'de> for EntrySeed<'_> {
+    type Value = (JsonPath, Vec<Matcher>);
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        let path = JsonPath::parse(self.0).map_err(D::Error::custom)?;
+        let matchers = d.deserialize_any(MatchersVisitor)?;
+        Ok((path, matchers))
+    }
+}
+
+/// A literal (anything but a map), or a map of matchers.
+struct MatchersVisitor;
+
+impl MatchersVisitor {
+    fn literal<E>(value: Json) -> Result<Vec<Matcher>, E> {
+        Ok(vec![Matcher::Equals(value)])
+    }
+}
+
+impl<'de> Visitor<'de> for MatchersVisitor {
+    type Value = Vec<Matcher>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a value or a matcher map")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Self::literal(Json::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Self::literal(Json::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Self::literal(Json::from(v))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Self::literal(Json::from(v))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Self::literal(Json::from(v))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Self::literal(Json::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Self::literal(Json::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Self::literal(Json::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        Self::literal(Json::deserialize(SeqAccessDeserializer::new(seq))?)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut matchers = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            matchers.push(map.next_value_seed(MatcherSeed(&key))?);
+        }
+        if matchers.is_empty() {
+            return Err(A::Error::custom(EMPTY));
+        }
+        Ok(matchers)
+    }
+}
+
+/// The value of one matcher key (`type: string`).
+struct MatcherSeed<'a>(&'a str);
+
+impl<'de> DeserializeSeed<'de> for MatcherSeed<'_> {
+    type Value = Matcher;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Matcher, D::Error> {
+        let value = Json::deserialize(d)?;
+        Matcher::parse_one(self.0, &value).map_err(D::Error::custom)
     }
 }

@@ -1,14 +1,19 @@
 //! Loading suites: files -> model, with every error located.
 
 pub mod expect;
+mod fixtures;
+pub mod keypath;
 pub mod limits;
 pub mod load;
 pub mod matcher;
 pub mod model;
 pub mod rows;
+mod scalar;
 mod schemas;
 pub mod template;
 pub mod validate;
+mod walk;
+pub mod wire;
 pub mod yaml;
 
 pub use load::{Project, Suite, load};

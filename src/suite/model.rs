@@ -10,6 +10,9 @@ use serde_json::Value as Json;
 
 use super::expect::{Captures, Dur, HeaderExpect, JsonChecks, SnapshotDef, StatusExpect};
 
+/// The `base_url` value that means the built-in demo API.
+pub const DEMO_BASE_URL: &str = "demo";
+
 /// The top of a suite file. `tests` are kept as raw values here and read one
 /// by one, so that an error in one test does not hide errors in the others.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -199,4 +202,31 @@ pub struct ConfigDef {
     pub secrets: Vec<String>,
     #[serde(default)]
     pub headers: BTreeMap<String, String>,
+}
+
+/// `a\nb` -> `a\\nb`: control characters in names (a line break, an
+/// escape sequence) would garble the console, so they are shown escaped.
+pub fn escape_controls(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_owned();
+    }
+    text.chars()
+        .map(|c| match c {
+            c if c.is_control() => c.escape_default().to_string(),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_controls;
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(escape_controls("plain name"), "plain name");
+        assert_eq!(escape_controls("a\nb\tc\r"), "a\\nb\\tc\\r");
+        assert_eq!(escape_controls("red \u{1b}[31m"), "red \\u{1b}[31m");
+        assert_eq!(escape_controls("café ✓"), "café ✓");
+    }
 }

@@ -13,13 +13,15 @@ pub type Row = IndexMap<String, Json>;
 pub fn read(path: &Path) -> Result<Vec<Row>, String> {
     let text = fs::read_to_string(path)
         .map_err(|e| format!("failed to read rows file `{}`: {e}", path.display()))?;
+    // Spreadsheet programs write a byte-order mark at the start of CSV files.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
         .unwrap_or_default();
     let rows = match ext {
-        "csv" => from_csv(&text),
-        "yaml" | "yml" => serde_yaml::from_str::<Vec<Row>>(&text)
+        "csv" => from_csv(text),
+        "yaml" | "yml" => serde_yaml::from_str::<Vec<Row>>(text)
             .map_err(|e| format!("`{}` must be a list of maps: {e}", path.display())),
         _ => Err(format!(
             "rows file `{}` must end in .csv, .yaml or .yml",
@@ -62,5 +64,16 @@ mod tests {
         let rows = from_csv("name,limit\nsmall,1\nbig,50\n").unwrap();
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[1]["limit"], Json::String("50".into()));
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_first_column() {
+        let dir = std::env::temp_dir().join(format!("gatecheck-rows-bom-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("rows.csv");
+        std::fs::write(&file, "\u{feff}name,limit\nsmall,1\n").unwrap();
+        let rows = read(&file);
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(rows.unwrap()[0]["name"], Json::String("small".into()));
     }
 }

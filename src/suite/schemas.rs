@@ -59,15 +59,15 @@ schema!(HeaderExpect, "HeaderExpect", {
     ]
 });
 schema!(JsonChecks, "JsonChecks", {
-    "description": "JSONPath -> a literal (equality) or a matcher map.",
+    "description": "JSONPath -> a literal (equality; not a map) or a matcher map ({equals: {...}} compares with an object).",
     "type": "object",
     "propertyNames": {"pattern": "^\\$"},
     "additionalProperties": {
         "anyOf": [
             {"type": ["string", "number", "boolean", "null", "array"]},
-            {"type": "object"},
             {
                 "type": "object",
+                "minProperties": 1,
                 "properties": {
                     "equals": {}, "exists": {"type": "boolean"},
                     "type": {"enum": ["string", "number", "integer", "boolean", "array", "object", "null"]},

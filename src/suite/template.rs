@@ -50,6 +50,21 @@ pub fn names(text: &str) -> Result<Vec<String>, String> {
         .collect())
 }
 
+/// The literal text around the `{{ }}` of a template (all of it when it
+/// has none, or when it does not parse: that error is reported elsewhere).
+pub fn literals(text: &str) -> Vec<&str> {
+    match parse(text) {
+        Ok(parts) => parts
+            .into_iter()
+            .filter_map(|p| match p {
+                Part::Lit(lit) => Some(lit),
+                Part::Var(_) => None,
+            })
+            .collect(),
+        Err(_) => vec![text],
+    }
+}
+
 /// Every variable name used in the strings (and keys) of a JSON value.
 pub fn names_in_json(value: &Json, out: &mut Vec<String>) -> Result<(), String> {
     match value {

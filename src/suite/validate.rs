@@ -7,8 +7,9 @@ use serde_json::Value as Json;
 
 use super::expect::{StatusExpect, did_you_mean};
 use super::load::{Project, Suite};
-use super::model::{EachDef, ExpectDef, RequestDef, TestDef};
+use super::model::{DEMO_BASE_URL, EachDef, ExpectDef, RequestDef, TestDef};
 use super::template::{self, BUILTINS};
+use super::wire;
 use super::yaml::KeyPath;
 use crate::error::Diagnostic;
 
@@ -64,6 +65,12 @@ impl SuiteCheck<'_> {
         for (i, name) in header.identities.iter().flatten().enumerate() {
             self.identity(&root.key("identities").index(i), name);
         }
+        if let Some(base) = &header.base_url
+            && let Some(problem) = wire::base_url_problem(base, DEMO_BASE_URL)
+        {
+            self.err(&root.key("base_url"), problem);
+        }
+        self.headers(&root.key("headers"), &header.headers);
         let mut seen = HashSet::new();
         for test in &self.suite.tests {
             let path = root.key("tests").index(test.index);
@@ -72,7 +79,7 @@ impl SuiteCheck<'_> {
                     &path.key("name"),
                     format!(
                         "duplicate test name `{}`; names must be unique in a suite",
-                        test.name
+                        super::model::escape_controls(&test.name)
                     ),
                 );
             }
@@ -136,6 +143,12 @@ impl SuiteCheck<'_> {
                 }
             }
             (None, Some(steps)) => {
+                if steps.is_empty() {
+                    self.err(
+                        &path.key("steps"),
+                        "the list is empty; give at least one step, or use `request`",
+                    );
+                }
                 if test.expect.is_some() || !test.capture.is_empty() {
                     self.err(
                         path,
@@ -222,10 +235,14 @@ impl SuiteCheck<'_> {
                 ),
             );
         }
+        if let Some(problem) = wire::templated_url_problem(&request.url) {
+            self.err(&path.key("url"), problem);
+        }
         self.text(&path.key("url"), &request.url, known);
         for (k, v) in &request.query {
             self.json(&path.key("query").key(k), v, known);
         }
+        self.headers(&path.key("headers"), &request.headers);
         for (k, v) in &request.headers {
             self.text(&path.key("headers").key(k), v, known);
         }
@@ -237,6 +254,19 @@ impl SuiteCheck<'_> {
         }
         if let Some(body) = &request.body {
             self.text(&path.key("body"), body, known);
+        }
+    }
+
+    /// Header names and the literal parts of header values.
+    fn headers<'h>(
+        &mut self,
+        path: &KeyPath,
+        headers: impl IntoIterator<Item = (&'h String, &'h String)>,
+    ) {
+        for (name, value) in headers {
+            for problem in wire::header_problems(name, value) {
+                self.err(&path.key(name), problem);
+            }
         }
     }
 

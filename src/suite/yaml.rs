@@ -7,87 +7,21 @@
 //! suites); [`Positions`] shares them with the run.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::sync::{Arc, OnceLock};
 
 use serde_yaml::{Mapping, Value};
 use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
-/// A position in a source file, 1-based.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Pos {
-    pub line: usize,
-    pub col: usize,
-}
+pub use super::keypath::{KeyPath, Pos, Seg};
+pub use super::scalar::expand_env;
+use super::scalar::resolve_plain;
 
-impl fmt::Display for Pos {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.line, self.col)
-    }
-}
-
-/// One segment of a key path: `tests[2].expect.json."$.id"`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Seg {
-    Key(String),
-    Index(usize),
-}
-
-/// A key path inside a document, displayed as `tests[2].expect.json."$.id"`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub struct KeyPath(pub Vec<Seg>);
-
-impl KeyPath {
-    pub fn root() -> Self {
-        Self(Vec::new())
-    }
-
-    pub fn key(&self, key: impl Into<String>) -> Self {
-        let mut segs = self.0.clone();
-        segs.push(Seg::Key(key.into()));
-        Self(segs)
-    }
-
-    pub fn index(&self, index: usize) -> Self {
-        let mut segs = self.0.clone();
-        segs.push(Seg::Index(index));
-        Self(segs)
-    }
-
-    pub fn is_root(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    fn parent(&self) -> Option<Self> {
-        let mut segs = self.0.clone();
-        segs.pop().map(|_| Self(segs))
-    }
-}
-
-impl fmt::Display for KeyPath {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, seg) in self.0.iter().enumerate() {
-            match seg {
-                Seg::Index(n) => write!(f, "[{n}]")?,
-                Seg::Key(k) => {
-                    if i > 0 {
-                        f.write_str(".")?;
-                    }
-                    let plain = !k.is_empty()
-                        && k.chars()
-                            .all(|c| c.is_alphanumeric() || c == '_' || c == '-');
-                    if plain {
-                        f.write_str(k)?;
-                    } else {
-                        write!(f, "{k:?}")?;
-                    }
-                }
-            }
-        }
-        Ok(())
-    }
-}
+/// At most this many values may come from aliases (`*name`) in one file: a
+/// "billion laughs" file is refused instead of expanded.
+pub const MAX_ALIAS_VALUES: usize = 100_000;
+/// Lists and maps nest at most this deep.
+pub const MAX_DEPTH: usize = 128;
 
 /// A parsed document: its value (environment already expanded) and the
 /// position of every key path in it.
@@ -164,7 +98,11 @@ pub type EnvLookup<'a> = &'a dyn Fn(&str) -> Option<String>;
 /// Parses `text`, expanding `${NAME}` and `${NAME:-default}` in every scalar.
 /// A syntax error stops the parse (`Err`); missing variables and duplicate
 /// keys are collected in [`Located::errors`].
+/// A UTF-8 byte-order mark at the start is skipped; a second document
+/// (`---`) is an error, as are aliases past [`MAX_ALIAS_VALUES`] and
+/// nesting past [`MAX_DEPTH`].
 pub fn parse(text: &str, env: EnvLookup<'_>) -> Result<Located, Vec<YamlError>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let seen = std::cell::RefCell::new(HashMap::new());
     let recording = |name: &str| {
         let value = env(name);
@@ -172,7 +110,10 @@ pub fn parse(text: &str, env: EnvLookup<'_>) -> Result<Located, Vec<YamlError>> 
         value
     };
     let mut builder = Builder::new(text, &recording, false);
-    let value = builder.document();
+    let value = builder.document().and_then(|value| {
+        builder.only_document()?;
+        Ok(value)
+    });
     match value {
         Ok(value) => Ok(Located {
             value,
@@ -195,7 +136,12 @@ struct Builder<'a> {
     env: EnvLookup<'a>,
     /// `Some` when positions are wanted (key paths are only built then).
     positions: Option<HashMap<KeyPath, Pos>>,
-    anchors: HashMap<usize, Value>,
+    /// Each anchor's value and how many values it holds.
+    anchors: HashMap<usize, (Value, usize)>,
+    /// Values built so far, and how many of them came from aliases.
+    values: usize,
+    aliased: usize,
+    depth: usize,
     errors: Vec<YamlError>,
 }
 
@@ -213,6 +159,9 @@ impl<'a> Builder<'a> {
             env,
             positions: positions.then(HashMap::new),
             anchors: HashMap::new(),
+            values: 0,
+            aliased: 0,
+            depth: 0,
             errors: Vec::new(),
         }
     }
@@ -265,35 +214,86 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn node(&mut self, event: Event, mark: Marker, path: &KeyPath) -> Result<Value, YamlError> {
-        match event {
-            Event::Scalar(text, style, anchor, _tag) => {
-                let value = self.scalar(&text, style, &mark);
-                self.remember(anchor, &value);
-                Ok(value)
+    /// After the first document: the end of the stream, not a second one.
+    fn only_document(&mut self) -> Result<(), YamlError> {
+        loop {
+            match self.next()? {
+                (Event::DocumentEnd | Event::Nothing, _) => continue,
+                (Event::StreamEnd, _) => return Ok(()),
+                (_, mark) => {
+                    return Err(YamlError {
+                        pos: pos_of(&mark),
+                        message: "a second YAML document (`---`) in one file; gatecheck reads \
+                                  one document per file: remove the `---` line, or move what \
+                                  follows it into a file of its own"
+                            .to_owned(),
+                    });
+                }
             }
-            Event::SequenceStart(anchor, _) => {
-                let value = self.sequence(path)?;
-                self.remember(anchor, &value);
-                Ok(value)
-            }
-            Event::MappingStart(anchor, _) => {
-                let value = self.mapping(path)?;
-                self.remember(anchor, &value);
-                Ok(value)
-            }
-            Event::Alias(id) => Ok(self.anchors.get(&id).cloned().unwrap_or(Value::Null)),
-            other => Err(YamlError {
-                pos: pos_of(&mark),
-                message: format!("invalid YAML: unexpected {other:?}"),
-            }),
         }
     }
 
-    fn remember(&mut self, anchor: usize, value: &Value) {
+    fn node(&mut self, event: Event, mark: Marker, path: &KeyPath) -> Result<Value, YamlError> {
+        let before = self.values;
+        self.values += 1;
+        let (value, anchor) = match event {
+            Event::Scalar(text, style, anchor, _tag) => (self.scalar(&text, style, &mark), anchor),
+            Event::SequenceStart(anchor, _) => (self.nested(&mark, |b| b.sequence(path))?, anchor),
+            Event::MappingStart(anchor, _) => (self.nested(&mark, |b| b.mapping(path))?, anchor),
+            Event::Alias(id) => return self.alias(id, &mark),
+            other => {
+                return Err(YamlError {
+                    pos: pos_of(&mark),
+                    message: format!("invalid YAML: unexpected {other:?}"),
+                });
+            }
+        };
         if anchor > 0 {
-            self.anchors.insert(anchor, value.clone());
+            let count = self.values - before;
+            self.anchors.insert(anchor, (value.clone(), count));
         }
+        Ok(value)
+    }
+
+    /// A list or map, one level deeper.
+    fn nested(
+        &mut self,
+        mark: &Marker,
+        read: impl FnOnce(&mut Self) -> Result<Value, YamlError>,
+    ) -> Result<Value, YamlError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(YamlError {
+                pos: pos_of(mark),
+                message: format!(
+                    "lists and maps nest more than {MAX_DEPTH} levels deep here (the limit); \
+                     flatten the document"
+                ),
+            });
+        }
+        self.depth += 1;
+        let value = read(self);
+        self.depth -= 1;
+        value
+    }
+
+    /// A copy of an anchored value, counted against [`MAX_ALIAS_VALUES`]
+    /// before it is made.
+    fn alias(&mut self, id: usize, mark: &Marker) -> Result<Value, YamlError> {
+        let Some((value, count)) = self.anchors.get(&id) else {
+            return Ok(Value::Null);
+        };
+        self.aliased += count;
+        if self.aliased > MAX_ALIAS_VALUES {
+            return Err(YamlError {
+                pos: pos_of(mark),
+                message: format!(
+                    "aliases (`*name`) expand to more than {MAX_ALIAS_VALUES} values in this \
+                     file (the limit); repeat fewer aliases, or nest them less"
+                ),
+            });
+        }
+        self.values += count;
+        Ok(value.clone())
     }
 
     fn sequence(&mut self, path: &KeyPath) -> Result<Value, YamlError> {
@@ -366,79 +366,6 @@ fn key_text(key: &Value) -> String {
     }
 }
 
-/// The YAML 1.2 core schema's reading of a plain scalar.
-fn resolve_plain(text: &str) -> Value {
-    match text {
-        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
-        "true" | "True" | "TRUE" => return Value::Bool(true),
-        "false" | "False" | "FALSE" => return Value::Bool(false),
-        _ => {}
-    }
-    if let Ok(n) = text.parse::<i64>() {
-        return Value::Number(n.into());
-    }
-    if let Ok(n) = text.parse::<u64>() {
-        return Value::Number(n.into());
-    }
-    let looks_numeric = text
-        .chars()
-        .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'));
-    if looks_numeric
-        && text.chars().any(|c| c.is_ascii_digit())
-        && let Ok(f) = text.parse::<f64>()
-    {
-        return Value::Number(f.into());
-    }
-    Value::String(text.to_owned())
-}
-
-/// Expands `${NAME}` and `${NAME:-default}`; `$${` is a literal `${`.
-pub fn expand_env(text: &str, env: EnvLookup<'_>) -> Result<String, String> {
-    if !text.contains("${") {
-        return Ok(text.to_owned());
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find("${") {
-        if rest[..start].ends_with('$') {
-            out.push_str(&rest[..start - 1]);
-            out.push_str("${");
-            rest = &rest[start + 2..];
-            continue;
-        }
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let Some(end) = after.find('}') else {
-            return Err(format!(
-                "unclosed `${{` in `{text}`; write ${{NAME}} or ${{NAME:-default}}"
-            ));
-        };
-        let inner = &after[..end];
-        let (name, default) = match inner.split_once(":-") {
-            Some((name, default)) => (name.trim(), Some(default)),
-            None => (inner.trim(), None),
-        };
-        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            return Err(format!(
-                "invalid environment variable name `{name}` in `${{{inner}}}`"
-            ));
-        }
-        match (env(name), default) {
-            (Some(value), _) => out.push_str(&value),
-            (None, Some(default)) => out.push_str(default),
-            (None, None) => {
-                return Err(format!(
-                    "environment variable `{name}` is not set and has no default; \
-                     set it, or write ${{{name}:-default}}"
-                ));
-            }
-        }
-        rest = &after[end + 1..];
-    }
-    out.push_str(rest);
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -502,6 +429,91 @@ mod tests {
         let errs = parse("a: [1, 2\nb: 3\n", &no_env).unwrap_err();
         assert!(errs[0].message.starts_with("invalid YAML"), "{errs:?}");
         assert!(errs[0].pos.line >= 1);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped_and_columns_stay_as_editors_show_them() {
+        let doc = parse("\u{feff}name: x\ntests: []\n", &no_env).unwrap();
+        assert_eq!(doc.value["name"], Value::String("x".into()));
+        assert_eq!(
+            doc.pos(&KeyPath::root().key("tests")),
+            Pos { line: 2, col: 1 }
+        );
+    }
+
+    #[test]
+    fn a_second_document_is_an_error_at_its_marker() {
+        for text in [
+            "a: 1\n---\nb: 2\n",
+            "---\na: 1\n...\n---\nb: 2\n",
+            "---\n---\n",
+        ] {
+            let errs = parse(text, &no_env).unwrap_err();
+            assert!(
+                errs[0]
+                    .message
+                    .starts_with("a second YAML document (`---`)"),
+                "{text:?}: {errs:?}"
+            );
+        }
+        let errs = parse("a: 1\n---\nb: 2\n", &no_env).unwrap_err();
+        assert_eq!(errs[0].pos, Pos { line: 2, col: 1 });
+        assert!(parse("---\na: 1\n...\n", &no_env).is_ok());
+    }
+
+    /// Nine levels of nine aliases: 9^9 (387 million) values if expanded.
+    fn billion_laughs() -> String {
+        let mut text = String::from("a0: &a0 [lol]\n");
+        for level in 1..=9 {
+            let refs = vec![format!("*a{}", level - 1); 9].join(", ");
+            text.push_str(&format!("a{level}: &a{level} [{refs}]\n"));
+        }
+        text
+    }
+
+    #[test]
+    fn alias_expansion_is_bounded() {
+        let start = std::time::Instant::now();
+        let errs = parse(&billion_laughs(), &no_env).unwrap_err();
+        assert!(
+            errs[0]
+                .message
+                .starts_with("aliases (`*name`) expand to more than 100000 values"),
+            "{errs:?}"
+        );
+        assert_eq!(errs[0].pos.line, 6, "{errs:?}");
+        // Refused after copying at most the limit, never the whole expansion
+        // (which would take minutes and gigabytes).
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
+    }
+
+    #[test]
+    fn aliases_within_the_limit_expand() {
+        let mut text = String::from("base: &b {k: [1, 2, 3]}\nuses:\n");
+        for _ in 0..1000 {
+            text.push_str("  - *b\n");
+        }
+        let doc = parse(&text, &no_env).unwrap();
+        assert_eq!(doc.value["uses"][999]["k"][2], Value::Number(3.into()));
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let deep = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
+        let errs = parse(&deep, &no_env).unwrap_err();
+        assert!(
+            errs[0].message.contains("nest more than 128 levels"),
+            "{errs:?}"
+        );
+        assert_eq!(
+            errs[0].pos,
+            Pos {
+                line: 1,
+                col: MAX_DEPTH + 1
+            }
+        );
+        let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert!(parse(&ok, &no_env).is_ok());
     }
 
     #[test]

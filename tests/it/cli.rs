@@ -446,7 +446,9 @@ fn tests_whose_snapshots_would_collide_are_rejected() {
     assert_eq!(out.code, 2);
     assert!(
         out.stderr.contains(
-            "suites/s.yaml: `s::list items` and `s::list_items` would share the snapshot file snapshots/s__list_items.snap"
+            "suites/s.yaml:4:6: tests[1].name: `s::list_items` would write the snapshot file \
+             snapshots/s__list_items.snap, as `s::list items` does; rename one, or give it \
+             `snapshot: {name: ...}`"
         ),
         "{}",
         out.stderr
