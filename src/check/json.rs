@@ -112,6 +112,19 @@ fn check_one(matcher: &Matcher, actual: Option<&Json>, scope: &Scope) -> Result<
         Matcher::Gte(n) => compare(actual, *n, ">=", |a, b| a >= b),
         Matcher::Lt(n) => compare(actual, *n, "<", |a, b| a < b),
         Matcher::Lte(n) => compare(actual, *n, "<=", |a, b| a <= b),
+        Matcher::Empty(want) => {
+            let empty = match actual {
+                Json::Null => true,
+                Json::String(s) => s.is_empty(),
+                Json::Array(a) => a.is_empty(),
+                Json::Object(o) => o.is_empty(),
+                _ => false,
+            };
+            ensure(empty == *want, || {
+                let what = if *want { "empty" } else { "not empty" };
+                format!("expected {what}, {}", got())
+            })
+        }
         Matcher::OneOf(options) => {
             let options = options
                 .iter()
@@ -207,6 +220,20 @@ mod tests {
             body,
         );
         assert_eq!(failures, Vec::<String>::new());
+    }
+
+    #[test]
+    fn empty_means_no_characters_items_or_keys() {
+        let body = json!({"s": "", "a": [], "o": {}, "n": null, "full": "x", "list": [1]});
+        let passing = run(
+            json!({"$.s": {"empty": true}, "$.a": {"empty": true}, "$.o": {"empty": true},
+                   "$.n": {"empty": true}, "$.full": {"empty": false}, "$.list": {"empty": false}}),
+            body.clone(),
+        );
+        assert_eq!(passing, Vec::<String>::new());
+        let failing = run(json!({"$.s": {"empty": false}, "$.list": {"empty": true}}), body);
+        assert_eq!(failing.len(), 2, "{failing:?}");
+        assert!(failing[0].contains("expected not empty, got \"\""), "{failing:?}");
     }
 
     #[test]

@@ -151,12 +151,11 @@ fn walk(
     let lines = script_lines(&item.event, "test");
     req.had_tests = lines.iter().any(|l| !l.trim().is_empty());
     req.checks = scripts::read(&lines);
-    for (line, text) in &req.checks.unconverted {
-        req.warnings.push(format!(
-            "request `{label}`: test line {line} not converted: `{text}`"
+    for u in &req.checks.unconverted {
+        req.comments.push(format!(
+            "not converted (test line {}, {}): {}",
+            u.line, u.kind, u.text
         ));
-        req.comments
-            .push(format!("not converted (test line {line}): {text}"));
     }
     out.push(req);
 }

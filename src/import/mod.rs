@@ -9,6 +9,7 @@ pub mod okta;
 pub mod postman;
 pub mod render;
 pub mod request;
+pub mod chai;
 pub mod scripts;
 pub mod vars;
 pub mod write;

@@ -40,12 +40,7 @@ pub fn find(reqs: &[&Req]) -> Result<Option<Recipe>, String> {
     let pos = |re: &Regex| reqs.iter().position(|r| re.is_match(&r.url));
     match (pos(&AUTHN), pos(&AUTHORIZE), pos(&TOKEN)) {
         (Some(authn), Some(authorize), Some(token)) => {
-            let token_var = reqs[token]
-                .checks
-                .captures
-                .iter()
-                .find(|(_, path)| path.as_str() == "$.access_token")
-                .map(|(name, _)| name.clone());
+            let token_var = reqs[token].checks.captured_from("$.access_token");
             Ok(Some(Recipe {
                 authn,
                 authorize,

@@ -135,6 +135,12 @@ fn expect(req: &Req) -> Option<Json> {
     if let Some(status) = &checks.status {
         map.insert("status".into(), status.clone());
     }
+    if !checks.headers.is_empty() {
+        map.insert(
+            "headers".into(),
+            Json::Object(checks.headers.clone().into_iter().collect()),
+        );
+    }
     if !checks.json.is_empty() {
         map.insert(
             "json".into(),

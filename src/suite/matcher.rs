@@ -84,12 +84,14 @@ pub enum Matcher {
     Lt(f64),
     Lte(f64),
     OneOf(Vec<Json>),
+    /// `empty: true`: "", [], {} or null; `empty: false`: anything else.
+    Empty(bool),
 }
 
 impl Matcher {
-    pub const KEYWORDS: [&'static str; 11] = [
+    pub const KEYWORDS: [&'static str; 12] = [
         "equals", "exists", "type", "matches", "contains", "length", "gt", "gte", "lt", "lte",
-        "one_of",
+        "one_of", "empty",
     ];
 
     /// Reads a matcher map such as `{type: array, length: 2}` or a literal.
@@ -115,6 +117,9 @@ impl Matcher {
                     format!("`exists` expects true or false, found {}", describe(v))
                 })?)
             }
+            "empty" => Matcher::Empty(v.as_bool().ok_or_else(|| {
+                format!("`empty` expects true or false, found {}", describe(v))
+            })?),
             "type" => Matcher::Type(JsonType::parse(v.as_str().unwrap_or_default())?),
             "matches" => Matcher::Matches(compile_regex(v.as_str().ok_or_else(|| {
                 format!("`matches` expects a regex string, found {}", describe(v))
