@@ -5,13 +5,17 @@
 
 pub mod convert;
 pub mod error;
+pub mod flow;
+pub mod login;
 pub mod okta;
 pub mod postman;
 pub mod render;
 pub mod request;
 pub mod chai;
 pub mod scripts;
+pub mod summary;
 pub mod vars;
+pub mod walk;
 pub mod write;
 
 pub use error::ImportError;

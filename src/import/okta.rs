@@ -48,7 +48,9 @@ pub fn find(reqs: &[&Req]) -> Result<Option<Recipe>, String> {
                 token_var,
             }))
         }
-        (None, None, None) => Ok(None),
+        // Without authn, the token and authorize requests are a plain OAuth
+        // login (see `login`).
+        (None, _, _) => Ok(None),
         (a, b, c) => {
             let missing: Vec<&str> = [(a, "/api/v1/authn"), (b, "/v1/authorize"), (c, "/v1/token")]
                 .iter()
@@ -131,7 +133,7 @@ fn query_of(req: &Req) -> IndexMap<String, String> {
 }
 
 /// Replaces `{{ name }}` with clear-text values; `None` when one has none.
-fn substitute(text: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+pub fn substitute(text: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Option<String> {
     let mut out = String::new();
     let mut rest = text;
     while let Some(start) = rest.find("{{") {

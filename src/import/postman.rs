@@ -159,7 +159,7 @@ pub struct GraphQl {
 }
 
 /// `auth`: `{type, <type>: [{key, value}]}` (v2.1) or `{type, <type>: {k: v}}` (v2.0).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Auth {
     #[serde(rename = "type")]
     pub kind: String,

@@ -11,6 +11,7 @@ mod cli;
 mod emulator;
 mod identities;
 mod import;
+mod import_corpus;
 mod login;
 mod login_kinds;
 mod oauth2_pkce;
