@@ -147,6 +147,9 @@ fn grant_type(req: &Req, resolve: &dyn Fn(&str) -> Option<String>) -> Option<Str
     Some(okta::substitute(grant, resolve).unwrap_or_else(|| grant.to_owned()))
 }
 
+/// Stands for a credential written in clear in the collection: never copied.
+const LITERAL_SECRET: &str = "\u{0}";
+
 /// The parameters of a login, by the names gatecheck's fixtures use.
 #[derive(Debug, Default)]
 struct Params {
@@ -191,6 +194,12 @@ fn token_request(
             ("redirect_uri", "redirect_uri"),
         ] {
             if let Some(v) = body.get(key).and_then(Json::as_str) {
+                // A literal credential (already `${KEY}`) gets this identity's name.
+                let literal = v
+                    .strip_prefix("${")
+                    .and_then(|v| v.strip_suffix('}'))
+                    .is_some_and(|env| req.secret_envs.iter().any(|e| e == env));
+                let v = if literal { LITERAL_SECRET } else { v };
                 params.fields.insert(field, v.to_owned());
             }
         }
@@ -397,7 +406,7 @@ fn field(vars: &IndexMap<String, VarDef>, identity: &str, field: &str, text: &st
         return format!("${{{}}}", upper_snake(var));
     }
     let secret = looks_secret(field) && !matches!(field, "refresh_token" | "token_url");
-    let secret = secret || field == "refresh_token";
+    let secret = secret || field == "refresh_token" || text == LITERAL_SECRET;
     let value = okta::substitute(text, &|n: &str| clear(vars, n));
     match value {
         Some(v)
@@ -456,11 +465,12 @@ mod tests {
 
     #[test]
     fn token_requests_become_fixtures_of_their_grant() {
-        let cc = token_req(
+        let mut cc = token_req(
             "{{ base }}/oauth/token",
-            json!({"grant_type": "client_credentials", "client_id": "service-app", "client_secret": "service-secret", "scope": "service"}),
+            json!({"grant_type": "client_credentials", "client_id": "service-app", "client_secret": "${CLIENT_SECRET}", "scope": "service"}),
             "svc_token",
         );
+        cc.secret_envs = vec!["CLIENT_SECRET".into()];
         let pw = token_req(
             "https://dev-1.okta.com/oauth2/default/v1/token",
             json!({"grant_type": "password", "client_id": "{{ clientId }}", "username": "ada", "password": "{{ pw }}", "scope": "openid profile"}),

@@ -59,15 +59,21 @@ fn okta_collection_becomes_a_fixture_and_suites_that_load() {
         [
             "fixtures/user.yaml",
             "suites/todos.yaml",
-            "suites/public.yaml"
+            "suites/public.yaml",
+            "suites/gatecheck.yaml"
         ]
     );
+    assert_eq!(report.warnings, Vec::<String>::new());
+    let s = &report.summary;
+    assert_eq!((s.requests, s.login_requests, s.suites, s.tests), (10, 3, 2, 5));
+    assert_eq!((s.step_tests, s.steps), (1, 3));
+    assert_eq!((s.assertions, s.converted), (11, 10));
+    assert_eq!(s.fixtures, ["user (okta-pkce)"]);
+    assert_eq!(s.env, ["API_KEY", "OKTA_PASSWORD"]);
     assert_eq!(
-        report.warnings,
-        [
-            "request `Todos / List todos`: test line 7 not converted: `pm.expect(jsonData.items.length > 0).to.be.true;`",
-            "suite `Public`: the secret `apiKey` is read from ${API_KEY}; set it before running",
-        ]
+        read(&out, "suites/gatecheck.yaml").lines().last(),
+        Some("  - ${API_KEY}"),
+        "the API key is masked at run time"
     );
     insta::assert_snapshot!("okta_fixture", read(&out, "fixtures/user.yaml"));
     insta::assert_snapshot!("okta_todos_suite", read(&out, "suites/todos.yaml"));
@@ -90,6 +96,7 @@ fn minimal_collection_without_folders_is_one_suite() {
     let report = import_postman(&data("minimal.postman_collection.json"), None, &out).unwrap();
     assert_eq!(report.files, [out.join("suites/ping.yaml")]);
     assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+    assert_eq!(report.summary.env, Vec::<String>::new());
     insta::assert_snapshot!("minimal_suite", read(&out, "suites/ping.yaml"));
     assert_loads(&out, &HashMap::new());
 }
