@@ -12,6 +12,7 @@ mod emulator;
 mod identities;
 mod import;
 mod import_corpus;
+mod import_run;
 mod login;
 mod login_kinds;
 mod oauth2_pkce;
