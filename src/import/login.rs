@@ -527,4 +527,40 @@ mod tests {
         assert_eq!(issuer_guess("{{ base }}/oauth/token"), "{{ base }}");
         assert_eq!(issuer_guess("https://x/oauth2/v1/token"), "https://x");
     }
+
+    #[test]
+    fn oauth2_auth_blocks_become_fixtures_and_name_the_identity() {
+        let block = |v: Json| -> crate::import::postman::Auth { serde_json::from_value(v).unwrap() };
+        let okta = block(json!({"type": "oauth2", "oauth2": [
+            {"key": "grant_type", "value": "authorization_code_with_pkce"},
+            {"key": "authUrl", "value": "{{oktaUrl}}/oauth2/aus1/v1/authorize"},
+            {"key": "accessTokenUrl", "value": "{{oktaUrl}}/oauth2/aus1/v1/token"},
+            {"key": "clientId", "value": "{{clientId}}"},
+            {"key": "redirect_uri", "value": "https://app.example.com/cb"},
+            {"key": "scope", "value": "openid email"}]}));
+        let service = block(json!({"type": "oauth2", "oauth2": {
+            "grant_type": "client_credentials", "accessTokenUrl": "https://auth.example.com/oauth/token",
+            "clientId": "svc", "clientSecret": "c2VjcmV0LXZhbHVlLTEyMzQ1Njc4OTA="}}));
+        let a = Req { oauth2: Some(okta), bearer: Some(String::new()), ..Req::default() };
+        let b = Req { oauth2: Some(service), bearer: Some(String::new()), ..Req::default() };
+        let vars: IndexMap<String, VarDef> = [
+            ("oktaUrl".to_owned(), VarDef::Clear(json!("https://dev-1.okta.com"))),
+            ("clientId".to_owned(), VarDef::Clear(json!("0oa1"))),
+        ]
+        .into_iter()
+        .collect();
+        let mut warnings = Vec::new();
+        let logins = find(&[&a, &b, &a], &vars, &mut warnings);
+        assert!(logins.dropped.is_empty());
+        let kinds: Vec<(&str, &str)> = logins.fixtures.iter().map(|f| (f.name.as_str(), f.kind)).collect();
+        assert_eq!(kinds, [("user", "okta-pkce"), ("service", "client-credentials")]);
+        let user = &logins.fixtures[0].text;
+        assert!(user.contains("okta_url: ${USER_OKTA_URL:-https://dev-1.okta.com}\nauth_server: ${USER_AUTH_SERVER:-aus1}\n"), "{user}");
+        assert!(user.contains("scopes: [openid, email]\nusername: ${USER_USERNAME}\npassword: ${USER_PASSWORD}\n"), "{user}");
+        let svc = &logins.fixtures[1].text;
+        assert!(svc.contains("client_secret: ${SERVICE_CLIENT_SECRET}\n"), "{svc}");
+        assert!(!svc.contains("c2VjcmV0"), "{svc}");
+        assert_eq!(logins.identity(&a), Some(Some("user".to_owned())));
+        assert_eq!(logins.identity(&b), Some(Some("service".to_owned())));
+    }
 }
