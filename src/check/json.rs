@@ -231,9 +231,15 @@ mod tests {
             body.clone(),
         );
         assert_eq!(passing, Vec::<String>::new());
-        let failing = run(json!({"$.s": {"empty": false}, "$.list": {"empty": true}}), body);
+        let failing = run(
+            json!({"$.s": {"empty": false}, "$.list": {"empty": true}}),
+            body,
+        );
         assert_eq!(failing.len(), 2, "{failing:?}");
-        assert!(failing[0].contains("expected not empty, got \"\""), "{failing:?}");
+        assert!(
+            failing[0].contains("expected not empty, got \"\""),
+            "{failing:?}"
+        );
     }
 
     #[test]

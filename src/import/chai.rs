@@ -42,10 +42,7 @@ macro_rules! re {
 re!(CHAIN, r"^((?:\s*\.\s*\w+)+)(?:\((.*)\))?$");
 re!(RESPONSE_TO, r"^pm\.response((?:\.\w+)+)(?:\((.*)\))?$");
 re!(LEGACY, r#"^tests\[.+?\]\s*=\s*(.+)$"#);
-re!(
-    COMPARE,
-    r"^(.+?)\s*(===|!==|==|!=|>=|<=|>|<)\s*(.+)$"
-);
+re!(COMPARE, r"^(.+?)\s*(===|!==|==|!=|>=|<=|>|<)\s*(.+)$");
 re!(
     HEADER_GET,
     r#"^(?:pm\.response\.headers\.get|postman\.getResponseHeader)\(\s*["']([^"']+)["']\s*\)$"#
@@ -110,7 +107,10 @@ fn boolean_expect(
 
 /// A boolean expression: `a === b`, `a.length > 0`, `responseCode.code === 200`.
 fn boolean(expr: &str, scope: &Scope) -> Option<Vec<Check>> {
-    if let Some(c) = HEADER_GET.captures(expr).or_else(|| HEADER_HAS.captures(expr)) {
+    if let Some(c) = HEADER_GET
+        .captures(expr)
+        .or_else(|| HEADER_HAS.captures(expr))
+    {
         return Some(vec![Check::Header(c[1].to_owned(), present())]);
     }
     let c = COMPARE.captures(expr)?;
@@ -376,7 +376,10 @@ fn regex_literal(arg: &str) -> Option<String> {
     let body = arg.trim().strip_prefix('/')?;
     let end = body.rfind('/')?;
     let (pattern, flags) = (&body[..end], &body[end + 1..]);
-    let flags: String = flags.chars().filter(|c| matches!(c, 'i' | 'm' | 's')).collect();
+    let flags: String = flags
+        .chars()
+        .filter(|c| matches!(c, 'i' | 'm' | 's'))
+        .collect();
     let out = if flags.is_empty() {
         pattern.to_owned()
     } else {

@@ -46,7 +46,11 @@ pub fn convert(collection: &Collection, environment: Option<&Environment>) -> Ou
                     .or_default() += r.checks.assertions;
             }
         } else {
-            summary.count_lines(&r.checks.unconverted, r.checks.assertions, r.checks.converted);
+            summary.count_lines(
+                &r.checks.unconverted,
+                r.checks.assertions,
+                r.checks.converted,
+            );
         }
     }
     let mut kept: Vec<Req> = walked
@@ -217,7 +221,10 @@ fn most_common(ids: impl Iterator<Item = Option<String>>) -> Option<String> {
         *counts.entry(id).or_default() += 1;
     }
     let max = counts.values().copied().max().unwrap_or(0);
-    counts.into_iter().find(|(_, n)| *n == max).and_then(|(id, _)| id)
+    counts
+        .into_iter()
+        .find(|(_, n)| *n == max)
+        .and_then(|(id, _)| id)
 }
 
 /// `suites/gatecheck.yaml`: the secrets read from the environment, masked
@@ -303,6 +310,9 @@ fn suite_vars(
                     }
                     None => {
                         let env = upper_snake(&name);
+                        if super::vars::looks_secret(&name) {
+                            secrets.insert(env.clone());
+                        }
                         warnings.push(format!(
                             "request `{}` uses `{{{{{name}}}}}`, which has no value in the collection or environment and is not captured before it in this suite; it is read from ${{{env}}}",
                             step.name
@@ -350,8 +360,16 @@ mod tests {
 
     #[test]
     fn the_suite_auth_is_the_most_common_identity() {
-        let ids = [None, Some("user".to_owned()), Some("user".to_owned()), Some("service".to_owned())];
+        let ids = [
+            None,
+            Some("user".to_owned()),
+            Some("user".to_owned()),
+            Some("service".to_owned()),
+        ];
         assert_eq!(most_common(ids.into_iter()).as_deref(), Some("user"));
-        assert_eq!(most_common([None, None, Some("a".to_owned())].into_iter()), None);
+        assert_eq!(
+            most_common([None, None, Some("a".to_owned())].into_iter()),
+            None
+        );
     }
 }

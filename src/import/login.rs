@@ -47,11 +47,7 @@ static CODE_STEP: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Finds the logins of `reqs` (all requests, in collection order).
-pub fn find(
-    reqs: &[&Req],
-    vars: &IndexMap<String, VarDef>,
-    warnings: &mut Vec<String>,
-) -> Logins {
+pub fn find(reqs: &[&Req], vars: &IndexMap<String, VarDef>, warnings: &mut Vec<String>) -> Logins {
     let mut logins = Logins::default();
     let resolve = |name: &str| clear(vars, name);
     match okta::find(reqs) {
@@ -349,7 +345,10 @@ fn fixture_text(
             field("token_url", &params.token_url)
         )),
     }
-    lines.push(format!("client_id: {}", field("client_id", get("client_id"))));
+    lines.push(format!(
+        "client_id: {}",
+        field("client_id", get("client_id"))
+    ));
     let secret = get("client_secret");
     if kind == "client-credentials" || !secret.is_empty() {
         lines.push(format!("client_secret: {}", field("client_secret", secret)));
@@ -364,7 +363,10 @@ fn fixture_text(
         lines.push(format!("redirect_uri: {}", field("redirect_uri", redirect)));
     }
     let scopes = okta::substitute(get("scopes"), &|n: &str| clear(vars, n)).unwrap_or_default();
-    let scopes: Vec<&str> = scopes.split([' ', '+', ',']).filter(|s| !s.is_empty()).collect();
+    let scopes: Vec<&str> = scopes
+        .split([' ', '+', ','])
+        .filter(|s| !s.is_empty())
+        .collect();
     if !scopes.is_empty() {
         lines.push(format!("scopes: [{}]", scopes.join(", ")));
     }
@@ -483,7 +485,10 @@ mod tests {
         };
         api.name = "me".into();
         let vars: IndexMap<String, VarDef> = [
-            ("base".to_owned(), VarDef::Clear(json!("http://localhost:3000"))),
+            (
+                "base".to_owned(),
+                VarDef::Clear(json!("http://localhost:3000")),
+            ),
             ("clientId".to_owned(), VarDef::Clear(json!("0oa1"))),
             ("pw".to_owned(), VarDef::Env("PW".into())),
         ]
@@ -498,7 +503,10 @@ mod tests {
             .iter()
             .map(|f| (f.name.as_str(), f.kind))
             .collect();
-        assert_eq!(names, [("service", "client-credentials"), ("user", "password")]);
+        assert_eq!(
+            names,
+            [("service", "client-credentials"), ("user", "password")]
+        );
         assert_eq!(
             logins.fixtures[0].text,
             "# yaml-language-server: $schema=../schema/fixture.schema.json\n\
@@ -516,7 +524,10 @@ mod tests {
             user.contains("okta_url: ${USER_OKTA_URL:-https://dev-1.okta.com}\nauth_server: ${USER_AUTH_SERVER:-default}\n"),
             "{user}"
         );
-        assert!(user.contains("username: ${USER_USERNAME:-ada}\npassword: ${PW}\n"), "{user}");
+        assert!(
+            user.contains("username: ${USER_USERNAME:-ada}\npassword: ${PW}\n"),
+            "{user}"
+        );
         assert_eq!(logins.identity(&api), Some(Some("user".to_owned())));
     }
 
@@ -530,7 +541,8 @@ mod tests {
 
     #[test]
     fn oauth2_auth_blocks_become_fixtures_and_name_the_identity() {
-        let block = |v: Json| -> crate::import::postman::Auth { serde_json::from_value(v).unwrap() };
+        let block =
+            |v: Json| -> crate::import::postman::Auth { serde_json::from_value(v).unwrap() };
         let okta = block(json!({"type": "oauth2", "oauth2": [
             {"key": "grant_type", "value": "authorization_code_with_pkce"},
             {"key": "authUrl", "value": "{{oktaUrl}}/oauth2/aus1/v1/authorize"},
@@ -541,10 +553,21 @@ mod tests {
         let service = block(json!({"type": "oauth2", "oauth2": {
             "grant_type": "client_credentials", "accessTokenUrl": "https://auth.example.com/oauth/token",
             "clientId": "svc", "clientSecret": "c2VjcmV0LXZhbHVlLTEyMzQ1Njc4OTA="}}));
-        let a = Req { oauth2: Some(okta), bearer: Some(String::new()), ..Req::default() };
-        let b = Req { oauth2: Some(service), bearer: Some(String::new()), ..Req::default() };
+        let a = Req {
+            oauth2: Some(okta),
+            bearer: Some(String::new()),
+            ..Req::default()
+        };
+        let b = Req {
+            oauth2: Some(service),
+            bearer: Some(String::new()),
+            ..Req::default()
+        };
         let vars: IndexMap<String, VarDef> = [
-            ("oktaUrl".to_owned(), VarDef::Clear(json!("https://dev-1.okta.com"))),
+            (
+                "oktaUrl".to_owned(),
+                VarDef::Clear(json!("https://dev-1.okta.com")),
+            ),
             ("clientId".to_owned(), VarDef::Clear(json!("0oa1"))),
         ]
         .into_iter()
@@ -552,13 +575,28 @@ mod tests {
         let mut warnings = Vec::new();
         let logins = find(&[&a, &b, &a], &vars, &mut warnings);
         assert!(logins.dropped.is_empty());
-        let kinds: Vec<(&str, &str)> = logins.fixtures.iter().map(|f| (f.name.as_str(), f.kind)).collect();
-        assert_eq!(kinds, [("user", "okta-pkce"), ("service", "client-credentials")]);
+        let kinds: Vec<(&str, &str)> = logins
+            .fixtures
+            .iter()
+            .map(|f| (f.name.as_str(), f.kind))
+            .collect();
+        assert_eq!(
+            kinds,
+            [("user", "okta-pkce"), ("service", "client-credentials")]
+        );
         let user = &logins.fixtures[0].text;
         assert!(user.contains("okta_url: ${USER_OKTA_URL:-https://dev-1.okta.com}\nauth_server: ${USER_AUTH_SERVER:-aus1}\n"), "{user}");
-        assert!(user.contains("scopes: [openid, email]\nusername: ${USER_USERNAME}\npassword: ${USER_PASSWORD}\n"), "{user}");
+        assert!(
+            user.contains(
+                "scopes: [openid, email]\nusername: ${USER_USERNAME}\npassword: ${USER_PASSWORD}\n"
+            ),
+            "{user}"
+        );
         let svc = &logins.fixtures[1].text;
-        assert!(svc.contains("client_secret: ${SERVICE_CLIENT_SECRET}\n"), "{svc}");
+        assert!(
+            svc.contains("client_secret: ${SERVICE_CLIENT_SECRET}\n"),
+            "{svc}"
+        );
         assert!(!svc.contains("c2VjcmV0"), "{svc}");
         assert_eq!(logins.identity(&a), Some(Some("user".to_owned())));
         assert_eq!(logins.identity(&b), Some(Some("service".to_owned())));

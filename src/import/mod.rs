@@ -3,6 +3,7 @@
 //! `request`, `scripts`, `vars` and `okta` convert its parts, `convert`
 //! puts them together, `render` writes YAML text and `write` does the I/O.
 
+pub mod chai;
 pub mod convert;
 pub mod error;
 pub mod flow;
@@ -11,7 +12,6 @@ pub mod okta;
 pub mod postman;
 pub mod render;
 pub mod request;
-pub mod chai;
 pub mod scripts;
 pub mod summary;
 pub mod vars;

@@ -447,7 +447,13 @@ mod tests {
             "header": [{"key": "Authorization", "value": "Basic YWJjMTIzOnNzaC1zZWNyZXQ="}],
             "body": {"mode": "urlencoded", "urlencoded": [{"key": "client_secret", "value": "ssh-secret"}, {"key": "scope", "value": "api"}]}}));
         assert_eq!(r.headers["Authorization"], "${AUTHORIZATION}");
-        assert_eq!(r.body, Some(("form", json!({"client_secret": "${CLIENT_SECRET}", "scope": "api"}))));
+        assert_eq!(
+            r.body,
+            Some((
+                "form",
+                json!({"client_secret": "${CLIENT_SECRET}", "scope": "api"})
+            ))
+        );
         assert_eq!(r.secret_envs, ["CLIENT_SECRET", "AUTHORIZATION"]);
         assert_eq!(w.len(), 2, "{w:?}");
     }

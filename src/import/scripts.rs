@@ -132,7 +132,10 @@ re!(
     TEST_OPEN,
     r"^pm\.test\s*\(.*(?:function\s*\([^)]*\)|=>)\s*\{$"
 );
-re!(CONTROL, r"^(?:if|else|for|while|do|switch|try|catch|finally)\b");
+re!(
+    CONTROL,
+    r"^(?:if|else|for|while|do|switch|try|catch|finally)\b"
+);
 re!(
     SEGMENT,
     r#"^(?:\.([A-Za-z_$][\w$]*)|\[(\d+)\]|\[["']([^"']+)["']\])"#
@@ -257,7 +260,9 @@ impl Reader {
                 return Outcome::Unconverted("variable set from a computed value");
             };
             if guarded {
-                self.checks.guarded_captures.insert(c[1].to_owned(), capture);
+                self.checks
+                    .guarded_captures
+                    .insert(c[1].to_owned(), capture);
                 return Outcome::Unconverted("inside if/else or a loop");
             }
             self.checks.captures.insert(c[1].to_owned(), capture);
@@ -513,7 +518,12 @@ fn braces(line: &str) -> (usize, usize) {
     (open, close)
 }
 
-/// `$` + `.a.b[0]["c"]` -> `$.a.b[0]['c']`.
+fn is_identifier(s: &str) -> bool {
+    s.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// `$` + `.a.b[0]["c"]["x-y"]` -> `$.a.b[0].c['x-y']`.
 fn segments(mut path: String, mut rest: &str) -> Option<String> {
     while !rest.is_empty() {
         let c = SEGMENT.captures(rest)?;
@@ -522,6 +532,9 @@ fn segments(mut path: String, mut rest: &str) -> Option<String> {
             path.push_str(name.as_str());
         } else if let Some(index) = c.get(2) {
             path.push_str(&format!("[{}]", index.as_str()));
+        } else if is_identifier(&c[3]) {
+            path.push('.');
+            path.push_str(&c[3]);
         } else {
             path.push_str(&format!("['{}']", &c[3]));
         }
@@ -557,7 +570,7 @@ pm.collectionVariables.set('owner', jsonData.owner.name);"#,
         assert_eq!(checks.status, Some(json!(201)));
         assert_eq!(
             Json::Object(checks.json.clone().into_iter().collect()),
-            json!({"$.title": "buy milk", "$.items[0]['done']": false, "$.count": {"gt": 2.0},
+            json!({"$.title": "buy milk", "$.items[0].done": false, "$.count": {"gt": 2.0},
                    "$.id": {"exists": true}, "$.tags": {"type": "array"}})
         );
         assert_eq!(checks.captures["todo_id"], "$.id");
@@ -665,10 +678,19 @@ pm.globals.set("accessToken", data.token);"#,
         ));
         assert_eq!(checks.json.keys().collect::<Vec<_>>(), ["$.ok"]);
         assert!(checks.captures.is_empty());
-        assert_eq!(checks.captured_from("$.access_token").as_deref(), Some("tok"));
+        assert_eq!(
+            checks.captured_from("$.access_token").as_deref(),
+            Some("tok")
+        );
         assert_eq!((checks.assertions, checks.converted), (3, 1));
         let kinds: Vec<&str> = checks.unconverted.iter().map(|u| u.kind).collect();
-        assert_eq!(kinds.iter().filter(|k| **k == "inside if/else or a loop").count(), 4);
+        assert_eq!(
+            kinds
+                .iter()
+                .filter(|k| **k == "inside if/else or a loop")
+                .count(),
+            4
+        );
     }
 
     #[test]

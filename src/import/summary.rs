@@ -174,7 +174,10 @@ mod tests {
                 "request `c`: body mode `file` is not converted",
             ]
         );
-        assert_eq!(counts["request …: its pre-request script is not converted"], 2);
+        assert_eq!(
+            counts["request …: its pre-request script is not converted"],
+            2
+        );
     }
 
     #[test]

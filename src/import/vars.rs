@@ -34,7 +34,10 @@ pub fn variables(
 ) -> IndexMap<String, VarDef> {
     let mut vars = IndexMap::new();
     let mut define = |key: &str, value: Option<&Json>, secret: bool| {
-        let def = if secret || looks_secret(key) || value.and_then(Json::as_str).is_some_and(looks_secret_value) {
+        let def = if secret
+            || looks_secret(key)
+            || value.and_then(Json::as_str).is_some_and(looks_secret_value)
+        {
             VarDef::Env(upper_snake(key))
         } else {
             VarDef::Clear(value.cloned().unwrap_or(Json::String(String::new())))
@@ -123,8 +126,19 @@ pub fn looks_secret(name: &str) -> bool {
     }
     flat == "token"
         || [
-            "password", "passwd", "pwd", "secret", "apikey", "token", "credential", "credentials",
-            "authorization", "privatekey", "signingkey", "accesskey", "base64",
+            "password",
+            "passwd",
+            "pwd",
+            "secret",
+            "apikey",
+            "token",
+            "credential",
+            "credentials",
+            "authorization",
+            "privatekey",
+            "signingkey",
+            "accesskey",
+            "base64",
         ]
         .iter()
         .any(|word| flat.ends_with(word))
@@ -135,12 +149,13 @@ pub fn looks_secret(name: &str) -> bool {
 /// random-looking strings of letters and digits.
 pub fn looks_secret_value(value: &str) -> bool {
     use base64::Engine;
-    static JWT: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^eyJ[\w-]+\.[\w-]+\.[\w-]*$").expect("valid regex")
-    });
+    static JWT: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^eyJ[\w-]+\.[\w-]+\.[\w-]*$").expect("valid regex"));
     static PREFIXED: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^(?:sk_|pk_live_|rk_|ghp_|gho_|github_pat_|xox[abpr]-|AKIA|SSWS\s|00[\w-]{38,})")
-            .expect("valid regex")
+        Regex::new(
+            r"^(?:sk_|pk_live_|rk_|ghp_|gho_|github_pat_|xox[abpr]-|AKIA|SSWS\s|00[\w-]{38,})",
+        )
+        .expect("valid regex")
     });
     static UUID: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -250,10 +265,22 @@ mod tests {
             looks_secret("clientSecret") && looks_secret("API_KEY") && looks_secret("accessToken")
         );
         assert!(!looks_secret("username") && !looks_secret("baseUrl"));
-        for plain in ["PROJECT_KEY", "keyword", "token_type_hint", "tokenUrl", "key"] {
+        for plain in [
+            "PROJECT_KEY",
+            "keyword",
+            "token_type_hint",
+            "tokenUrl",
+            "key",
+        ] {
             assert!(!looks_secret(plain), "{plain}");
         }
-        for secret in ["X-API-Key", "client_secret", "user_password", "refresh_token", "client_base64"] {
+        for secret in [
+            "X-API-Key",
+            "client_secret",
+            "user_password",
+            "refresh_token",
+            "client_base64",
+        ] {
             assert!(looks_secret(secret), "{secret}");
         }
         for secret in [

@@ -52,14 +52,23 @@ fn walk_item(
 ) {
     let label = format!("{prefix}{}", item.name);
     if let Some(children) = &item.item {
-        let mut checks = folder_checks(&item.event, &format!("folder `{label}`"), warnings, summary);
+        let mut checks =
+            folder_checks(&item.event, &format!("folder `{label}`"), warnings, summary);
         inherit(&mut checks, inherited.checks);
         let inner = Inherited {
             auth: item.auth.as_ref().or(inherited.auth),
             checks: &checks,
         };
         for child in children {
-            walk_item(child, &format!("{label} / "), suite, inner, out, warnings, summary);
+            walk_item(
+                child,
+                &format!("{label} / "),
+                suite,
+                inner,
+                out,
+                warnings,
+                summary,
+            );
         }
         return;
     }
@@ -72,9 +81,11 @@ fn walk_item(
         .iter()
         .all(|l| l.trim().is_empty())
     {
-        req.warnings
-            .push(format!("request `{label}`: its pre-request script is not converted"));
-        req.comments.push("not converted: the pre-request script".into());
+        req.warnings.push(format!(
+            "request `{label}`: its pre-request script is not converted"
+        ));
+        req.comments
+            .push("not converted: the pre-request script".into());
     }
     let lines = script_lines(&item.event, "test");
     req.had_tests = lines.iter().any(|l| !l.trim().is_empty()) || inherited.checks.any();

@@ -117,9 +117,11 @@ impl Matcher {
                     format!("`exists` expects true or false, found {}", describe(v))
                 })?)
             }
-            "empty" => Matcher::Empty(v.as_bool().ok_or_else(|| {
-                format!("`empty` expects true or false, found {}", describe(v))
-            })?),
+            "empty" => {
+                Matcher::Empty(v.as_bool().ok_or_else(|| {
+                    format!("`empty` expects true or false, found {}", describe(v))
+                })?)
+            }
             "type" => Matcher::Type(JsonType::parse(v.as_str().unwrap_or_default())?),
             "matches" => Matcher::Matches(compile_regex(v.as_str().ok_or_else(|| {
                 format!("`matches` expects a regex string, found {}", describe(v))

@@ -65,7 +65,10 @@ fn okta_collection_becomes_a_fixture_and_suites_that_load() {
     );
     assert_eq!(report.warnings, Vec::<String>::new());
     let s = &report.summary;
-    assert_eq!((s.requests, s.login_requests, s.suites, s.tests), (10, 3, 2, 5));
+    assert_eq!(
+        (s.requests, s.login_requests, s.suites, s.tests),
+        (10, 3, 2, 5)
+    );
     assert_eq!((s.step_tests, s.steps), (1, 3));
     assert_eq!((s.assertions, s.converted), (11, 10));
     assert_eq!(s.fixtures, ["user (okta-pkce)"]);

@@ -166,7 +166,10 @@ fn every_corpus_collection_imports_loads_and_keeps_its_assertions() {
         }
     }
     println!("{table}total: {converted}/{total} assertion lines converted");
-    assert!(total > 500, "the corpus has hundreds of assertion lines: {total}");
+    assert!(
+        total > 500,
+        "the corpus has hundreds of assertion lines: {total}"
+    );
     assert!(
         converted * 100 >= total * 80,
         "only {converted} of {total} assertion lines converted:\n{table}"

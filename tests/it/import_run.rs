@@ -64,9 +64,9 @@ fn dependent_requests_run_in_order_with_captures_and_the_secret_is_masked() {
     );
     assert_eq!(import.code, 0, "{}", import.stderr);
     assert!(
-        import
-            .stdout
-            .contains("imported 3 requests: 2 suites, 2 tests (1 of them with 2 steps); fixtures: none\n"),
+        import.stdout.contains(
+            "imported 3 requests: 2 suites, 2 tests (1 of them with 2 steps); fixtures: none\n"
+        ),
         "{}",
         import.stdout
     );
@@ -77,13 +77,20 @@ fn dependent_requests_run_in_order_with_captures_and_the_secret_is_masked() {
         "{}",
         import.stdout
     );
-    assert!(import.stdout.contains("set before running: API_KEY\n"), "{}", import.stdout);
+    assert!(
+        import.stdout.contains("set before running: API_KEY\n"),
+        "{}",
+        import.stdout
+    );
     let accounts = std::fs::read_to_string(p.path("suites/accounts.yaml")).unwrap();
     assert!(
         accounts.contains("  - name: Register\n    steps:\n    - name: Register\n"),
         "{accounts}"
     );
-    assert!(accounts.contains("    - name: Profile / Current user\n"), "{accounts}");
+    assert!(
+        accounts.contains("    - name: Profile / Current user\n"),
+        "{accounts}"
+    );
     assert!(
         accounts.contains("  # Register: not converted (test line 4, inside if/else or a loop): if (data.id > 1000) { console.log('big'); }\n"),
         "{accounts}"
@@ -97,8 +104,16 @@ fn dependent_requests_run_in_order_with_captures_and_the_secret_is_masked() {
 
     let run = p.run(&["-v", "--test-threads", "1"], &[("API_KEY", SECRET)]);
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
-    assert!(run.stdout.contains("test accounts::Register ... ok"), "{}", run.stdout);
-    assert!(run.stdout.contains("test health::Ping       ... ok"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("test accounts::Register ... ok"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("test health::Ping       ... ok"),
+        "{}",
+        run.stdout
+    );
     let all = format!("{}{}", run.stdout, run.stderr);
     assert!(
         all.contains("/echo?user=100"),
