@@ -54,11 +54,9 @@ impl Summary {
 
     /// The share of assertion lines converted, in percent (100 with none).
     pub fn percent(&self) -> usize {
-        if self.assertions == 0 {
-            100
-        } else {
-            self.converted * 100 / self.assertions
-        }
+        (self.converted * 100)
+            .checked_div(self.assertions)
+            .unwrap_or(100)
     }
 }
 
