@@ -7,6 +7,7 @@ pub mod chai;
 pub mod convert;
 pub mod error;
 pub mod flow;
+pub mod js;
 pub mod login;
 pub mod okta;
 pub mod postman;

@@ -140,6 +140,21 @@ fn bad_inputs_say_what_they_are() {
             .ends_with("found an environment file; pass it with --environment"),
         "{err}"
     );
+    let malformed = out.join("../malformed.postman_collection.json");
+    fs::write(
+        &malformed,
+        r#"{"info": {"name": "m", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+            "item": [{"name": "f", "item": [{"name": "a", "request": {"url": {"raw": "x", "query": [{"key": null}, {"key": "k", "disabled": "yes"}]}}}]}]}"#,
+    )
+    .unwrap();
+    let err = import_postman(&malformed, None, &out).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "`{}`: unreadable collection at `item[0].item[0].request.url.query[1].disabled`: invalid type: string \"yes\", expected a boolean",
+            malformed.display()
+        )
+    );
     let missing = data("missing.json");
     let err = import_postman(&missing, None, &out).unwrap_err();
     assert!(
