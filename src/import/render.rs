@@ -254,4 +254,22 @@ tests:
 ";
         assert_eq!(text, expected);
     }
+
+    #[test]
+    fn credential_endpoints_record_no_snapshot() {
+        let req = |url: &str| Req {
+            url: url.into(),
+            ..Req::default()
+        };
+        assert_eq!(
+            expect(&req("/api/v1/authn")),
+            Some(json!({"snapshot": false}))
+        );
+        assert_eq!(
+            expect(&req("/oauth2/default/v1/token?x=1")),
+            Some(json!({"snapshot": false}))
+        );
+        assert_eq!(expect(&req("/api/todos")), None);
+        assert_eq!(expect(&req("/api/tokens-report")), None);
+    }
 }
