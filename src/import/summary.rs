@@ -101,14 +101,17 @@ fn kind(warning: &str) -> String {
 
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let steps = if self.step_tests == 0 {
+            String::new()
+        } else {
+            format!(" ({} of them with {} steps)", self.step_tests, self.steps)
+        };
         writeln!(
             f,
-            "imported {} requests: {} suites, {} tests ({} of them with {} steps); fixtures: {}",
+            "imported {} requests: {} suites, {} tests{steps}; fixtures: {}",
             self.requests,
             self.suites,
             self.tests,
-            self.step_tests,
-            self.steps,
             if self.fixtures.is_empty() {
                 "none".to_owned()
             } else {
@@ -182,5 +185,36 @@ mod tests {
     fn env_refs_without_defaults_are_listed_once() {
         let texts = ["a: ${B}\nc: ${A:-x}\nd: $${NOT}\ne: ${B}", "f: ${C_1}"];
         assert_eq!(env_refs(texts.into_iter()), ["B", "C_1"]);
+    }
+
+    #[test]
+    fn the_summary_reads_as_a_short_report() {
+        let mut s = Summary {
+            requests: 4,
+            login_requests: 1,
+            suites: 1,
+            tests: 3,
+            fixtures: vec!["user (password)".into()],
+            env: vec!["USER_PASSWORD".into()],
+            ..Summary::default()
+        };
+        s.count_lines(
+            &[Unconverted {
+                line: 3,
+                text: "pm.expect(a).to.not.eql(1)".into(),
+                kind: "assertion with no gatecheck equivalent",
+                assertion: true,
+            }],
+            4,
+            3,
+        );
+        assert_eq!(
+            s.to_string(),
+            "imported 4 requests: 1 suites, 3 tests; fixtures: user (password)\n  \
+             1 login requests replaced by the fixture\n\
+             assertions: 3 of 4 converted (75%)\n\
+             assertions not converted: 1\n     1  assertion with no gatecheck equivalent\n\
+             set before running: USER_PASSWORD\n"
+        );
     }
 }
