@@ -304,6 +304,7 @@ fn import_postman(
     for warning in &report.warnings {
         eprintln!("warning: {warning}");
     }
+    print!("{}", report.summary);
     println!(
         "next: review the files, set the environment variables they name, then `gatecheck validate` and `gatecheck`"
     );

@@ -106,6 +106,8 @@ fn expected(matcher: &Matcher, scope: &Scope) -> Result<String, Why> {
         Matcher::Gte(n) => format!(">= {n}"),
         Matcher::Lt(n) => format!("< {n}"),
         Matcher::Lte(n) => format!("<= {n}"),
+        Matcher::Empty(true) => "empty".to_owned(),
+        Matcher::Empty(false) => "not empty".to_owned(),
         Matcher::OneOf(options) => {
             let options = options
                 .iter()
@@ -154,6 +156,16 @@ fn check_one(matcher: &Matcher, actual: Option<&Json>, scope: &Scope) -> Result<
         Matcher::Gte(n) => return compare(actual, *n, ">=", |a, b| a >= b),
         Matcher::Lt(n) => return compare(actual, *n, "<", |a, b| a < b),
         Matcher::Lte(n) => return compare(actual, *n, "<=", |a, b| a <= b),
+        Matcher::Empty(want) => {
+            let empty = match actual {
+                Json::Null => true,
+                Json::String(s) => s.is_empty(),
+                Json::Array(a) => a.is_empty(),
+                Json::Object(o) => o.is_empty(),
+                _ => false,
+            };
+            empty == *want
+        }
         Matcher::OneOf(options) => options
             .iter()
             .map(|o| scope.render_json(o))
@@ -257,6 +269,24 @@ mod tests {
             body,
         );
         assert_eq!(failures, Vec::<Failure>::new());
+    }
+
+    #[test]
+    fn empty_means_no_characters_items_or_keys() {
+        let body = json!({"s": "", "a": [], "o": {}, "n": null, "full": "x", "list": [1]});
+        let passing = run(
+            json!({"$.s": {"empty": true}, "$.a": {"empty": true}, "$.o": {"empty": true},
+                   "$.n": {"empty": true}, "$.full": {"empty": false}, "$.list": {"empty": false}}),
+            body.clone(),
+        );
+        assert!(passing.is_empty(), "{passing:?}");
+        let failing = run(
+            json!({"$.s": {"empty": false}, "$.list": {"empty": true}}),
+            body,
+        );
+        assert_eq!(failing.len(), 2, "{failing:?}");
+        assert_eq!(failing[0].kind, mismatch("$.s", "not empty", Some("\"\"")));
+        assert_eq!(failing[0].key_path.to_string(), "expect.json.\"$.s\".empty");
     }
 
     #[test]

@@ -1,249 +1,254 @@
-//! A Postman collection (and environment) -> gatecheck suites and fixtures,
-//! as file names and texts. Pure: the files are written by `write`.
+//! A Postman collection (and environment) -> gatecheck suites, fixtures and
+//! a `gatecheck.yaml` naming the secrets to mask, as file names and texts,
+//! with a summary. Pure: the files are written by `write`.
+
+use std::collections::BTreeSet;
 
 use indexmap::IndexMap;
 use serde_json::Value as Json;
 
-use super::okta::{self, Recipe};
-use super::postman::{Auth, Collection, Environment, Item, script_lines};
+use super::flow;
+use super::login::{self, Logins};
+use super::postman::{Collection, Environment};
 use super::render::{self, SuiteOut, TestOut};
-use super::request::{self, Req};
-use super::scripts;
-use super::vars::{looks_secret, slug, upper_snake};
+use super::request::Req;
+use super::summary::{self, Summary};
+use super::vars::{VarDef, slug, upper_snake, variables};
+use super::walk::walk;
 
-/// What an import produces: relative paths and their texts, and warnings.
+/// What an import produces: relative paths and their texts, warnings (one
+/// line per kind) and the summary.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Output {
-    /// (`suites/x.yaml` or `fixtures/user.yaml`, text)
+    /// (`suites/x.yaml`, `fixtures/user.yaml`, `suites/gatecheck.yaml`, text)
     pub files: Vec<(String, String)>,
     pub warnings: Vec<String>,
-}
-
-/// A suite before rendering: its title and requests in collection order.
-struct SuiteSrc {
-    name: String,
-    reqs: Vec<Req>,
-}
-
-/// A variable's value: clear text, or read from the environment.
-#[derive(Debug, Clone)]
-enum VarDef {
-    Clear(Json),
-    Env(String),
+    pub summary: Summary,
 }
 
 pub fn convert(collection: &Collection, environment: Option<&Environment>) -> Output {
     let mut warnings = Vec::new();
-    scripts_warning(&collection.event, "the collection", &mut warnings);
-    let suites = collect(collection, &mut warnings);
+    let mut summary = Summary::default();
+    let walked = walk(collection, &mut warnings, &mut summary);
     let vars = variables(collection, environment);
-    let all: Vec<&Req> = suites.iter().flat_map(|s| &s.reqs).collect();
-    let recipe = okta::find(&all).unwrap_or_else(|e| {
-        warnings.push(e);
-        None
-    });
+    let all: Vec<&Req> = walked.reqs.iter().collect();
+    let mut logins = login::find(&all, &vars, &mut warnings);
+    summary.requests = all.len();
+    summary.login_requests = logins.dropped.len();
+    for (i, r) in all.iter().enumerate() {
+        if logins.dropped.contains(&i) {
+            let lines = r.checks.assertions - r.checks.converted;
+            summary.assertions += r.checks.assertions;
+            if lines + r.checks.converted > 0 {
+                *summary
+                    .unconverted
+                    .entry("in a token request replaced by a login fixture".into())
+                    .or_default() += r.checks.assertions;
+            }
+        } else {
+            summary.count_lines(
+                &r.checks.unconverted,
+                r.checks.assertions,
+                r.checks.converted,
+            );
+        }
+    }
+    let mut kept: Vec<Req> = walked
+        .reqs
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !logins.dropped.contains(i))
+        .map(|(_, r)| r.clone())
+        .collect();
+    let identities = assign_identities(&mut kept, &mut logins, &mut warnings);
+    let mut files: Vec<(String, String)> = logins
+        .fixtures
+        .iter()
+        .map(|f| (format!("fixtures/{}.yaml", f.name), f.text.clone()))
+        .collect();
+    summary.fixtures = logins
+        .fixtures
+        .iter()
+        .map(|f| format!("{} ({})", f.name, f.kind))
+        .collect();
+    warnings.extend(kept.iter().flat_map(|r| r.warnings.iter().cloned()));
     let resolve = |name: &str| match vars.get(name) {
         Some(VarDef::Clear(Json::String(s))) => Some(s.clone()),
         Some(VarDef::Clear(v)) => Some(v.to_string()),
         _ => None,
     };
-    let mut files = Vec::new();
-    let dropped = |i: usize| recipe.as_ref().is_some_and(|r| r.contains(i));
-    let kept: Vec<&Req> = all
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !dropped(*i))
-        .map(|(_, r)| *r)
-        .collect();
-    if let Some(fixture) = user_fixture(&all, &kept, recipe.as_ref(), &resolve, &mut warnings) {
-        files.push(("fixtures/user.yaml".to_owned(), fixture));
-    }
-    warnings.extend(kept.iter().flat_map(|r| r.warnings.iter().cloned()));
-    let base = base_url(&kept, &resolve);
-    let mut index = 0;
-    let mut names = Vec::new();
-    for suite in suites {
-        let reqs: Vec<Req> = suite
-            .reqs
-            .into_iter()
-            .filter(|_| {
-                index += 1;
-                !dropped(index - 1)
-            })
-            .collect();
-        if reqs.is_empty() {
-            continue;
+    let base = base_url(&kept.iter().collect::<Vec<_>>(), &resolve);
+    if let Some(base) = &base {
+        for r in &mut kept {
+            r.url = relative(&r.url, &base.prefix);
         }
-        let out = suite_out(&suite.name, reqs, base.as_ref(), &vars, &mut warnings);
-        let file = unique(&mut names, slug(&suite.name), "-");
+    }
+    let mut secrets: BTreeSet<String> = kept.iter().flat_map(|r| r.secret_envs.clone()).collect();
+    let suites = build_suites(&walked.names, &kept, &identities, base.as_ref());
+    let mut names = Vec::new();
+    for mut out in suites {
+        out.vars = suite_vars(&out, &vars, &mut secrets, &mut warnings);
+        summary.suites += 1;
+        summary.tests += out.tests.len();
+        for t in out.tests.iter().filter(|t| t.steps.len() > 1) {
+            summary.step_tests += 1;
+            summary.steps += t.steps.len();
+        }
+        let file = unique(&mut names, slug(&out.name), "-");
         files.push((format!("suites/{file}.yaml"), render::suite(&out)));
     }
-    Output { files, warnings }
+    if !secrets.is_empty() {
+        files.push(("suites/gatecheck.yaml".into(), config(&secrets)));
+    }
+    summary.env = summary::env_refs(files.iter().map(|(_, t)| t.as_str()));
+    let (warnings, counts) = summary::group_warnings(&warnings);
+    summary.warnings = counts;
+    Output {
+        files,
+        warnings,
+        summary,
+    }
 }
 
-/// One suite per top-level folder; top-level requests in the collection's suite.
-fn collect(collection: &Collection, warnings: &mut Vec<String>) -> Vec<SuiteSrc> {
-    let mut loose = SuiteSrc {
-        name: collection.info.name.clone(),
-        reqs: Vec::new(),
-    };
-    let mut folders = Vec::new();
-    for item in &collection.item {
-        if item.item.is_some() {
-            let mut suite = SuiteSrc {
-                name: item.name.clone(),
-                reqs: Vec::new(),
-            };
-            walk(
-                item,
-                "",
-                collection.auth.as_ref(),
-                &mut suite.reqs,
-                warnings,
-            );
-            folders.push(suite);
-        } else {
-            walk(
-                item,
-                "",
-                collection.auth.as_ref(),
-                &mut loose.reqs,
-                warnings,
-            );
-        }
-    }
-    if !loose.reqs.is_empty() {
-        folders.insert(0, loose);
-    }
-    folders
-}
-
-fn walk(
-    item: &Item,
-    prefix: &str,
-    auth: Option<&Auth>,
-    out: &mut Vec<Req>,
+/// Each kept request's identity (`None`: no token); a bearer token no
+/// fixture provides gets a `static` fixture reading it from the environment.
+fn assign_identities(
+    kept: &mut [Req],
+    logins: &mut Logins,
     warnings: &mut Vec<String>,
-) {
-    let label = format!("{prefix}{}", item.name);
-    if let Some(children) = &item.item {
-        let auth = item.auth.as_ref().or(auth);
-        scripts_warning(&item.event, &format!("folder `{label}`"), warnings);
-        for child in children {
-            walk(child, &format!("{label} / "), auth, out, warnings);
-        }
-        return;
-    }
-    let Some(request) = &item.request else { return };
-    let mut own = Vec::new();
-    let mut req = request::convert(&label, &item.name, &request.0, auth, &mut own);
-    req.warnings = own;
-    if !script_lines(&item.event, "prerequest")
-        .iter()
-        .all(|l| l.trim().is_empty())
-    {
-        req.warnings.push(format!(
-            "request `{label}`: its pre-request script is not converted"
-        ));
-        req.comments
-            .push("not converted: the pre-request script".into());
-    }
-    let lines = script_lines(&item.event, "test");
-    req.had_tests = lines.iter().any(|l| !l.trim().is_empty());
-    req.checks = scripts::read(&lines);
-    for (line, text) in &req.checks.unconverted {
-        req.warnings.push(format!(
-            "request `{label}`: test line {line} not converted: `{text}`"
-        ));
-        req.comments
-            .push(format!("not converted (test line {line}): {text}"));
-    }
-    out.push(req);
-}
-
-/// Folder- and collection-level scripts run around every request in Postman.
-fn scripts_warning(events: &[super::postman::Event], what: &str, warnings: &mut Vec<String>) {
-    for listen in ["prerequest", "test"] {
-        if script_lines(events, listen)
-            .iter()
-            .any(|l| !l.trim().is_empty())
-        {
-            let kind = if listen == "test" {
-                "test"
-            } else {
-                "pre-request"
-            };
-            warnings.push(format!("{what}: its {kind} script is not converted"));
-        }
-    }
-}
-
-/// Collection variables, overridden by the environment's; secrets as `${NAME}`.
-fn variables(
-    collection: &Collection,
-    environment: Option<&Environment>,
-) -> IndexMap<String, VarDef> {
-    let mut vars = IndexMap::new();
-    let mut define = |key: &str, value: Option<&Json>, secret: bool| {
-        let def = if secret || looks_secret(key) {
-            VarDef::Env(upper_snake(key))
-        } else {
-            VarDef::Clear(value.cloned().unwrap_or(Json::String(String::new())))
+) -> Vec<Option<String>> {
+    let mut out = Vec::new();
+    for r in kept.iter() {
+        let id = match logins.identity(r) {
+            None => None,
+            Some(Some(id)) => Some(id),
+            Some(None) => Some(static_identity(r, logins, warnings)),
         };
-        vars.insert(key.to_owned(), def);
-    };
-    for v in collection
-        .variable
-        .iter()
-        .filter(|v| !v.disabled && !v.key.is_empty())
-    {
-        define(
-            &v.key,
-            v.value.as_ref(),
-            v.kind.as_deref() == Some("secret"),
-        );
+        out.push(id);
     }
-    for v in environment
-        .iter()
-        .flat_map(|e| &e.values)
-        .filter(|v| v.enabled && !v.key.is_empty())
-    {
-        define(
-            &v.key,
-            v.value.as_ref(),
-            v.kind.as_deref() == Some("secret"),
-        );
-    }
-    vars
+    out
 }
 
-/// `fixtures/user.yaml`: the Okta login, or a static token when requests
-/// send a bearer token the collection does not obtain.
-fn user_fixture(
-    all: &[&Req],
-    kept: &[&Req],
-    recipe: Option<&Recipe>,
-    resolve: &dyn Fn(&str) -> Option<String>,
-    warnings: &mut Vec<String>,
-) -> Option<String> {
-    if let Some(recipe) = recipe {
-        if recipe.token_var.is_none() {
-            warnings.push("the Okta token request stores no `access_token`; requests with `Authorization: Bearer ...` use `auth: user`".into());
-        }
-        return Some(okta::fixture(all, recipe, resolve));
+fn static_identity(r: &Req, logins: &mut Logins, warnings: &mut Vec<String>) -> String {
+    if let Some(f) = logins.fixtures.iter().find(|f| f.kind == "static") {
+        return f.name.clone();
     }
-    let bearer = kept.iter().find(|r| r.bearer.is_some())?;
-    let oauth2 = kept.iter().any(|r| r.oauth2);
-    let token = bearer.bearer.as_deref().unwrap_or_default();
+    let token = r.bearer.as_deref().unwrap_or_default();
     let env = match crate::suite::template::names(&super::vars::template(token).text) {
         Ok(names) if names.len() == 1 => upper_snake(&names[0]),
         _ => "API_TOKEN".to_owned(),
     };
+    let oauth2 = r.oauth2.is_some();
     warnings.push(format!(
         "requests send a bearer token the collection does not obtain{}; fixtures/user.yaml reads it from ${{{env}}}",
         if oauth2 { " (Postman's OAuth 2.0 helper)" } else { "" }
     ));
-    Some(okta::static_fixture(&env, oauth2))
+    let name = if logins.fixtures.iter().any(|f| f.name == "user") {
+        "token"
+    } else {
+        "user"
+    };
+    logins.fixtures.push(login::Fixture {
+        name: name.to_owned(),
+        kind: "static",
+        text: super::okta::static_fixture(&env, oauth2),
+    });
+    if let Some(var) = crate::suite::template::names(&super::vars::template(token).text)
+        .ok()
+        .and_then(|n| n.into_iter().next())
+    {
+        logins.by_var.insert(var, name.to_owned());
+    }
+    name.to_owned()
+}
+
+/// The suites in collection order, each with its tests: a request tied to
+/// others by variables is a step of the test of the first of them, in the
+/// suite of that first request.
+fn build_suites(
+    names: &[String],
+    reqs: &[Req],
+    identities: &[Option<String>],
+    base: Option<&Base>,
+) -> Vec<SuiteOut> {
+    let mut tests: Vec<Vec<(Vec<usize>, Option<String>)>> = vec![Vec::new(); names.len()];
+    for group in flow::groups(reqs) {
+        let id = group.iter().find_map(|&i| identities[i].clone());
+        tests[reqs[group[0]].suite].push((group, id));
+    }
+    let mut out = Vec::new();
+    for (suite, groups) in tests.into_iter().enumerate() {
+        if groups.is_empty() {
+            continue;
+        }
+        let auth = most_common(groups.iter().map(|(_, id)| id.clone()));
+        let mut taken = Vec::new();
+        let tests = groups
+            .into_iter()
+            .map(|(group, id)| {
+                let steps: Vec<Req> = group
+                    .iter()
+                    .map(|&i| {
+                        let mut r = reqs[i].clone();
+                        if r.suite != suite {
+                            r.name = r.label.clone();
+                        }
+                        r
+                    })
+                    .collect();
+                TestOut {
+                    name: unique(&mut taken, steps[0].name.clone(), " "),
+                    auth: (id != auth).then(|| id.unwrap_or_else(|| "none".into())),
+                    steps,
+                }
+            })
+            .collect();
+        out.push(SuiteOut {
+            name: names[suite].clone(),
+            base_url: base.map(|b| b.base_url.clone()),
+            auth: Some(auth.unwrap_or_else(|| "none".into())),
+            vars: IndexMap::new(),
+            tests,
+        });
+    }
+    out
+}
+
+/// The identity most tests of a suite use (the first on a tie).
+fn most_common(ids: impl Iterator<Item = Option<String>>) -> Option<String> {
+    let mut counts: IndexMap<Option<String>, usize> = IndexMap::new();
+    for id in ids {
+        *counts.entry(id).or_default() += 1;
+    }
+    let max = counts.values().copied().max().unwrap_or(0);
+    counts
+        .into_iter()
+        .find(|(_, n)| *n == max)
+        .and_then(|(id, _)| id)
+}
+
+/// `suites/gatecheck.yaml`: the secrets read from the environment, masked
+/// in every run's output.
+fn config(secrets: &BTreeSet<String>) -> String {
+    let mut text = String::from(
+        "# yaml-language-server: $schema=../schema/config.schema.json\n\
+         # Written by `gatecheck import postman`: the values of these variables are\n\
+         # credentials; gatecheck masks them in all output.\n\
+         secrets:\n",
+    );
+    for env in secrets {
+        text.push_str(&format!("  - ${{{env}}}\n"));
+    }
+    text
+}
+
+fn relative(url: &str, prefix: &str) -> String {
+    let rest = &url[prefix.len()..];
+    if rest.starts_with('/') {
+        rest.to_owned()
+    } else {
+        format!("/{rest}")
+    }
 }
 
 /// The common start of every URL: `{{ var }}` or one scheme + host.
@@ -282,80 +287,11 @@ fn base_url(reqs: &[&Req], resolve: &dyn Fn(&str) -> Option<String>) -> Option<B
     Some(Base { prefix, base_url })
 }
 
-fn suite_out(
-    name: &str,
-    mut reqs: Vec<Req>,
-    base: Option<&Base>,
-    vars: &IndexMap<String, VarDef>,
-    warnings: &mut Vec<String>,
-) -> SuiteOut {
-    if let Some(base) = base {
-        for r in &mut reqs {
-            let rest = &r.url[base.prefix.len()..];
-            r.url = if rest.starts_with('/') {
-                rest.to_owned()
-            } else {
-                format!("/{rest}")
-            };
-        }
-    }
-    let groups = groups(&reqs);
-    let any_user = reqs.iter().any(|r| r.bearer.is_some());
-    let mut taken = Vec::new();
-    let mut tests = Vec::new();
-    for group in groups {
-        let steps: Vec<&Req> = group.iter().map(|&i| &reqs[i]).collect();
-        let uses_user = steps.iter().any(|r| r.bearer.is_some());
-        tests.push(TestOut {
-            name: unique(&mut taken, steps[0].name.clone(), " "),
-            auth: (any_user && !uses_user).then(|| "none".to_owned()),
-            steps: steps.into_iter().cloned().collect(),
-        });
-    }
-    let mut out = SuiteOut {
-        name: name.to_owned(),
-        base_url: base.map(|b| b.base_url.clone()),
-        auth: Some(if any_user { "user" } else { "none" }.to_owned()),
-        vars: IndexMap::new(),
-        tests,
-    };
-    out.vars = suite_vars(&out, vars, warnings);
-    out
-}
-
-/// Requests that capture a variable and the later requests that use it,
-/// merged into runs of consecutive indexes (each one test with steps).
-fn groups(reqs: &[Req]) -> Vec<Vec<usize>> {
-    let mut end: Vec<usize> = (0..reqs.len()).collect();
-    for (i, r) in reqs.iter().enumerate() {
-        for name in r.checks.captures.keys() {
-            if let Some(j) = (i + 1..reqs.len())
-                .rev()
-                .find(|&j| reqs[j].uses.contains(name))
-            {
-                end[i] = end[i].max(j);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < reqs.len() {
-        let mut last = end[i];
-        let mut j = i;
-        while j <= last {
-            last = last.max(end[j]);
-            j += 1;
-        }
-        out.push((i..=last).collect());
-        i = last + 1;
-    }
-    out
-}
-
 /// The `vars:` a suite needs: every name its tests use that no earlier step captured.
 fn suite_vars(
     suite: &SuiteOut,
     defined: &IndexMap<String, VarDef>,
+    secrets: &mut BTreeSet<String>,
     warnings: &mut Vec<String>,
 ) -> IndexMap<String, Json> {
     let mut out = IndexMap::new();
@@ -369,14 +305,14 @@ fn suite_vars(
                 let value = match defined.get(&name) {
                     Some(VarDef::Clear(v)) => v.clone(),
                     Some(VarDef::Env(env)) => {
-                        warnings.push(format!(
-                            "suite `{}`: the secret `{name}` is read from ${{{env}}}; set it before running",
-                            suite.name
-                        ));
+                        secrets.insert(env.clone());
                         Json::String(format!("${{{env}}}"))
                     }
                     None => {
                         let env = upper_snake(&name);
+                        if super::vars::looks_secret(&name) {
+                            secrets.insert(env.clone());
+                        }
                         warnings.push(format!(
                             "request `{}` uses `{{{{{name}}}}}`, which has no value in the collection or environment and is not captured before it in this suite; it is read from ${{{env}}}",
                             step.name
@@ -414,36 +350,26 @@ fn unique(taken: &mut Vec<String>, name: String, sep: &str) -> String {
 mod tests {
     use super::*;
 
-    fn req(name: &str, captures: &[&str], uses: &[&str]) -> Req {
-        let mut r = Req {
-            name: name.into(),
-            uses: uses.iter().map(|s| s.to_string()).collect(),
-            ..Req::default()
-        };
-        for c in captures {
-            r.checks.captures.insert(c.to_string(), "$.id".into());
-        }
-        r
-    }
-
-    #[test]
-    fn captures_and_their_uses_become_one_group() {
-        let reqs = [
-            req("list", &[], &[]),
-            req("create", &["id"], &[]),
-            req("other", &[], &[]),
-            req("read", &["etag"], &["id"]),
-            req("update", &[], &["etag"]),
-            req("health", &[], &[]),
-        ];
-        assert_eq!(groups(&reqs), vec![vec![0], vec![1, 2, 3, 4], vec![5]]);
-    }
-
     #[test]
     fn names_are_made_unique() {
         let mut taken = Vec::new();
         assert_eq!(unique(&mut taken, "a".into(), " "), "a");
         assert_eq!(unique(&mut taken, "a".into(), " "), "a 2");
         assert_eq!(unique(&mut taken, "a".into(), " "), "a 3");
+    }
+
+    #[test]
+    fn the_suite_auth_is_the_most_common_identity() {
+        let ids = [
+            None,
+            Some("user".to_owned()),
+            Some("user".to_owned()),
+            Some("service".to_owned()),
+        ];
+        assert_eq!(most_common(ids.into_iter()).as_deref(), Some("user"));
+        assert_eq!(
+            most_common([None, None, Some("a".to_owned())].into_iter()),
+            None
+        );
     }
 }

@@ -3,14 +3,20 @@
 //! `request`, `scripts`, `vars` and `okta` convert its parts, `convert`
 //! puts them together, `render` writes YAML text and `write` does the I/O.
 
+pub mod chai;
 pub mod convert;
 pub mod error;
+pub mod flow;
+pub mod js;
+pub mod login;
 pub mod okta;
 pub mod postman;
 pub mod render;
 pub mod request;
 pub mod scripts;
+pub mod summary;
 pub mod vars;
+pub mod walk;
 pub mod write;
 
 pub use error::ImportError;

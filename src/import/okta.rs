@@ -40,12 +40,7 @@ pub fn find(reqs: &[&Req]) -> Result<Option<Recipe>, String> {
     let pos = |re: &Regex| reqs.iter().position(|r| re.is_match(&r.url));
     match (pos(&AUTHN), pos(&AUTHORIZE), pos(&TOKEN)) {
         (Some(authn), Some(authorize), Some(token)) => {
-            let token_var = reqs[token]
-                .checks
-                .captures
-                .iter()
-                .find(|(_, path)| path.as_str() == "$.access_token")
-                .map(|(name, _)| name.clone());
+            let token_var = reqs[token].checks.captured_from("$.access_token");
             Ok(Some(Recipe {
                 authn,
                 authorize,
@@ -53,7 +48,9 @@ pub fn find(reqs: &[&Req]) -> Result<Option<Recipe>, String> {
                 token_var,
             }))
         }
-        (None, None, None) => Ok(None),
+        // Without authn, the token and authorize requests are a plain OAuth
+        // login (see `login`).
+        (None, _, _) => Ok(None),
         (a, b, c) => {
             let missing: Vec<&str> = [(a, "/api/v1/authn"), (b, "/v1/authorize"), (c, "/v1/token")]
                 .iter()
@@ -136,7 +133,7 @@ fn query_of(req: &Req) -> IndexMap<String, String> {
 }
 
 /// Replaces `{{ name }}` with clear-text values; `None` when one has none.
-fn substitute(text: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+pub fn substitute(text: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Option<String> {
     let mut out = String::new();
     let mut rest = text;
     while let Some(start) = rest.find("{{") {

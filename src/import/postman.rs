@@ -9,30 +9,30 @@ use serde_json::Value as Json;
 #[derive(Debug, Clone, Deserialize)]
 pub struct Collection {
     pub info: Info,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     pub item: Vec<Item>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     pub variable: Vec<Variable>,
     pub auth: Option<Auth>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     pub event: Vec<Event>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Info {
     pub name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     pub schema: String,
 }
 
 /// A folder (has `item`) or a request (has `request`).
 #[derive(Debug, Clone, Deserialize)]
 pub struct Item {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     pub name: String,
     pub item: Option<Vec<Item>>,
     pub request: Option<RequestField>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     pub event: Vec<Event>,
     pub auth: Option<Auth>,
 }
@@ -49,9 +49,7 @@ impl<'de> Deserialize<'de> for RequestField {
                 url: Some(Url::Raw(raw)),
                 ..Request::default()
             })),
-            other => serde_json::from_value(other)
-                .map(Self)
-                .map_err(D::Error::custom),
+            other => nested(other).map(Self).map_err(D::Error::custom),
         }
     }
 }
@@ -60,7 +58,7 @@ impl<'de> Deserialize<'de> for RequestField {
 pub struct Request {
     pub method: Option<String>,
     pub url: Option<Url>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     pub header: HeaderList,
     pub body: Option<Body>,
     pub auth: Option<Auth>,
@@ -74,9 +72,7 @@ impl<'de> Deserialize<'de> for HeaderList {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use serde::de::Error;
         match Json::deserialize(d)? {
-            list @ Json::Array(_) => serde_json::from_value(list)
-                .map(Self)
-                .map_err(D::Error::custom),
+            list @ Json::Array(_) => nested(list).map(Self).map_err(D::Error::custom),
             _ => Ok(Self::default()),
         }
     }
@@ -85,10 +81,10 @@ impl<'de> Deserialize<'de> for HeaderList {
 /// A header, query parameter, form field or path variable.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct KeyValue {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     pub key: String,
     pub value: Option<Json>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     pub disabled: bool,
     /// `text` or `file` (form-data).
     #[serde(rename = "type")]
@@ -119,7 +115,7 @@ impl<'de> Deserialize<'de> for Url {
         use serde::de::Error;
         match Json::deserialize(d)? {
             Json::String(raw) => Ok(Url::Raw(raw)),
-            other => serde_json::from_value(other)
+            other => nested(other)
                 .map(|p| Url::Parts(Box::new(p)))
                 .map_err(D::Error::custom),
         }
@@ -135,9 +131,9 @@ pub struct UrlParts {
     pub port: Option<String>,
     /// A list of segments, or one string.
     pub path: Option<Json>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     pub query: Vec<KeyValue>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     pub variable: Vec<KeyValue>,
 }
 
@@ -145,25 +141,25 @@ pub struct UrlParts {
 pub struct Body {
     pub mode: Option<String>,
     pub raw: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     pub urlencoded: Vec<KeyValue>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     pub formdata: Vec<KeyValue>,
     pub graphql: Option<GraphQl>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     pub disabled: bool,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct GraphQl {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     pub query: String,
     /// A JSON text (Postman stores the variables as a string).
     pub variables: Option<String>,
 }
 
 /// `auth`: `{type, <type>: [{key, value}]}` (v2.1) or `{type, <type>: {k: v}}` (v2.0).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Auth {
     #[serde(rename = "type")]
     pub kind: String,
@@ -192,7 +188,7 @@ impl Auth {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Event {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     pub listen: String,
     pub script: Option<Script>,
 }
@@ -224,19 +220,19 @@ pub fn script_lines(events: &[Event], listen: &str) -> Vec<String> {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Variable {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     pub key: String,
     pub value: Option<Json>,
     #[serde(rename = "type")]
     pub kind: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     pub disabled: bool,
 }
 
 /// An environment export.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Environment {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     pub name: String,
     #[serde(default)]
     pub values: Vec<EnvValue>,
@@ -244,7 +240,7 @@ pub struct Environment {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct EnvValue {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     pub key: String,
     pub value: Option<Json>,
     /// `default` or `secret`.
@@ -258,6 +254,57 @@ fn yes() -> bool {
     true
 }
 
+/// Postman writes `null` where a value is absent (`"key": null`): the default.
+fn nullable<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+/// Marks the path inside a nested value's error: `MARK path MARK message`.
+const PATH_MARK: char = '\u{1}';
+
+/// Deserializes a nested value, keeping the path of an error inside it.
+fn nested<T: serde::de::DeserializeOwned>(value: Json) -> Result<T, String> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let (inner, message) = split_mark(&e.inner().to_string());
+        format!(
+            "{PATH_MARK}{}{PATH_MARK}{message}",
+            join(&e.path().to_string(), &inner)
+        )
+    })
+}
+
+/// (path inside, message) of a nested error; an empty path otherwise.
+fn split_mark(message: &str) -> (String, String) {
+    message
+        .strip_prefix(PATH_MARK)
+        .and_then(|rest| rest.split_once(PATH_MARK))
+        .map_or_else(
+            || (String::new(), message.to_owned()),
+            |(p, m)| (p.to_owned(), m.to_owned()),
+        )
+}
+
+/// `item[2].request` + `url.query[0]` -> `item[2].request.url.query[0]`.
+fn join(a: &str, b: &str) -> String {
+    match (a, b) {
+        (".", b) | ("", b) => b.to_owned(),
+        (a, "") => a.to_owned(),
+        (a, b) if b.starts_with('[') => format!("{a}{b}"),
+        (a, b) => format!("{a}.{b}"),
+    }
+}
+
+/// "`item[2].request.url.query[0].key`: message".
+fn located(path: &str, message: &str) -> String {
+    let (inner, message) = split_mark(message);
+    let full = join(path, &inner);
+    format!("`{}`: {message}", if full.is_empty() { "." } else { &full })
+}
+
 /// Reads a collection, refusing what is not Collection v2.x with what it is.
 pub fn parse_collection(text: &str) -> Result<Collection, String> {
     let doc: Json = serde_json::from_str(text).map_err(|e| format!("invalid JSON: {e}"))?;
@@ -268,7 +315,12 @@ pub fn parse_collection(text: &str) -> Result<Collection, String> {
     if !(schema.contains("/v2.0.") || schema.contains("/v2.1.")) {
         return Err(describe_format(&doc, schema));
     }
-    serde_json::from_value(doc).map_err(|e| format!("unreadable collection: {e}"))
+    serde_path_to_error::deserialize(doc).map_err(|e| {
+        format!(
+            "unreadable collection at {}",
+            located(&e.path().to_string(), &e.inner().to_string())
+        )
+    })
 }
 
 fn describe_format(doc: &Json, schema: &str) -> String {
@@ -323,5 +375,27 @@ mod tests {
             matches!(&c.item[0].request.as_ref().unwrap().0.url, Some(Url::Raw(u)) if u == "https://x/y")
         );
         assert_eq!(c.auth.unwrap().param("token").as_deref(), Some("{{t}}"));
+    }
+
+    #[test]
+    fn null_keys_are_empty_and_bad_shapes_name_their_json_path() {
+        let c = parse_collection(
+            r#"{"info":{"name":"n","schema":"https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+            "item":[{"name":"a","request":{"url":{"raw":"http://x/y?a","query":[{"key":null,"value":null}]},"header":null}}]}"#,
+        )
+        .unwrap();
+        let Some(Url::Parts(parts)) = &c.item[0].request.as_ref().unwrap().0.url else {
+            panic!("structured url")
+        };
+        assert_eq!(parts.query[0].key, "");
+        let err = parse_collection(
+            r#"{"info":{"name":"n","schema":"https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+            "item":[{"name":"f","item":[{"name":"a","request":{"url":{"raw":"x","query":[{"key":"k","disabled":"yes"}]}}}]}]}"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            err,
+            "unreadable collection at `item[0].item[0].request.url.query[0].disabled`: invalid type: string \"yes\", expected a boolean"
+        );
     }
 }

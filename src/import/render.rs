@@ -92,6 +92,15 @@ fn step_fields(req: &Req, map: &mut Map<String, Json>) {
     if let Some(expect) = expect(req) {
         map.insert("expect".into(), expect);
     }
+    if let Some((username, password)) = &req.basic {
+        let request = map.get_mut("request").and_then(Json::as_object_mut);
+        if let Some(request) = request {
+            request.insert(
+                "basic_auth".into(),
+                json!({"username": username, "password": password}),
+            );
+        }
+    }
     if !req.checks.captures.is_empty() {
         let captures = req
             .checks
@@ -128,12 +137,18 @@ fn request(req: &Req) -> Json {
 /// request had no tests.
 fn expect(req: &Req) -> Option<Json> {
     if !req.had_tests {
-        return None;
+        return holds_credentials(&req.url).then(|| json!({"snapshot": false}));
     }
     let checks = &req.checks;
     let mut map = Map::new();
     if let Some(status) = &checks.status {
         map.insert("status".into(), status.clone());
+    }
+    if !checks.headers.is_empty() {
+        map.insert(
+            "headers".into(),
+            Json::Object(checks.headers.clone().into_iter().collect()),
+        );
     }
     if !checks.json.is_empty() {
         map.insert(
@@ -146,6 +161,18 @@ fn expect(req: &Req) -> Option<Json> {
     }
     map.insert("snapshot".into(), json!(false));
     Some(Json::Object(map))
+}
+
+/// Login, token and session endpoints answer with credentials: no snapshot
+/// of them is recorded.
+fn holds_credentials(url: &str) -> bool {
+    static AUTH: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?i)/(?:authn|token|authorize|introspect|revoke|login|sessions?|authenticate|userinfo|factors?)(?:/|\?|$)",
+        )
+        .expect("valid regex")
+    });
+    AUTH.is_match(url)
 }
 
 /// The `{{ }}` names a step uses (request and expectations).
@@ -226,5 +253,23 @@ tests:
       id: $.id
 ";
         assert_eq!(text, expected);
+    }
+
+    #[test]
+    fn credential_endpoints_record_no_snapshot() {
+        let req = |url: &str| Req {
+            url: url.into(),
+            ..Req::default()
+        };
+        assert_eq!(
+            expect(&req("/api/v1/authn")),
+            Some(json!({"snapshot": false}))
+        );
+        assert_eq!(
+            expect(&req("/oauth2/default/v1/token?x=1")),
+            Some(json!({"snapshot": false}))
+        );
+        assert_eq!(expect(&req("/api/todos")), None);
+        assert_eq!(expect(&req("/api/tokens-report")), None);
     }
 }

@@ -6,7 +6,7 @@ use serde_json::Value as Json;
 
 use super::postman::{self, Auth, KeyValue, Url};
 use super::scripts::Checks;
-use super::vars::{Templated, template, upper_snake};
+use super::vars::{Templated, looks_secret, looks_secret_value, template, upper_snake};
 
 /// A converted request, before it is placed in a suite.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -20,8 +20,16 @@ pub struct Req {
     pub body: Option<(&'static str, Json)>,
     /// Authenticated with a bearer token (`Bearer {{token}}` or a bearer/oauth2 auth).
     pub bearer: Option<String>,
-    /// The auth was `oauth2`.
-    pub oauth2: bool,
+    /// The `oauth2` auth block it uses.
+    pub oauth2: Option<Auth>,
+    /// Basic auth: (username, password) as templates or `${ENV}`.
+    pub basic: Option<(String, String)>,
+    /// The request's place: `Folder / Request`.
+    pub label: String,
+    /// The index of its suite (top-level folder) in the collection.
+    pub suite: usize,
+    /// `${ENV}` names it reads secrets from.
+    pub secret_envs: Vec<String>,
     pub checks: Checks,
     /// The request had a test script.
     pub had_tests: bool,
@@ -38,9 +46,30 @@ pub struct Ctx<'a> {
     pub label: &'a str,
     pub uses: Vec<String>,
     pub warnings: &'a mut Vec<String>,
+    pub secret_envs: Vec<String>,
 }
 
 impl Ctx<'_> {
+    /// A value under `key`: a literal credential (by the key's name or the
+    /// value's shape) becomes `${KEY}`, anything else a template.
+    pub fn value(&mut self, key: &str, value: &str) -> String {
+        let literal = !value.contains("{{") && !value.trim().is_empty();
+        if literal && (looks_secret(key) || looks_secret_value(value)) {
+            let env = if key.trim().is_empty() || upper_snake(key).is_empty() {
+                "API_SECRET".to_owned()
+            } else {
+                upper_snake(key)
+            };
+            self.warnings.push(format!(
+                "request `{}`: the value of `{key}` looks like a credential; it is read from ${{{env}}} (not written)",
+                self.label
+            ));
+            self.secret_envs.push(env.clone());
+            return format!("${{{env}}}");
+        }
+        self.text(value)
+    }
+
     pub fn text(&mut self, text: &str) -> String {
         let Templated {
             text,
@@ -63,7 +92,13 @@ impl Ctx<'_> {
             Json::Array(items) => Json::Array(items.into_iter().map(|v| self.json(v)).collect()),
             Json::Object(map) => Json::Object(
                 map.into_iter()
-                    .map(|(k, v)| (self.text(&k), self.json(v)))
+                    .map(|(k, v)| {
+                        let v = match v {
+                            Json::String(s) => Json::String(self.value(&k, &s)),
+                            other => self.json(other),
+                        };
+                        (self.text(&k), v)
+                    })
                     .collect(),
             ),
             other => other,
@@ -83,6 +118,7 @@ pub fn convert(
         label,
         uses: Vec::new(),
         warnings,
+        secret_envs: Vec::new(),
     };
     let mut req = Req {
         name: name.to_owned(),
@@ -104,6 +140,8 @@ pub fn convert(
         apply_auth(&mut cx, auth, &mut req);
     }
     req.uses = cx.uses;
+    req.secret_envs = cx.secret_envs;
+    req.label = label.to_owned();
     req
 }
 
@@ -133,7 +171,7 @@ fn url(cx: &mut Ctx<'_>, url: Option<&Url>, req: &mut Req) {
     }
     req.url = cx.text(&raw);
     for q in query.iter().filter(|q| !q.disabled) {
-        let value = Json::String(cx.text(&q.text()));
+        let value = Json::String(cx.value(&q.key, &q.text()));
         if req.query.insert(cx.text(&q.key), value).is_some() {
             cx.warnings.push(format!(
                 "request `{}`: query parameter `{}` is repeated; only the last value is kept",
@@ -248,8 +286,8 @@ fn body(cx: &mut Ctx<'_>, body: &postman::Body) -> Option<(&'static str, Json)> 
 fn form(cx: &mut Ctx<'_>, fields: &[KeyValue]) -> Json {
     let mut map = serde_json::Map::new();
     for f in fields.iter().filter(|f| !f.disabled) {
-        let key = cx.text(&f.key);
-        map.insert(key, Json::String(cx.text(&f.text())));
+        let value = cx.value(&f.key, &f.text());
+        map.insert(cx.text(&f.key), Json::String(value));
     }
     Json::Object(map)
 }
@@ -267,9 +305,8 @@ fn headers(cx: &mut Ctx<'_>, headers: &[KeyValue], req: &mut Req) {
         if typed_body && h.key.eq_ignore_ascii_case("content-type") {
             continue; // gatecheck sets it for `json:` and `form:`
         }
-        let key = cx.text(&h.key);
-        let value = cx.text(&value);
-        req.headers.insert(key, value);
+        let value = cx.value(&h.key, &value);
+        req.headers.insert(cx.text(&h.key), value);
     }
 }
 
@@ -284,16 +321,19 @@ fn apply_auth(cx: &mut Ctx<'_>, auth: &Auth, req: &mut Req) {
         "noauth" => {}
         "bearer" => req.bearer = Some(auth.param("token").unwrap_or_default()),
         "oauth2" => {
-            req.oauth2 = true;
+            req.oauth2 = Some(auth.clone());
             req.bearer = Some(String::new());
         }
         "basic" => {
-            req.headers
-                .insert("Authorization".into(), "Basic ${API_BASIC_AUTH}".into());
-            cx.warnings.push(format!(
-                "request `{}`: basic auth becomes `Authorization: Basic ${{API_BASIC_AUTH}}`; set API_BASIC_AUTH to base64(user:password)",
-                cx.label
-            ));
+            let user = auth.param("username").unwrap_or_default();
+            let pass = auth.param("password").unwrap_or_default();
+            let user = cx.value("username", &user);
+            let pass = if pass.contains("{{") {
+                cx.text(&pass)
+            } else {
+                cx.value("password", &pass)
+            };
+            req.basic = Some((user, pass));
         }
         "apikey" => apikey(cx, auth, req),
         other => cx.warnings.push(format!(
@@ -306,10 +346,11 @@ fn apply_auth(cx: &mut Ctx<'_>, auth: &Auth, req: &mut Req) {
 fn apikey(cx: &mut Ctx<'_>, auth: &Auth, req: &mut Req) {
     let key = auth.param("key").unwrap_or_else(|| "X-API-Key".into());
     let value = auth.param("value").unwrap_or_default();
-    let value = if value.trim_start().starts_with("{{") {
+    let value = if value.contains("{{") {
         cx.text(&value)
     } else {
         let env = upper_snake(&key);
+        cx.secret_envs.push(env.clone());
         cx.warnings.push(format!(
             "request `{}`: the API key `{key}` is read from ${{{env}}} (its value is not written)",
             cx.label
@@ -398,7 +439,22 @@ mod tests {
         );
         assert_eq!(r.headers["X-Api-Key"], "${X_API_KEY}");
         assert_eq!(w.len(), 1);
-        let (r, _) = req(json!({"url": "http://h/x", "auth": {"type": "basic", "basic": []}}));
-        assert_eq!(r.headers["Authorization"], "Basic ${API_BASIC_AUTH}");
+        let (r, _) = req(
+            json!({"url": "http://h/x", "auth": {"type": "basic", "basic": [{"key": "username", "value": "{{user}}"}, {"key": "password", "value": "{{pass}}"}]}}),
+        );
+        assert_eq!(r.basic, Some(("{{ user }}".into(), "{{ pass }}".into())));
+        let (r, w) = req(json!({"url": "http://h/x",
+            "header": [{"key": "Authorization", "value": "Basic YWJjMTIzOnNzaC1zZWNyZXQ="}],
+            "body": {"mode": "urlencoded", "urlencoded": [{"key": "client_secret", "value": "ssh-secret"}, {"key": "scope", "value": "api"}]}}));
+        assert_eq!(r.headers["Authorization"], "${AUTHORIZATION}");
+        assert_eq!(
+            r.body,
+            Some((
+                "form",
+                json!({"client_secret": "${CLIENT_SECRET}", "scope": "api"})
+            ))
+        );
+        assert_eq!(r.secret_envs, ["CLIENT_SECRET", "AUTHORIZATION"]);
+        assert_eq!(w.len(), 2, "{w:?}");
     }
 }

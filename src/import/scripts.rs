@@ -1,6 +1,9 @@
-//! Postman test scripts -> expectations and captures: the common patterns of
-//! `pm.test` scripts, line by line. Pure; whatever is not recognised is
-//! returned with its line number.
+//! Postman test scripts -> expectations and captures. Reads the script line
+//! by line, follows its blocks (`pm.test(...)` bodies are transparent, `if`,
+//! `else` and loops are not: what is inside them is conditional), keeps
+//! track of the variables that name the body or a header, and hands each
+//! assertion to [`chai`](super::chai). Pure; whatever is not converted is
+//! returned with its line number and kind.
 
 use std::sync::LazyLock;
 
@@ -8,23 +11,98 @@ use indexmap::IndexMap;
 use regex::Regex;
 use serde_json::{Value as Json, json};
 
-use super::vars::template;
+use super::chai::{self, Check};
+use super::js::{braces, call_args, split_args, split_top, strip_comment};
+use super::vars::looks_secret;
 
 /// What a request's test script asserts and captures.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Checks {
     pub status: Option<Json>,
+    /// Header name -> an exact value or `{matches: REGEX}`.
+    pub headers: IndexMap<String, Json>,
     pub json: IndexMap<String, Json>,
-    pub captures: IndexMap<String, String>,
+    /// Variable -> a JSONPath, or `{json|header: .., secret: true}`.
+    pub captures: IndexMap<String, Json>,
+    /// Captures made only under a condition (not converted; used to
+    /// recognise token requests).
+    pub guarded_captures: IndexMap<String, Json>,
     pub max_duration: Option<String>,
-    /// (1-based line, text) of each line not converted.
-    pub unconverted: Vec<(usize, String)>,
+    pub unconverted: Vec<Unconverted>,
+    /// Assertion lines read, and how many of them were converted.
+    pub assertions: usize,
+    pub converted: usize,
+}
+
+/// A script line that was not converted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unconverted {
+    /// 1-based line in the script.
+    pub line: usize,
+    pub text: String,
+    /// Why, in a few words (warnings are grouped by it).
+    pub kind: &'static str,
+    /// The line asserts something.
+    pub assertion: bool,
 }
 
 impl Checks {
     /// True when the script asserted something that was converted.
     pub fn any(&self) -> bool {
-        self.status.is_some() || !self.json.is_empty() || self.max_duration.is_some()
+        self.status.is_some()
+            || !self.json.is_empty()
+            || !self.headers.is_empty()
+            || self.max_duration.is_some()
+    }
+
+    /// The JSONPath a variable is captured from (plain or guarded).
+    pub fn captured_path(&self, name: &str) -> Option<&str> {
+        let capture = self
+            .captures
+            .get(name)
+            .or_else(|| self.guarded_captures.get(name))?;
+        capture
+            .as_str()
+            .or_else(|| capture.get("json").and_then(Json::as_str))
+    }
+
+    /// Names captured from `$.<field>` (plain or guarded).
+    pub fn captured_from(&self, path: &str) -> Option<String> {
+        self.captures
+            .keys()
+            .chain(self.guarded_captures.keys())
+            .find(|name| self.captured_path(name) == Some(path))
+            .cloned()
+    }
+}
+
+/// The variables of a script that stand for the body, a part of it, or a header.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    /// Name -> JSONPath (`$` for the whole body).
+    pub aliases: IndexMap<String, String>,
+    /// Name -> header name.
+    pub headers: IndexMap<String, String>,
+}
+
+impl Scope {
+    /// `jsonData.a.b[0]["c"]` or `pm.response.json().a` -> `$.a.b[0].c`.
+    pub fn json_path(&self, expr: &str) -> Option<String> {
+        let expr = expr.trim();
+        let (base, rest) = if let Some(rest) = BODY
+            .find(expr)
+            .filter(|m| m.start() == 0)
+            .map(|m| &expr[m.end()..])
+        {
+            ("$".to_owned(), rest)
+        } else {
+            let (name, path) = self.aliases.iter().find(|(name, _)| {
+                expr.strip_prefix(name.as_str())
+                    .is_some_and(|r| r.is_empty() || r.starts_with(['.', '[']))
+            })?;
+            (path.clone(), &expr[name.len()..])
+        };
+        segments(base, rest)
     }
 }
 
@@ -34,224 +112,358 @@ macro_rules! re {
     };
 }
 
-// `var jsonData = pm.response.json();` (or JSON.parse(responseBody)).
 re!(
-    JSON_VAR,
-    r"^(?:var|let|const)\s+(\w+)\s*=\s*(?:pm\.response\.json\(\)|JSON\.parse\(\s*responseBody\s*\))\s*;?$"
+    BODY,
+    r"^(?:pm\.response\.json\(\)|JSON\.parse\(\s*(?:responseBody|pm\.response\.text\(\))\s*\))"
 );
-re!(
-    STATUS,
-    r"^pm\.response\.to\.have\.status\(\s*(\d{3})\s*\)\s*;?$"
-);
-re!(
-    CODE_EQ,
-    r"^pm\.expect\(\s*pm\.response\.code\s*\)\.to\.(?:be\.)?(?:eql|equal|eq)\(\s*(\d{3})\s*\)\s*;?$"
-);
-re!(
-    CODE_ONE_OF,
-    r"^pm\.expect\(\s*pm\.response\.code\s*\)\.to\.be\.oneOf\(\s*\[([\d,\s]+)\]\s*\)\s*;?$"
-);
-re!(BE_CLASS, r"^pm\.response\.to\.(?:be|have)\.(\w+)\s*;?$");
-re!(
-    TIME,
-    r"^pm\.expect\(\s*pm\.response\.responseTime\s*\)\.to\.be\.(?:below|lessThan)\(\s*(\d+)\s*\)\s*;?$"
-);
-re!(
-    EXPECT,
-    r"^pm\.expect\(\s*(.+?)\s*\)\.to\.((?:not\.)?(?:be\.|have\.)*)(\w+)(?:\((.*)\))?\s*;?$"
-);
+re!(DECL, r"^(?:var|let|const)\s+([A-Za-z_$][\w$]*)\s*=\s*(.+)$");
 re!(
     SET,
-    r#"^(?:pm\.(?:environment|collectionVariables|globals|variables)\.set|postman\.set(?:Environment|Global)Variable)\(\s*["']([^"']+)["']\s*,\s*(.+?)\s*\)\s*;?$"#
+    r#"^(?:pm\.(?:environment|collectionVariables|globals|variables)\.set|postman\.set(?:Environment|Global)Variable)\(\s*["']([^"']+)["']\s*,\s*(.+?)\s*\)$"#
 );
 re!(
-    GET,
-    r#"^pm\.(?:environment|collectionVariables|globals|variables)\.get\(\s*["']([^"']+)["']\s*\)$"#
+    HEADER_GET,
+    r#"^(?:pm\.response\.headers\.get|postman\.getResponseHeader)\(\s*["']([^"']+)["']\s*\)$"#
 );
 re!(
-    NOISE,
-    r"^(?:pm\.test\(.*(?:function\s*\(\s*\)|=>)\s*\{|\}\s*\)?\s*;?|\{|//.*|/\*.*\*/)$"
+    ASSERTION,
+    r"pm\.expect\s*\(|pm\.response\.to\.|^tests\s*\[|(?:^|[^\w.])expect\s*\("
 );
+re!(
+    TEST_OPEN,
+    r"^pm\.test\s*\(.*(?:function\s*\([^)]*\)|=>)\s*\{$"
+);
+re!(
+    CONTROL,
+    r"^(?:if|else|for|while|do|switch|try|catch|finally)\b"
+);
+re!(
+    SEGMENT,
+    r#"^(?:\.([A-Za-z_$][\w$]*)|\[(\d+)\]|\[["']([^"']+)["']\])"#
+);
+
+/// How a block opened by `{` treats what is inside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Block {
+    /// A `pm.test(...)` body: its assertions always run.
+    Test,
+    /// `if`, `else`, a loop or a function: what is inside may not run.
+    Other,
+}
+
+/// What became of one statement.
+enum Outcome {
+    Converted,
+    /// Has no effect on the checks (a log line, a variable for the body).
+    Ignored,
+    Unconverted(&'static str),
+}
+
+/// The reader's state across the lines of one script.
+#[derive(Default)]
+struct Reader {
+    checks: Checks,
+    scope: Scope,
+    blocks: Vec<Block>,
+    /// The previous line was `if (...)` without a brace.
+    single: bool,
+    in_comment: bool,
+}
 
 /// Reads a test script (its lines as exported).
 pub fn read(lines: &[String]) -> Checks {
-    let mut checks = Checks::default();
-    let mut data_vars: Vec<String> = Vec::new();
+    let mut reader = Reader::default();
     for (i, line) in lines.iter().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || NOISE.is_match(line) {
-            continue;
+        let line = strip_comment(line, &mut reader.in_comment);
+        reader.line(i + 1, line.trim());
+    }
+    reader.checks
+}
+
+impl Reader {
+    fn line(&mut self, number: usize, line: &str) {
+        let mut rest = line;
+        while let Some(after) = rest.strip_prefix('}') {
+            self.blocks.pop();
+            rest = after.trim_start_matches([')', ';', ' ', '\t']);
         }
-        if let Some(c) = JSON_VAR.captures(line) {
-            data_vars.push(c[1].to_owned());
-            continue;
+        if rest.is_empty() {
+            return;
         }
-        if !one_line(line, &data_vars, &mut checks) {
-            checks.unconverted.push((i + 1, line.to_owned()));
+        let guarded = self.single || self.blocks.contains(&Block::Other);
+        self.single = false;
+        if TEST_OPEN.is_match(rest) {
+            self.blocks.push(Block::Test);
+            return;
         }
-    }
-    checks
-}
-
-/// A one-line assertion inside `pm.test(...)` may share the line with it.
-fn strip_test_wrapper(line: &str) -> &str {
-    static WRAP: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(
-            r"^pm\.test\(.*?(?:function\s*\(\s*\)|\(\s*\)\s*=>)\s*\{\s*(.+?)\s*\}\s*\)\s*;?$",
-        )
-        .expect("valid regex")
-    });
-    match WRAP.captures(line) {
-        Some(c) => c.get(1).map_or(line, |m| m.as_str()),
-        None => line,
-    }
-}
-
-fn one_line(line: &str, data_vars: &[String], checks: &mut Checks) -> bool {
-    let line = strip_test_wrapper(line);
-    if let Some(c) = STATUS.captures(line).or_else(|| CODE_EQ.captures(line)) {
-        checks.status = Some(json!(c[1].parse::<u16>().unwrap_or(200)));
-        return true;
-    }
-    if let Some(c) = CODE_ONE_OF.captures(line) {
-        let codes: Vec<u16> = c[1]
-            .split(',')
-            .filter_map(|s| s.trim().parse().ok())
-            .collect();
-        checks.status = Some(json!(codes));
-        return true;
-    }
-    if let Some(c) = BE_CLASS.captures(line)
-        && let Some(status) = status_class(&c[1])
-    {
-        checks.status = Some(status);
-        return true;
-    }
-    if let Some(c) = TIME.captures(line) {
-        checks.max_duration = Some(format!("{}ms", &c[1]));
-        return true;
-    }
-    if let Some(c) = SET.captures(line)
-        && let Some(path) = json_path(&c[2], data_vars)
-    {
-        checks.captures.insert(c[1].to_owned(), path);
-        return true;
-    }
-    if let Some(c) = EXPECT.captures(line) {
-        return expectation(&c, data_vars, checks);
-    }
-    false
-}
-
-/// `pm.response.to.be.ok` and friends (chai-postman's status properties).
-fn status_class(word: &str) -> Option<Json> {
-    Some(match word {
-        "ok" => json!(200),
-        "success" => json!("2xx"),
-        "accepted" => json!(202),
-        "redirection" => json!("3xx"),
-        "clientError" => json!("4xx"),
-        "serverError" => json!("5xx"),
-        "badRequest" => json!(400),
-        "unauthorized" => json!(401),
-        "forbidden" => json!(403),
-        "notFound" => json!(404),
-        "rateLimited" => json!(429),
-        _ => return None,
-    })
-}
-
-fn expectation(c: &regex::Captures<'_>, data_vars: &[String], checks: &mut Checks) -> bool {
-    let Some(path) = json_path(&c[1], data_vars) else {
-        return false;
-    };
-    if let Some(list) = path.strip_suffix(".length") {
-        // `pm.expect(jsonData.items.length).to.eql(2)`: a length check.
-        let n = c.get(4).and_then(|m| m.as_str().trim().parse::<u64>().ok());
-        return match (&c[3], n) {
-            ("eql" | "equal" | "eq" | "equals" | "lengthOf", Some(n))
-                if c[2].is_empty() || c[2] == *"be." =>
-            {
-                checks.json.insert(list.to_owned(), json!({"length": n}));
-                true
+        let (opens, closes) = braces(rest);
+        if opens > closes {
+            self.unconverted(number, line, "if/else, loop or function");
+            self.blocks
+                .extend(std::iter::repeat_n(Block::Other, opens - closes));
+            return;
+        }
+        if CONTROL.is_match(rest) {
+            if rest.ends_with(')') || rest == "else" {
+                self.single = true;
+                self.unconverted(number, line, "if/else, loop or function");
+            } else {
+                self.unconverted(number, line, "inside if/else or a loop");
             }
-            _ => false,
-        };
+            return;
+        }
+        self.statements(number, line, rest, guarded);
+        for _ in opens..closes {
+            self.blocks.pop();
+        }
     }
-    let negated = c[2].starts_with("not.");
-    let arg = c.get(4).map(|m| m.as_str().trim());
-    let matcher = match (&c[3], arg, negated) {
-        ("eql" | "equal" | "eq" | "equals", Some(arg), false) => match literal(arg) {
-            // A map in a suite is matchers: an object is compared with `equals`.
-            Some(v @ Json::Object(_)) => json!({ "equals": v }),
-            Some(v) => v,
-            None => return false,
-        },
-        ("exist", None, false) | ("undefined", None, true) => json!({"exists": true}),
-        ("exist", None, true) | ("undefined", None, false) => json!({"exists": false}),
-        ("a" | "an", Some(arg), false) => match type_name(arg) {
-            Some(t) => json!({"type": t}),
-            None => return false,
-        },
-        ("true", None, false) => json!(true),
-        ("false", None, false) => json!(false),
-        ("null", None, false) => Json::Null,
-        ("include" | "contain", Some(arg), false) => match literal(arg) {
-            Some(v) => json!({"contains": v}),
-            None => return false,
-        },
-        ("lengthOf", Some(arg), false) => match arg.parse::<u64>() {
-            Ok(n) => json!({"length": n}),
-            Err(_) => return false,
-        },
-        ("above", Some(arg), false) => number(arg, "gt"),
-        ("below", Some(arg), false) => number(arg, "lt"),
-        _ => return false,
-    };
-    if matcher.is_null() && c[3] != *"null" {
-        return false;
+
+    /// The statements of a line (a one-line `pm.test` holds several).
+    fn statements(&mut self, number: usize, line: &str, rest: &str, guarded: bool) {
+        let assertion = ASSERTION.is_match(rest);
+        let statements = one_line_test(rest).unwrap_or_else(|| split_top(rest, ';'));
+        let mut failed = None;
+        let mut any = false;
+        for stmt in &statements {
+            let stmt = stmt.trim().trim_end_matches(';').trim();
+            match self.statement(stmt, guarded) {
+                Outcome::Converted => any = true,
+                Outcome::Ignored => {}
+                Outcome::Unconverted(kind) => {
+                    failed.get_or_insert(kind);
+                }
+            }
+        }
+        if assertion {
+            self.checks.assertions += 1;
+        }
+        match failed {
+            Some(kind) => self.checks.unconverted.push(Unconverted {
+                line: number,
+                text: line.to_owned(),
+                kind,
+                assertion,
+            }),
+            None if assertion && any => self.checks.converted += 1,
+            None => {}
+        }
     }
-    checks.json.insert(path, matcher);
-    true
+
+    fn statement(&mut self, stmt: &str, guarded: bool) -> Outcome {
+        if stmt.is_empty() || stmt.starts_with("console.") {
+            return Outcome::Ignored;
+        }
+        if let Some(c) = DECL.captures(stmt) {
+            return self.declare(&c[1], c[2].trim());
+        }
+        if let Some(c) = SET.captures(stmt) {
+            let Some(capture) = self.capture(&c[1], &c[2]) else {
+                return Outcome::Unconverted("variable set from a computed value");
+            };
+            if guarded {
+                self.checks
+                    .guarded_captures
+                    .insert(c[1].to_owned(), capture);
+                return Outcome::Unconverted("inside if/else or a loop");
+            }
+            self.checks.captures.insert(c[1].to_owned(), capture);
+            return Outcome::Converted;
+        }
+        if !ASSERTION.is_match(stmt) {
+            return Outcome::Unconverted(kind_of(stmt));
+        }
+        if guarded {
+            return Outcome::Unconverted("inside if/else or a loop");
+        }
+        match chai::assertion(stmt, &self.scope) {
+            Some(checks) if checks.iter().all(|c| self.fits(c)) => {
+                for check in checks {
+                    self.apply(check);
+                }
+                Outcome::Converted
+            }
+            Some(_) => Outcome::Unconverted("a second check of the same value"),
+            None => Outcome::Unconverted(kind_of(stmt)),
+        }
+    }
+
+    /// `var jsonData = pm.response.json()`, `let id = jsonData.id`,
+    /// `const loc = pm.response.headers.get("Location")`.
+    fn declare(&mut self, name: &str, value: &str) -> Outcome {
+        if let Some(c) = HEADER_GET.captures(value) {
+            self.scope.headers.insert(name.to_owned(), c[1].to_owned());
+            return Outcome::Ignored;
+        }
+        if let Some(path) = self.scope.json_path(value) {
+            self.scope.aliases.insert(name.to_owned(), path);
+            return Outcome::Ignored;
+        }
+        self.scope.aliases.shift_remove(name);
+        self.scope.headers.shift_remove(name);
+        Outcome::Unconverted(kind_of(value))
+    }
+
+    fn capture(&self, name: &str, value: &str) -> Option<Json> {
+        let secret = looks_secret(name);
+        let header = HEADER_GET
+            .captures(value)
+            .map(|c| c[1].to_owned())
+            .or_else(|| self.scope.headers.get(value).cloned());
+        if let Some(header) = header {
+            return Some(if secret {
+                json!({"header": header, "secret": true})
+            } else {
+                json!({"header": header})
+            });
+        }
+        let path = self.scope.json_path(value)?;
+        Some(if secret {
+            json!({"json": path, "secret": true})
+        } else {
+            Json::String(path)
+        })
+    }
+
+    /// Whether a check can join those already made (a path or header checked
+    /// twice must not contradict itself).
+    fn fits(&self, check: &Check) -> bool {
+        match check {
+            Check::Json(path, m) => match self.checks.json.get(path) {
+                None => true,
+                Some(old) => merge(old, m).is_some(),
+            },
+            Check::Header(name, want) => match self.checks.headers.get(name) {
+                None => true,
+                Some(old) => merge_header(old, want).is_some(),
+            },
+            Check::Status(_) | Check::Duration(_) => true,
+        }
+    }
+
+    fn apply(&mut self, check: Check) {
+        match check {
+            Check::Status(s) => self.checks.status = Some(s),
+            Check::Duration(ms) => self.checks.max_duration = Some(format!("{ms}ms")),
+            Check::Json(path, m) => {
+                let value = match self.checks.json.get(&path) {
+                    Some(old) => merge(old, &m).unwrap_or(m),
+                    None => m,
+                };
+                self.checks.json.insert(path, value);
+            }
+            Check::Header(name, want) => {
+                let value = match self.checks.headers.get(&name) {
+                    Some(old) => merge_header(old, &want).unwrap_or(want),
+                    None => want,
+                };
+                self.checks.headers.insert(name, value);
+            }
+        }
+    }
+
+    fn unconverted(&mut self, number: usize, line: &str, kind: &'static str) {
+        let assertion = ASSERTION.is_match(line);
+        if assertion {
+            self.checks.assertions += 1;
+        }
+        self.checks.unconverted.push(Unconverted {
+            line: number,
+            text: line.to_owned(),
+            kind,
+            assertion,
+        });
+    }
 }
 
-fn number(arg: &str, key: &str) -> Json {
-    match arg.parse::<f64>() {
-        Ok(n) => json!({ key: n }),
-        Err(_) => Json::Null,
+/// The statements of `pm.test("x", () => expr)` or `pm.test("x", function () { a; b; })`.
+fn one_line_test(line: &str) -> Option<Vec<String>> {
+    let (args, rest) = call_args(line.strip_prefix("pm.test")?)?;
+    if !rest.trim().trim_end_matches(';').is_empty() {
+        return None;
     }
-}
-
-fn type_name(arg: &str) -> Option<&'static str> {
-    Some(match arg.trim_matches(|c| c == '"' || c == '\'') {
-        "string" => "string",
-        "number" => "number",
-        "boolean" => "boolean",
-        "array" => "array",
-        "object" => "object",
-        "null" => "null",
-        _ => return None,
-    })
-}
-
-/// `jsonData.a.b[0]["c"]` or `pm.response.json().a` -> `$.a.b[0].c`; `$` for the whole body.
-fn json_path(expr: &str, data_vars: &[String]) -> Option<String> {
-    let expr = expr.trim().trim_end_matches(';');
-    let rest = if let Some(rest) = expr.strip_prefix("pm.response.json()") {
-        rest
-    } else {
-        let var = data_vars.iter().find(|v| {
-            expr.strip_prefix(v.as_str())
-                .is_some_and(|r| r.is_empty() || r.starts_with(['.', '[']))
-        })?;
-        &expr[var.len()..]
-    };
-    static SEGMENT: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r#"^(?:\.([A-Za-z_$][\w$]*)|\[(\d+)\]|\[["']([^"']+)["']\])"#)
-            .expect("valid regex")
+    let args = split_args(args);
+    let body = args.get(1)?.trim();
+    static FN: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?:function\s*\(\s*\)|\(\s*\)\s*=>)\s*").expect("valid regex")
     });
-    let mut path = String::from("$");
-    let mut rest = rest;
+    let body = &body[FN.find(body)?.end()..];
+    let body = match body.strip_prefix('{').and_then(|b| b.strip_suffix('}')) {
+        Some(inner) => inner,
+        None => body,
+    };
+    Some(split_top(body, ';'))
+}
+
+/// Two matchers for one path as one, or `None` when they cannot both hold
+/// in one map.
+fn merge(old: &Json, new: &Json) -> Option<Json> {
+    if old == new {
+        return Some(old.clone());
+    }
+    let as_map = |v: &Json| match v {
+        Json::Object(m) if m.keys().all(|k| MATCHERS.contains(&k.as_str())) => Some(m.clone()),
+        other => Some([("equals".to_owned(), other.clone())].into_iter().collect()),
+    };
+    let (mut a, b) = (as_map(old)?, as_map(new)?);
+    if b.keys().any(|k| a.contains_key(k)) {
+        return None;
+    }
+    a.extend(b);
+    Some(Json::Object(a))
+}
+
+const MATCHERS: [&str; 12] = [
+    "equals", "exists", "type", "matches", "contains", "length", "gt", "gte", "lt", "lte",
+    "one_of", "empty",
+];
+
+/// Two expectations of one header: presence yields to anything; two
+/// substrings are both required.
+fn merge_header(old: &Json, new: &Json) -> Option<Json> {
+    let pattern = |v: &Json| v.get("matches").and_then(Json::as_str).map(str::to_owned);
+    match (pattern(old), pattern(new)) {
+        (_, Some(n)) if n.is_empty() => Some(old.clone()),
+        (Some(o), _) if o.is_empty() => Some(new.clone()),
+        (Some(o), Some(n)) if !o.contains('|') && !n.contains('|') => {
+            Some(json!({"matches": format!("{o}.*{n}|{n}.*{o}")}))
+        }
+        _ => (old == new).then(|| old.clone()),
+    }
+}
+
+/// Why a statement could not be converted, for grouping.
+fn kind_of(stmt: &str) -> &'static str {
+    let has = |s: &str| stmt.contains(s);
+    if has("setNextRequest") {
+        "flow control (setNextRequest)"
+    } else if has("tv4.") || has("jsonSchema") || has("ajv") {
+        "JSON schema validation"
+    } else if has(".unset(") || has(".clear(") {
+        "variable unset"
+    } else if has("pm.cookies") || has("jar") {
+        "cookies"
+    } else if has("pm.sendRequest") {
+        "pm.sendRequest"
+    } else if stmt.starts_with("throw ") {
+        "thrown error"
+    } else if has("pm.response.text()") || has("responseBody") {
+        "response text"
+    } else if ASSERTION.is_match(stmt) {
+        "assertion with no gatecheck equivalent"
+    } else {
+        "other script code"
+    }
+}
+
+fn is_identifier(s: &str) -> bool {
+    s.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// `$` + `.a.b[0]["c"]["x-y"]` -> `$.a.b[0].c['x-y']`.
+fn segments(mut path: String, mut rest: &str) -> Option<String> {
     while !rest.is_empty() {
         let c = SEGMENT.captures(rest)?;
         if let Some(name) = c.get(1) {
@@ -259,6 +471,9 @@ fn json_path(expr: &str, data_vars: &[String]) -> Option<String> {
             path.push_str(name.as_str());
         } else if let Some(index) = c.get(2) {
             path.push_str(&format!("[{}]", index.as_str()));
+        } else if is_identifier(&c[3]) {
+            path.push('.');
+            path.push_str(&c[3]);
         } else {
             path.push_str(&format!("['{}']", &c[3]));
         }
@@ -267,115 +482,6 @@ fn json_path(expr: &str, data_vars: &[String]) -> Option<String> {
     Some(path)
 }
 
-/// A JavaScript literal as JSON (strings templated), or a variable read.
-fn literal(arg: &str) -> Option<Json> {
-    if let Some(c) = GET.captures(arg) {
-        return Some(Json::String(format!("{{{{ {} }}}}", &c[1])));
-    }
-    if let Some(inner) = arg.strip_prefix('\'').and_then(|s| s.strip_suffix('\'')) {
-        return (!inner.contains('\'')).then(|| Json::String(template(inner).text));
-    }
-    match serde_json::from_str::<Json>(arg).ok()? {
-        Json::String(s) => Some(Json::String(template(&s).text)),
-        other => Some(other),
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn lines(text: &str) -> Vec<String> {
-        text.lines().map(str::to_owned).collect()
-    }
-
-    #[test]
-    fn status_json_and_captures_are_converted() {
-        let checks = read(&lines(
-            r#"pm.test("ok", function () {
-    pm.response.to.have.status(201);
-});
-var jsonData = pm.response.json();
-pm.test("title", () => { pm.expect(jsonData.title).to.eql("buy milk"); });
-pm.expect(jsonData.items[0]["done"]).to.equal(false);
-pm.expect(pm.response.json().count).to.be.above(2);
-pm.expect(jsonData.id).to.exist;
-pm.expect(jsonData.tags).to.be.an('array');
-pm.expect(pm.response.responseTime).to.be.below(500);
-pm.environment.set("todo_id", jsonData.id);
-pm.collectionVariables.set('owner', jsonData.owner.name);"#,
-        ));
-        assert_eq!(checks.status, Some(json!(201)));
-        assert_eq!(
-            Json::Object(checks.json.clone().into_iter().collect()),
-            json!({"$.title": "buy milk", "$.items[0]['done']": false, "$.count": {"gt": 2.0},
-                   "$.id": {"exists": true}, "$.tags": {"type": "array"}})
-        );
-        assert_eq!(checks.captures["todo_id"], "$.id");
-        assert_eq!(checks.captures["owner"], "$.owner.name");
-        assert_eq!(checks.max_duration.as_deref(), Some("500ms"));
-        assert!(checks.unconverted.is_empty(), "{:?}", checks.unconverted);
-    }
-
-    #[test]
-    fn an_expected_object_becomes_equals() {
-        let checks = read(&lines(
-            r#"pm.expect(pm.response.json().owner).to.eql({"name": "ada"});"#,
-        ));
-        assert_eq!(
-            checks.json["$.owner"],
-            json!({"equals": {"name": "ada"}}),
-            "a bare map would be read as matchers"
-        );
-    }
-
-    #[test]
-    fn status_forms() {
-        let status = |line: &str| read(&lines(line)).status;
-        assert_eq!(
-            status("pm.expect(pm.response.code).to.eql(204);"),
-            Some(json!(204))
-        );
-        assert_eq!(
-            status("pm.expect(pm.response.code).to.equal(404)"),
-            Some(json!(404))
-        );
-        assert_eq!(status("pm.response.to.be.ok;"), Some(json!(200)));
-        assert_eq!(status("pm.response.to.be.success"), Some(json!("2xx")));
-        assert_eq!(
-            status("pm.expect(pm.response.code).to.be.oneOf([200, 201]);"),
-            Some(json!([200, 201]))
-        );
-    }
-
-    #[test]
-    fn unrecognised_lines_are_returned_with_their_number() {
-        let checks = read(&lines(
-            "var jsonData = pm.response.json();\n\npm.expect(jsonData.items.length > 0).to.be.true;\nconsole.log(jsonData);\npm.expect(jsonData.a).to.eql(someVar);",
-        ));
-        assert_eq!(
-            checks.unconverted,
-            vec![
-                (
-                    3,
-                    "pm.expect(jsonData.items.length > 0).to.be.true;".to_owned()
-                ),
-                (4, "console.log(jsonData);".to_owned()),
-                (5, "pm.expect(jsonData.a).to.eql(someVar);".to_owned()),
-            ]
-        );
-    }
-
-    #[test]
-    fn expected_values_may_read_variables() {
-        let checks = read(&lines(
-            "const body = pm.response.json();\npm.expect(body.id).to.eql(pm.environment.get(\"todo_id\"));\npm.expect(body.who).to.eql('{{user}}');",
-        ));
-        assert_eq!(checks.json["$.id"], json!("{{ todo_id }}"));
-        assert_eq!(checks.json["$.who"], json!("{{ user }}"));
-        let checks = read(&lines(
-            "pm.expect(pm.response.json().items.length).to.eql(3);",
-        ));
-        assert_eq!(checks.json["$.items"], json!({"length": 3}));
-    }
-}
+#[path = "scripts_tests.rs"]
+mod tests;

@@ -2,6 +2,14 @@
 //! dynamic variables map to gatecheck's built-ins, secrets become
 //! environment references. Pure.
 
+use std::sync::LazyLock;
+
+use indexmap::IndexMap;
+use regex::Regex;
+use serde_json::Value as Json;
+
+use super::postman::{Collection, Environment};
+
 /// A text converted to a gatecheck template.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Templated {
@@ -10,6 +18,55 @@ pub struct Templated {
     pub names: Vec<String>,
     /// Postman dynamic variables with no gatecheck equivalent (replaced by `{{ $uuid }}`).
     pub approximated: Vec<String>,
+}
+
+/// A variable's value: clear text, or read from the environment.
+#[derive(Debug, Clone)]
+pub enum VarDef {
+    Clear(Json),
+    Env(String),
+}
+
+/// Collection variables, overridden by the environment's; secrets as `${NAME}`.
+pub fn variables(
+    collection: &Collection,
+    environment: Option<&Environment>,
+) -> IndexMap<String, VarDef> {
+    let mut vars = IndexMap::new();
+    let mut define = |key: &str, value: Option<&Json>, secret: bool| {
+        let def = if secret
+            || looks_secret(key)
+            || value.and_then(Json::as_str).is_some_and(looks_secret_value)
+        {
+            VarDef::Env(upper_snake(key))
+        } else {
+            VarDef::Clear(value.cloned().unwrap_or(Json::String(String::new())))
+        };
+        vars.insert(key.to_owned(), def);
+    };
+    for v in collection
+        .variable
+        .iter()
+        .filter(|v| !v.disabled && !v.key.is_empty())
+    {
+        define(
+            &v.key,
+            v.value.as_ref(),
+            v.kind.as_deref() == Some("secret"),
+        );
+    }
+    for v in environment
+        .iter()
+        .flat_map(|e| &e.values)
+        .filter(|v| v.enabled && !v.key.is_empty())
+    {
+        define(
+            &v.key,
+            v.value.as_ref(),
+            v.kind.as_deref() == Some("secret"),
+        );
+    }
+    vars
 }
 
 /// Converts Postman `{{name}}` to `{{ name }}`; a literal `${` becomes `$${`
@@ -55,12 +112,91 @@ fn builtin(dynamic: &str) -> Option<&'static str> {
     })
 }
 
-/// Names that hold credentials: never written in clear.
+/// Names that hold credentials: never written in clear. `apiKey`,
+/// `client_secret`, `accessToken`, `X-API-Key`, `Authorization`; not
+/// `PROJECT_KEY`, `keyword` or `token_type_hint`.
 pub fn looks_secret(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    ["password", "passwd", "secret", "token", "key", "credential"]
+    let flat: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if flat.ends_with("hint") || flat.ends_with("type") || flat.ends_with("url") {
+        return false;
+    }
+    flat == "token"
+        || [
+            "password",
+            "passwd",
+            "pwd",
+            "secret",
+            "apikey",
+            "token",
+            "credential",
+            "credentials",
+            "authorization",
+            "privatekey",
+            "signingkey",
+            "accesskey",
+            "base64",
+        ]
         .iter()
-        .any(|word| lower.contains(word))
+        .any(|word| flat.ends_with(word))
+}
+
+/// Values shaped like credentials, whatever their name: JWTs, Basic
+/// credentials (`base64(user:password)`), known token prefixes, and long
+/// random-looking strings of letters and digits.
+pub fn looks_secret_value(value: &str) -> bool {
+    use base64::Engine;
+    static JWT: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^eyJ[\w-]+\.[\w-]+\.[\w-]*$").expect("valid regex"));
+    static PREFIXED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"^(?:sk_|pk_live_|rk_|ghp_|gho_|github_pat_|xox[abpr]-|AKIA|SSWS\s|00[\w-]{38,})",
+        )
+        .expect("valid regex")
+    });
+    static UUID: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+            .expect("valid regex")
+    });
+    let value = value.trim();
+    let value = value
+        .strip_prefix("Basic ")
+        .or_else(|| value.strip_prefix("Bearer "))
+        .unwrap_or(value);
+    if value.contains("{{") || UUID.is_match(value) {
+        return false;
+    }
+    if JWT.is_match(value) || PREFIXED.is_match(value) {
+        return true;
+    }
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(value)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok());
+    if let Some(text) = decoded
+        && value.len() >= 8
+        && text.contains(':')
+        && text.chars().all(|c| c.is_ascii_graphic())
+    {
+        return true;
+    }
+    random_looking(value)
+}
+
+/// 24+ characters from a token alphabet, with upper case, lower case and digits.
+fn random_looking(value: &str) -> bool {
+    value.len() >= 24
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.~+/=".contains(c))
+        && value.chars().any(|c| c.is_ascii_digit())
+        && value.chars().any(|c| c.is_ascii_uppercase())
+        && value.chars().any(|c| c.is_ascii_lowercase())
+        && !value.contains("..")
+        && !value.starts_with('/')
 }
 
 /// `clientSecret` / `client-secret` -> `CLIENT_SECRET`.
@@ -129,6 +265,46 @@ mod tests {
             looks_secret("clientSecret") && looks_secret("API_KEY") && looks_secret("accessToken")
         );
         assert!(!looks_secret("username") && !looks_secret("baseUrl"));
+        for plain in [
+            "PROJECT_KEY",
+            "keyword",
+            "token_type_hint",
+            "tokenUrl",
+            "key",
+        ] {
+            assert!(!looks_secret(plain), "{plain}");
+        }
+        for secret in [
+            "X-API-Key",
+            "client_secret",
+            "user_password",
+            "refresh_token",
+            "client_base64",
+        ] {
+            assert!(looks_secret(secret), "{secret}");
+        }
+        for secret in [
+            "YWJjMTIzOnNzaC1zZWNyZXQ=",
+            "Basic dXNlcjpwYXNz",
+            "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln",
+            "00aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789abcd",
+            "bW9iaWxlLWFwcDptb2JpbGUtc2VjcmV0",
+            "AbC123dEf456GhI789jKl012",
+        ] {
+            assert!(looks_secret_value(secret), "{secret}");
+        }
+        for plain in [
+            "https://devcop.brightspace.com",
+            "1.51",
+            "application/json",
+            "4b1e2f0a-3c4d-4e5f-8a9b-0c1d2e3f4a5b",
+            "api.read api.write",
+            "{{token}}",
+            "Test Execution",
+            "abcdefghijklmnopqrstuvwxyz",
+        ] {
+            assert!(!looks_secret_value(plain), "{plain}");
+        }
         assert_eq!(upper_snake("clientSecret"), "CLIENT_SECRET");
         assert_eq!(upper_snake("api-key"), "API_KEY");
         assert_eq!(upper_snake("okta.password"), "OKTA_PASSWORD");

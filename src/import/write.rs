@@ -12,13 +12,15 @@ use super::postman::{parse_collection, parse_environment};
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportReport {
     pub files: Vec<PathBuf>,
+    /// One line per kind of problem.
     pub warnings: Vec<String>,
+    pub summary: super::summary::Summary,
 }
 
 /// Reads the collection (and environment), writes `suites/<collection>.yaml`
 /// (one suite per top-level folder when there are folders:
-/// `suites/<folder>.yaml`), `fixtures/user.yaml` when the collection logs
-/// into Okta or sends a bearer token, into `out`, never overwriting an
+/// `suites/<folder>.yaml`), a fixture per login (`fixtures/<identity>.yaml`)
+/// and `suites/gatecheck.yaml` listing the secrets to mask, into `out`, never overwriting an
 /// existing file (nothing is written then). Returns what was written and
 /// what could not be converted.
 pub fn import_postman(
@@ -50,6 +52,7 @@ pub fn import_postman(
     Ok(ImportReport {
         files: files.into_iter().map(|(p, _)| p).collect(),
         warnings: output.warnings,
+        summary: output.summary,
     })
 }
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 use super::plan::SuiteInfo;
 use crate::http::Prepared;
 use crate::http::exchange::Body;
-use crate::suite::model::RequestDef;
+use crate::suite::model::{BasicAuthDef, RequestDef};
 use crate::suite::template::{Scope, scalar_text};
 use crate::suite::wire;
 
@@ -42,6 +42,15 @@ pub fn prepare(
         headers.retain(|(name, _)| !name.eq_ignore_ascii_case(k));
         headers.push((k.clone(), header_value(k, v, scope)?));
     }
+    if let Some(basic) = &request.basic_auth
+        && !request
+            .headers
+            .keys()
+            .any(|k| k.eq_ignore_ascii_case("authorization"))
+    {
+        headers.retain(|(name, _)| !name.eq_ignore_ascii_case("authorization"));
+        headers.push(("Authorization".to_owned(), basic_header(basic, scope)?));
+    }
     let has_auth = headers
         .iter()
         .any(|(k, _)| k.eq_ignore_ascii_case("authorization"));
@@ -69,6 +78,20 @@ fn header_value(name: &str, template: &str, scope: &Scope) -> Result<String, Str
         )),
         None => Ok(value),
     }
+}
+
+/// `Basic base64(username:password)`, both rendered.
+fn basic_header(basic: &BasicAuthDef, scope: &Scope) -> Result<String, String> {
+    use base64::Engine;
+    let pair = format!(
+        "{}:{}",
+        scope.render(&basic.username)?,
+        scope.render(&basic.password)?
+    );
+    Ok(format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(pair)
+    ))
 }
 
 fn absolute_url(
@@ -113,4 +136,23 @@ fn body(request: &RequestDef, scope: &Scope) -> Result<Body, String> {
         return Ok(Body::Text(scope.render(text)?));
     }
     Ok(Body::None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn basic_auth_is_encoded_from_rendered_parts() {
+        let mut scope = Scope::new();
+        scope.set("user", serde_json::json!("Aladdin"));
+        let basic = BasicAuthDef {
+            username: "{{ user }}".into(),
+            password: "open sesame".into(),
+        };
+        assert_eq!(
+            basic_header(&basic, &scope).unwrap(),
+            "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
+        );
+    }
 }

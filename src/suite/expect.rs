@@ -449,7 +449,7 @@ mod tests {
         assert_eq!(
             err,
             "unknown matcher `tpye` (did you mean `type`?); matchers are equals, exists, type, \
-             matches, contains, length, gt, gte, lt, lte, one_of; to compare with an object, \
+             matches, contains, length, gt, gte, lt, lte, one_of, empty; to compare with an object, \
              write `{equals: {...}}`"
         );
         let err = Matcher::parse_all(json!({})).unwrap_err();

@@ -86,12 +86,14 @@ pub enum Matcher {
     Lt(f64),
     Lte(f64),
     OneOf(Vec<Json>),
+    /// `empty: true`: "", [], {} or null; `empty: false`: anything else.
+    Empty(bool),
 }
 
 impl Matcher {
-    pub const KEYWORDS: [&'static str; 11] = [
+    pub const KEYWORDS: [&'static str; 12] = [
         "equals", "exists", "type", "matches", "contains", "length", "gt", "gte", "lt", "lte",
-        "one_of",
+        "one_of", "empty",
     ];
 
     /// The key this matcher is written under (`equals` for a literal).
@@ -108,6 +110,7 @@ impl Matcher {
             Matcher::Lt(_) => "lt",
             Matcher::Lte(_) => "lte",
             Matcher::OneOf(_) => "one_of",
+            Matcher::Empty(_) => "empty",
         }
     }
 
@@ -134,6 +137,11 @@ impl Matcher {
             "exists" => {
                 Matcher::Exists(v.as_bool().ok_or_else(|| {
                     format!("`exists` expects true or false, found {}", describe(v))
+                })?)
+            }
+            "empty" => {
+                Matcher::Empty(v.as_bool().ok_or_else(|| {
+                    format!("`empty` expects true or false, found {}", describe(v))
                 })?)
             }
             "type" => Matcher::Type(JsonType::parse(v.as_str().unwrap_or_default())?),

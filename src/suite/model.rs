@@ -97,6 +97,17 @@ pub struct RequestDef {
     pub json: Option<Json>,
     pub form: Option<IndexMap<String, Json>>,
     pub body: Option<String>,
+    /// `Authorization: Basic base64(username:password)`.
+    pub basic_auth: Option<BasicAuthDef>,
+}
+
+/// `request.basic_auth`: HTTP Basic credentials (templates allowed).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BasicAuthDef {
+    pub username: String,
+    #[serde(default)]
+    pub password: String,
 }
 
 impl RequestDef {

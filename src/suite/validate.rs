@@ -239,6 +239,18 @@ impl SuiteCheck<'_> {
             self.err(&path.key("url"), problem);
         }
         self.text(&path.key("url"), &request.url, known);
+        if let Some(basic) = &request.basic_auth {
+            self.text(
+                &path.key("basic_auth").key("username"),
+                &basic.username,
+                known,
+            );
+            self.text(
+                &path.key("basic_auth").key("password"),
+                &basic.password,
+                known,
+            );
+        }
         for (k, v) in &request.query {
             self.json(&path.key("query").key(k), v, known);
         }

@@ -59,15 +59,24 @@ fn okta_collection_becomes_a_fixture_and_suites_that_load() {
         [
             "fixtures/user.yaml",
             "suites/todos.yaml",
-            "suites/public.yaml"
+            "suites/public.yaml",
+            "suites/gatecheck.yaml"
         ]
     );
+    assert_eq!(report.warnings, Vec::<String>::new());
+    let s = &report.summary;
     assert_eq!(
-        report.warnings,
-        [
-            "request `Todos / List todos`: test line 7 not converted: `pm.expect(jsonData.items.length > 0).to.be.true;`",
-            "suite `Public`: the secret `apiKey` is read from ${API_KEY}; set it before running",
-        ]
+        (s.requests, s.login_requests, s.suites, s.tests),
+        (10, 3, 2, 5)
+    );
+    assert_eq!((s.step_tests, s.steps), (1, 3));
+    assert_eq!((s.assertions, s.converted), (11, 10));
+    assert_eq!(s.fixtures, ["user (okta-pkce)"]);
+    assert_eq!(s.env, ["API_KEY", "OKTA_PASSWORD"]);
+    assert_eq!(
+        read(&out, "suites/gatecheck.yaml").lines().last(),
+        Some("  - ${API_KEY}"),
+        "the API key is masked at run time"
     );
     insta::assert_snapshot!("okta_fixture", read(&out, "fixtures/user.yaml"));
     insta::assert_snapshot!("okta_todos_suite", read(&out, "suites/todos.yaml"));
@@ -90,6 +99,7 @@ fn minimal_collection_without_folders_is_one_suite() {
     let report = import_postman(&data("minimal.postman_collection.json"), None, &out).unwrap();
     assert_eq!(report.files, [out.join("suites/ping.yaml")]);
     assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+    assert_eq!(report.summary.env, Vec::<String>::new());
     insta::assert_snapshot!("minimal_suite", read(&out, "suites/ping.yaml"));
     assert_loads(&out, &HashMap::new());
 }
@@ -129,6 +139,21 @@ fn bad_inputs_say_what_they_are() {
         err.to_string()
             .ends_with("found an environment file; pass it with --environment"),
         "{err}"
+    );
+    let malformed = out.join("../malformed.postman_collection.json");
+    fs::write(
+        &malformed,
+        r#"{"info": {"name": "m", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+            "item": [{"name": "f", "item": [{"name": "a", "request": {"url": {"raw": "x", "query": [{"key": null}, {"key": "k", "disabled": "yes"}]}}}]}]}"#,
+    )
+    .unwrap();
+    let err = import_postman(&malformed, None, &out).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "`{}`: unreadable collection at `item[0].item[0].request.url.query[1].disabled`: invalid type: string \"yes\", expected a boolean",
+            malformed.display()
+        )
     );
     let missing = data("missing.json");
     let err = import_postman(&missing, None, &out).unwrap_err();

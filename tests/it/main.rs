@@ -10,6 +10,8 @@ mod emulator;
 mod failures;
 mod identities;
 mod import;
+mod import_corpus;
+mod import_run;
 mod init;
 mod limits;
 mod loader_input;

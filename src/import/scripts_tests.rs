@@ -1,0 +1,162 @@
+//! Tests of `scripts.rs`.
+
+use super::*;
+
+fn lines(text: &str) -> Vec<String> {
+    text.lines().map(str::to_owned).collect()
+}
+
+#[test]
+fn status_json_and_captures_are_converted() {
+    let checks = read(&lines(
+        r#"pm.test("ok", function () {
+pm.response.to.have.status(201);
+});
+var jsonData = pm.response.json();
+pm.test("title", () => { pm.expect(jsonData.title).to.eql("buy milk"); });
+pm.expect(jsonData.items[0]["done"]).to.equal(false);
+pm.expect(pm.response.json().count).to.be.above(2);
+pm.expect(jsonData.id).to.exist;
+pm.expect(jsonData.tags).to.be.an('array');
+pm.expect(pm.response.responseTime).to.be.below(500);
+pm.environment.set("todo_id", jsonData.id);
+pm.collectionVariables.set('owner', jsonData.owner.name);"#,
+    ));
+    assert_eq!(checks.status, Some(json!(201)));
+    assert_eq!(
+        Json::Object(checks.json.clone().into_iter().collect()),
+        json!({"$.title": "buy milk", "$.items[0].done": false, "$.count": {"gt": 2.0},
+               "$.id": {"exists": true}, "$.tags": {"type": "array"}})
+    );
+    assert_eq!(checks.captures["todo_id"], "$.id");
+    assert_eq!(checks.captures["owner"], "$.owner.name");
+    assert_eq!(checks.max_duration.as_deref(), Some("500ms"));
+    assert!(checks.unconverted.is_empty(), "{:?}", checks.unconverted);
+}
+
+#[test]
+fn status_forms() {
+    let status = |line: &str| read(&lines(line)).status;
+    assert_eq!(
+        status("pm.expect(pm.response.code).to.eql(204);"),
+        Some(json!(204))
+    );
+    assert_eq!(
+        status("pm.expect(pm.response.code).to.equal(404)"),
+        Some(json!(404))
+    );
+    assert_eq!(status("pm.response.to.be.ok;"), Some(json!(200)));
+    assert_eq!(status("pm.response.to.be.success"), Some(json!("2xx")));
+    assert_eq!(
+        status("pm.expect(pm.response.code).to.be.oneOf([200, 201]);"),
+        Some(json!([200, 201]))
+    );
+}
+
+#[test]
+fn unrecognised_lines_are_returned_with_their_number_and_kind() {
+    let checks = read(&lines(
+        "var jsonData = pm.response.json();\n\npm.expect(jsonData.a).to.not.eql(1);\nconsole.log(jsonData);\npm.expect(jsonData.a).to.eql(someVar);\npostman.setNextRequest('x')",
+    ));
+    let got: Vec<(usize, &str, bool)> = checks
+        .unconverted
+        .iter()
+        .map(|u| (u.line, u.kind, u.assertion))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (3, "assertion with no gatecheck equivalent", true),
+            (5, "assertion with no gatecheck equivalent", true),
+            (6, "flow control (setNextRequest)", false),
+        ]
+    );
+    assert_eq!((checks.assertions, checks.converted), (2, 0));
+}
+
+#[test]
+fn chai_chains_headers_and_legacy_tests() {
+    let checks = read(&lines(
+        r#"pm.test("ok", () => pm.response.to.have.status(200));
+tests["Status code is 200"] = responseCode.code === 200;
+tests["fast"] = responseTime < 300;
+var data = JSON.parse(responseBody);
+pm.test("Project returned", function () {
+pm.expect(data.key).to.not.be.empty; // must have a key
+pm.expect(data.items).to.be.empty;
+pm.expect(data).to.have.property('id');
+pm.expect(data.state).to.be.oneOf(["a", 'b']);
+pm.expect(data.list).to.have.lengthOf.at.least(2);
+pm.expect(data.name).to.eq(pm.globals.get("NAME"));
+pm.expect(data.gone).not.eq(undefined);
+pm.expect(data.n).to.be.within(1, 9);
+pm.expect(data.s).to.match(/^ab+$/i);
+});
+pm.response.to.have.header("Content-Type");
+pm.response.to.be.header("Content-Type", "application/zip");
+var disposition = pm.response.headers.get("Content-Disposition");
+pm.expect(disposition).to.include("attachment;");
+pm.expect(disposition).to.include(".zip");
+let item = data.items[0];
+pm.environment.set("first", item.id);
+pm.environment.set("next", pm.response.headers.get("Location"));
+pm.globals.set("accessToken", data.token);"#,
+    ));
+    assert!(checks.unconverted.is_empty(), "{:?}", checks.unconverted);
+    assert_eq!(checks.status, Some(json!(200)));
+    assert_eq!(checks.max_duration.as_deref(), Some("300ms"));
+    assert_eq!(
+        Json::Object(checks.json.clone().into_iter().collect()),
+        json!({"$.key": {"empty": false}, "$.items": {"empty": true}, "$.id": {"exists": true},
+               "$.state": {"one_of": ["a", "b"]}, "$.list[1]": {"exists": true},
+               "$.name": "{{ NAME }}", "$.gone": {"exists": true}, "$.n": {"gte": 1.0, "lte": 9.0},
+               "$.s": {"matches": "(?i)^ab+$"}})
+    );
+    assert_eq!(
+        Json::Object(checks.headers.clone().into_iter().collect()),
+        json!({"Content-Type": "application/zip",
+               "Content-Disposition": {"matches": "attachment;.*\\.zip|\\.zip.*attachment;"}})
+    );
+    assert_eq!(checks.captures["first"], json!("$.items[0].id"));
+    assert_eq!(checks.captures["next"], json!({"header": "Location"}));
+    assert_eq!(
+        checks.captures["accessToken"],
+        json!({"json": "$.token", "secret": true})
+    );
+    assert_eq!((checks.assertions, checks.converted), (16, 16));
+}
+
+#[test]
+fn what_runs_under_a_condition_is_not_converted() {
+    let checks = read(&lines(
+        "var jsonData = pm.response.json();\nif (jsonData.errors != undefined) {\n    pm.expect(jsonData.errors[0].message).to.include(\"exists\");\n} else {\n    pm.expect(jsonData.data).to.not.be.empty;\n    pm.globals.set(\"F1\", jsonData.data.id);\n}\nif (pm.response.code === 200)\n    pm.environment.set('tok', jsonData.access_token);\npm.expect(jsonData.ok).to.be.true;",
+    ));
+    assert_eq!(checks.json.keys().collect::<Vec<_>>(), ["$.ok"]);
+    assert!(checks.captures.is_empty());
+    assert_eq!(
+        checks.captured_from("$.access_token").as_deref(),
+        Some("tok")
+    );
+    assert_eq!((checks.assertions, checks.converted), (3, 1));
+    let kinds: Vec<&str> = checks.unconverted.iter().map(|u| u.kind).collect();
+    assert_eq!(
+        kinds
+            .iter()
+            .filter(|k| **k == "inside if/else or a loop")
+            .count(),
+        4
+    );
+}
+
+#[test]
+fn expected_values_may_read_variables() {
+    let checks = read(&lines(
+        "const body = pm.response.json();\npm.expect(body.id).to.eql(pm.environment.get(\"todo_id\"));\npm.expect(body.who).to.eql('{{user}}');",
+    ));
+    assert_eq!(checks.json["$.id"], json!("{{ todo_id }}"));
+    assert_eq!(checks.json["$.who"], json!("{{ user }}"));
+    let checks = read(&lines(
+        "pm.expect(pm.response.json().items.length).to.eql(3);",
+    ));
+    assert_eq!(checks.json["$.items"], json!({"length": 3}));
+}

@@ -1,0 +1,143 @@
+//! The collection's tree -> its requests in file order, each converted with
+//! its test script and the auth and test scripts it inherits from its
+//! folders and the collection. Pure.
+
+use super::postman::{Auth, Collection, Event, Item, script_lines};
+use super::request::{self, Req};
+use super::scripts::{self, Checks};
+use super::summary::Summary;
+
+/// The suites (one per top-level folder, the collection's own requests
+/// first) and every request in file order, `Req::suite` indexing `names`.
+pub struct Walked {
+    pub names: Vec<String>,
+    pub reqs: Vec<Req>,
+}
+
+/// What a folder passes down: its auth and its test script's checks.
+#[derive(Clone, Copy)]
+struct Inherited<'a> {
+    auth: Option<&'a Auth>,
+    checks: &'a Checks,
+}
+
+pub fn walk(collection: &Collection, warnings: &mut Vec<String>, summary: &mut Summary) -> Walked {
+    let top = folder_checks(&collection.event, "the collection", warnings, summary);
+    let inherited = Inherited {
+        auth: collection.auth.as_ref(),
+        checks: &top,
+    };
+    let mut names = vec![collection.info.name.clone()];
+    let mut reqs = Vec::new();
+    for item in &collection.item {
+        let suite = if item.item.is_some() {
+            names.push(item.name.clone());
+            names.len() - 1
+        } else {
+            0
+        };
+        walk_item(item, "", suite, inherited, &mut reqs, warnings, summary);
+    }
+    Walked { names, reqs }
+}
+
+fn walk_item(
+    item: &Item,
+    prefix: &str,
+    suite: usize,
+    inherited: Inherited<'_>,
+    out: &mut Vec<Req>,
+    warnings: &mut Vec<String>,
+    summary: &mut Summary,
+) {
+    let label = format!("{prefix}{}", item.name);
+    if let Some(children) = &item.item {
+        let mut checks =
+            folder_checks(&item.event, &format!("folder `{label}`"), warnings, summary);
+        inherit(&mut checks, inherited.checks);
+        let inner = Inherited {
+            auth: item.auth.as_ref().or(inherited.auth),
+            checks: &checks,
+        };
+        for child in children {
+            walk_item(
+                child,
+                &format!("{label} / "),
+                suite,
+                inner,
+                out,
+                warnings,
+                summary,
+            );
+        }
+        return;
+    }
+    let Some(request) = &item.request else { return };
+    let mut own = Vec::new();
+    let mut req = request::convert(&label, &item.name, &request.0, inherited.auth, &mut own);
+    req.warnings = own;
+    req.suite = suite;
+    if !script_lines(&item.event, "prerequest")
+        .iter()
+        .all(|l| l.trim().is_empty())
+    {
+        req.warnings.push(format!(
+            "request `{label}`: its pre-request script is not converted"
+        ));
+        req.comments
+            .push("not converted: the pre-request script".into());
+    }
+    let lines = script_lines(&item.event, "test");
+    req.had_tests = lines.iter().any(|l| !l.trim().is_empty()) || inherited.checks.any();
+    req.checks = scripts::read(&lines);
+    inherit(&mut req.checks, inherited.checks);
+    for u in &req.checks.unconverted {
+        req.comments.push(format!(
+            "not converted (test line {}, {}): {}",
+            u.line, u.kind, u.text
+        ));
+    }
+    out.push(req);
+}
+
+/// A folder's (or the collection's) test script runs after each of its
+/// requests: its checks are read once and given to each request.
+fn folder_checks(
+    events: &[Event],
+    what: &str,
+    warnings: &mut Vec<String>,
+    summary: &mut Summary,
+) -> Checks {
+    if script_lines(events, "prerequest")
+        .iter()
+        .any(|l| !l.trim().is_empty())
+    {
+        warnings.push(format!("{what}: its pre-request script is not converted"));
+    }
+    let checks = scripts::read(&script_lines(events, "test"));
+    summary.count_lines(&checks.unconverted, checks.assertions, checks.converted);
+    if !checks.unconverted.is_empty() {
+        warnings.push(format!(
+            "{what}: {} lines of its test script are not converted",
+            checks.unconverted.len()
+        ));
+    }
+    checks
+}
+
+/// Adds what a folder checks to what a request (or sub-folder) checks
+/// itself; its own checks win.
+fn inherit(checks: &mut Checks, from: &Checks) {
+    if checks.status.is_none() {
+        checks.status = from.status.clone();
+    }
+    if checks.max_duration.is_none() {
+        checks.max_duration = from.max_duration.clone();
+    }
+    for (k, v) in &from.headers {
+        checks.headers.entry(k.clone()).or_insert_with(|| v.clone());
+    }
+    for (k, v) in &from.json {
+        checks.json.entry(k.clone()).or_insert_with(|| v.clone());
+    }
+}
