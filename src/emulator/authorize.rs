@@ -59,7 +59,7 @@ fn authorize(shared: &Shared, server_id: &str, params: Params) -> Response {
             .filter(|v| !v.is_empty())
     };
     let Some(client) = get("client_id").and_then(|id| shared.client(id)) else {
-        return html::bad_request_page(html::REDIRECT_URI_MESSAGE);
+        return html::invalid_client_page();
     };
     let Some(redirect_uri) =
         get("redirect_uri").filter(|uri| client.redirect_uris.iter().any(|r| r == uri))

@@ -16,8 +16,11 @@ mod generic_authorize;
 mod grants;
 mod html;
 mod ids;
+mod introspect;
 mod issue;
+mod keyring;
 mod keys;
+mod logout;
 mod oauth_error;
 mod okta_error;
 mod pkce;
@@ -29,11 +32,13 @@ mod state;
 mod store;
 mod token;
 mod totp;
+mod userinfo;
 mod validate;
+mod verify;
 
 pub use config::{
     AuthServerConfig, ClientConfig, ConfigError, EmulatorConfig, GrantType, LimitedEndpoint,
-    RateLimitConfig, SignOnPolicy, UserConfig, UserStatus,
+    RateLimitConfig, SignOnPolicy, TokenKind, UserConfig, UserStatus,
 };
 pub use counters::CounterSnapshot;
 pub use server::{Emulator, run_standalone};

@@ -92,6 +92,16 @@ impl Emulator {
         issued.clone()
     }
 
+    /// Rotates an authorization server's signing key ("org" or a custom
+    /// id), as Okta does: the key that was already published as the next
+    /// one starts signing, the old key stays published, and a new next key
+    /// is published. Returns the kid that signs from now on.
+    pub fn rotate_key(&self, auth_server: &str) -> std::io::Result<String> {
+        self.shared.rotate_key(auth_server)?.ok_or_else(|| {
+            std::io::Error::other(format!("unknown authorization server `{auth_server}`"))
+        })
+    }
+
     pub fn reset_counters(&self) {
         self.shared.counters.reset();
     }

@@ -6,5 +6,7 @@ mod support;
 mod api;
 mod authn;
 mod authorize;
+mod keys;
+mod oidc;
 mod server;
 mod token;
