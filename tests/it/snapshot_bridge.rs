@@ -35,7 +35,12 @@ fn run_child(mode: &str, env: &[(&str, &str)]) -> String {
 
     let mut command = Command::new(std::env::current_exe().unwrap());
     command
-        .args(["--exact", "snapshot_bridge::child", "--nocapture", "--test-threads=1"])
+        .args([
+            "--exact",
+            "snapshot_bridge::child",
+            "--nocapture",
+            "--test-threads=1",
+        ])
         .current_dir(&dir)
         .env(MODE, mode)
         .env("RUST_BACKTRACE", "0");
