@@ -25,6 +25,7 @@ mod oauth_error;
 mod okta_error;
 mod pkce;
 mod ratelimit;
+mod response_mode;
 mod routes;
 mod scopes;
 mod server;

@@ -91,9 +91,9 @@ async fn redirectable_errors_carry_error_and_state() {
             "PKCE code challenge method is not supported. Only S256 is supported.",
         ),
         (
-            vec![("response_mode", "fragment")],
+            vec![("response_mode", "web_message")],
             "unsupported_response_mode",
-            "The response mode 'fragment' is not supported by the emulator. Supported response modes: [query].",
+            "The response mode 'web_message' is not supported. Supported response modes: [query, fragment, form_post, okta_post_message].",
         ),
         (
             vec![("response_type", "token")],

@@ -8,5 +8,6 @@ mod authn;
 mod authorize;
 mod keys;
 mod oidc;
+mod response_modes;
 mod server;
 mod token;
