@@ -23,6 +23,10 @@ pub struct EmulatorConfig {
     pub access_token_lifetime_secs: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_limit: Option<RateLimitConfig>,
+    /// Origins (`scheme://host[:port]`) allowed to call the Okta side from
+    /// a browser (CORS), as Okta's Trusted Origins.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trusted_origins: Vec<String>,
 }
 
 /// One user of the org.

@@ -9,6 +9,7 @@ mod authorize;
 mod banner;
 mod builtin;
 mod config;
+mod cors;
 mod counters;
 mod discovery;
 mod generic;

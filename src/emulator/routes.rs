@@ -5,12 +5,14 @@ use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::{Json, Router, middleware};
 
 use super::counters::CounterSnapshot;
 use super::okta_error::OktaError;
 use super::state::AppState;
-use super::{authn, authorize, discovery, generic, html, introspect, logout, token, userinfo};
+use super::{
+    authn, authorize, cors, discovery, generic, html, introspect, logout, token, userinfo,
+};
 
 /// Every Okta-side route, and the generic server under `/generic`.
 pub(crate) fn router(state: AppState) -> Router {
@@ -78,6 +80,7 @@ fn okta_router(state: AppState) -> Router {
         .route("/__emulator/counters/reset", post(reset_counters))
         .route("/__emulator/keys/{server}/rotate", post(rotate_key))
         .fallback(not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), cors::cors))
         .with_state(state)
 }
 

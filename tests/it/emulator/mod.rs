@@ -6,6 +6,7 @@ mod support;
 mod api;
 mod authn;
 mod authorize;
+mod cors;
 mod keys;
 mod oidc;
 mod response_modes;
