@@ -32,6 +32,7 @@ mod scopes;
 mod server;
 mod state;
 mod store;
+mod tls;
 mod token;
 mod totp;
 mod userinfo;
@@ -43,4 +44,4 @@ pub use config::{
     RateLimitConfig, SignOnPolicy, TokenKind, UserConfig, UserStatus,
 };
 pub use counters::CounterSnapshot;
-pub use server::{Emulator, run_standalone};
+pub use server::{Emulator, run_standalone, run_standalone_with};

@@ -11,4 +11,5 @@ mod keys;
 mod oidc;
 mod response_modes;
 mod server;
+mod tls;
 mod token;
