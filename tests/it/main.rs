@@ -6,6 +6,7 @@
 mod common;
 mod login_support;
 
+mod ca_cert;
 mod ci;
 mod cli;
 mod emulator;
