@@ -85,6 +85,14 @@ pub enum Command {
         /// Port of the demo API (0: any free port).
         #[arg(long, default_value_t = 0)]
         api_port: u16,
+        /// Serve the Okta side over HTTPS with a certificate for
+        /// 127.0.0.1/localhost from a CA generated at start.
+        #[arg(long)]
+        tls: bool,
+        /// Where --tls writes the CA certificate (PEM); default: a file in
+        /// the temp directory. The path is printed.
+        #[arg(long, requires = "tls")]
+        ca_cert_out: Option<PathBuf>,
     },
 }
 
@@ -222,7 +230,17 @@ pub fn dispatch(cli: Cli, env: &Env) -> Result<ExitCode, Error> {
             config,
             port,
             api_port,
-        }) => emulator(config.as_deref(), port, api_port),
+            tls,
+            ca_cert_out,
+        }) => {
+            let ca_cert_out = tls.then(|| {
+                ca_cert_out.unwrap_or_else(|| {
+                    let name = format!("gatecheck-emulator-ca-{}.pem", std::process::id());
+                    std::env::temp_dir().join(name)
+                })
+            });
+            emulator(config.as_deref(), port, api_port, ca_cert_out.as_deref())
+        }
         Some(Command::Token {
             identity,
             decode,
@@ -267,8 +285,13 @@ pub fn dispatch(cli: Cli, env: &Env) -> Result<ExitCode, Error> {
     }
 }
 
-fn emulator(config: Option<&Path>, port: u16, api_port: u16) -> Result<ExitCode, Error> {
-    use crate::emulator::{EmulatorConfig, run_standalone};
+fn emulator(
+    config: Option<&Path>,
+    port: u16,
+    api_port: u16,
+    ca_cert_out: Option<&Path>,
+) -> Result<ExitCode, Error> {
+    use crate::emulator::{EmulatorConfig, run_standalone_with};
     let config = match config {
         None => EmulatorConfig::builtin(),
         Some(path) => {
@@ -286,7 +309,13 @@ fn emulator(config: Option<&Path>, port: u16, api_port: u16) -> Result<ExitCode,
         .map_err(|e| Error::Runtime(format!("failed to start the async runtime: {e}")))?;
     let mut out = std::io::stdout();
     runtime
-        .block_on(run_standalone(config, port, api_port, &mut out))
+        .block_on(run_standalone_with(
+            config,
+            port,
+            api_port,
+            ca_cert_out,
+            &mut out,
+        ))
         .map_err(|e| Error::Runtime(format!("the emulator stopped: {e}")))?;
     Ok(ExitCode::SUCCESS)
 }

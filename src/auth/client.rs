@@ -25,6 +25,8 @@ pub struct LoginClient {
     http: Result<Client, String>,
     timeout: Duration,
     max_body: ByteSize,
+    /// Extra trusted CA certificates (a fixture's `ca_cert`).
+    roots: Vec<reqwest::Certificate>,
 }
 
 /// A whole answer, read into memory so it can be checked by pure functions.
@@ -40,14 +42,48 @@ pub struct Reply {
 impl LoginClient {
     /// `timeout` bounds each request, from connecting to the last body byte.
     pub fn new(timeout: Duration) -> Self {
-        Self::build(timeout, None)
+        Self::build(timeout, None, Vec::new())
+    }
+
+    /// A new client with the same timeout that also trusts the CA
+    /// certificates of a PEM file (a fixture's `ca_cert`). A file that
+    /// cannot be read or holds no certificate makes every request fail
+    /// with a message naming it.
+    pub fn with_ca_cert(&self, path: &str) -> Self {
+        let roots = std::fs::read(path)
+            .map_err(|e| format!("failed to read ca_cert `{path}`: {e}"))
+            .and_then(|pem| {
+                reqwest::Certificate::from_pem_bundle(&pem)
+                    .ok()
+                    .filter(|certs| !certs.is_empty())
+                    .ok_or_else(|| {
+                        format!("ca_cert `{path}` holds no PEM certificate (-----BEGIN CERTIFICATE-----)")
+                    })
+            });
+        match roots {
+            Ok(roots) => Self::build(self.timeout, None, roots).with_max_body(self.max_body),
+            Err(message) => Self {
+                http: Err(message),
+                timeout: self.timeout,
+                max_body: self.max_body,
+                roots: Vec::new(),
+            },
+        }
     }
 
     /// A new client with the same timeout and a cookie store of its own,
     /// for one login that must keep the authorization server's cookies
     /// (oauth2-pkce); still no redirects followed.
     pub(crate) fn with_cookie_jar(&self, jar: Arc<Jar>) -> Self {
-        Self::build(self.timeout, Some(jar)).with_max_body(self.max_body)
+        if let Err(message) = &self.http {
+            return Self {
+                http: Err(message.clone()),
+                timeout: self.timeout,
+                max_body: self.max_body,
+                roots: Vec::new(),
+            };
+        }
+        Self::build(self.timeout, Some(jar), self.roots.clone()).with_max_body(self.max_body)
     }
 
     /// The same client, reading at most `limit` bytes of each answer's body
@@ -57,11 +93,14 @@ impl LoginClient {
         self
     }
 
-    fn build(timeout: Duration, jar: Option<Arc<Jar>>) -> Self {
-        let builder = match jar {
+    fn build(timeout: Duration, jar: Option<Arc<Jar>>, roots: Vec<reqwest::Certificate>) -> Self {
+        let mut builder = match jar {
             Some(jar) => Client::builder().cookie_provider(jar),
             None => Client::builder(),
         };
+        for root in &roots {
+            builder = builder.add_root_certificate(root.clone());
+        }
         let http = builder
             .redirect(redirect::Policy::none())
             .user_agent(USER_AGENT)
@@ -73,6 +112,7 @@ impl LoginClient {
             http,
             timeout,
             max_body: DEFAULT_MAX_BODY_SIZE,
+            roots,
         }
     }
 

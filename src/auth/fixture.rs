@@ -44,6 +44,18 @@ impl Fixture {
         }
     }
 
+    /// The extra CA file (PEM) the login's HTTPS client trusts, if any.
+    pub fn ca_cert(&self) -> Option<&str> {
+        match self {
+            Fixture::OktaPkce(f) => f.ca_cert.as_deref(),
+            Fixture::Oauth2Pkce(f) => f.ca_cert.as_deref(),
+            Fixture::ClientCredentials(f) => f.ca_cert.as_deref(),
+            Fixture::Password(f) => f.ca_cert.as_deref(),
+            Fixture::RefreshToken(f) => f.ca_cert.as_deref(),
+            Fixture::Static(_) => None,
+        }
+    }
+
     /// Values to mask from the start; empty ones are skipped.
     pub fn secrets(&self) -> Vec<String> {
         let candidates: Vec<Option<&String>> = match self {

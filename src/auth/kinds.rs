@@ -20,6 +20,11 @@ pub struct OktaPkceFixture {
     pub password: String,
     #[serde(default, deserialize_with = "empty_as_none")]
     pub totp_secret: Option<String>,
+    /// A PEM file of CA certificates to trust besides the system's: an
+    /// emulator serving HTTPS (`gatecheck emulator --tls`) or a corporate
+    /// TLS proxy in front of Okta.
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub ca_cert: Option<String>,
 }
 
 /// `kind: oauth2-pkce`: any authorization server found by discovery from
@@ -42,6 +47,11 @@ pub struct Oauth2PkceFixture {
     /// Extra authorization request parameters (e.g. `login_hint`); empty values are left out.
     #[serde(default, deserialize_with = "param_map")]
     pub extra_params: BTreeMap<String, String>,
+    /// A PEM file of CA certificates to trust besides the system's: an
+    /// emulator serving HTTPS (`gatecheck emulator --tls`) or a corporate
+    /// TLS proxy in front of Okta.
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub ca_cert: Option<String>,
 }
 
 /// `kind: client-credentials`: a service's own token.
@@ -60,6 +70,11 @@ pub struct ClientCredentialsFixture {
     pub auth_method: AuthMethod,
     #[serde(default, deserialize_with = "scope_list")]
     pub scopes: Vec<String>,
+    /// A PEM file of CA certificates to trust besides the system's: an
+    /// emulator serving HTTPS (`gatecheck emulator --tls`) or a corporate
+    /// TLS proxy in front of Okta.
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub ca_cert: Option<String>,
 }
 
 /// `kind: password`: the resource owner password grant (+ TOTP for mfa_required).
@@ -83,6 +98,11 @@ pub struct PasswordFixture {
     pub password: String,
     #[serde(default, deserialize_with = "empty_as_none")]
     pub totp_secret: Option<String>,
+    /// A PEM file of CA certificates to trust besides the system's: an
+    /// emulator serving HTTPS (`gatecheck emulator --tls`) or a corporate
+    /// TLS proxy in front of Okta.
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub ca_cert: Option<String>,
 }
 
 /// `kind: refresh-token`: a long-lived refresh token from the environment.
@@ -104,6 +124,11 @@ pub struct RefreshTokenFixture {
     #[serde(default, deserialize_with = "scope_list")]
     pub scopes: Vec<String>,
     pub refresh_token: String,
+    /// A PEM file of CA certificates to trust besides the system's: an
+    /// emulator serving HTTPS (`gatecheck emulator --tls`) or a corporate
+    /// TLS proxy in front of Okta.
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub ca_cert: Option<String>,
 }
 
 /// `kind: static`: an access token from the environment.
@@ -239,15 +264,15 @@ macro_rules! debug_hiding {
         }
     };
 }
-debug_hiding!(OktaPkceFixture { okta_url, auth_server, client_id, redirect_uri, scopes, username }
+debug_hiding!(OktaPkceFixture { okta_url, auth_server, client_id, redirect_uri, scopes, username, ca_cert }
     hiding { client_secret, password, totp_secret });
-debug_hiding!(Oauth2PkceFixture { issuer, client_id, auth_method, redirect_uri, scopes }
+debug_hiding!(Oauth2PkceFixture { issuer, client_id, auth_method, redirect_uri, scopes, ca_cert }
     hiding { client_secret, extra_params });
-debug_hiding!(ClientCredentialsFixture { okta_url, auth_server, token_url, client_id, auth_method, scopes }
+debug_hiding!(ClientCredentialsFixture { okta_url, auth_server, token_url, client_id, auth_method, scopes, ca_cert }
     hiding { client_secret });
-debug_hiding!(PasswordFixture { okta_url, auth_server, token_url, client_id, auth_method, scopes, username }
+debug_hiding!(PasswordFixture { okta_url, auth_server, token_url, client_id, auth_method, scopes, username, ca_cert }
     hiding { client_secret, password, totp_secret });
-debug_hiding!(RefreshTokenFixture { okta_url, auth_server, token_url, client_id, auth_method, scopes }
+debug_hiding!(RefreshTokenFixture { okta_url, auth_server, token_url, client_id, auth_method, scopes, ca_cert }
     hiding { client_secret, refresh_token });
 debug_hiding!(StaticFixture { token_type } hiding { access_token });
 

@@ -19,9 +19,18 @@ pub async fn login(
     for secret in fixture.secrets() {
         masker.add(secret);
     }
+    let client = &for_fixture(fixture, client);
     by_kind(fixture, client, masker)
         .await
         .map_err(|failure| LoginError::new(&fixture.subject(), failure, masker))
+}
+
+/// The login client, trusting the fixture's `ca_cert` when it has one.
+fn for_fixture(fixture: &Fixture, client: &LoginClient) -> LoginClient {
+    match fixture.ca_cert() {
+        Some(path) => client.with_ca_cert(path),
+        None => client.clone(),
+    }
 }
 
 async fn by_kind(
@@ -47,9 +56,10 @@ pub async fn renew(
     client: &LoginClient,
     masker: &Masker,
 ) -> Result<Token, LoginError> {
+    let trusting = for_fixture(fixture, client);
     if let (Some(refresh_token), Some(Ok((url, auth)))) =
-        (&old.refresh_token, refresh_target(fixture, client).await)
-        && let Ok(token) = grants::refresh(client, &url, auth, refresh_token, &[], masker).await
+        (&old.refresh_token, refresh_target(fixture, &trusting).await)
+        && let Ok(token) = grants::refresh(&trusting, &url, auth, refresh_token, &[], masker).await
     {
         return Ok(keep_refresh_token(token, refresh_token));
     }

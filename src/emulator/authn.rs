@@ -38,10 +38,14 @@ pub(crate) async fn authn(State(shared): State<AppState>, body: Bytes) -> AuthnR
     let password = str_field(&body, "password").ok_or_else(|| OktaError::validation("password"))?;
     let user = shared
         .user(username)
-        .filter(|u| u.password == password)
+        .filter(|u| shared.password_matches(u, password))
         .ok_or_else(OktaError::authentication_failed)?;
     let warn = body.pointer("/options/warnBeforePasswordExpired") != Some(&Value::Bool(false));
-    let status = initial_status(user, warn);
+    let status = if shared.password_changed(user) {
+        after_password(user)
+    } else {
+        initial_status(user, warn)
+    };
     Ok(respond(&shared, &user.login, status, None, vec!["pwd"]))
 }
 
@@ -95,6 +99,70 @@ pub(crate) async fn skip(State(shared): State<AppState>, body: Bytes) -> AuthnRe
         Some(token.to_string()),
         vec!["pwd"],
     ))
+}
+
+/// POST /api/v1/authn/introspect: the current state of a transaction.
+pub(crate) async fn introspect(State(shared): State<AppState>, body: Bytes) -> AuthnResult {
+    let body = parse_body(&body)?;
+    let (token, tx, _) = transaction(&shared, &body)?;
+    Ok(respond(
+        &shared,
+        &tx.login,
+        Some(tx.status),
+        Some(token.to_string()),
+        vec!["pwd"],
+    ))
+}
+
+/// POST /api/v1/authn/credentials/change_password: the PASSWORD_EXPIRED
+/// (or PASSWORD_WARN) step; later logins use the new password.
+pub(crate) async fn change_password(State(shared): State<AppState>, body: Bytes) -> AuthnResult {
+    shared.rate_limit(LimitedEndpoint::Authn)?;
+    let body = parse_body(&body)?;
+    let (token, tx, user) = transaction(&shared, &body)?;
+    if !matches!(
+        tx.status,
+        TxStatus::PasswordExpired | TxStatus::PasswordWarn
+    ) {
+        return Err(OktaError::not_allowed(
+            "changing the password is not expected in this state",
+        ));
+    }
+    let old =
+        str_field(&body, "oldPassword").ok_or_else(|| OktaError::validation("oldPassword"))?;
+    let new =
+        str_field(&body, "newPassword").ok_or_else(|| OktaError::validation("newPassword"))?;
+    shared.remember(old);
+    shared.remember(new);
+    if !shared.password_matches(user, old) {
+        return Err(OktaError::credentials_update_failed(
+            "Old Password is not correct",
+        ));
+    }
+    check_new_password(old, new)?;
+    shared.change_password(user, new);
+    Ok(respond(
+        &shared,
+        &tx.login,
+        after_password(user),
+        Some(token.to_string()),
+        vec!["pwd"],
+    ))
+}
+
+/// The built-in password policy: 8 characters, a lowercase letter, not the old one.
+fn check_new_password(old: &str, new: &str) -> Result<(), OktaError> {
+    if new == old {
+        return Err(OktaError::password_policy(
+            "Password cannot be your current password",
+        ));
+    }
+    if new.chars().count() < 8 || !new.chars().any(|c| c.is_lowercase()) {
+        return Err(OktaError::password_policy(
+            "Password requirements were not met. Password requirements: at least 8 characters, a lowercase letter.",
+        ));
+    }
+    Ok(())
 }
 
 /// POST /api/v1/authn/cancel: ends a transaction.
@@ -238,6 +306,19 @@ mod tests {
             initial_status(&user(UserStatus::MfaEnrollRequired, false), true),
             Some(TxStatus::MfaEnroll { skippable: false })
         );
+    }
+
+    #[test]
+    fn new_passwords_follow_the_policy() {
+        assert!(check_new_password("old-pass", "new-pass").is_ok());
+        assert_eq!(
+            check_new_password("same-pass", "same-pass")
+                .unwrap_err()
+                .code,
+            "E0000080"
+        );
+        assert!(check_new_password("old-pass", "short").is_err());
+        assert!(check_new_password("old-pass", "NOLOWERCASE1").is_err());
     }
 
     #[test]

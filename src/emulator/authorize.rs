@@ -4,14 +4,14 @@ use std::collections::HashMap;
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::config::{ClientConfig, GrantType, LimitedEndpoint, SignOnPolicy};
 use super::counters::Counter;
 use super::html;
-use super::ids::{append_query, random_token};
+use super::ids::random_token;
 use super::okta_error::OktaError;
+use super::response_mode::ResponseMode;
 use super::state::{AppState, CodeGrant, Grant, ServerView, Shared};
 use super::{pkce, scopes};
 
@@ -22,6 +22,27 @@ type Params = HashMap<String, String>;
 struct Checked {
     scopes: Vec<String>,
     challenge: Option<String>,
+}
+
+/// Where and how the authorization response goes.
+struct Reply<'a> {
+    redirect_uri: &'a str,
+    mode: ResponseMode,
+    state: Option<&'a str>,
+}
+
+impl Reply<'_> {
+    fn error(&self, error: &str, description: &str) -> Response {
+        let mut params = vec![("error", error), ("error_description", description)];
+        params.extend(self.state.map(|s| ("state", s)));
+        self.mode.deliver(self.redirect_uri, &params)
+    }
+
+    fn code(&self, code: &str) -> Response {
+        let mut params = vec![("code", code)];
+        params.extend(self.state.map(|s| ("state", s)));
+        self.mode.deliver(self.redirect_uri, &params)
+    }
 }
 
 /// A redirectable error: (error, error_description).
@@ -59,7 +80,7 @@ fn authorize(shared: &Shared, server_id: &str, params: Params) -> Response {
             .filter(|v| !v.is_empty())
     };
     let Some(client) = get("client_id").and_then(|id| shared.client(id)) else {
-        return html::bad_request_page(html::REDIRECT_URI_MESSAGE);
+        return html::invalid_client_page();
     };
     let Some(redirect_uri) =
         get("redirect_uri").filter(|uri| client.redirect_uris.iter().any(|r| r == uri))
@@ -67,14 +88,22 @@ fn authorize(shared: &Shared, server_id: &str, params: Params) -> Response {
         return html::bad_request_page(html::REDIRECT_URI_MESSAGE);
     };
     let state = get("state");
+    // An unsupported mode is itself answered in the default mode (query).
+    let mode = ResponseMode::parse(get("response_mode"));
+    let reply = Reply {
+        redirect_uri,
+        mode: mode.as_ref().map_or(ResponseMode::Query, |m| *m),
+        state,
+    };
+    if let Err(description) = mode {
+        return reply.error("unsupported_response_mode", &description);
+    }
     let checked = match check_request(&params, client, &server) {
         Ok(checked) => checked,
-        Err((error, description)) => {
-            return redirect_error(redirect_uri, error, &description, state);
-        }
+        Err((error, description)) => return reply.error(error, &description),
     };
     let Some(session) = get("sessionToken").and_then(|t| shared.sessions.take(t)) else {
-        return no_session(redirect_uri, get("prompt"), state);
+        return no_session(&reply, get("prompt"));
     };
     let user = match shared.user(&session.login) {
         Some(user) if client.sign_on_policy == SignOnPolicy::Default => user,
@@ -82,7 +111,7 @@ fn authorize(shared: &Shared, server_id: &str, params: Params) -> Response {
     };
     if !Shared::is_assigned(client, user) {
         let description = "User is not assigned to the client application.";
-        return redirect_error(redirect_uri, "access_denied", description, state);
+        return reply.error("access_denied", description);
     }
     let grant = Grant {
         server: server.id.clone(),
@@ -99,12 +128,10 @@ fn authorize(shared: &Shared, server_id: &str, params: Params) -> Response {
     };
     shared.remember(&code);
     shared.codes.insert(code.clone(), binding);
-    let mut query = vec![("code", code.as_str())];
-    query.extend(state.map(|s| ("state", s)));
-    found(&append_query(redirect_uri, &query))
+    reply.code(&code)
 }
 
-/// Checks response_type, response_mode, grant, state, scope and PKCE.
+/// Checks response_type, grant, state, scope and PKCE.
 fn check_request(
     params: &Params,
     client: &ClientConfig,
@@ -120,12 +147,6 @@ fn check_request(
         Some("code") => {}
         None => return Err(("invalid_request", "The 'response_type' parameter is required.".into())),
         Some(_) => return Err(("unsupported_response_type", "The response type is not supported by the authorization server. Configured response types: [code].".into())),
-    }
-    if let Some(mode) = get("response_mode").filter(|m| *m != "query") {
-        let description = format!(
-            "The response mode '{mode}' is not supported by the emulator. Supported response modes: [query]."
-        );
-        return Err(("unsupported_response_mode", description));
     }
     if !client.grant_types.contains(&GrantType::AuthorizationCode) {
         return Err(("unauthorized_client", "The client is not authorized to use the provided grant type. Configured grant types: [authorization_code].".into()));
@@ -155,29 +176,10 @@ fn check_request(
 }
 
 /// No usable sessionToken: login_required with prompt=none, else the sign-in page.
-fn no_session(redirect_uri: &str, prompt: Option<&str>, state: Option<&str>) -> Response {
+fn no_session(reply: &Reply<'_>, prompt: Option<&str>) -> Response {
     if prompt == Some("none") {
         let description = "The client specified not to prompt, but the user is not logged in.";
-        return redirect_error(redirect_uri, "login_required", description, state);
+        return reply.error("login_required", description);
     }
     html::sign_in_page()
-}
-
-fn redirect_error(
-    redirect_uri: &str,
-    error: &str,
-    description: &str,
-    state: Option<&str>,
-) -> Response {
-    let mut query = vec![("error", error), ("error_description", description)];
-    query.extend(state.map(|s| ("state", s)));
-    found(&append_query(redirect_uri, &query))
-}
-
-fn found(location: &str) -> Response {
-    (
-        StatusCode::FOUND,
-        [(header::LOCATION, location.to_string())],
-    )
-        .into_response()
 }

@@ -23,6 +23,10 @@ pub struct EmulatorConfig {
     pub access_token_lifetime_secs: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_limit: Option<RateLimitConfig>,
+    /// Origins (`scheme://host[:port]`) allowed to call the Okta side from
+    /// a browser (CORS), as Okta's Trusted Origins.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trusted_origins: Vec<String>,
 }
 
 /// One user of the org.
@@ -83,6 +87,9 @@ pub struct ClientConfig {
     pub assigned_groups: Option<Vec<String>>,
     #[serde(default)]
     pub sign_on_policy: SignOnPolicy,
+    /// Where /v1/logout may send the browser back (`post_logout_redirect_uri`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub post_logout_redirect_uris: Vec<String>,
 }
 
 /// OAuth 2.0 grant types a client may use.
@@ -113,6 +120,17 @@ pub struct AuthServerConfig {
     pub id: String,
     pub audience: String,
     pub scopes: Vec<String>,
+    /// Tokens that carry a `groups` claim (the user's groups); none by default, as on Okta.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups_claim: Vec<TokenKind>,
+}
+
+/// The JWTs a server issues, for claims configured per token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenKind {
+    AccessToken,
+    IdToken,
 }
 
 /// Fixed-window rate limit on some endpoints.
@@ -159,6 +177,7 @@ fn default_auth_servers() -> Vec<AuthServerConfig> {
         scopes: ["openid", "profile", "email", "offline_access"]
             .map(String::from)
             .to_vec(),
+        groups_claim: Vec::new(),
     }]
 }
 

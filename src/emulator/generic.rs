@@ -16,7 +16,7 @@ use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use serde_json::{Value, json};
 
-use super::config::LimitedEndpoint;
+use super::config::{LimitedEndpoint, TokenKind};
 use super::counters::Counter;
 use super::generic_authorize as authorize;
 use super::ids::append_query;
@@ -78,6 +78,7 @@ impl Generic {
             base: self.issuer(),
             audience: "api://generic".to_owned(),
             scopes: SCOPES.map(String::from).to_vec(),
+            groups_claim: vec![TokenKind::AccessToken],
         }
     }
 }
@@ -127,7 +128,11 @@ async fn discovery(State(g): State<GenericState>) -> Json<Value> {
 
 async fn keys(State(g): State<GenericState>) -> Json<Value> {
     g.shared.count(Counter::Keys);
-    Json(g.shared.key.jwks())
+    let jwks = g.shared.ring(SERVER_ID).map(|ring| ring.jwks());
+    Json(
+        jwks.and_then(Result::ok)
+            .unwrap_or_else(|| json!({"keys": []})),
+    )
 }
 
 /// POST /generic/token: the emulator's own client authentication and grants.

@@ -89,7 +89,7 @@ impl Ctx<'_> {
             binding.challenge.as_deref(),
             self.params.get("code_verifier"),
         )?;
-        Ok(self.issue(&binding.grant))
+        self.issue(&binding.grant)
     }
 
     fn refresh_token(&self) -> GrantResult {
@@ -115,7 +115,7 @@ impl Ctx<'_> {
             .refresh_tokens
             .take(token)
             .ok_or_else(|| OAuthError::invalid_grant(REFRESH_INVALID))?;
-        let body = token_response(self.shared, self.server, &narrowed, Some(&original));
+        let body = token_response(self.shared, self.server, &narrowed, Some(&original))?;
         Ok(Json(body).into_response())
     }
 
@@ -131,7 +131,7 @@ impl Ctx<'_> {
             return Err(OAuthError::invalid_scope(description));
         }
         scopes::check(&requested, self.server, self.client)?;
-        Ok(self.issue(&self.grant(None, requested)))
+        self.issue(&self.grant(None, requested))
     }
 
     fn password(&self) -> GrantResult {
@@ -142,9 +142,11 @@ impl Ctx<'_> {
         let user = self
             .shared
             .user(username)
-            .filter(|u| u.password == password && u.status != UserStatus::LockedOut)
+            .filter(|u| {
+                self.shared.password_matches(u, password) && u.status != UserStatus::LockedOut
+            })
             .ok_or_else(|| OAuthError::invalid_grant(BAD_CREDENTIALS))?;
-        if user.status == UserStatus::PasswordExpired {
+        if user.status == UserStatus::PasswordExpired && !self.shared.password_changed(user) {
             return Err(OAuthError::invalid_grant("The password has expired."));
         }
         if !Shared::is_assigned(self.client, user) {
@@ -159,7 +161,7 @@ impl Ctx<'_> {
         };
         let grant = self.grant(Some(session), requested);
         if user.totp_secret.is_none() {
-            return Ok(self.issue(&grant));
+            return self.issue(&grant);
         }
         let mfa_token = random_token("", 43);
         self.shared.remember(&mfa_token);
@@ -184,7 +186,7 @@ impl Ctx<'_> {
         }
         self.shared.mfa_tokens.take(mfa_token).ok_or_else(invalid)?;
         session.amr = vec!["pwd", "otp", "mfa"];
-        Ok(self.issue(&grant))
+        self.issue(&grant)
     }
 
     fn grant(&self, session: Option<Session>, scopes: Vec<String>) -> Grant {
@@ -197,9 +199,10 @@ impl Ctx<'_> {
         }
     }
 
-    fn issue(&self, grant: &Grant) -> Response {
+    fn issue(&self, grant: &Grant) -> GrantResult {
         let refresh = wants_refresh(self.client, grant).then_some(grant);
-        Json(token_response(self.shared, self.server, grant, refresh)).into_response()
+        let body = token_response(self.shared, self.server, grant, refresh)?;
+        Ok(Json(body).into_response())
     }
 }
 

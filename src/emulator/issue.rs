@@ -4,8 +4,9 @@
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
-use super::config::{ClientConfig, GrantType, UserConfig};
+use super::config::{ClientConfig, GrantType, TokenKind, UserConfig};
 use super::ids::{b64url, epoch_secs, random_token, stable_id};
+use super::oauth_error::OAuthError;
 use super::state::{Grant, ServerView, Shared};
 
 /// The /token success body for `grant`. `refresh` is the grant a new
@@ -15,13 +16,20 @@ pub(crate) fn token_response(
     server: &ServerView,
     grant: &Grant,
     refresh: Option<&Grant>,
-) -> Value {
+) -> Result<Value, OAuthError> {
     let now = epoch_secs();
     let lifetime = shared.config.access_token_lifetime_secs;
     let user = grant.session.as_ref().and_then(|s| shared.user(&s.login));
-    let access_token = shared
-        .key
-        .sign(&access_claims(server, grant, user, now, lifetime));
+    let Some(ring) = shared.ring(&server.id) else {
+        return Err(OAuthError::server_error(
+            "The authorization server has no keys.",
+        ));
+    };
+    let sign = |claims: &Value| {
+        ring.sign(claims)
+            .map_err(|e| OAuthError::server_error(e.to_string()))
+    };
+    let access_token = sign(&access_claims(server, grant, user, now, lifetime))?;
     shared.remember(&access_token);
     let mut body = json!({
         "token_type": "Bearer",
@@ -37,11 +45,11 @@ pub(crate) fn token_response(
     }
     if let Some(user) = user.filter(|_| grant.scopes.iter().any(|s| s == "openid")) {
         let claims = id_claims(server, grant, user, &access_token, now, lifetime);
-        let id_token = shared.key.sign(&claims);
+        let id_token = sign(&claims)?;
         shared.remember(&id_token);
         body["id_token"] = Value::String(id_token);
     }
-    body
+    Ok(body)
 }
 
 /// A refresh token is issued when offline_access was granted to a user and
@@ -74,7 +82,9 @@ fn access_claims(
     if let (Some(user), Some(session)) = (user, &grant.session) {
         claims.insert("auth_time".into(), json!(session.auth_time));
         claims.insert("sub".into(), json!(user.login));
-        claims.insert("groups".into(), json!(user.groups));
+        if server.groups_claim.contains(&TokenKind::AccessToken) {
+            claims.insert("groups".into(), json!(user.groups));
+        }
     } else {
         claims.insert("sub".into(), json!(grant.client_id));
     }
@@ -125,6 +135,9 @@ fn id_claims(
         json!(session.map_or(now, |s| s.auth_time)),
     );
     claims.insert("at_hash".into(), json!(at_hash(access_token)));
+    if server.groups_claim.contains(&TokenKind::IdToken) {
+        claims.insert("groups".into(), json!(user.groups));
+    }
     Value::Object(claims)
 }
 

@@ -1,5 +1,4 @@
-//! The emulator's signing key: one RSA-2048 key per start (aws-lc-rs),
-//! RS256 JWT signing and the JWKS that publishes it.
+//! One RSA-2048 signing key (aws-lc-rs): RS256 JWT signing and its JWK.
 
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::rsa::KeySize;
@@ -67,16 +66,16 @@ impl SigningKey {
         format!("{input}.{}", b64url(&signature))
     }
 
-    /// The JWK Set served at /v1/keys.
-    pub(crate) fn jwks(&self) -> Value {
-        json!({"keys": [{
+    /// This key as a JWK.
+    pub(crate) fn jwk(&self) -> Value {
+        json!({
             "kty": "RSA",
             "alg": "RS256",
             "kid": self.kid,
             "use": "sig",
             "e": self.e,
             "n": self.n,
-        }]})
+        })
     }
 
     /// A jsonwebtoken key for verifying tokens this key signed.
@@ -97,8 +96,7 @@ mod tests {
         let token = key.sign(&json!({"sub": "ada", "exp": 4_000_000_000u64}));
         let header = jsonwebtoken::decode_header(&token).unwrap();
         assert_eq!(header.kid.as_deref(), Some(key.kid.as_str()));
-        let jwk: jsonwebtoken::jwk::Jwk =
-            serde_json::from_value(key.jwks()["keys"][0].clone()).unwrap();
+        let jwk: jsonwebtoken::jwk::Jwk = serde_json::from_value(key.jwk()).unwrap();
         let decoding = jsonwebtoken::DecodingKey::from_jwk(&jwk).unwrap();
         let mut validation = Validation::new(Algorithm::RS256);
         validation.validate_aud = false;

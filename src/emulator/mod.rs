@@ -9,6 +9,7 @@ mod authorize;
 mod banner;
 mod builtin;
 mod config;
+mod cors;
 mod counters;
 mod discovery;
 mod generic;
@@ -16,24 +17,31 @@ mod generic_authorize;
 mod grants;
 mod html;
 mod ids;
+mod introspect;
 mod issue;
+mod keyring;
 mod keys;
+mod logout;
 mod oauth_error;
 mod okta_error;
 mod pkce;
 mod ratelimit;
+mod response_mode;
 mod routes;
 mod scopes;
 mod server;
 mod state;
 mod store;
+mod tls;
 mod token;
 mod totp;
+mod userinfo;
 mod validate;
+mod verify;
 
 pub use config::{
     AuthServerConfig, ClientConfig, ConfigError, EmulatorConfig, GrantType, LimitedEndpoint,
-    RateLimitConfig, SignOnPolicy, UserConfig, UserStatus,
+    RateLimitConfig, SignOnPolicy, TokenKind, UserConfig, UserStatus,
 };
 pub use counters::CounterSnapshot;
-pub use server::{Emulator, run_standalone};
+pub use server::{Emulator, run_standalone, run_standalone_with};

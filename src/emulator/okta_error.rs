@@ -86,6 +86,26 @@ impl OktaError {
         .with_cause(cause)
     }
 
+    /// 403 E0000014: the old password was wrong.
+    pub(crate) fn credentials_update_failed(cause: &str) -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "E0000014",
+            "Update of credentials failed",
+        )
+        .with_cause(cause)
+    }
+
+    /// 403 E0000080: the new password breaks the password policy.
+    pub(crate) fn password_policy(cause: &str) -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "E0000080",
+            "The password does not meet the complexity requirements of the current password policy.",
+        )
+        .with_cause(cause)
+    }
+
     /// 404 E0000007: unknown resource or path.
     pub(crate) fn not_found(what: &str) -> Self {
         Self::new(

@@ -16,6 +16,7 @@ use super::{api, routes};
 /// A running emulator; dropping it (or `shutdown`) stops both servers.
 pub struct Emulator {
     okta_url: String,
+    ca_pem: Option<String>,
     api_url: String,
     shared: AppState,
     stop: watch::Sender<bool>,
@@ -35,19 +36,50 @@ impl Emulator {
         okta_port: u16,
         api_port: u16,
     ) -> std::io::Result<Emulator> {
+        Self::start_with(config, okta_port, api_port, false).await
+    }
+
+    /// Same, serving the Okta side over HTTPS (`https://127.0.0.1:PORT`)
+    /// with a certificate for 127.0.0.1 and localhost, issued by a CA made
+    /// for this start: trust `ca_cert_pem()` in the clients. The demo API
+    /// stays on plain HTTP.
+    pub async fn start_tls(config: EmulatorConfig) -> std::io::Result<Emulator> {
+        Self::start_with(config, 0, 0, true).await
+    }
+
+    /// The general form: given ports (0 = ephemeral), TLS on the Okta side or not.
+    pub async fn start_with(
+        config: EmulatorConfig,
+        okta_port: u16,
+        api_port: u16,
+        tls: bool,
+    ) -> std::io::Result<Emulator> {
         config.validate().map_err(std::io::Error::other)?;
         let okta = TcpListener::bind(("127.0.0.1", okta_port)).await?;
         let api = TcpListener::bind(("127.0.0.1", api_port)).await?;
-        let okta_url = url_of(okta.local_addr()?);
+        let material = if tls {
+            Some(super::tls::generate()?)
+        } else {
+            None
+        };
+        let scheme = if tls { "https" } else { "http" };
+        let okta_url = format!("{scheme}://{}", okta.local_addr()?);
         let api_url = url_of(api.local_addr()?);
         let shared = Arc::new(Shared::new(config, okta_url.clone())?);
         let (stop, _) = watch::channel(false);
+        let okta_router = routes::router(shared.clone());
+        let ca_pem = material.as_ref().map(|m| m.ca_pem.clone());
+        let okta_task = match material {
+            Some(m) => super::tls::serve(okta, okta_router, m.acceptor, stop.subscribe()),
+            None => serve(okta, okta_router, stop.subscribe()),
+        };
         let tasks = vec![
-            serve(okta, routes::router(shared.clone()), stop.subscribe()),
+            okta_task,
             serve(api, api::router(shared.clone()), stop.subscribe()),
         ];
         Ok(Emulator {
             okta_url,
+            ca_pem,
             api_url,
             shared,
             stop,
@@ -55,7 +87,13 @@ impl Emulator {
         })
     }
 
-    /// "http://127.0.0.1:PORT", no trailing slash: what users put as okta_url.
+    /// The PEM certificate of the CA that issued the HTTPS certificate
+    /// (None without TLS).
+    pub fn ca_cert_pem(&self) -> Option<&str> {
+        self.ca_pem.as_deref()
+    }
+
+    /// "http://127.0.0.1:PORT" (https with TLS), no trailing slash: what users put as okta_url.
     pub fn okta_url(&self) -> &str {
         &self.okta_url
     }
@@ -90,6 +128,16 @@ impl Emulator {
     pub fn issued_secrets(&self) -> Vec<String> {
         let issued = self.shared.issued.lock().unwrap_or_else(|e| e.into_inner());
         issued.clone()
+    }
+
+    /// Rotates an authorization server's signing key ("org" or a custom
+    /// id), as Okta does: the key that was already published as the next
+    /// one starts signing, the old key stays published, and a new next key
+    /// is published. Returns the kid that signs from now on.
+    pub fn rotate_key(&self, auth_server: &str) -> std::io::Result<String> {
+        self.shared.rotate_key(auth_server)?.ok_or_else(|| {
+            std::io::Error::other(format!("unknown authorization server `{auth_server}`"))
+        })
     }
 
     pub fn reset_counters(&self) {
@@ -147,8 +195,35 @@ pub async fn run_standalone(
     api_port: u16,
     out: &mut (dyn std::io::Write + Send),
 ) -> std::io::Result<()> {
+    run_standalone_with(config, okta_port, api_port, None, out).await
+}
+
+/// Same; with `ca_cert_out`, serves the Okta side over HTTPS and writes
+/// the CA certificate (PEM) to that file, naming it in the banner.
+pub async fn run_standalone_with(
+    config: EmulatorConfig,
+    okta_port: u16,
+    api_port: u16,
+    ca_cert_out: Option<&std::path::Path>,
+    out: &mut (dyn std::io::Write + Send),
+) -> std::io::Result<()> {
     let summary = config.clone();
-    let emulator = Emulator::start_on(config, okta_port, api_port).await?;
+    let tls = ca_cert_out.is_some();
+    let emulator = Emulator::start_with(config, okta_port, api_port, tls).await?;
+    if let (Some(path), Some(pem)) = (ca_cert_out, emulator.ca_cert_pem()) {
+        std::fs::write(path, pem).map_err(|e| {
+            std::io::Error::other(format!(
+                "failed to write the CA certificate `{}`: {e}",
+                path.display()
+            ))
+        })?;
+        writeln!(out, "CA certificate: {}", path.display())?;
+        writeln!(
+            out,
+            "  trust it: NODE_EXTRA_CA_CERTS / REQUESTS_CA_BUNDLE / SSL_CERT_FILE={}",
+            path.display()
+        )?;
+    }
     super::banner::write(&emulator, &summary, out)?;
     out.flush()?;
     tokio::signal::ctrl_c().await?;

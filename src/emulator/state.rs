@@ -1,14 +1,15 @@
 //! The state shared by every handler: config, key, one-time stores,
 //! counters, rate limiter and the demo API's todos.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::api::todos::TodoStore;
-use super::config::{ClientConfig, EmulatorConfig, LimitedEndpoint, UserConfig};
+use super::config::{ClientConfig, EmulatorConfig, LimitedEndpoint, TokenKind, UserConfig};
 use super::counters::{Counter, Counters};
 use super::ids::{epoch_secs, stable_id};
-use super::keys::SigningKey;
+use super::keyring::{KeyRing, ServerKeys};
 use super::okta_error::OktaError;
 use super::ratelimit::RateLimiter;
 use super::store::Store;
@@ -68,13 +69,16 @@ pub(crate) struct ServerView {
     pub(crate) base: String,
     pub(crate) audience: String,
     pub(crate) scopes: Vec<String>,
+    /// Tokens that carry the `groups` claim.
+    pub(crate) groups_claim: Vec<TokenKind>,
 }
 
 /// Everything handlers share.
 pub(crate) struct Shared {
     pub(crate) config: EmulatorConfig,
     pub(crate) okta_url: String,
-    pub(crate) key: SigningKey,
+    /// One key ring per authorization server ("org", custom ids, "generic").
+    pub(crate) keys: ServerKeys,
     pub(crate) counters: Counters,
     pub(crate) limiter: RateLimiter,
     pub(crate) transactions: Store<Transaction>,
@@ -82,10 +86,23 @@ pub(crate) struct Shared {
     pub(crate) codes: Store<CodeGrant>,
     pub(crate) refresh_tokens: Store<Grant>,
     pub(crate) mfa_tokens: Store<Grant>,
+    /// jti of revoked access and id tokens, kept as long as such a token lives.
+    pub(crate) revoked: Store<()>,
+    /// Passwords changed through the authn API, by lowercase login.
+    pub(crate) changed_passwords: Mutex<HashMap<String, String>>,
     pub(crate) todos: TodoStore,
     /// Every secret value issued or received (session and state tokens,
     /// codes, verifiers, tokens), so tests can assert that none leaks.
     pub(crate) issued: std::sync::Mutex<Vec<String>>,
+}
+
+/// Every server with its own keys: org, the custom servers, generic.
+fn server_ids(config: &EmulatorConfig) -> Vec<&str> {
+    let custom = config.auth_servers.iter().map(|s| s.id.as_str());
+    ["org", super::generic::SERVER_ID]
+        .into_iter()
+        .chain(custom)
+        .collect()
 }
 
 /// The org server offers the OpenID Connect scopes only.
@@ -95,7 +112,7 @@ impl Shared {
     pub(crate) fn new(config: EmulatorConfig, okta_url: String) -> std::io::Result<Self> {
         let minutes = |m: u64| Duration::from_secs(60 * m);
         Ok(Shared {
-            key: SigningKey::generate()?,
+            keys: ServerKeys::new(server_ids(&config)),
             counters: Counters::default(),
             limiter: RateLimiter::new(config.rate_limit.clone()),
             transactions: Store::new(minutes(5)),
@@ -103,6 +120,10 @@ impl Shared {
             codes: Store::new(minutes(5)),
             refresh_tokens: Store::new(minutes(60 * 24 * 7)),
             mfa_tokens: Store::new(minutes(5)),
+            revoked: Store::new(Duration::from_secs(
+                config.access_token_lifetime_secs.saturating_add(60),
+            )),
+            changed_passwords: Mutex::default(),
             todos: TodoStore::seeded(&config.users),
             issued: std::sync::Mutex::default(),
             okta_url,
@@ -136,6 +157,7 @@ impl Shared {
                 base: format!("{}/oauth2", self.okta_url),
                 audience: self.okta_url.clone(),
                 scopes: ORG_SCOPES.map(String::from).to_vec(),
+                groups_claim: Vec::new(),
             });
         }
         let server = self.config.auth_servers.iter().find(|s| s.id == id)?;
@@ -145,7 +167,48 @@ impl Shared {
             base: self.issuer(id),
             audience: server.audience.clone(),
             scopes: server.scopes.clone(),
+            groups_claim: server.groups_claim.clone(),
         })
+    }
+
+    /// The key ring of a server (org, custom or generic).
+    pub(crate) fn ring(&self, server: &str) -> Option<&KeyRing> {
+        self.keys.ring(server)
+    }
+
+    /// Rotates the key of a server; None for an unknown server.
+    pub(crate) fn rotate_key(&self, server: &str) -> std::io::Result<Option<String>> {
+        let Some(ring) = self.server(server).and(self.ring(server)) else {
+            return Ok(None);
+        };
+        ring.rotate().map(Some)
+    }
+
+    /// True when `password` is the user's current password.
+    pub(crate) fn password_matches(&self, user: &UserConfig, password: &str) -> bool {
+        let changed = self.lock_passwords();
+        match changed.get(&user.login.to_ascii_lowercase()) {
+            Some(current) => current == password,
+            None => user.password == password,
+        }
+    }
+
+    /// True once the user changed an expired password.
+    pub(crate) fn password_changed(&self, user: &UserConfig) -> bool {
+        self.lock_passwords()
+            .contains_key(&user.login.to_ascii_lowercase())
+    }
+
+    /// Records a new password for the user.
+    pub(crate) fn change_password(&self, user: &UserConfig, password: &str) {
+        self.lock_passwords()
+            .insert(user.login.to_ascii_lowercase(), password.to_string());
+    }
+
+    fn lock_passwords(&self) -> std::sync::MutexGuard<'_, HashMap<String, String>> {
+        self.changed_passwords
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
     }
 
     /// Looks a user up by login, case-insensitively as Okta does.

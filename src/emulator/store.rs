@@ -50,6 +50,14 @@ impl<T: Clone> Store<T> {
         (*expires > now).then(|| value.clone())
     }
 
+    /// A live entry and the seconds it has left.
+    pub(crate) fn get_with_ttl(&self, key: &str) -> Option<(T, u64)> {
+        let now = Instant::now();
+        let entries = self.lock();
+        let (expires, value) = entries.get(key)?;
+        (*expires > now).then(|| (value.clone(), (*expires - now).as_secs()))
+    }
+
     /// Forgets an entry.
     pub(crate) fn remove(&self, key: &str) {
         self.lock().remove(key);

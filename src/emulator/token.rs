@@ -72,9 +72,6 @@ pub(crate) fn authenticate<'a>(
     headers: &HeaderMap,
     params: &Params,
 ) -> Result<&'a ClientConfig, OAuthError> {
-    if headers.contains_key(header::ORIGIN) {
-        return Err(OAuthError::invalid_client(BROWSER_REQUEST));
-    }
     let basic = basic_credentials(headers)?;
     let body_id = params.get("client_id").filter(|v| !v.is_empty());
     let body_secret = params.get("client_secret").filter(|v| !v.is_empty());
@@ -97,9 +94,20 @@ pub(crate) fn authenticate<'a>(
         (None, None) => true,
         _ => false,
     };
-    valid
-        .then_some(client)
-        .ok_or_else(|| OAuthError::invalid_client(CLIENT_AUTH_FAILED))
+    if !valid {
+        return Err(OAuthError::invalid_client(CLIENT_AUTH_FAILED));
+    }
+    if headers.contains_key(header::ORIGIN) && !browser_allowed(shared, headers, client) {
+        return Err(OAuthError::invalid_client(BROWSER_REQUEST));
+    }
+    Ok(client)
+}
+
+/// A browser (a request with `Origin`) may call as a public client from a
+/// trusted origin only, as Okta allows SPAs.
+fn browser_allowed(shared: &Shared, headers: &HeaderMap, client: &ClientConfig) -> bool {
+    client.client_secret.is_none()
+        && super::cors::trusted_origin(&shared.config.trusted_origins, headers).is_some()
 }
 
 /// Decodes `Authorization: Basic base64(id:secret)`; a malformed header is invalid_client.

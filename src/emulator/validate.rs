@@ -41,6 +41,13 @@ pub(crate) fn validate(config: &EmulatorConfig) -> Result<(), String> {
         }
     }
     check_rate_limit(config, &mut errors);
+    for (i, origin) in config.trusted_origins.iter().enumerate() {
+        if !is_origin(origin) {
+            errors.push(format!(
+                "trusted_origins[{i}]: `{origin}` is not an origin; write scheme://host[:port] with no path, e.g. http://localhost:3000"
+            ));
+        }
+    }
     if errors.is_empty() {
         Ok(())
     } else {
@@ -115,6 +122,12 @@ fn check_rate_limit(config: &EmulatorConfig, errors: &mut Vec<String>) {
     }
 }
 
+/// scheme://host[:port], exactly as a browser sends it in `Origin`.
+fn is_origin(text: &str) -> bool {
+    reqwest::Url::parse(text)
+        .is_ok_and(|url| url.has_host() && url.origin().ascii_serialization() == text)
+}
+
 fn is_path_safe(id: &str) -> bool {
     !id.is_empty()
         && id
@@ -152,6 +165,19 @@ mod tests {
         );
         assert!(message.contains("users[1].totp_secret"), "{message}");
         assert!(message.contains("clients[0].grant_types"), "{message}");
+    }
+
+    #[test]
+    fn trusted_origins_must_be_origins() {
+        let message = invalid(
+            "trusted_origins: [http://localhost:3000, 'http://localhost:3000/', app.example]\n",
+        );
+        assert!(!message.contains("trusted_origins[0]"), "{message}");
+        assert!(
+            message.contains("trusted_origins[1]: `http://localhost:3000/` is not an origin"),
+            "{message}"
+        );
+        assert!(message.contains("trusted_origins[2]"), "{message}");
     }
 
     #[test]

@@ -1,13 +1,12 @@
-//! Bearer token validation against the emulator's own key: RS256
-//! signature, iss (the `default` server), aud, exp; then scope and group checks.
+//! Bearer token validation against the `default` server's keys: RS256
+//! signature, iss, aud, exp, revocation; then scope and group checks.
 
 use axum::http::{HeaderMap, header};
-use jsonwebtoken::errors::ErrorKind;
-use jsonwebtoken::{Algorithm, Validation, decode};
 use serde::Deserialize;
 
 use super::error::ApiError;
 use crate::emulator::state::Shared;
+use crate::emulator::verify::{Expect, verify};
 
 /// The authorization server whose tokens the demo API accepts.
 pub(crate) const TRUSTED_SERVER: &str = "default";
@@ -74,24 +73,12 @@ fn validate(shared: &Shared, token: &str) -> Result<Principal, ApiError> {
             "The demo API trusts the 'default' authorization server, which is not configured.",
         ));
     };
-    let mut validation = Validation::new(Algorithm::RS256);
-    validation.set_issuer(&[&server.issuer]);
-    validation.set_audience(&[&server.audience]);
-    validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-    validation.leeway = 5;
-    decode::<Principal>(token, &shared.key.decoding_key(), &validation)
-        .map(|data| data.claims)
-        .map_err(|err| ApiError::invalid_token(describe(err.kind())))
-}
-
-fn describe(kind: &ErrorKind) -> &'static str {
-    match kind {
-        ErrorKind::ExpiredSignature => "The access token has expired.",
-        ErrorKind::InvalidIssuer => "The access token was issued by another issuer.",
-        ErrorKind::InvalidAudience => "The access token is meant for another audience.",
-        ErrorKind::InvalidSignature => "The access token signature is invalid.",
-        ErrorKind::InvalidAlgorithm => "The access token must be signed with RS256.",
-        ErrorKind::MissingRequiredClaim(_) => "The access token lacks a required claim.",
-        _ => "The access token is malformed.",
-    }
+    let expect = Expect {
+        audience: Some(&server.audience),
+        check_exp: true,
+    };
+    let claims = verify(shared, &server, token, expect)
+        .map_err(|rejection| ApiError::invalid_token(&rejection.describe("access token")))?;
+    serde_json::from_value(claims)
+        .map_err(|_| ApiError::invalid_token("The access token lacks a required claim."))
 }

@@ -199,3 +199,83 @@ async fn unknown_state_token_is_e0000011() {
         (401, Some("E0000011"))
     );
 }
+
+#[tokio::test]
+async fn authn_introspect_reads_the_transaction() {
+    let h = start().await;
+    let (_, body) = h.authn("warn@example.com", "correct-horse").await;
+    let token = body["stateToken"].as_str().unwrap();
+    let url = h.okta("/api/v1/authn/introspect");
+    let (status, state) = h.post_json(&url, json!({"stateToken": token})).await;
+    assert_eq!(status, 200);
+    assert_eq!(state["status"], "PASSWORD_WARN");
+    assert_eq!(state["stateToken"], token);
+    let (status, body) = h.post_json(&url, json!({"stateToken": "00nope"})).await;
+    assert_eq!(
+        (status.as_u16(), body["errorCode"].as_str()),
+        (401, Some("E0000011"))
+    );
+}
+
+#[tokio::test]
+async fn an_expired_password_is_changed_and_then_used() {
+    let h = start().await;
+    let (_, body) = h.authn("expired@example.com", "correct-horse").await;
+    assert_eq!(body["status"], "PASSWORD_EXPIRED");
+    let token = body["stateToken"].as_str().unwrap();
+    let href = body["_links"]["next"]["href"].as_str().unwrap();
+    assert_eq!(href, h.okta("/api/v1/authn/credentials/change_password"));
+    let change =
+        |old: &str, new: &str| json!({"stateToken": token, "oldPassword": old, "newPassword": new});
+    let (status, err) = h
+        .post_json(href, change("wrong-pass", "brand-new-pass"))
+        .await;
+    assert_eq!(
+        (status.as_u16(), err["errorCode"].as_str()),
+        (403, Some("E0000014"))
+    );
+    let (status, err) = h.post_json(href, change("correct-horse", "short")).await;
+    assert_eq!(
+        (status.as_u16(), err["errorCode"].as_str()),
+        (403, Some("E0000080"))
+    );
+    assert!(
+        err["errorCauses"][0]["errorSummary"]
+            .as_str()
+            .unwrap()
+            .contains("at least 8 characters")
+    );
+    let (status, body) = h
+        .post_json(href, change("correct-horse", "brand-new-pass"))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "SUCCESS");
+    assert!(body["sessionToken"].is_string());
+    let (status, _) = h.authn("expired@example.com", "correct-horse").await;
+    assert_eq!(status, 401, "the old password no longer works");
+    let (status, body) = h.authn("expired@example.com", "brand-new-pass").await;
+    assert_eq!(status, 200);
+    assert_eq!(body["status"], "SUCCESS", "no longer expired");
+}
+
+#[tokio::test]
+async fn change_password_needs_an_expired_or_warned_transaction() {
+    let h = start().await;
+    let (_, body) = h.authn("mfa@example.com", "correct-horse").await;
+    let token = body["stateToken"].as_str().unwrap();
+    let body =
+        json!({"stateToken": token, "oldPassword": "correct-horse", "newPassword": "another-pass"});
+    let url = h.okta("/api/v1/authn/credentials/change_password");
+    let (status, err) = h.post_json(&url, body).await;
+    assert_eq!(
+        (status.as_u16(), err["errorCode"].as_str()),
+        (403, Some("E0000079"))
+    );
+    let (_, body) = h.authn("warn@example.com", "correct-horse").await;
+    let token = body["stateToken"].as_str().unwrap();
+    let (status, err) = h.post_json(&url, json!({"stateToken": token})).await;
+    assert_eq!(
+        (status.as_u16(), err["errorCode"].as_str()),
+        (400, Some("E0000001"))
+    );
+}

@@ -91,9 +91,9 @@ async fn redirectable_errors_carry_error_and_state() {
             "PKCE code challenge method is not supported. Only S256 is supported.",
         ),
         (
-            vec![("response_mode", "fragment")],
+            vec![("response_mode", "web_message")],
             "unsupported_response_mode",
-            "The response mode 'fragment' is not supported by the emulator. Supported response modes: [query].",
+            "The response mode 'web_message' is not supported. Supported response modes: [query, fragment, form_post, okta_post_message].",
         ),
         (
             vec![("response_type", "token")],
@@ -139,18 +139,39 @@ async fn unassigned_user_is_access_denied() {
 #[tokio::test]
 async fn bad_redirect_uri_or_client_is_an_html_page_never_a_redirect() {
     let h = start().await;
-    for extra in [
-        [
-            ("redirect_uri", "http://localhost:3000/callback/"),
-            ("client_id", "demo-spa"),
-        ],
-        [("redirect_uri", REDIRECT), ("client_id", "no-such-client")],
+    let redirect_uri_page =
+        "The 'redirect_uri' parameter must be a Login redirect URI in the client app settings.";
+    for (extra, message, code) in [
+        (
+            [
+                ("redirect_uri", "http://localhost:3000/callback/"),
+                ("client_id", "demo-spa"),
+            ],
+            redirect_uri_page,
+            None,
+        ),
+        (
+            [("redirect_uri", REDIRECT), ("client_id", "no-such-client")],
+            "Invalid value for 'client_id' parameter.",
+            Some("invalid_client"),
+        ),
+        (
+            [("redirect_uri", REDIRECT), ("client_id", "")],
+            "Invalid value for 'client_id' parameter.",
+            Some("invalid_client"),
+        ),
     ] {
         let response = h.authorize(&extra).await;
         assert_eq!(response.status(), 400);
         assert!(response.headers().get("location").is_none());
+        let content_type = response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(content_type.starts_with("text/html"), "{content_type}");
         let html = response.text().await.unwrap();
-        assert!(html.contains("The 'redirect_uri' parameter must be a Login redirect URI in the client app settings."), "{html}");
+        assert!(html.contains(message), "{html}");
+        assert_eq!(html.contains("invalid_client"), code.is_some(), "{html}");
     }
 }
 

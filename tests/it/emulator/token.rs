@@ -123,18 +123,24 @@ async fn code_is_one_time_and_bound_to_verifier_redirect_and_client() {
 }
 
 #[tokio::test]
-async fn origin_header_is_refused() {
+async fn origin_header_from_an_untrusted_origin_is_refused() {
     let h = start().await;
     let (code, verifier) = h.code("ada@example.com", "openid").await;
     let url = h.okta("/oauth2/default/v1/token");
     let response = h
         .http
         .post(url)
-        .header("Origin", "http://localhost:3000")
+        .header("Origin", "http://evil.example")
         .form(&code_form(&code, &verifier))
         .send()
         .await
         .unwrap();
+    assert!(
+        response
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none()
+    );
     assert_eq!(response.status(), 401);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"], "invalid_client");
