@@ -203,6 +203,22 @@ pub(crate) enum Failure {
     },
     #[error("unexpected answer from {at}: {what}")]
     Protocol { at: At, what: String },
+    #[error("/interact refused the request at {at}: {error}{description}{hint}")]
+    InteractRefused {
+        at: At,
+        error: String,
+        description: String,
+        hint: String,
+    },
+    /// Identity Engine ended the sign-in: `what` names the remediation or
+    /// message, `advice` says what to change in the test user or policy.
+    #[error("Okta Identity Engine stopped the sign-in at {at}: {what}; {advice}")]
+    IdxStopped {
+        at: At,
+        what: String,
+        advice: String,
+        kind: LoginErrorKind,
+    },
 }
 
 impl Failure {
@@ -223,6 +239,8 @@ impl Failure {
             Failure::IssMismatch { .. } => K::IssuerMismatch,
             Failure::TokenError { .. } => K::Token,
             Failure::Protocol { .. } => K::Protocol,
+            Failure::InteractRefused { .. } => K::Authorize,
+            Failure::IdxStopped { kind, .. } => *kind,
         }
     }
 

@@ -9,6 +9,7 @@ mod error;
 mod fixture;
 mod grants;
 mod identities;
+mod idx;
 mod kinds;
 mod login;
 mod oauth2_pkce;

@@ -15,6 +15,7 @@ mod generic;
 mod generic_authorize;
 mod grants;
 mod html;
+mod idx;
 mod ids;
 mod issue;
 mod keys;
@@ -32,7 +33,8 @@ mod totp;
 mod validate;
 
 pub use config::{
-    AuthServerConfig, ClientConfig, ConfigError, EmulatorConfig, GrantType, LimitedEndpoint,
+    AuthServerConfig, ClientConfig, ConfigError, EmulatorConfig, GrantType, IdxAuthenticator,
+    LimitedEndpoint,
     RateLimitConfig, SignOnPolicy, UserConfig, UserStatus,
 };
 pub use counters::CounterSnapshot;

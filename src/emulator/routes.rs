@@ -9,11 +9,13 @@ use axum::{Json, Router};
 use super::counters::CounterSnapshot;
 use super::okta_error::OktaError;
 use super::state::AppState;
-use super::{authn, authorize, discovery, generic, token};
+use super::{authn, authorize, discovery, generic, idx, token};
 
 /// Every Okta-side route, and the generic server under `/generic`.
 pub(crate) fn router(state: AppState) -> Router {
-    okta_router(state.clone()).merge(generic::router(state))
+    okta_router(state.clone())
+        .merge(idx::router(state.clone()))
+        .merge(generic::router(state))
 }
 
 fn okta_router(state: AppState) -> Router {

@@ -83,6 +83,8 @@ pub(crate) struct Shared {
     pub(crate) refresh_tokens: Store<Grant>,
     pub(crate) mfa_tokens: Store<Grant>,
     pub(crate) todos: TodoStore,
+    /// Identity Engine (IDX) transactions and interaction codes.
+    pub(crate) idx: super::idx::IdxStore,
     /// Every secret value issued or received (session and state tokens,
     /// codes, verifiers, tokens), so tests can assert that none leaks.
     pub(crate) issued: std::sync::Mutex<Vec<String>>,
@@ -104,6 +106,7 @@ impl Shared {
             refresh_tokens: Store::new(minutes(60 * 24 * 7)),
             mfa_tokens: Store::new(minutes(5)),
             todos: TodoStore::seeded(&config.users),
+            idx: super::idx::IdxStore::new(),
             issued: std::sync::Mutex::default(),
             okta_url,
             config,
