@@ -13,8 +13,11 @@ use super::wire::{Authenticator, Choice, Form, IdxResponse};
 pub struct Known<'a> {
     pub username: &'a str,
     pub password: &'a str,
-    pub totp: Option<&'a dyn Fn() -> Result<String, Failure>>,
+    pub totp: Option<&'a CodeFn<'a>>,
 }
+
+/// Computes a TOTP code now.
+pub type CodeFn<'a> = dyn Fn() -> Result<String, Failure> + Sync + 'a;
 
 /// What this sign-in already did (so no step is repeated forever).
 #[derive(Debug, Default)]

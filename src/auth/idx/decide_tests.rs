@@ -27,7 +27,7 @@ fn known(totp: bool) -> Known<'static> {
     Known {
         username: "ada@example.com",
         password: "pw",
-        totp: totp.then_some(&code as &dyn Fn() -> Result<String, Failure>),
+        totp: totp.then_some(&code as &CodeFn),
     }
 }
 

@@ -12,7 +12,7 @@ use super::super::okta::{self, parse_url};
 use super::super::pkce::AuthorizeParams;
 use super::super::token::{self, Token};
 use super::super::{authn, totp};
-use super::decide::{Action, Known, Progress, decide};
+use super::decide::{Action, CodeFn, Known, Progress, decide};
 use super::wire::IdxResponse;
 use crate::report::mask::Masker;
 
@@ -41,7 +41,7 @@ pub async fn login(
     let known = Known {
         username: &f.username,
         password: &f.password,
-        totp: f.totp_secret.as_ref().map(|_| &code as &dyn Fn() -> _),
+        totp: f.totp_secret.as_ref().map(|_| &code as &CodeFn),
     };
     let mut progress = Progress::default();
     for _ in 0..MAX_STEPS {
