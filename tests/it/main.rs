@@ -10,6 +10,7 @@ mod ci;
 mod cli;
 mod emulator;
 mod identities;
+mod idx_identities;
 mod idx_login;
 mod import;
 mod login;
