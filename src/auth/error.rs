@@ -150,7 +150,7 @@ pub(crate) enum Failure {
         hint: &'static str,
     },
     #[error(
-        "session token rejected at {at}: {detail}; the app's sign-on policy probably requires an interactive sign-in or MFA at /authorize (allow password-only access for the test user in the app's authentication policy), or the session token expired or was used twice"
+        "session token rejected at {at}: {detail}; the app's sign-on policy probably requires an interactive sign-in or MFA at /authorize (allow password-only access for the test user in the app's authentication policy, or use kind okta-idx, which answers Identity Engine's password and TOTP prompts), or the session token expired or was used twice"
     )]
     SessionRejected { at: At, detail: String },
     #[error(
