@@ -38,8 +38,9 @@ pub fn convert(collection: &Collection, environment: Option<&Environment>) -> Ou
     let suites = collect(collection, &mut warnings);
     let vars = variables(collection, environment);
     let all: Vec<&Req> = suites.iter().flat_map(|s| &s.reqs).collect();
+    let idx = super::okta_idx::find(&all); // Identity Engine's flow (okta_idx.rs)
     let recipe = okta::find(&all).unwrap_or_else(|e| {
-        warnings.push(e);
+        warnings.extend(idx.is_none().then_some(e));
         None
     });
     let resolve = |name: &str| match vars.get(name) {
@@ -48,14 +49,19 @@ pub fn convert(collection: &Collection, environment: Option<&Environment>) -> Ou
         _ => None,
     };
     let mut files = Vec::new();
-    let dropped = |i: usize| recipe.as_ref().is_some_and(|r| r.contains(i));
+    let dropped = |i: usize| {
+        recipe.as_ref().is_some_and(|r| r.contains(i)) || idx.as_ref().is_some_and(|r| r.contains(i))
+    };
     let kept: Vec<&Req> = all
         .iter()
         .enumerate()
         .filter(|(i, _)| !dropped(*i))
         .map(|(_, r)| *r)
         .collect();
-    if let Some(fixture) = user_fixture(&all, &kept, recipe.as_ref(), &resolve, &mut warnings) {
+    let idx_fixture = idx.as_ref().map(|r| super::okta_idx::fixture(&all, r, &resolve));
+    if let Some(fixture) = idx_fixture
+        .or_else(|| user_fixture(&all, &kept, recipe.as_ref(), &resolve, &mut warnings))
+    {
         files.push(("fixtures/user.yaml".to_owned(), fixture));
     }
     warnings.extend(kept.iter().flat_map(|r| r.warnings.iter().cloned()));

@@ -6,6 +6,7 @@
 pub mod convert;
 pub mod error;
 pub mod okta;
+pub mod okta_idx;
 pub mod postman;
 pub mod render;
 pub mod request;

@@ -136,7 +136,7 @@ fn query_of(req: &Req) -> IndexMap<String, String> {
 }
 
 /// Replaces `{{ name }}` with clear-text values; `None` when one has none.
-fn substitute(text: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+pub(super) fn substitute(text: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Option<String> {
     let mut out = String::new();
     let mut rest = text;
     while let Some(start) = rest.find("{{") {

@@ -13,6 +13,7 @@ mod identities;
 mod idx_identities;
 mod idx_login;
 mod import;
+mod import_idx;
 mod login;
 mod login_kinds;
 mod oauth2_pkce;
