@@ -205,7 +205,10 @@ impl Ctx<'_> {
 }
 
 /// PKCE at the token endpoint.
-pub(crate) fn check_verifier(challenge: Option<&str>, verifier: Option<&String>) -> Result<(), OAuthError> {
+pub(crate) fn check_verifier(
+    challenge: Option<&str>,
+    verifier: Option<&String>,
+) -> Result<(), OAuthError> {
     let verifier = verifier.filter(|v| !v.is_empty());
     match (challenge, verifier) {
         (None, None) => Ok(()),

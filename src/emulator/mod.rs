@@ -15,8 +15,8 @@ mod generic;
 mod generic_authorize;
 mod grants;
 mod html;
-mod idx;
 mod ids;
+mod idx;
 mod issue;
 mod keys;
 mod oauth_error;
@@ -34,8 +34,7 @@ mod validate;
 
 pub use config::{
     AuthServerConfig, ClientConfig, ConfigError, EmulatorConfig, GrantType, IdxAuthenticator,
-    LimitedEndpoint,
-    RateLimitConfig, SignOnPolicy, UserConfig, UserStatus,
+    LimitedEndpoint, RateLimitConfig, SignOnPolicy, UserConfig, UserStatus,
 };
 pub use counters::CounterSnapshot;
 pub use server::{Emulator, run_standalone};

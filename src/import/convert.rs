@@ -50,7 +50,8 @@ pub fn convert(collection: &Collection, environment: Option<&Environment>) -> Ou
     };
     let mut files = Vec::new();
     let dropped = |i: usize| {
-        recipe.as_ref().is_some_and(|r| r.contains(i)) || idx.as_ref().is_some_and(|r| r.contains(i))
+        recipe.as_ref().is_some_and(|r| r.contains(i))
+            || idx.as_ref().is_some_and(|r| r.contains(i))
     };
     let kept: Vec<&Req> = all
         .iter()
@@ -58,9 +59,11 @@ pub fn convert(collection: &Collection, environment: Option<&Environment>) -> Ou
         .filter(|(i, _)| !dropped(*i))
         .map(|(_, r)| *r)
         .collect();
-    let idx_fixture = idx.as_ref().map(|r| super::okta_idx::fixture(&all, r, &resolve));
-    if let Some(fixture) = idx_fixture
-        .or_else(|| user_fixture(&all, &kept, recipe.as_ref(), &resolve, &mut warnings))
+    let idx_fixture = idx
+        .as_ref()
+        .map(|r| super::okta_idx::fixture(&all, r, &resolve));
+    if let Some(fixture) =
+        idx_fixture.or_else(|| user_fixture(&all, &kept, recipe.as_ref(), &resolve, &mut warnings))
     {
         files.push(("fixtures/user.yaml".to_owned(), fixture));
     }

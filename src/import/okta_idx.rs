@@ -39,9 +39,9 @@ impl IdxRecipe {
 /// interaction code, and the IDX requests between.
 pub fn find(reqs: &[&Req]) -> Option<IdxRecipe> {
     let interact = reqs.iter().position(|r| INTERACT.is_match(&r.url))?;
-    let token = reqs
-        .iter()
-        .position(|r| TOKEN.is_match(&r.url) && field(r, "grant_type") == Some("interaction_code"))?;
+    let token = reqs.iter().position(|r| {
+        TOKEN.is_match(&r.url) && field(r, "grant_type") == Some("interaction_code")
+    })?;
     let steps = (0..reqs.len())
         .filter(|i| IDX.is_match(&reqs[*i].url))
         .collect();
@@ -62,7 +62,11 @@ fn field<'a>(req: &'a Req, name: &str) -> Option<&'a str> {
 
 /// `fixtures/user.yaml` for the flow; `resolve` gives a variable's
 /// clear-text value (none for secrets).
-pub fn fixture(reqs: &[&Req], recipe: &IdxRecipe, resolve: &dyn Fn(&str) -> Option<String>) -> String {
+pub fn fixture(
+    reqs: &[&Req],
+    recipe: &IdxRecipe,
+    resolve: &dyn Fn(&str) -> Option<String>,
+) -> String {
     let interact = reqs[recipe.interact];
     let caps = INTERACT.captures(&interact.url).expect("matched before");
     let value = |text: &str| -> Option<String> {
@@ -75,7 +79,12 @@ pub fn fixture(reqs: &[&Req], recipe: &IdxRecipe, resolve: &dyn Fn(&str) -> Opti
         .map_or(Some("org".to_owned()), |m| value(m.as_str()));
     let param = |name: &str| field(interact, name).and_then(value);
     let scopes: Vec<String> = param("scope")
-        .map(|s| s.split([' ', '+']).filter(|s| !s.is_empty()).map(str::to_owned).collect())
+        .map(|s| {
+            s.split([' ', '+'])
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
         .unwrap_or_else(|| vec!["openid".into(), "profile".into(), "email".into()]);
     let username = recipe
         .steps
@@ -130,12 +139,18 @@ mod tests {
         let introspect = req("{{ oktaUrl }}/idp/idx/introspect", None);
         let identify = req(
             "{{ oktaUrl }}/idp/idx/identify",
-            Some(("json", json!({"identifier": "{{ username }}", "stateHandle": "{{ stateHandle }}"}))),
+            Some((
+                "json",
+                json!({"identifier": "{{ username }}", "stateHandle": "{{ stateHandle }}"}),
+            )),
         );
         let answer = req("{{ oktaUrl }}/idp/idx/challenge/answer", None);
         let token = req(
             "{{ oktaUrl }}/oauth2/default/v1/token",
-            Some(("form", json!({"grant_type": "interaction_code", "interaction_code": "{{ code }}"}))),
+            Some((
+                "form",
+                json!({"grant_type": "interaction_code", "interaction_code": "{{ code }}"}),
+            )),
         );
         let api = req("{{ baseUrl }}/todos", None);
         let reqs = [&interact, &introspect, &identify, &answer, &token, &api];

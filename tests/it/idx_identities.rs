@@ -71,7 +71,10 @@ fn project() -> Project {
          redirect_uri: http://localhost:3000/callback\nusername: mfa@example.com\n\
          password: correct-horse\ntotp_secret: JBSWY3DPEHPK3PXP\n",
     );
-    p.file("suites/gatecheck.yaml", "base_url: ${API_URL}\nauth: user\n");
+    p.file(
+        "suites/gatecheck.yaml",
+        "base_url: ${API_URL}\nauth: user\n",
+    );
     p.file(
         "suites/s.yaml",
         "tests:\n  - {name: mine, request: {url: /api/todos}, expect: {status: 200, snapshot: false}}\n  - {name: again, request: {url: /api/todos}, expect: {status: 200, snapshot: false}}\n",
@@ -91,9 +94,16 @@ fn the_binary_logs_in_once_caches_the_token_and_prints_no_idx_secret() {
     let first = okta.run(&p, &["-v", "--test-threads", "2"], &cache);
     assert_eq!(first.code, 0, "{}", first.normalized(&p));
     let c = okta.emulator.counters();
-    assert_eq!((c.interact, c.token), (1, 1), "one login for two tests: {c:?}");
+    assert_eq!(
+        (c.interact, c.token),
+        (1, 1),
+        "one login for two tests: {c:?}"
+    );
     let issued = okta.emulator.issued_secrets();
-    assert!(issued.len() >= 4, "handles, code, verifier, tokens: {issued:?}");
+    assert!(
+        issued.len() >= 4,
+        "handles, code, verifier, tokens: {issued:?}"
+    );
     for secret in issued {
         assert!(!first.stdout.contains(&secret) && !first.stderr.contains(&secret));
     }
@@ -116,7 +126,9 @@ fn a_failed_idx_login_fails_its_tests_with_the_message() {
     let out = okta.run(&p, &[], &[]);
     assert_eq!(out.code, 1, "{}", out.normalized(&p));
     assert!(
-        out.stdout.contains("the app's policy asks for Email (okta_email), which a headless login cannot answer"),
+        out.stdout.contains(
+            "the app's policy asks for Email (okta_email), which a headless login cannot answer"
+        ),
         "{}",
         out.normalized(&p)
     );

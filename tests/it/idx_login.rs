@@ -31,7 +31,10 @@ async fn token_claims(em: &Emulator, fx: &Fixture) -> serde_json::Value {
     let token = token.expect("login succeeds");
     assert!(masker.contains_secret(&token.access_token));
     for secret in em.issued_secrets() {
-        assert!(masker.contains_secret(&secret), "not masked: a secret the emulator issued");
+        assert!(
+            masker.contains_secret(&secret),
+            "not masked: a secret the emulator issued"
+        );
     }
     verify(em, "default", &token.access_token, Some("api://default")).await
 }
@@ -53,7 +56,11 @@ async fn password_and_google_authenticator() {
     let em = emulator().await;
     let claims = token_claims(&em, &idx(&em, "mfa@example.com", TOTP)).await;
     assert_eq!(claims["sub"], "mfa@example.com");
-    assert_eq!(em.counters().idx, 3, "introspect, identify, challenge/answer");
+    assert_eq!(
+        em.counters().idx,
+        3,
+        "introspect, identify, challenge/answer"
+    );
 }
 
 #[tokio::test]
@@ -68,7 +75,11 @@ async fn a_choice_of_authenticators_picks_the_totp_one() {
     let em = emulator().await;
     let claims = token_claims(&em, &idx(&em, "choice@example.com", TOTP)).await;
     assert_eq!(claims["sub"], "choice@example.com");
-    assert_eq!(em.counters().idx, 4, "introspect, identify, challenge, answer");
+    assert_eq!(
+        em.counters().idx,
+        4,
+        "introspect, identify, challenge, answer"
+    );
 }
 
 #[tokio::test]
@@ -77,7 +88,11 @@ async fn identifier_first_policy_sends_the_password_next() {
     let fx = idx(&em, "ada@example.com", "client_id: demo-idx-first");
     let claims = token_claims(&em, &fx).await;
     assert_eq!(claims["cid"], "demo-idx-first");
-    assert_eq!(em.counters().idx, 3, "introspect, identify, challenge/answer");
+    assert_eq!(
+        em.counters().idx,
+        3,
+        "introspect, identify, challenge/answer"
+    );
 }
 
 #[tokio::test]
@@ -140,11 +155,23 @@ async fn wrong_totp_secret() {
 #[tokio::test]
 async fn authenticators_a_headless_login_cannot_answer() {
     let em = emulator().await;
-    let msg = stopped(&idx(&em, "email-mfa@example.com", TOTP), LoginErrorKind::UserState).await;
+    let msg = stopped(
+        &idx(&em, "email-mfa@example.com", TOTP),
+        LoginErrorKind::UserState,
+    )
+    .await;
     assert!(msg.contains("the app's policy asks for Email (okta_email), which a headless login cannot answer; give the test user password + TOTP in the app's authentication policy"), "{msg}");
-    let msg = stopped(&idx(&em, "push-mfa@example.com", ""), LoginErrorKind::UserState).await;
+    let msg = stopped(
+        &idx(&em, "push-mfa@example.com", ""),
+        LoginErrorKind::UserState,
+    )
+    .await;
     assert!(msg.contains("the app's policy asks for Okta Verify (okta_verify), which a headless login cannot answer"), "{msg}");
-    let msg = stopped(&idx(&em, "choice@example.com", ""), LoginErrorKind::UserState).await;
+    let msg = stopped(
+        &idx(&em, "choice@example.com", ""),
+        LoginErrorKind::UserState,
+    )
+    .await;
     assert!(msg.contains("asks for one of: Email (okta_email), Google Authenticator (google_otp); none of them can be answered headlessly (the fixture has no totp_secret)"), "{msg}");
 }
 
@@ -159,30 +186,50 @@ async fn required_enrollment() {
 #[tokio::test]
 async fn locked_account() {
     let em = emulator().await;
-    let msg = stopped(&idx(&em, "locked@example.com", ""), LoginErrorKind::UserState).await;
+    let msg = stopped(
+        &idx(&em, "locked@example.com", ""),
+        LoginErrorKind::UserState,
+    )
+    .await;
     assert!(msg.contains("the test user is locked out: \"Your account is locked. Please contact your administrator.\" (errors.E0000119); unlock it in the Admin Console"), "{msg}");
 }
 
 #[tokio::test]
 async fn expired_password() {
     let em = emulator().await;
-    let msg = stopped(&idx(&em, "expired@example.com", ""), LoginErrorKind::UserState).await;
+    let msg = stopped(
+        &idx(&em, "expired@example.com", ""),
+        LoginErrorKind::UserState,
+    )
+    .await;
     assert!(msg.contains("the test user's password expired and Okta asks for a new one; set a new password for the test user"), "{msg}");
 }
 
 #[tokio::test]
 async fn unknown_user_and_wrong_password() {
     let em = emulator().await;
-    let msg = stopped(&idx(&em, "nobody@example.com", ""), LoginErrorKind::Credentials).await;
+    let msg = stopped(
+        &idx(&em, "nobody@example.com", ""),
+        LoginErrorKind::Credentials,
+    )
+    .await;
     assert!(msg.contains("the username or password was rejected: \"Authentication failed\" (errors.E0000004); check the fixture's username and password (OKTA_USERNAME / OKTA_PASSWORD)"), "{msg}");
     let fx = idx(&em, "ada@example.com", "password: wrong-horse");
     let msg = stopped(&fx, LoginErrorKind::Credentials).await;
     assert!(msg.contains("(errors.E0000004)"), "{msg}");
     assert!(!msg.contains("wrong-horse"), "{msg}");
     let first = "client_id: demo-idx-first";
-    let msg = stopped(&idx(&em, "nobody@example.com", first), LoginErrorKind::Credentials).await;
+    let msg = stopped(
+        &idx(&em, "nobody@example.com", first),
+        LoginErrorKind::Credentials,
+    )
+    .await;
     assert!(msg.contains("Okta has no user `nobody@example.com`: \"There is no account with the Username nobody@example.com.\" (idx.unknown.user); check the fixture's username (OKTA_USERNAME)"), "{msg}");
-    let fx = idx(&em, "ada@example.com", &format!("{first}\npassword: wrong-horse"));
+    let fx = idx(
+        &em,
+        "ada@example.com",
+        &format!("{first}\npassword: wrong-horse"),
+    );
     let msg = stopped(&fx, LoginErrorKind::Credentials).await;
     assert!(msg.contains("/idp/idx/challenge/answer: the password was rejected: \"Password is incorrect\" (incorrectPassword); check the fixture's password (OKTA_PASSWORD)"), "{msg}");
 }
@@ -204,8 +251,14 @@ async fn an_app_without_the_interaction_code_grant() {
         "client_id: demo-cli\nclient_secret: demo-cli-secret",
     );
     let msg = stopped(&fx, LoginErrorKind::Authorize).await;
-    assert!(msg.contains("/oauth2/default/v1/interact: unauthorized_client ("), "{msg}");
-    assert!(msg.contains("enable the Interaction Code grant for the app"), "{msg}");
+    assert!(
+        msg.contains("/oauth2/default/v1/interact: unauthorized_client ("),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("enable the Interaction Code grant for the app"),
+        "{msg}"
+    );
 }
 
 #[tokio::test]

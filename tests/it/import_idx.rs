@@ -13,13 +13,17 @@ fn an_interaction_code_collection_becomes_an_okta_idx_fixture() {
     let out = std::env::temp_dir().join(format!("gatecheck-import-idx-{}", std::process::id()));
     let _ = fs::remove_dir_all(&out);
     fs::create_dir_all(&out).unwrap();
-    let report = import_postman(&data.join("okta-idx.postman_collection.json"), None, &out).unwrap();
+    let report =
+        import_postman(&data.join("okta-idx.postman_collection.json"), None, &out).unwrap();
     let files: Vec<String> = report
         .files
         .iter()
         .map(|p| p.strip_prefix(&out).unwrap().display().to_string())
         .collect();
-    assert!(files.contains(&"fixtures/user.yaml".to_owned()), "{files:?}");
+    assert!(
+        files.contains(&"fixtures/user.yaml".to_owned()),
+        "{files:?}"
+    );
     let fixture = fs::read_to_string(out.join("fixtures/user.yaml")).unwrap();
     for line in [
         "kind: okta-idx\n",
@@ -42,7 +46,10 @@ fn an_interaction_code_collection_becomes_an_okta_idx_fixture() {
     }
     assert!(suites.contains("/api/todos"), "{suites}");
     assert!(
-        !report.warnings.iter().any(|w| w.contains("part of the Okta login")),
+        !report
+            .warnings
+            .iter()
+            .any(|w| w.contains("part of the Okta login")),
         "{:?}",
         report.warnings
     );

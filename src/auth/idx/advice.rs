@@ -101,7 +101,9 @@ pub fn unanswerable(at: &At, a: &Authenticator, has_secret: bool) -> Failure {
     if super::decide::is_totp(a) && !has_secret {
         return stopped(
             at,
-            format!("the app's policy asks for a code from {name} but the fixture has no totp_secret"),
+            format!(
+                "the app's policy asks for a code from {name} but the fixture has no totp_secret"
+            ),
             "set totp_secret (OKTA_TOTP_SECRET) to the secret of the test user's enrollment of that authenticator (the base32 key shown when it was enrolled)",
             K::UserState,
         );
@@ -159,15 +161,24 @@ pub fn nothing_to_follow(at: &At, names: &[&str]) -> Failure {
             "check the test user's status and the app's authentication policy in the Admin Console",
         ),
         names if names.contains(&"unlock-account") && !names.contains(&"identify") => (
-            format!("the test user is locked out (offered: {})", names.join(", ")),
+            format!(
+                "the test user is locked out (offered: {})",
+                names.join(", ")
+            ),
             "unlock it in the Admin Console (Directory > People > the user > Unlock) and check OKTA_PASSWORD",
         ),
         names if names.contains(&"redirect-idp") => (
-            format!("the policy sends the user to an external identity provider (offered: {})", names.join(", ")),
+            format!(
+                "the policy sends the user to an external identity provider (offered: {})",
+                names.join(", ")
+            ),
             "use a test user that signs in with an Okta password, or route it to Okta in the identity provider routing rules",
         ),
         names => (
-            format!("no step gatecheck can follow (offered: {})", names.join(", ")),
+            format!(
+                "no step gatecheck can follow (offered: {})",
+                names.join(", ")
+            ),
             "a headless login follows identify, password, TOTP challenges and skip; change the test user or the app's authentication policy so it needs only those",
         ),
     };

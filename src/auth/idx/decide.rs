@@ -80,7 +80,10 @@ fn follow(
     progress: &mut Progress,
     at: &At,
 ) -> Result<Option<Action>, Failure> {
-    if let Some(form) = response.remediation("identify").filter(|_| !progress.identified) {
+    if let Some(form) = response
+        .remediation("identify")
+        .filter(|_| !progress.identified)
+    {
         progress.identified = true;
         let asks_password = form.fields.iter().any(|f| f.name == "credentials");
         if asks_password {

@@ -32,7 +32,12 @@ fn known(totp: bool) -> Known<'static> {
 }
 
 fn run(value: Value, totp: bool) -> Result<Action, Failure> {
-    decide(&response(value), &known(totp), &mut Progress::default(), &at())
+    decide(
+        &response(value),
+        &known(totp),
+        &mut Progress::default(),
+        &at(),
+    )
 }
 
 fn body(action: Action) -> (String, Value) {
@@ -132,11 +137,15 @@ fn a_message_on_a_field_counts() {
 fn optional_enrollment_is_skipped_and_required_one_explained() {
     let enroll = json!({"name": "select-authenticator-enroll", "href": "https://org.okta.com/idp/idx/credential/enroll", "value": [
         {"name": "authenticator", "options": [{"label": "Google Authenticator", "value": {"form": {"value": [{"name": "id", "value": "autG", "mutable": false}]}}, "relatesTo": "$.authenticators.value[0]"}]}, sh()]});
-    let skip = json!({"name": "skip", "href": "https://org.okta.com/idp/idx/skip", "value": [sh()]});
+    let skip =
+        json!({"name": "skip", "href": "https://org.okta.com/idp/idx/skip", "value": [sh()]});
     let authenticators = json!({"type": "array", "value": [{"key": "google_otp", "displayName": "Google Authenticator"}]});
     let with_skip = json!({"stateHandle": "02sh", "remediation": {"value": [enroll.clone(), skip]}, "authenticators": authenticators.clone()});
     let (name, body) = body(run(with_skip, true).unwrap());
-    assert_eq!((name.as_str(), body), ("skip", json!({"stateHandle": "02sh"})));
+    assert_eq!(
+        (name.as_str(), body),
+        ("skip", json!({"stateHandle": "02sh"}))
+    );
     let required = json!({"stateHandle": "02sh", "remediation": {"value": [enroll]}, "authenticators": authenticators});
     let err = run(required, true).unwrap_err().to_string();
     assert!(
@@ -168,7 +177,9 @@ fn unknown_remediations_are_named() {
         {"name": "redirect-idp", "href": "https://idp.example.com/sso", "value": []}]}});
     let err = run(value, false).unwrap_err().to_string();
     assert!(
-        err.contains("the policy sends the user to an external identity provider (offered: redirect-idp)"),
+        err.contains(
+            "the policy sends the user to an external identity provider (offered: redirect-idp)"
+        ),
         "{err}"
     );
 }

@@ -35,12 +35,14 @@ pub fn fill(fields: &[Field], inputs: &Inputs) -> Result<Map<String, Value>, Str
 
 fn fill_one(field: &Field, inputs: &Inputs) -> Result<Option<Value>, String> {
     if !field.mutable {
-        return Ok(Some(field.value.clone().unwrap_or(Value::String(String::new()))));
+        return Ok(Some(
+            field.value.clone().unwrap_or(Value::String(String::new())),
+        ));
     }
     let value = match field.name.as_str() {
         "identifier" | "username" => Some(Value::String(inputs.username.to_owned())),
         "credentials" => credentials(field, inputs)?,
-        "authenticator" => inputs.choice.map(|c| choice(c)).transpose()?,
+        "authenticator" => inputs.choice.map(choice).transpose()?,
         _ => field.value.clone(),
     };
     match value {
@@ -144,7 +146,10 @@ mod tests {
     #[test]
     fn a_required_unknown_field_is_named() {
         let inputs = Inputs::default();
-        assert_eq!(fill(&[field("phoneNumber")], &inputs).unwrap_err(), "phoneNumber");
+        assert_eq!(
+            fill(&[field("phoneNumber")], &inputs).unwrap_err(),
+            "phoneNumber"
+        );
     }
 
     #[test]

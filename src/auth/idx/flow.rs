@@ -47,7 +47,10 @@ pub async fn login(
     for _ in 0..MAX_STEPS {
         match decide(&response, &known, &mut progress, &at)? {
             Action::Post {
-                href, accepts, body, ..
+                href,
+                accepts,
+                body,
+                ..
             } => {
                 let url = link(f, &at, &href)?;
                 (at, response) = send(client, url, accepts, body, masker).await?;
@@ -175,7 +178,10 @@ async fn exchange(
 fn link(f: &OktaPkceFixture, at: &At, href: &str) -> Result<Url, Failure> {
     let base = parse_url("okta_url", f.okta_root())?;
     base.join(href).map_err(|e| {
-        Failure::protocol(at, format!("Okta sent a form href that is not a URL (`{href}`: {e})"))
+        Failure::protocol(
+            at,
+            format!("Okta sent a form href that is not a URL (`{href}`: {e})"),
+        )
     })
 }
 

@@ -73,9 +73,14 @@ impl IdxResponse {
     /// Reads an IDX answer; None when the body is not an IDX response.
     pub fn parse(raw: Value) -> Option<Self> {
         let object = raw.as_object()?;
-        let is_idx = ["stateHandle", "remediation", "messages", "successWithInteractionCode"]
-            .iter()
-            .any(|k| object.contains_key(*k));
+        let is_idx = [
+            "stateHandle",
+            "remediation",
+            "messages",
+            "successWithInteractionCode",
+        ]
+        .iter()
+        .any(|k| object.contains_key(*k));
         if !is_idx {
             return None;
         }
@@ -147,8 +152,14 @@ fn field(value: &Value, raw: &Value) -> Field {
     let nested = value.pointer("/form/value");
     Field {
         name: str_of(value, "name").unwrap_or_default(),
-        required: value.get("required").and_then(Value::as_bool).unwrap_or(false),
-        mutable: value.get("mutable").and_then(Value::as_bool).unwrap_or(true),
+        required: value
+            .get("required")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+        mutable: value
+            .get("mutable")
+            .and_then(Value::as_bool)
+            .unwrap_or(true),
         value: value.get("value").cloned(),
         form: fields(nested, raw),
         options: value

@@ -148,7 +148,10 @@ pub(crate) fn second_factors(user: &UserConfig) -> Vec<Kind> {
             None => vec![],
         };
     }
-    user.authenticators.iter().map(|a| Kind::Other(*a)).collect()
+    user.authenticators
+        .iter()
+        .map(|a| Kind::Other(*a))
+        .collect()
 }
 
 /// Every enrollment of the user: the password first.

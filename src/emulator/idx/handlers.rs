@@ -19,7 +19,7 @@ use super::store::IdxTx;
 type Loaded = (AppState, String, IdxTx, Value);
 
 /// Parses the body and loads its transaction (or the error answer).
-fn begin(shared: AppState, body: &Bytes) -> Result<Loaded, Response> {
+fn begin(shared: AppState, body: &Bytes) -> Result<Loaded, Box<Response>> {
     shared.count(Counter::Idx);
     let body = respond::parse(body)?;
     let (handle, tx) = load(&shared, &body)?;
@@ -41,7 +41,7 @@ pub(crate) async fn introspect(State(shared): State<AppState>, body: Bytes) -> R
     shared.count(Counter::Idx);
     let body = match respond::parse(&body) {
         Ok(body) => body,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let by_interaction = body
         .get("interactionHandle")
@@ -64,13 +64,15 @@ pub(crate) async fn introspect(State(shared): State<AppState>, body: Bytes) -> R
 pub(crate) async fn identify(State(shared): State<AppState>, body: Bytes) -> Response {
     let (shared, handle, mut tx, body) = match begin(shared, &body) {
         Ok(loaded) => loaded,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     if !matches!(step_of(&shared, &tx), Some(Step::Identify { .. })) {
         return not_now(&shared, &handle, tx);
     }
     let identifier = body.get("identifier").and_then(Value::as_str);
-    let password = body.pointer("/credentials/passcode").and_then(Value::as_str);
+    let password = body
+        .pointer("/credentials/passcode")
+        .and_then(Value::as_str);
     let Some(user) = identifier.and_then(|i| shared.user(i)) else {
         let message = match password {
             Some(_) => err(messages::AUTH_FAILED),
@@ -108,7 +110,12 @@ fn password_passed(shared: &Shared, handle: &str, mut tx: IdxTx) -> Response {
         _ => false,
     };
     if !assigned {
-        return terminal(shared, handle, StatusCode::FORBIDDEN, messages::NOT_ASSIGNED);
+        return terminal(
+            shared,
+            handle,
+            StatusCode::FORBIDDEN,
+            messages::NOT_ASSIGNED,
+        );
     }
     next(shared, handle, tx)
 }
@@ -117,7 +124,7 @@ fn password_passed(shared: &Shared, handle: &str, mut tx: IdxTx) -> Response {
 pub(crate) async fn challenge(State(shared): State<AppState>, body: Bytes) -> Response {
     let (shared, handle, mut tx, body) = match begin(shared, &body) {
         Ok(loaded) => loaded,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let user = tx.login.as_deref().and_then(|l| shared.user(l));
     let id = body.pointer("/authenticator/id").and_then(Value::as_str);
@@ -140,7 +147,7 @@ pub(crate) async fn challenge(State(shared): State<AppState>, body: Bytes) -> Re
 pub(crate) async fn answer(State(shared): State<AppState>, body: Bytes) -> Response {
     let (shared, handle, mut tx, body) = match begin(shared, &body) {
         Ok(loaded) => loaded,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let Some(user) = tx.login.as_deref().and_then(|l| shared.user(l)) else {
         return not_now(&shared, &handle, tx);
@@ -175,7 +182,7 @@ pub(crate) async fn answer(State(shared): State<AppState>, body: Bytes) -> Respo
 pub(crate) async fn skip(State(shared): State<AppState>, body: Bytes) -> Response {
     let (shared, handle, mut tx, _) = match begin(shared, &body) {
         Ok(loaded) => loaded,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     match step_of(&shared, &tx) {
         Some(Step::PasswordWarning) => tx.skipped_warning = true,
@@ -189,7 +196,7 @@ pub(crate) async fn skip(State(shared): State<AppState>, body: Bytes) -> Respons
 pub(crate) async fn cancel(State(shared): State<AppState>, body: Bytes) -> Response {
     let (shared, handle, mut tx, _) = match begin(shared, &body) {
         Ok(loaded) => loaded,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     tx.login = None;
     tx.password_ok = false;
@@ -202,7 +209,7 @@ pub(crate) async fn cancel(State(shared): State<AppState>, body: Bytes) -> Respo
 pub(crate) async fn poll(State(shared): State<AppState>, body: Bytes) -> Response {
     match begin(shared, &body) {
         Ok((shared, handle, tx, _)) => next(&shared, &handle, tx),
-        Err(response) => response,
+        Err(response) => *response,
     }
 }
 
@@ -213,6 +220,6 @@ pub(crate) async fn enroll(State(shared): State<AppState>, body: Bytes) -> Respo
             let message = err(messages::UNSUPPORTED);
             fail(&shared, &handle, tx, StatusCode::BAD_REQUEST, message)
         }
-        Err(response) => response,
+        Err(response) => *response,
     }
 }

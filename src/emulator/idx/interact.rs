@@ -41,7 +41,8 @@ fn interact(shared: &Shared, server_id: &str, form: FormResult) -> Response {
         return OktaError::not_found(&format!("{server_id} (AuthorizationServer)")).into_response();
     };
     let Ok(Form(params)) = form else {
-        let description = "The request must be a POST with an application/x-www-form-urlencoded body.";
+        let description =
+            "The request must be a POST with an application/x-www-form-urlencoded body.";
         return OAuthError::invalid_request(description).into_response();
     };
     match start(shared, &server, &params) {
@@ -73,13 +74,10 @@ fn start(shared: &Shared, server: &ServerView, params: &Params) -> Result<String
         ));
     }
     scopes::check(&requested, server, client)?;
-    let challenge = pkce::check_challenge(
-        get("code_challenge"),
-        get("code_challenge_method"),
-        true,
-    )
-    .map_err(|e| OAuthError::invalid_request(e.description()))?
-    .unwrap_or_default();
+    let challenge =
+        pkce::check_challenge(get("code_challenge"), get("code_challenge_method"), true)
+            .map_err(|e| OAuthError::invalid_request(e.description()))?
+            .unwrap_or_default();
     let tx = IdxTx {
         server: server.id.clone(),
         client_id: client.client_id.clone(),

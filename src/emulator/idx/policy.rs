@@ -87,7 +87,12 @@ mod tests {
         let (user, client) = setup("ada@example.com");
         let mut tx = tx();
         let step = next(&tx, None, &client);
-        assert_eq!(step, Step::Identify { with_password: true });
+        assert_eq!(
+            step,
+            Step::Identify {
+                with_password: true
+            }
+        );
         tx.login = Some(user.login.clone());
         assert_eq!(
             next(&tx, Some(&user), &client),

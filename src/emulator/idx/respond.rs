@@ -30,8 +30,10 @@ pub(crate) mod messages {
         "User is not assigned to this application.",
         "idx.error.user.not.assigned.to.app",
     );
-    pub(crate) const INVALID_CODE: (&str, &str) =
-        ("Invalid code. Try again.", "api.authn.error.PASSCODE_INVALID");
+    pub(crate) const INVALID_CODE: (&str, &str) = (
+        "Invalid code. Try again.",
+        "api.authn.error.PASSCODE_INVALID",
+    );
     pub(crate) const UNSUPPORTED: (&str, &str) = (
         "This step is not supported by the gatecheck emulator.",
         "gatecheck.emulator.unsupported",
@@ -59,25 +61,25 @@ pub(crate) fn ion(status: StatusCode, body: Value) -> Response {
 }
 
 /// The request body as JSON (IDX sends JSON whatever its media type says).
-pub(crate) fn parse(body: &Bytes) -> Result<Value, Response> {
+pub(crate) fn parse(body: &Bytes) -> Result<Value, Box<Response>> {
     serde_json::from_slice(body).map_err(|_| {
         let (text, key) = messages::BAD_REQUEST;
-        ion(
+        Box::new(ion(
             StatusCode::BAD_REQUEST,
             view::terminal("", "", vec![error(text, key)]),
-        )
+        ))
     })
 }
 
 /// The transaction a request's `stateHandle` (or `stateToken`) names.
-pub(crate) fn load(shared: &Shared, body: &Value) -> Result<(String, IdxTx), Response> {
+pub(crate) fn load(shared: &Shared, body: &Value) -> Result<(String, IdxTx), Box<Response>> {
     let handle = ["stateHandle", "stateToken"]
         .iter()
         .find_map(|k| body.get(*k).and_then(Value::as_str))
         .unwrap_or_default();
     match shared.idx.transactions.get(handle) {
         Some(tx) => Ok((handle.to_owned(), tx)),
-        None => Err(expired(shared, handle)),
+        None => Err(Box::new(expired(shared, handle))),
     }
 }
 
@@ -150,7 +152,10 @@ fn answer(
     if step == Step::Success && tx.interaction_code.is_none() {
         tx.interaction_code = Some(mint_code(shared, &tx));
     }
-    shared.idx.transactions.insert(handle.to_owned(), tx.clone());
+    shared
+        .idx
+        .transactions
+        .insert(handle.to_owned(), tx.clone());
     let user = tx.login.as_deref().and_then(|l| shared.user(l));
     let token_url = shared
         .server(&tx.server)

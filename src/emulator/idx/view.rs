@@ -56,10 +56,7 @@ fn envelope(view: &View) -> Map<String, Value> {
     let mut body = Map::new();
     body.insert("version".into(), json!("1.0.0"));
     body.insert("stateHandle".into(), json!(view.handle));
-    body.insert(
-        "expiresAt".into(),
-        json!(rfc3339_in(TX_LIFETIME.as_secs())),
-    );
+    body.insert("expiresAt".into(), json!(rfc3339_in(TX_LIFETIME.as_secs())));
     body.insert("intent".into(), json!("LOGIN"));
     let sh = state_handle(view.handle);
     body.insert(
@@ -74,7 +71,10 @@ fn envelope(view: &View) -> Map<String, Value> {
             "user".into(),
             object(json!({ "id": id, "identifier": user.login })),
         );
-        let all = enrollments(user).iter().map(|k| k.enrollment(user)).collect();
+        let all = enrollments(user)
+            .iter()
+            .map(|k| k.enrollment(user))
+            .collect();
         body.insert("authenticatorEnrollments".into(), array(all));
     }
     body
