@@ -6,5 +6,6 @@ mod support;
 mod api;
 mod authn;
 mod authorize;
+mod idx;
 mod server;
 mod token;
