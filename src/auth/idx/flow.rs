@@ -136,19 +136,26 @@ async fn send(
 
 /// The IDX response in a reply (error statuses carry one too).
 fn read(reply: &Reply, at: &At) -> Result<IdxResponse, Failure> {
-    let parsed = serde_json::from_str::<Value>(&reply.body)
-        .ok()
-        .and_then(IdxResponse::parse);
-    match parsed {
+    let json = serde_json::from_str::<Value>(&reply.body).ok();
+    match json.clone().and_then(IdxResponse::parse) {
         Some(response) => Ok(response),
-        None if (200..300).contains(&reply.status) => Err(Failure::protocol(
-            at,
-            format!(
-                "Okta answered {} with something that is not an IDX response: {}",
-                reply.status,
-                excerpt(&reply.body)
-            ),
-        )),
+        None if (200..300).contains(&reply.status) => {
+            // Values may be unregistered secrets: show the keys of JSON only.
+            let what = match json.as_ref().and_then(Value::as_object) {
+                Some(map) => format!(
+                    "JSON without stateHandle, remediation or messages (keys: {})",
+                    map.keys().cloned().collect::<Vec<_>>().join(", ")
+                ),
+                None => excerpt(&reply.body),
+            };
+            Err(Failure::protocol(
+                at,
+                format!(
+                    "Okta answered {} with something that is not an IDX response: {what}",
+                    reply.status
+                ),
+            ))
+        }
         None if reply.status == 404 => Err(Failure::protocol(
             at,
             "Okta answered 404: this org does not serve the IDX API (a Classic Engine org?); use kind okta-pkce".to_owned(),
@@ -228,5 +235,50 @@ fn interact_hint(error: &str, description: &str, f: &OktaPkceFixture) -> String 
     match hint.is_empty() {
         true => hint,
         false => format!("; {hint}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at() -> At {
+        At::new(
+            "POST",
+            &Url::parse("https://org.okta.com/idp/idx/introspect").unwrap(),
+        )
+    }
+
+    fn reply(status: u16, body: &str) -> Reply {
+        Reply {
+            status,
+            body: body.to_owned(),
+            ..Reply::default()
+        }
+    }
+
+    #[test]
+    fn json_that_is_not_idx_shows_its_keys_only() {
+        let err = read(&reply(200, r#"{"token": "sekrit"}"#), &at()).unwrap_err();
+        let text = err.to_string();
+        assert!(text.ends_with("not an IDX response: JSON without stateHandle, remediation or messages (keys: token)"), "{text}");
+        assert!(!text.contains("sekrit"), "{text}");
+    }
+
+    #[test]
+    fn a_missing_idx_api_points_at_okta_pkce() {
+        let err = read(&reply(404, "<html>Not found</html>"), &at()).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("a Classic Engine org?); use kind okta-pkce"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn an_error_status_with_an_idx_body_is_read() {
+        let body = r#"{"stateHandle": "02x", "messages": {"type": "array", "value": [{"message": "m", "i18n": {"key": "k"}, "class": "ERROR"}]}}"#;
+        let response = read(&reply(401, body), &at()).unwrap();
+        assert_eq!(response.messages[0].key, "k");
     }
 }
