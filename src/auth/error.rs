@@ -150,7 +150,7 @@ pub(crate) enum Failure {
         hint: &'static str,
     },
     #[error(
-        "session token rejected at {at}: {detail}; the app's sign-on policy probably requires an interactive sign-in or MFA at /authorize (allow password-only access for the test user in the app's authentication policy), or the session token expired or was used twice"
+        "session token rejected at {at}: {detail}; the app's sign-on policy probably requires an interactive sign-in or MFA at /authorize (allow password-only access for the test user in the app's authentication policy, or use kind okta-idx, which answers Identity Engine's password and TOTP prompts), or the session token expired or was used twice"
     )]
     SessionRejected { at: At, detail: String },
     #[error(
@@ -216,6 +216,22 @@ pub(crate) enum Failure {
         target: String,
         redirect_uri: String,
     },
+    #[error("/interact refused the request at {at}: {error}{description}{hint}")]
+    InteractRefused {
+        at: At,
+        error: String,
+        description: String,
+        hint: String,
+    },
+    /// Identity Engine ended the sign-in: `what` names the remediation or
+    /// message, `advice` says what to change in the test user or policy.
+    #[error("Okta Identity Engine stopped the sign-in at {at}: {what}; {advice}")]
+    IdxStopped {
+        at: At,
+        what: String,
+        advice: String,
+        kind: LoginErrorKind,
+    },
 }
 
 impl Failure {
@@ -237,6 +253,8 @@ impl Failure {
             Failure::TokenError { .. } => K::Token,
             Failure::Protocol { .. } | Failure::BodyTooLarge { .. } => K::Protocol,
             Failure::RedirectMismatch { .. } => K::Authorize,
+            Failure::InteractRefused { .. } => K::Authorize,
+            Failure::IdxStopped { kind, .. } => *kind,
         }
     }
 

@@ -15,6 +15,8 @@ pub const DEMO: &str = "demo";
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Fixture {
     OktaPkce(OktaPkceFixture),
+    /// Okta Identity Engine: the interaction code flow (IDX); the fields of okta-pkce.
+    OktaIdx(OktaPkceFixture),
     Oauth2Pkce(Oauth2PkceFixture),
     ClientCredentials(ClientCredentialsFixture),
     Password(PasswordFixture),
@@ -36,6 +38,7 @@ impl Fixture {
     pub fn kind(&self) -> &'static str {
         match self {
             Fixture::OktaPkce(_) => "okta-pkce",
+            Fixture::OktaIdx(_) => "okta-idx",
             Fixture::Oauth2Pkce(_) => "oauth2-pkce",
             Fixture::ClientCredentials(_) => "client-credentials",
             Fixture::Password(_) => "password",
@@ -47,7 +50,7 @@ impl Fixture {
     /// The extra CA file (PEM) the login's HTTPS client trusts, if any.
     pub fn ca_cert(&self) -> Option<&str> {
         match self {
-            Fixture::OktaPkce(f) => f.ca_cert.as_deref(),
+            Fixture::OktaPkce(f) | Fixture::OktaIdx(f) => f.ca_cert.as_deref(),
             Fixture::Oauth2Pkce(f) => f.ca_cert.as_deref(),
             Fixture::ClientCredentials(f) => f.ca_cert.as_deref(),
             Fixture::Password(f) => f.ca_cert.as_deref(),
@@ -59,7 +62,7 @@ impl Fixture {
     /// Values to mask from the start; empty ones are skipped.
     pub fn secrets(&self) -> Vec<String> {
         let candidates: Vec<Option<&String>> = match self {
-            Fixture::OktaPkce(f) => vec![
+            Fixture::OktaPkce(f) | Fixture::OktaIdx(f) => vec![
                 Some(&f.password),
                 f.client_secret.as_ref(),
                 f.totp_secret.as_ref(),
@@ -98,7 +101,7 @@ impl Fixture {
     /// Points a `demo` fixture at the running emulator's Okta URL.
     pub fn resolve_demo(&mut self, okta_url: &str) {
         let slot = match self {
-            Fixture::OktaPkce(f) => Some(&mut f.okta_url),
+            Fixture::OktaPkce(f) | Fixture::OktaIdx(f) => Some(&mut f.okta_url),
             Fixture::ClientCredentials(f) => f.okta_url.as_mut(),
             Fixture::Password(f) => f.okta_url.as_mut(),
             Fixture::RefreshToken(f) => f.okta_url.as_mut(),
@@ -124,7 +127,9 @@ impl Fixture {
             scopes: scopes.to_vec(),
         };
         match self {
-            Fixture::OktaPkce(f) => Some(key(f.issuer(), &f.client_id, &f.username, &f.scopes)),
+            Fixture::OktaPkce(f) | Fixture::OktaIdx(f) => {
+                Some(key(f.issuer(), &f.client_id, &f.username, &f.scopes))
+            }
             Fixture::Oauth2Pkce(f) => Some(key(
                 f.issuer.clone(),
                 &f.client_id,
@@ -150,7 +155,7 @@ impl Fixture {
     /// Who logs in, for messages: "`ada@example.com`", "client `svc`".
     pub fn subject(&self) -> String {
         match self {
-            Fixture::OktaPkce(f) => format!("`{}`", f.username),
+            Fixture::OktaPkce(f) | Fixture::OktaIdx(f) => format!("`{}`", f.username),
             Fixture::Oauth2Pkce(f) => match f.extra_params.get("login_hint") {
                 Some(hint) => format!("`{hint}`"),
                 None => format!("client `{}`", f.client_id),
@@ -164,7 +169,7 @@ impl Fixture {
 
     fn okta_url(&self) -> Option<&str> {
         match self {
-            Fixture::OktaPkce(f) => Some(&f.okta_url),
+            Fixture::OktaPkce(f) | Fixture::OktaIdx(f) => Some(&f.okta_url),
             Fixture::ClientCredentials(f) => f.okta_url.as_deref(),
             Fixture::Password(f) => f.okta_url.as_deref(),
             Fixture::RefreshToken(f) => f.okta_url.as_deref(),

@@ -9,7 +9,9 @@ use crate::suite::wire::absolute_url_problem;
 pub fn problems(fixture: &Fixture) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
     let (okta_url, auth_server, token_url) = match fixture {
-        Fixture::OktaPkce(f) => (Some(f.okta_url.as_str()), f.auth_server.as_str(), None),
+        Fixture::OktaPkce(f) | Fixture::OktaIdx(f) => {
+            (Some(f.okta_url.as_str()), f.auth_server.as_str(), None)
+        }
         Fixture::ClientCredentials(f) => endpoint(&f.okta_url, &f.auth_server, &f.token_url),
         Fixture::Password(f) => endpoint(&f.okta_url, &f.auth_server, &f.token_url),
         Fixture::RefreshToken(f) => endpoint(&f.okta_url, &f.auth_server, &f.token_url),
@@ -27,7 +29,7 @@ pub fn problems(fixture: &Fixture) -> Vec<(&'static str, String)> {
     if let Some(p) = token_url.and_then(absolute_url_problem) {
         out.push(("token_url", p));
     }
-    if let Fixture::OktaPkce(f) = fixture
+    if let Fixture::OktaPkce(f) | Fixture::OktaIdx(f) = fixture
         && !f.scopes.iter().any(|s| s == "openid")
     {
         out.push((

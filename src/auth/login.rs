@@ -5,7 +5,7 @@ use super::error::{Failure, LoginError};
 use super::fixture::Fixture;
 use super::grants::{self, keep_refresh_token};
 use super::token::{ClientAuth, Token};
-use super::{oauth2_pkce, okta};
+use super::{idx, oauth2_pkce, okta};
 use crate::report::mask::Masker;
 use reqwest::Url;
 
@@ -40,6 +40,7 @@ async fn by_kind(
 ) -> Result<Token, Failure> {
     match fixture {
         Fixture::OktaPkce(f) => okta::login(f, client, masker).await,
+        Fixture::OktaIdx(f) => idx::login(f, client, masker).await,
         Fixture::Oauth2Pkce(f) => oauth2_pkce::login(f, client, masker).await,
         Fixture::ClientCredentials(f) => grants::client_credentials(f, client, masker).await,
         Fixture::Password(f) => grants::password(f, client, masker).await,
@@ -78,7 +79,9 @@ async fn refresh_target<'a>(
                 grants::client_auth(&f.client_id, f.client_secret.as_deref(), f.auth_method),
             )
         }),
-        Fixture::OktaPkce(f) => okta::token_url(f).map(|url| (url, okta::client_auth(f))),
+        Fixture::OktaPkce(f) | Fixture::OktaIdx(f) => {
+            okta::token_url(f).map(|url| (url, okta::client_auth(f)))
+        }
         Fixture::Password(f) => grants::token_url(f.endpoint()).map(|url| {
             (
                 url,

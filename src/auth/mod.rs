@@ -11,6 +11,7 @@ mod fixture;
 pub mod fixture_check;
 mod grants;
 mod identities;
+mod idx;
 mod kinds;
 mod login;
 mod oauth2_pkce;

@@ -49,7 +49,7 @@ pub fn client_auth(f: &OktaPkceFixture) -> ClientAuth<'_> {
 }
 
 /// Problems a request would only reveal confusingly.
-fn check(f: &OktaPkceFixture) -> Result<(), Failure> {
+pub(super) fn check(f: &OktaPkceFixture) -> Result<(), Failure> {
     if f.okta_url == DEMO {
         return Err(Failure::Config(
             "okta_url is `demo` but the built-in emulator was not started".to_owned(),

@@ -284,6 +284,7 @@ mod tests {
             groups: vec![],
             totp_secret: totp.then(|| "JBSWY3DPEHPK3PXP".into()),
             status,
+            authenticators: vec![],
         }
     }
 

@@ -106,7 +106,7 @@ fn authorize(shared: &Shared, server_id: &str, params: Params) -> Response {
         return no_session(&reply, get("prompt"));
     };
     let user = match shared.user(&session.login) {
-        Some(user) if client.sign_on_policy == SignOnPolicy::Default => user,
+        Some(user) if client.sign_on_policy != SignOnPolicy::Reauthenticate => user,
         _ => return html::sign_in_page(),
     };
     if !Shared::is_assigned(client, user) {

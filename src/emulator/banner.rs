@@ -78,5 +78,6 @@ fn grant_label(grant: GrantType) -> &'static str {
         GrantType::RefreshToken => "refresh_token",
         GrantType::ClientCredentials => "client_credentials",
         GrantType::Password => "password",
+        GrantType::InteractionCode => "interaction_code",
     }
 }

@@ -6,8 +6,9 @@ const BUILTIN_YAML: &str = include_str!("builtin.yaml");
 
 impl EmulatorConfig {
     /// The default set: ada, grace (admin), mfa, warn, expired, locked,
-    /// enroll, enroll-required and unassigned users; demo-spa, demo-web,
-    /// demo-service, demo-cli and demo-reauth clients; the `default` server.
+    /// enroll, enroll-required, the IDX users (verify, choice, email-mfa,
+    /// push-mfa) and unassigned; demo-spa, demo-web, demo-service, demo-cli,
+    /// demo-reauth and demo-idx-first clients; the `default` server.
     pub fn builtin() -> Self {
         // The file is compiled in and covered by a test: it always parses.
         EmulatorConfig::from_yaml(BUILTIN_YAML).unwrap_or_else(|err| unreachable!("{err}"))
@@ -31,7 +32,7 @@ mod tests {
             .find(|u| u.login == "warn@example.com")
             .unwrap();
         assert_eq!(warn.status, UserStatus::PasswordWarn);
-        assert_eq!(config.clients.len(), 5);
+        assert_eq!(config.clients.len(), 6);
     }
 
     #[test]

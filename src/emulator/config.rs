@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use super::idx::IdxAuthenticator;
+
 /// Everything the emulator serves. `EmulatorConfig::builtin()` is the default set.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -50,6 +52,10 @@ pub struct UserConfig {
     /// What /api/v1/authn answers after a good password.
     #[serde(default)]
     pub status: UserStatus,
+    /// Identity Engine: the authenticators besides the password that the
+    /// app's policy asks for (default: `google_otp` when totp_secret is set).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authenticators: Vec<IdxAuthenticator>,
 }
 
 /// The authn outcome a user is set up for.
@@ -100,6 +106,8 @@ pub enum GrantType {
     RefreshToken,
     ClientCredentials,
     Password,
+    /// Identity Engine's interaction code grant (IDX).
+    InteractionCode,
 }
 
 /// App sign-on policy evaluated at /authorize (Okta Identity Engine).
@@ -111,6 +119,9 @@ pub enum SignOnPolicy {
     Default,
     /// Always show the sign-in page (re-authentication required).
     Reauthenticate,
+    /// Like default; IDX's identify form asks for the username alone and
+    /// the password comes as the next remediation.
+    IdentifierFirst,
 }
 
 /// A custom authorization server.

@@ -15,6 +15,12 @@ pub struct CounterSnapshot {
     pub keys: u64,
     pub discovery: u64,
     pub api: u64,
+    /// Identity Engine: POST {base}/v1/interact.
+    #[serde(default)]
+    pub interact: u64,
+    /// Identity Engine: every POST /idp/idx/... (introspect and remediations).
+    #[serde(default)]
+    pub idx: u64,
 }
 
 /// The endpoint families that are counted.
@@ -28,12 +34,14 @@ pub(crate) enum Counter {
     Keys,
     Discovery,
     Api,
+    Interact,
+    Idx,
 }
 
 /// Live atomic counters.
 #[derive(Default)]
 pub(crate) struct Counters {
-    values: [AtomicU64; 8],
+    values: [AtomicU64; 10],
 }
 
 impl Counters {
@@ -52,6 +60,8 @@ impl Counters {
             keys: get(Counter::Keys),
             discovery: get(Counter::Discovery),
             api: get(Counter::Api),
+            interact: get(Counter::Interact),
+            idx: get(Counter::Idx),
         }
     }
 

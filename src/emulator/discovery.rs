@@ -86,7 +86,7 @@ pub(crate) fn document(server: &ServerView) -> Value {
         "response_modes_supported": ["query", "fragment", "form_post", "okta_post_message"],
         "grant_types_supported": [
             "authorization_code", "refresh_token", "client_credentials", "password",
-            super::grants::MFA_OTP_GRANT,
+            super::grants::MFA_OTP_GRANT, "interaction_code",
         ],
         "subject_types_supported": ["public"],
         "scopes_supported": server.scopes,

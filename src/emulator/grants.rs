@@ -37,7 +37,7 @@ pub(crate) fn run(
         return Err(OAuthError::new(
             StatusCode::BAD_REQUEST,
             "unsupported_grant_type",
-            "The authorization grant type is not supported by the authorization server. Configured grant types: [authorization_code, refresh_token, client_credentials, password].",
+            "The authorization grant type is not supported by the authorization server. Configured grant types: [authorization_code, refresh_token, client_credentials, password, interaction_code].",
         ));
     };
     if !client.grant_types.contains(&needed) {
@@ -54,6 +54,7 @@ pub(crate) fn run(
         "refresh_token" => ctx.refresh_token(),
         "client_credentials" => ctx.client_credentials(),
         "password" => ctx.password(),
+        "interaction_code" => super::idx::grant::interaction_code(shared, server, client, params),
         _ => ctx.mfa_otp(),
     }
 }
@@ -207,7 +208,10 @@ impl Ctx<'_> {
 }
 
 /// PKCE at the token endpoint.
-fn check_verifier(challenge: Option<&str>, verifier: Option<&String>) -> Result<(), OAuthError> {
+pub(crate) fn check_verifier(
+    challenge: Option<&str>,
+    verifier: Option<&String>,
+) -> Result<(), OAuthError> {
     let verifier = verifier.filter(|v| !v.is_empty());
     match (challenge, verifier) {
         (None, None) => Ok(()),
@@ -228,7 +232,7 @@ fn mfa_required(mfa_token: &str) -> Response {
     (StatusCode::FORBIDDEN, Json(body)).into_response()
 }
 
-fn param<'a>(params: &'a Params, name: &str) -> Result<&'a str, OAuthError> {
+pub(crate) fn param<'a>(params: &'a Params, name: &str) -> Result<&'a str, OAuthError> {
     params
         .get(name)
         .map(String::as_str)
@@ -245,6 +249,7 @@ fn configured(client: &ClientConfig) -> String {
             GrantType::RefreshToken => "refresh_token",
             GrantType::ClientCredentials => "client_credentials",
             GrantType::Password => "password",
+            GrantType::InteractionCode => "interaction_code",
         })
         .collect();
     names.join(", ")

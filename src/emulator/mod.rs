@@ -17,6 +17,7 @@ mod generic_authorize;
 mod grants;
 mod html;
 mod ids;
+mod idx;
 mod introspect;
 mod issue;
 mod keyring;
@@ -40,8 +41,8 @@ mod validate;
 mod verify;
 
 pub use config::{
-    AuthServerConfig, ClientConfig, ConfigError, EmulatorConfig, GrantType, LimitedEndpoint,
-    RateLimitConfig, SignOnPolicy, TokenKind, UserConfig, UserStatus,
+    AuthServerConfig, ClientConfig, ConfigError, EmulatorConfig, GrantType, IdxAuthenticator,
+    LimitedEndpoint, RateLimitConfig, SignOnPolicy, TokenKind, UserConfig, UserStatus,
 };
 pub use counters::CounterSnapshot;
 pub use server::{Emulator, run_standalone, run_standalone_with};

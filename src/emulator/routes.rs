@@ -11,12 +11,14 @@ use super::counters::CounterSnapshot;
 use super::okta_error::OktaError;
 use super::state::AppState;
 use super::{
-    authn, authorize, cors, discovery, generic, html, introspect, logout, token, userinfo,
+    authn, authorize, cors, discovery, generic, html, idx, introspect, logout, token, userinfo,
 };
 
 /// Every Okta-side route, and the generic server under `/generic`.
 pub(crate) fn router(state: AppState) -> Router {
-    okta_router(state.clone()).merge(generic::router(state))
+    okta_router(state.clone())
+        .merge(idx::router(state.clone()))
+        .merge(generic::router(state))
 }
 
 fn okta_router(state: AppState) -> Router {

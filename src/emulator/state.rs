@@ -91,6 +91,8 @@ pub(crate) struct Shared {
     /// Passwords changed through the authn API, by lowercase login.
     pub(crate) changed_passwords: Mutex<HashMap<String, String>>,
     pub(crate) todos: TodoStore,
+    /// Identity Engine (IDX) transactions and interaction codes.
+    pub(crate) idx: super::idx::IdxStore,
     /// Every secret value issued or received (session and state tokens,
     /// codes, verifiers, tokens), so tests can assert that none leaks.
     pub(crate) issued: std::sync::Mutex<Vec<String>>,
@@ -125,6 +127,7 @@ impl Shared {
             )),
             changed_passwords: Mutex::default(),
             todos: TodoStore::seeded(&config.users),
+            idx: super::idx::IdxStore::new(),
             issued: std::sync::Mutex::default(),
             okta_url,
             config,

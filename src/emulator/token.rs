@@ -131,6 +131,7 @@ pub(crate) fn required_grant(grant_type: &str) -> Option<GrantType> {
         "refresh_token" => Some(GrantType::RefreshToken),
         "client_credentials" => Some(GrantType::ClientCredentials),
         "password" | MFA_OTP_GRANT => Some(GrantType::Password),
+        "interaction_code" => Some(GrantType::InteractionCode),
         _ => None,
     }
 }

@@ -103,11 +103,17 @@ fn check_client(i: usize, client: &ClientConfig, groups: &HashSet<&str>, errors:
     {
         errors.push(format!("clients[{i}].grant_types: a public client (no client_secret) cannot use client_credentials or password"));
     }
-    if client.grant_types.contains(&GrantType::AuthorizationCode) && client.redirect_uris.is_empty()
-    {
-        errors.push(format!(
-            "clients[{i}].redirect_uris: authorization_code needs at least one redirect URI"
-        ));
+    for grant in [GrantType::AuthorizationCode, GrantType::InteractionCode] {
+        if client.grant_types.contains(&grant) && client.redirect_uris.is_empty() {
+            let name = if grant == GrantType::AuthorizationCode {
+                "authorization_code"
+            } else {
+                "interaction_code"
+            };
+            errors.push(format!(
+                "clients[{i}].redirect_uris: {name} needs at least one redirect URI"
+            ));
+        }
     }
 }
 

@@ -50,10 +50,18 @@ static CODE_STEP: LazyLock<Regex> = LazyLock::new(|| {
 pub fn find(reqs: &[&Req], vars: &IndexMap<String, VarDef>, warnings: &mut Vec<String>) -> Logins {
     let mut logins = Logins::default();
     let resolve = |name: &str| clear(vars, name);
+    // Identity Engine's interaction code flow first: a collection that
+    // scripts it may also hold parts of the Classic recipe.
+    let idx = super::okta_idx::find(reqs);
+    if let Some(recipe) = &idx {
+        idx_recipe(reqs, recipe, &resolve, &mut logins);
+    }
     match okta::find(reqs) {
-        Ok(Some(recipe)) => okta_recipe(reqs, &recipe, &resolve, &mut logins, warnings),
-        Ok(None) => {}
-        Err(e) => warnings.push(e),
+        Ok(Some(recipe)) if idx.is_none() => {
+            okta_recipe(reqs, &recipe, &resolve, &mut logins, warnings)
+        }
+        Ok(_) => {}
+        Err(e) => warnings.extend(idx.is_none().then_some(e)),
     }
     for (i, req) in reqs.iter().enumerate() {
         if logins.dropped.contains(&i) {
@@ -132,6 +140,24 @@ fn okta_recipe(
     if let Some(var) = &recipe.token_var {
         logins.by_var.insert(var.clone(), "user".into());
     }
+}
+
+/// Identity Engine's interaction code flow (`/v1/interact`, `/idp/idx/...`,
+/// `/v1/token` with `interaction_code`) becomes an `okta-idx` fixture.
+fn idx_recipe(
+    reqs: &[&Req],
+    recipe: &super::okta_idx::IdxRecipe,
+    resolve: &dyn Fn(&str) -> Option<String>,
+    logins: &mut Logins,
+) {
+    logins.fixtures.push(Fixture {
+        name: "user".into(),
+        kind: "okta-idx",
+        text: super::okta_idx::fixture(reqs, recipe, resolve),
+    });
+    logins
+        .dropped
+        .extend((0..reqs.len()).filter(|&i| recipe.contains(i)));
 }
 
 /// The `grant_type` a request posts, if it is a token request.

@@ -10,6 +10,7 @@ pub mod flow;
 pub mod js;
 pub mod login;
 pub mod okta;
+pub mod okta_idx;
 pub mod postman;
 pub mod render;
 pub mod request;

@@ -7,6 +7,7 @@ mod api;
 mod authn;
 mod authorize;
 mod cors;
+mod idx;
 mod keys;
 mod oidc;
 mod response_modes;
