@@ -115,8 +115,15 @@ async fn run_steps(
     }
     let all = steps(spec);
     for step in &all {
-        let exchange = run_step(ctx, spec, step, &scope, token.as_deref(), trace.as_deref_mut())
-            .await?;
+        let exchange = run_step(
+            ctx,
+            spec,
+            step,
+            &scope,
+            token.as_deref(),
+            trace.as_deref_mut(),
+        )
+        .await?;
         capture(ctx, step, &exchange, &mut scope).map_err(|e| {
             StepFailure {
                 step: step.label,
@@ -479,7 +486,10 @@ fn capture(
                 name: name.clone(),
                 problem,
             };
-            Box::new(Failure::new(kind, KeyPath::root().key("capture").key(name.as_str())))
+            Box::new(Failure::new(
+                kind,
+                KeyPath::root().key("capture").key(name.as_str()),
+            ))
         })?;
         if def.secret {
             ctx.masker.add_json(&value);
@@ -499,9 +509,10 @@ fn read_capture(source: &CaptureSource, ex: &Exchange) -> Result<Json, String> {
             .map(|v| Json::String(v.to_owned()))
             .ok_or_else(|| format!("the response has no header `{h}`"))?,
         CaptureSource::Json(path) => {
-            let body = ex.response.json.as_ref().ok_or_else(|| {
-                format!("{path} needs a JSON body, but the response is not JSON")
-            })?;
+            let body =
+                ex.response.json.as_ref().ok_or_else(|| {
+                    format!("{path} needs a JSON body, but the response is not JSON")
+                })?;
             match path.select(body).as_slice() {
                 [] => return Err(format!("{path} selects nothing in the response")),
                 [one] => (*one).clone(),

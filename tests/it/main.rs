@@ -6,10 +6,12 @@
 mod common;
 mod login_support;
 
+mod browser;
 mod ci;
 mod cli;
 mod emulator;
 mod failures;
+mod html_report;
 mod identities;
 mod import;
 mod init;

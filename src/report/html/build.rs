@@ -21,7 +21,8 @@ pub fn build(specs: &[TrialSpec], records: &[TrialRecord], traces: &Traces, run:
         .map(|record| {
             let spec = by_name.get(record.name.as_str()).copied();
             let steps = traces.get(&record.name).cloned().unwrap_or_default();
-            let in_matrix = spec.is_some_and(|s| matrix.contains(&(s.suite.id.as_str(), s.test.index)));
+            let in_matrix =
+                spec.is_some_and(|s| matrix.contains(&(s.suite.id.as_str(), s.test.index)));
             trial(record, spec.filter(|_| in_matrix), spec, steps)
         })
         .collect();
@@ -47,9 +48,9 @@ fn matrix_tests(specs: &[TrialSpec]) -> HashSet<(&str, usize)> {
         .map(|s| (s.suite.id.as_str(), s.test.index))
         .filter(|key| {
             identities[key].len() > 1
-                || specs
-                    .iter()
-                    .any(|s| (s.suite.id.as_str(), s.test.index) == *key && s.matrix_status.is_some())
+                || specs.iter().any(|s| {
+                    (s.suite.id.as_str(), s.test.index) == *key && s.matrix_status.is_some()
+                })
         })
         .collect()
 }
@@ -156,7 +157,12 @@ fn hide_value(var: &str) -> String {
 
 /// The commit under test: from the CI's environment, else `git`.
 pub fn commit(env: &crate::suite::load::Env) -> Option<String> {
-    for key in ["GITHUB_SHA", "CI_COMMIT_SHA", "BUILD_SOURCEVERSION", "GIT_COMMIT"] {
+    for key in [
+        "GITHUB_SHA",
+        "CI_COMMIT_SHA",
+        "BUILD_SOURCEVERSION",
+        "GIT_COMMIT",
+    ] {
         if let Some(sha) = env.get(key).filter(|v| !v.is_empty()) {
             return Some(sha.clone());
         }
@@ -176,7 +182,15 @@ mod tests {
 
     #[test]
     fn var_values_are_hidden_in_the_command_line() {
-        let args = ["/usr/bin/gatecheck", "--var", "TOKEN=abc", "--var=K=v", "--html", "r.html", "a b"];
+        let args = [
+            "/usr/bin/gatecheck",
+            "--var",
+            "TOKEN=abc",
+            "--var=K=v",
+            "--html",
+            "r.html",
+            "a b",
+        ];
         assert_eq!(
             command_line(args.map(String::from)),
             "gatecheck --var TOKEN=*** --var=K=*** --html r.html 'a b'"

@@ -114,7 +114,12 @@ pub struct FailureView {
 impl StepView {
     /// The exchange as the console's `-v` shows it: the Authorization
     /// header's credentials and every known secret masked.
-    pub fn new(label: Option<StepLabel<'_>>, ex: &Exchange, attempts: u32, masker: &Masker) -> Self {
+    pub fn new(
+        label: Option<StepLabel<'_>>,
+        ex: &Exchange,
+        attempts: u32,
+        masker: &Masker,
+    ) -> Self {
         let mask = |text: &str| masker.mask(text);
         let request_headers = ex
             .request
@@ -162,9 +167,12 @@ impl StepView {
 impl From<&Failure> for FailureView {
     fn from(failure: &Failure) -> Self {
         let (kind, expected, actual, diff) = match &failure.kind {
-            Kind::Status { expected, actual } => {
-                ("status", Some(expected.clone()), Some(actual.to_string()), None)
-            }
+            Kind::Status { expected, actual } => (
+                "status",
+                Some(expected.clone()),
+                Some(actual.to_string()),
+                None,
+            ),
             Kind::Header {
                 expected, actual, ..
             } => ("header", Some(expected.clone()), actual.clone(), None),

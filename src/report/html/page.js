@@ -126,7 +126,7 @@
           s.response_body ? pre(s.response_body, "body") : null])])]);
   }
   function trial(t) {
-    var d = el("details", { class: "trial " + t.status, id: t.id, "data-status": t.status });
+    var d = el("details", { class: "trial " + t.status, id: t.id, "data-status": t.status, "data-name": t.name });
     if (t.status === "failed") d.open = true;
     d.appendChild(el("summary", {}, [el("span", { class: "badge " + t.status, text: t.status }),
       el("span", { class: "name", text: t.name }), el("span", { class: "dur", text: ms(t.duration_ms) })]));

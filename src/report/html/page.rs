@@ -96,7 +96,10 @@ mod tests {
                 command: "gatecheck --html r.html".into(),
                 ..RunMeta::default()
             }],
-            trials: vec![trial("s::t", "body: </script><script>alert(1)</script> & more")],
+            trials: vec![trial(
+                "s::t",
+                "body: </script><script>alert(1)</script> & more",
+            )],
         };
         let page = render(&model).unwrap();
         assert_eq!(page.matches("</script>").count(), 2, "{page}");
