@@ -66,6 +66,16 @@ tests:
     expect: {status: 200, snapshot: false}
 "#,
     );
+    p.file(
+        "suites/both.yaml",
+        r#"name: Both identities
+identities: [user, admin]
+tests:
+  - name: my claims
+    request: {url: /api/me}
+    expect: {status: 200, snapshot: false}
+"#,
+    );
     p
 }
 
@@ -109,26 +119,28 @@ fn the_report_holds_the_matrix_the_exchanges_and_the_failures_masked() {
         })
         .collect();
     cells.sort();
-    let cell = |id: &str, exp: &str, got| {
+    let cell = |id: &str, url: &str, exp: &str, got: u16| {
         (
-            id.into(),
-            "GET /api/admin/report".into(),
-            exp.into(),
+            id.to_owned(),
+            format!("GET {url}"),
+            exp.to_owned(),
             Some(got),
         )
     };
     assert_eq!(
         cells,
         [
-            cell("admin", "200", 200),
-            cell("none", "401", 401),
-            cell("user", "200", 403)
+            cell("admin", "/api/admin/report", "200", 200),
+            cell("admin", "/api/me", "200", 200),
+            cell("none", "/api/admin/report", "401", 401),
+            cell("user", "/api/admin/report", "200", 403),
+            cell("user", "/api/me", "200", 200),
         ]
     );
     let user = m
         .trials
         .iter()
-        .find(|t| t.name.ends_with("[user]"))
+        .find(|t| t.name == "todos::admin report is admin-only[user]")
         .unwrap();
     let f = &user.failures[0];
     assert_eq!(
@@ -190,15 +202,18 @@ fn a_person_sees_the_grid_the_diff_and_can_filter_in_a_browser() {
     );
 
     // The grid: one row, a cell per identity, coloured and linked to its trial.
-    let cell = |identity: &str| {
+    let cell = |trial: &str| {
         let start = failed
-            .find(&format!("data-identity=\"{identity}\""))
-            .unwrap_or_else(|| panic!("no cell for {identity}"));
+            .find(&format!("data-trial=\"{trial}\""))
+            .unwrap_or_else(|| panic!("no cell for {trial}"));
         let open = failed[..start].rfind("<td").unwrap();
         let end = start + failed[start..].find("</td>").unwrap();
         failed[open..end].to_owned()
     };
-    let user = cell("user");
+    let head = "<tr><th>Endpoint</th><th>admin</th><th>none</th><th>user</th></tr>";
+    assert!(failed.contains(head), "{failed}");
+    let report = "todos::admin report is admin-only";
+    let user = cell(&format!("{report}[user]"));
     assert!(user.contains("class=\"cell fail\""), "{user}");
     assert!(
         user.contains("background-color: rgb(255, 205, 205)"),
@@ -209,19 +224,30 @@ fn a_person_sees_the_grid_the_diff_and_can_filter_in_a_browser() {
         "{user}"
     );
     assert!(user.contains("href=\"#t-"), "{user}");
-    for (identity, status) in [("admin", "200"), ("none", "401")] {
-        let c = cell(identity);
+    let passing = [
+        (format!("{report}[admin]"), "200"),
+        (format!("{report}[none]"), "401"),
+        ("both::my claims[admin]".to_owned(), "200"),
+        ("both::my claims[user]".to_owned(), "200"),
+    ];
+    for (trial, status) in passing {
+        let c = cell(&trial);
+        assert!(c.contains("class=\"cell pass\""), "{c}");
         assert!(c.contains("background-color: rgb(200, 240, 200)"), "{c}");
-        assert!(
-            c.contains(&format!("expected {status}")) && c.contains(&format!("got {status}")),
-            "{c}"
-        );
+        let text = format!("expected {status}</span><span class=\"got\">got {status}");
+        assert!(c.contains(&text), "{c}");
     }
+    // `both::my claims` runs as user and admin only: its `none` cell is empty.
+    assert_eq!(
+        failed.matches("<td class=\"cell none\">–</td>").count(),
+        1,
+        "{failed}"
+    );
 
     // Filtered to failures: only the two failing trials are shown, the
     // snapshot's diff with them.
     assert!(
-        failed.contains("<span id=\"shown\">2 of 9 trials shown</span>"),
+        failed.contains("<span id=\"shown\">2 of 11 trials shown</span>"),
         "{failed}"
     );
     assert_eq!(

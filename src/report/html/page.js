@@ -62,6 +62,8 @@
       if (!byRow[key]) { byRow[key] = { t: t, cells: {} }; rows.push(key); }
       byRow[key].cells[t.identity] = t;
     });
+    ids.sort();
+    rows.sort();
     var head = el("tr", {}, [el("th", { text: "Endpoint" })]);
     ids.forEach(function (id) { head.appendChild(el("th", { text: id })); });
     var table = el("table", { class: "grid" }, [el("thead", {}, [head])]);
