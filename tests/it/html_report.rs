@@ -345,6 +345,7 @@ tests:
   - {name: passes, request: {url: /items}, expect: {snapshot: false}}
   - {name: fails, request: {url: /items/9}, expect: {status: 200, snapshot: false}}
   - {name: skipped, skip: "waiting for the fix", request: {url: /items}}
+  - {name: retried, request: {url: /flaky/html}, retry: {attempts: 3, delay: 10ms}, expect: {snapshot: false}}
 "#,
     );
     let many: String = (0..12)
@@ -375,7 +376,7 @@ fn shard_reports_merge_into_one() {
         &[],
     );
     assert_eq!(out.code, 0, "{}", out.normalized(&p));
-    assert_eq!(out.stdout, "wrote all.html (15 trials from 2 reports)\n");
+    assert_eq!(out.stdout, "wrote all.html (16 trials from 2 reports)\n");
     let m = model(&p, "all.html");
     let parts: Vec<_> = m
         .runs
@@ -384,7 +385,13 @@ fn shard_reports_merge_into_one() {
         .collect();
     assert_eq!(parts, ["hash:1/2", "hash:2/2"]);
     let names: BTreeSet<&str> = m.trials.iter().map(|t| t.name.as_str()).collect();
-    assert_eq!(names.len(), 15);
+    assert_eq!(names.len(), 16);
+    let retried = m.trials.iter().find(|t| t.name == "a::retried").unwrap();
+    let step = &retried.steps[0];
+    assert_eq!(
+        (retried.status, step.attempts, step.status),
+        (Status::Passed, 3, 200)
+    );
     let fails = m.trials.iter().find(|t| t.name == "a::fails").unwrap();
     assert_eq!(fails.status, Status::Failed);
     assert_eq!(fails.steps[0].status, 404);

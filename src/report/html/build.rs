@@ -33,26 +33,20 @@ pub fn build(specs: &[TrialSpec], records: &[TrialRecord], traces: &Traces, run:
     }
 }
 
-/// Tests with a per-identity status, or run under several identities.
+/// Tests with a per-identity status, or run under several identities
+/// (single-request tests: a cell is one endpoint).
 fn matrix_tests(specs: &[TrialSpec]) -> HashSet<(&str, usize)> {
     let mut identities: HashMap<(&str, usize), HashSet<Option<&str>>> = HashMap::new();
-    for spec in specs {
-        identities
-            .entry((spec.suite.id.as_str(), spec.test.index))
-            .or_default()
-            .insert(spec.identity_label.as_deref());
+    let mut tests = HashSet::new();
+    for spec in specs.iter().filter(|s| s.test.request.is_some()) {
+        let key = (spec.suite.id.as_str(), spec.test.index);
+        let ids = identities.entry(key).or_default();
+        ids.insert(spec.identity_label.as_deref());
+        if spec.matrix_status.is_some() || ids.len() > 1 {
+            tests.insert(key);
+        }
     }
-    specs
-        .iter()
-        .filter(|s| s.test.request.is_some())
-        .map(|s| (s.suite.id.as_str(), s.test.index))
-        .filter(|key| {
-            identities[key].len() > 1
-                || specs.iter().any(|s| {
-                    (s.suite.id.as_str(), s.test.index) == *key && s.matrix_status.is_some()
-                })
-        })
-        .collect()
+    tests
 }
 
 fn trial(
