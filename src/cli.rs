@@ -74,6 +74,11 @@ pub enum Command {
         #[command(subcommand)]
         from: ImportFrom,
     },
+    /// Work with HTML reports: `report merge OUT IN...` combines shards' pages.
+    Report {
+        #[command(subcommand)]
+        command: crate::report::html::files::ReportCommand,
+    },
     /// Run the built-in Okta emulator and demo API until Ctrl-C.
     Emulator {
         /// Users, groups and clients (YAML); default: the built-in set.
@@ -176,6 +181,9 @@ pub struct RunArgs {
     /// Write a JUnit XML report to FILE.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
+    /// Write an HTML report (one self-contained page) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
     /// Run one shard of the tests: hash:K/N (stable) or count:K/N (even).
     #[arg(long, value_name = "hash:K/N")]
     pub partition: Option<crate::run::partition::Partition>,
@@ -279,6 +287,10 @@ pub fn dispatch(cli: Cli, env: &Env) -> Result<ExitCode, Error> {
             for file in files {
                 println!("wrote {}", file.display());
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Report { command }) => {
+            println!("{}", crate::report::html::files::run(&command)?);
             Ok(ExitCode::SUCCESS)
         }
         None => run_suites(cli.run, env),
@@ -420,6 +432,7 @@ fn run_suites(args: RunArgs, env: &Env) -> Result<ExitCode, Error> {
         verbose: args.verbose,
         fresh_login: args.fresh_login,
         junit: args.junit.clone(),
+        html: args.html.clone(),
         partition: args.partition,
     };
     let summary = run::run(&opts, env)?;

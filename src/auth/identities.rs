@@ -47,6 +47,8 @@ pub struct Identities {
     clock: Clock,
     /// Token cache problems met during the run, shown once at its end.
     warnings: std::sync::Mutex<Vec<String>>,
+    /// Logins (and renewals) made against the authorization server.
+    logins: std::sync::atomic::AtomicU64,
 }
 
 impl Identities {
@@ -76,6 +78,7 @@ impl Identities {
             fresh: false,
             clock: Arc::new(SystemTime::now),
             warnings: Default::default(),
+            logins: Default::default(),
         }
     }
 
@@ -121,6 +124,12 @@ impl Identities {
         slot.from_cache
             .store(true, std::sync::atomic::Ordering::Relaxed);
         Some(token)
+    }
+
+    /// How many logins (and renewals) this run has made; tokens read
+    /// from the cache are not counted.
+    pub fn logins_made(&self) -> u64 {
+        self.logins.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// True when `name`'s token was read from the token cache.
@@ -200,12 +209,16 @@ impl Identities {
             None => match self.cached(slot) {
                 Some(token) => Ok(token),
                 None => {
+                    self.logins
+                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let fresh = login(&slot.fixture, &self.client, &self.masker).await;
                     self.remember(slot, &fresh);
                     fresh
                 }
             },
             Some((Ok(token), got)) if expiring(token, *got, (self.clock)()) => {
+                self.logins
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let renewed = renew(&slot.fixture, token, &self.client, &self.masker).await;
                 self.remember(slot, &renewed);
                 renewed

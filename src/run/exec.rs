@@ -15,6 +15,7 @@ use crate::check::failure::{Failure, Kind};
 use crate::check::snapshot::{self, Snapshot};
 use crate::http::{self, Exchange};
 use crate::report::failure::{self, StepFailure, StepLabel, TrialFailure};
+use crate::report::html::model::StepView;
 use crate::report::mask::Masker;
 use crate::suite::expect::{CaptureSource, StatusExpect};
 use crate::suite::limits::ByteSize;
@@ -84,12 +85,25 @@ fn steps(spec: &TrialSpec) -> Vec<Step<'_>> {
 /// Runs a trial; the error holds the located failures and their message,
 /// secrets masked.
 pub async fn run_trial(ctx: &RunCtx, spec: &TrialSpec) -> Result<(), TrialFailure> {
-    run_steps(ctx, spec)
+    run_trial_traced(ctx, spec, None).await
+}
+
+/// [`run_trial`], recording each step's last exchange (masked) in `trace`.
+pub async fn run_trial_traced(
+    ctx: &RunCtx,
+    spec: &TrialSpec,
+    trace: Option<&mut Vec<StepView>>,
+) -> Result<(), TrialFailure> {
+    run_steps(ctx, spec, trace)
         .await
         .map_err(|e| e.masked(|text| ctx.masker.mask(text)))
 }
 
-async fn run_steps(ctx: &RunCtx, spec: &TrialSpec) -> Result<(), TrialFailure> {
+async fn run_steps(
+    ctx: &RunCtx,
+    spec: &TrialSpec,
+    mut trace: Option<&mut Vec<StepView>>,
+) -> Result<(), TrialFailure> {
     let token = match &spec.identity {
         Some(identity) => Some(login(ctx, spec, identity).await?),
         None => None,
@@ -104,7 +118,15 @@ async fn run_steps(ctx: &RunCtx, spec: &TrialSpec) -> Result<(), TrialFailure> {
     }
     let all = steps(spec);
     for step in &all {
-        let exchange = run_step(ctx, spec, step, &scope, token.as_deref()).await?;
+        let exchange = run_step(
+            ctx,
+            spec,
+            step,
+            &scope,
+            token.as_deref(),
+            trace.as_deref_mut(),
+        )
+        .await?;
         capture(ctx, step, &exchange, &mut scope).map_err(|e| {
             StepFailure {
                 step: step.label,
@@ -176,6 +198,7 @@ async fn run_step(
     step: &Step<'_>,
     scope: &Scope,
     token: Option<&str>,
+    mut trace: Option<&mut Vec<StepView>>,
 ) -> Result<Exchange, TrialFailure> {
     let timeout = spec
         .test
@@ -249,6 +272,9 @@ async fn run_step(
         if !done && attempt < attempts {
             tokio::time::sleep(delay).await;
             continue;
+        }
+        if let Some(trace) = trace.as_deref_mut() {
+            trace.push(StepView::new(step.label, &exchange, attempt, &ctx.masker));
         }
         let mut failures = failures;
         let mut notes = Vec::new();

@@ -18,6 +18,7 @@ use super::plan::{self, TrialSpec};
 use super::unique;
 use crate::check::snapshot;
 use crate::error::Error;
+use crate::report::html::{build, files, model::RunMeta};
 use crate::report::junit::{self, Outcome, TrialRecord};
 use crate::report::mask::Masker;
 use crate::suite::limits::{ByteSize, DEFAULT_MAX_BODY_SIZE};
@@ -44,6 +45,8 @@ pub struct RunOptions {
     pub verbose: bool,
     pub fresh_login: bool,
     pub junit: Option<PathBuf>,
+    /// Write the HTML report to this file.
+    pub html: Option<PathBuf>,
     pub partition: Option<partition::Partition>,
 }
 
@@ -121,10 +124,15 @@ pub fn run(opts: &RunOptions, env: &Env) -> Result<Summary, Error> {
     };
     let handle = runtime.handle().clone();
     let records: Records = Arc::default();
+    let traces: Option<Traces> = opts.html.as_ref().map(|_| Arc::default());
+    let started = (std::time::SystemTime::now(), Instant::now());
     let trials = specs
         .iter()
         .cloned()
-        .map(|spec| trial(spec, ctx.clone(), handle.clone(), records.clone()))
+        .map(|spec| {
+            let sinks = (records.clone(), traces.clone());
+            trial(spec, ctx.clone(), handle.clone(), sinks)
+        })
         .collect();
     let conclusion = libtest_mimic::run(&args, trials);
     for warning in ctx.identities.warnings() {
@@ -133,6 +141,24 @@ pub fn run(opts: &RunOptions, env: &Env) -> Result<Summary, Error> {
     let pending = snapshot::pending_written();
     if let Some(path) = &opts.junit {
         write_junit(path, &specs, &args, &records, &ctx.masker)?;
+    }
+    if let (Some(path), Some(traces)) = (&opts.html, &traces) {
+        let records = all_records(&specs, &args, &records, &ctx.masker);
+        let traces = traces.lock().unwrap_or_else(|e| e.into_inner());
+        let meta = RunMeta {
+            command: build::command_line(std::env::args()),
+            commit: build::commit(env),
+            started: humantime::format_rfc3339_seconds(started.0).to_string(),
+            duration_ms: started.1.elapsed().as_millis() as u64,
+            logins: ctx.identities.logins_made(),
+            pending_snapshots: pending as u64,
+            partition: opts.partition.map(|p| p.to_string()),
+        };
+        let mut model = build::build(&specs, &records, &traces, meta);
+        model
+            .mask(&ctx.masker.current())
+            .map_err(|e| Error::Runtime(format!("failed to encode the HTML report: {e}")))?;
+        files::write(path, &model).map_err(|e| Error::Runtime(e.to_string()))?;
     }
     drop(demo); // stops the emulator
     runtime.shutdown_timeout(Duration::from_secs(1));
@@ -163,14 +189,28 @@ fn warm_up(test_threads: usize) -> Result<(tokio::runtime::Runtime, reqwest::Cli
 }
 
 type Records = Arc<Mutex<Vec<TrialRecord>>>;
+/// The exchanges of each trial, kept for the HTML report.
+type Traces = Arc<Mutex<build::Traces>>;
 
 /// A libtest trial that runs `spec` on the shared runtime and records how
-/// it ended.
-fn trial(spec: TrialSpec, ctx: Arc<RunCtx>, handle: Handle, records: Records) -> Trial {
+/// it ended (and, for the HTML report, its exchanges).
+fn trial(
+    spec: TrialSpec,
+    ctx: Arc<RunCtx>,
+    handle: Handle,
+    (records, traces): (Records, Option<Traces>),
+) -> Trial {
     let ignored = spec.skip.is_some();
     Trial::test(spec.name.clone(), move || {
         let started = Instant::now();
-        let result = handle.block_on(exec::run_trial(&ctx, &spec));
+        let mut steps = traces.as_ref().map(|_| Vec::new());
+        let result = handle.block_on(exec::run_trial_traced(&ctx, &spec, steps.as_mut()));
+        if let (Some(traces), Some(steps)) = (&traces, steps) {
+            traces
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(spec.name.clone(), steps);
+        }
         let outcome = match &result {
             Ok(()) => Outcome::Passed,
             Err(failure) => Outcome::Failed(failure.clone()),
@@ -230,6 +270,26 @@ fn write_junit(
     records: &Records,
     masker: &Masker,
 ) -> Result<(), Error> {
+    let all = all_records(specs, args, records, masker);
+    let xml = junit::render(&all).map_err(Error::Runtime)?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    std::fs::write(path, xml).map_err(|e| {
+        Error::Runtime(format!(
+            "failed to write JUnit report `{}`: {e}",
+            path.display()
+        ))
+    })
+}
+
+/// Every trial that ran, and the ignored ones, masked with every secret.
+fn all_records(
+    specs: &[TrialSpec],
+    args: &Arguments,
+    records: &Records,
+    masker: &Masker,
+) -> Vec<TrialRecord> {
     let mut all = records.lock().unwrap_or_else(|e| e.into_inner()).clone();
     for spec in specs {
         let entry = list_entry(spec);
@@ -247,16 +307,7 @@ fn write_junit(
     for record in &mut all {
         record.mask(&secrets);
     }
-    let xml = junit::render(&all).map_err(Error::Runtime)?;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        let _ = std::fs::create_dir_all(dir);
-    }
-    std::fs::write(path, xml).map_err(|e| {
-        Error::Runtime(format!(
-            "failed to write JUnit report `{}`: {e}",
-            path.display()
-        ))
-    })
+    all
 }
 
 fn summary(c: &libtest_mimic::Conclusion, pending: usize) -> Summary {

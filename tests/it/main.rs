@@ -3,12 +3,14 @@
 //! login fixtures against the built-in emulator, the emulator itself, the
 //! snapshot bridge, import and schema.
 
+mod browser;
 mod ca_cert;
 mod ci;
 mod cli;
 mod common;
 mod emulator;
 mod failures;
+mod html_report;
 mod identities;
 mod idx_identities;
 mod idx_login;

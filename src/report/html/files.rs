@@ -1,0 +1,122 @@
+//! Reading and writing report pages, and `gatecheck report merge`: the
+//! pages of a partitioned run's shards combined into one.
+
+use std::path::{Path, PathBuf};
+
+use super::model::Model;
+use super::page::{self, PageError};
+
+/// Why a report could not be written or merged.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("failed to read HTML report `{path}`: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("`{path}`: {source}")]
+    Page { path: PathBuf, source: PageError },
+    #[error("failed to write HTML report `{path}`: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("failed to encode the HTML report: {0}")]
+    Encode(#[from] serde_json::Error),
+    #[error(
+        "trial `{name}` is in both `{first}` and `{second}`; merge the reports of one \
+         partitioned run (each shard once)"
+    )]
+    Duplicate {
+        name: String,
+        first: PathBuf,
+        second: PathBuf,
+    },
+}
+
+/// `gatecheck report ...`
+#[derive(Debug, clap::Subcommand)]
+pub enum ReportCommand {
+    /// Merge the HTML reports of a partitioned run's shards into one page.
+    Merge {
+        /// The page to write.
+        out: PathBuf,
+        /// The shards' pages (written with --html).
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+    },
+}
+
+/// Runs `gatecheck report ...`; prints what it wrote.
+pub fn run(command: &ReportCommand) -> Result<String, ReportError> {
+    match command {
+        ReportCommand::Merge { out, inputs } => {
+            let model = merge(inputs)?;
+            write(out, &model)?;
+            Ok(format!(
+                "wrote {} ({} trials from {} reports)",
+                out.display(),
+                model.trials.len(),
+                inputs.len()
+            ))
+        }
+    }
+}
+
+/// Writes `model` as a page at `path` (creating its folder).
+pub fn write(path: &Path, model: &Model) -> Result<(), ReportError> {
+    let html = page::render(model)?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    std::fs::write(path, html).map_err(|source| ReportError::Write {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Reads the model of the page at `path`.
+pub fn read(path: &Path) -> Result<Model, ReportError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ReportError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    page::extract(&text).map_err(|source| ReportError::Page {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// One model with the runs and trials of every page; a trial found in two
+/// pages is an error (the same shard given twice, or two different runs).
+pub fn merge(inputs: &[PathBuf]) -> Result<Model, ReportError> {
+    let mut merged = Model {
+        version: super::model::VERSION,
+        ..Model::default()
+    };
+    let mut seen: std::collections::HashMap<String, PathBuf> = Default::default();
+    for path in inputs {
+        let model = read(path)?;
+        for trial in &model.trials {
+            if let Some(first) = seen.insert(trial.name.clone(), path.clone()) {
+                return Err(ReportError::Duplicate {
+                    name: trial.name.clone(),
+                    first,
+                    second: path.clone(),
+                });
+            }
+        }
+        merged.runs.extend(model.runs);
+        merged.trials.extend(model.trials);
+    }
+    Ok(merged)
+}
+
+impl From<ReportError> for crate::error::Error {
+    fn from(e: ReportError) -> Self {
+        match e {
+            ReportError::Write { .. } | ReportError::Encode(_) => Self::Runtime(e.to_string()),
+            _ => Self::Usage(e.to_string()),
+        }
+    }
+}

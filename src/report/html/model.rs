@@ -1,0 +1,235 @@
+//! The HTML report's data: a serialisable model of a run (or of several
+//! shards merged), embedded as JSON in the page and read back by
+//! `gatecheck report merge`. Every text in it is masked before it is
+//! written (see [`Model::mask`]).
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
+
+use crate::check::failure::{Failure, Kind};
+use crate::http::Exchange;
+use crate::report::failure::{StepLabel, body_excerpt};
+use crate::report::mask::{MASK, MaskSet, Masker};
+
+/// The format version of the embedded model.
+pub const VERSION: u32 = 1;
+
+/// A whole report: the runs (one per shard) and their trials.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Model {
+    pub version: u32,
+    pub runs: Vec<RunMeta>,
+    pub trials: Vec<TrialView>,
+}
+
+/// What one `gatecheck` invocation was.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct RunMeta {
+    /// The command line (`--var` values hidden).
+    pub command: String,
+    pub commit: Option<String>,
+    /// When the run started (RFC 3339, UTC).
+    pub started: String,
+    pub duration_ms: u64,
+    pub logins: u64,
+    pub pending_snapshots: u64,
+    /// `hash:1/3` for one shard of a partitioned run.
+    pub partition: Option<String>,
+}
+
+/// How a trial ended.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Failed,
+    Passed,
+    Ignored,
+}
+
+/// One trial.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TrialView {
+    /// `suite::test[variant]`.
+    pub name: String,
+    pub suite_id: String,
+    pub suite_title: String,
+    pub suite_file: String,
+    /// The test's name within its suite (without variants).
+    pub test: String,
+    pub status: Status,
+    /// Why it was ignored.
+    pub reason: Option<String>,
+    pub duration_ms: u64,
+    pub identity: Option<String>,
+    /// Set when the trial is a cell of the authorization matrix.
+    pub matrix: Option<MatrixCell>,
+    pub steps: Vec<StepView>,
+    pub failures: Vec<FailureView>,
+    /// The console's message of a failed trial.
+    pub message: Option<String>,
+}
+
+/// A trial's place in the authorization matrix.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct MatrixCell {
+    /// `GET /api/admin/report`, as written in the suite.
+    pub endpoint: String,
+    pub expected: String,
+    /// None when no response came (a failed login, a refused connection).
+    pub actual: Option<u16>,
+}
+
+/// One request and its response (the last attempt).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct StepView {
+    /// `step 2 of 3: read it back`; None for a single-request test.
+    pub label: Option<String>,
+    pub attempts: u32,
+    pub method: String,
+    pub url: String,
+    pub request_headers: Vec<(String, String)>,
+    pub request_body: Option<String>,
+    pub status: u16,
+    pub response_headers: Vec<(String, String)>,
+    /// Pretty JSON (or text), truncated as on the console.
+    pub response_body: Option<String>,
+    pub elapsed_ms: u64,
+}
+
+/// One failed expectation.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FailureView {
+    /// `suites/todos.yaml:14:9`.
+    pub location: Option<String>,
+    /// `status`, `header`, `json`, `snapshot`, ...
+    pub kind: String,
+    /// The console's line (without the location).
+    pub message: String,
+    pub expected: Option<String>,
+    pub actual: Option<String>,
+    /// A snapshot's unified diff (old -> new).
+    pub diff: Option<String>,
+}
+
+impl StepView {
+    /// The exchange as the console's `-v` shows it: the Authorization
+    /// header's credentials and every known secret masked.
+    pub fn new(
+        label: Option<StepLabel<'_>>,
+        ex: &Exchange,
+        attempts: u32,
+        masker: &Masker,
+    ) -> Self {
+        let mask = |text: &str| masker.mask(text);
+        let request_headers = ex
+            .request
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                let v = if k.eq_ignore_ascii_case("authorization") {
+                    match v.split_once(' ') {
+                        Some((scheme, _)) => format!("{scheme} {MASK}"),
+                        None => MASK.to_owned(),
+                    }
+                } else {
+                    mask(v)
+                };
+                (k.clone(), v)
+            })
+            .collect();
+        let response_headers = ex
+            .response
+            .headers
+            .iter()
+            .map(|(k, v)| (k.to_string(), mask(v.to_str().unwrap_or("<binary>"))))
+            .collect();
+        Self {
+            label: label.map(|l| {
+                let mut text = format!("step {} of {}", l.index + 1, l.count);
+                if let Some(name) = l.name {
+                    text.push_str(&format!(": {name}"));
+                }
+                mask(&text)
+            }),
+            attempts,
+            method: ex.request.method.to_string(),
+            url: mask(ex.request.url.as_str()),
+            request_headers,
+            request_body: ex.request.body.as_text().map(|b| mask(&b)),
+            status: ex.response.status,
+            response_headers,
+            response_body: body_excerpt(&ex.response).map(|b| mask(&b)),
+            elapsed_ms: ex.elapsed.as_millis() as u64,
+        }
+    }
+}
+
+impl From<&Failure> for FailureView {
+    fn from(failure: &Failure) -> Self {
+        let (kind, expected, actual, diff) = match &failure.kind {
+            Kind::Status { expected, actual } => (
+                "status",
+                Some(expected.clone()),
+                Some(actual.to_string()),
+                None,
+            ),
+            Kind::Header {
+                expected, actual, ..
+            } => ("header", Some(expected.clone()), actual.clone(), None),
+            Kind::Json {
+                expected, actual, ..
+            } => ("json", Some(expected.clone()), actual.clone(), None),
+            Kind::NotJson { why, .. } => (
+                "json",
+                Some("a JSON body".to_owned()),
+                Some(why.clone()),
+                None,
+            ),
+            Kind::Duration { max, took } => (
+                "duration",
+                Some(format!("at most {}", humantime::format_duration(*max))),
+                Some(format!("{}ms", took.as_millis())),
+                None,
+            ),
+            Kind::Snapshot { diff, .. } => ("snapshot", None, None, Some(diff.clone())),
+            Kind::Capture { .. } => ("capture", None, None, None),
+            Kind::Template { .. } => ("template", None, None, None),
+            Kind::Login { .. } => ("login", None, None, None),
+            Kind::Request { .. } => ("request", None, None, None),
+            Kind::Transport { .. } => ("transport", None, None, None),
+        };
+        let text = failure.kind.to_string();
+        Self {
+            location: failure.location.as_ref().map(ToString::to_string),
+            kind: kind.to_owned(),
+            message: text.lines().next().unwrap_or("").to_owned(),
+            expected,
+            actual,
+            diff: diff.filter(|d| !d.is_empty()),
+        }
+    }
+}
+
+impl Model {
+    /// Masks `secrets` in every text of the model (names, URLs, headers,
+    /// bodies, messages, diffs), whatever field it is in.
+    pub fn mask(&mut self, secrets: &MaskSet) -> Result<(), serde_json::Error> {
+        let mut json = serde_json::to_value(&*self)?;
+        mask_json(&mut json, secrets);
+        *self = serde_json::from_value(json)?;
+        Ok(())
+    }
+}
+
+fn mask_json(value: &mut Json, secrets: &MaskSet) {
+    match value {
+        Json::String(text) => {
+            if let std::borrow::Cow::Owned(masked) = secrets.mask(text) {
+                *text = masked;
+            }
+        }
+        Json::Array(items) => items.iter_mut().for_each(|v| mask_json(v, secrets)),
+        Json::Object(map) => map.values_mut().for_each(|v| mask_json(v, secrets)),
+        _ => {}
+    }
+}
