@@ -10,6 +10,7 @@
 pub mod auth;
 pub mod check;
 pub mod cli;
+pub mod diag;
 pub mod emulator;
 pub mod error;
 pub mod http;
@@ -19,5 +20,6 @@ pub mod report;
 pub mod review;
 pub mod run;
 pub mod schema;
+pub mod secret;
 pub mod suite;
 pub mod token_cmd;

@@ -6,7 +6,7 @@ use super::client::{LoginClient, Reply};
 use super::error::{At, Failure};
 use super::fixture::OktaPkceFixture;
 use super::totp;
-use crate::report::mask::Masker;
+use crate::secret::mask::Masker;
 use reqwest::Url;
 use serde::Deserialize;
 use serde_json::{Value, json};

@@ -5,7 +5,7 @@ use super::client::{LoginClient, Reply};
 use super::error::{At, Failure, described, excerpt};
 use super::fixture::OktaPkceFixture;
 use super::pkce::AuthorizeParams;
-use crate::report::mask::Masker;
+use crate::secret::mask::Masker;
 use reqwest::Url;
 use std::collections::BTreeMap;
 

@@ -11,7 +11,7 @@ use super::kinds::Endpoint;
 use super::okta::parse_url;
 use super::token::{self, ClientAuth, Token};
 use super::totp;
-use crate::report::mask::Masker;
+use crate::secret::mask::Masker;
 use reqwest::Url;
 use std::time::SystemTime;
 

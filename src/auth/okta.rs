@@ -6,7 +6,7 @@ use super::fixture::{DEMO, OktaPkceFixture};
 use super::pkce::AuthorizeParams;
 use super::token::{self, ClientAuth, Token};
 use super::{authn, authorize};
-use crate::report::mask::Masker;
+use crate::secret::mask::Masker;
 use reqwest::Url;
 
 /// Logs in once: a fresh verifier, state and nonce every time.

@@ -2,7 +2,7 @@
 
 use super::client::{LoginClient, Reply};
 use super::error::{At, Failure, described};
-use crate::report::mask::Masker;
+use crate::secret::mask::Masker;
 use reqwest::Url;
 use serde::Deserialize;
 use std::time::{Duration, SystemTime};

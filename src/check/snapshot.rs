@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 
 use super::failure::{Failure, Kind, SnapshotChange};
 use super::snapshot_view::{View, fast_path_allowed, matches_file};
-use crate::report::mask::MaskSet;
+use crate::secret::mask::MaskSet;
 use crate::suite::expect::JsonPath;
 use crate::suite::yaml::KeyPath;
 

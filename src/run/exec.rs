@@ -15,7 +15,7 @@ use crate::check::failure::{Failure, Kind};
 use crate::check::snapshot::{self, Snapshot};
 use crate::http::{self, Exchange};
 use crate::report::failure::{self, StepFailure, StepLabel, TrialFailure};
-use crate::report::mask::Masker;
+use crate::secret::mask::Masker;
 use crate::suite::expect::{CaptureSource, StatusExpect};
 use crate::suite::model::{ExpectDef, RequestDef, RetryDef};
 use crate::suite::template::Scope;
@@ -460,7 +460,10 @@ fn capture(
                 name: name.clone(),
                 problem,
             };
-            Box::new(Failure::new(kind, KeyPath::root().key("capture").key(name.as_str())))
+            Box::new(Failure::new(
+                kind,
+                KeyPath::root().key("capture").key(name.as_str()),
+            ))
         })?;
         if def.secret {
             ctx.masker.add_json(&value);
@@ -480,9 +483,10 @@ fn read_capture(source: &CaptureSource, ex: &Exchange) -> Result<Json, String> {
             .map(|v| Json::String(v.to_owned()))
             .ok_or_else(|| format!("the response has no header `{h}`"))?,
         CaptureSource::Json(path) => {
-            let body = ex.response.json.as_ref().ok_or_else(|| {
-                format!("{path} needs a JSON body, but the response is not JSON")
-            })?;
+            let body =
+                ex.response.json.as_ref().ok_or_else(|| {
+                    format!("{path} needs a JSON body, but the response is not JSON")
+                })?;
             match path.select(body).as_slice() {
                 [] => return Err(format!("{path} selects nothing in the response")),
                 [one] => (*one).clone(),

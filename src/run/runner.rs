@@ -18,15 +18,11 @@ use super::plan::{self, TrialSpec};
 use crate::check::snapshot;
 use crate::error::Error;
 use crate::report::junit::{self, Outcome, TrialRecord};
-use crate::report::mask::Masker;
+use crate::secret::mask::Masker;
 use crate::suite::load::Env;
 use crate::suite::{Project, load, validate};
 
-/// Default number of trials in flight: tests wait on the network, not the
-/// CPU, so this is well above the core count.
-pub const DEFAULT_CONCURRENCY: usize = 32;
-/// Default timeout of one request.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+pub use super::defaults::{DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT};
 
 /// What `gatecheck [OPTIONS] [PATH...]` was asked to do.
 #[derive(Debug, Clone, Default)]

@@ -6,6 +6,7 @@
 mod common;
 mod login_support;
 
+mod architecture;
 mod ci;
 mod cli;
 mod emulator;
