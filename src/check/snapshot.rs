@@ -5,7 +5,7 @@
 //! insta reports a mismatch by panicking and printing. [`check`] turns that
 //! into an [`Outcome`]: a recording [`Comparator`] keeps the old and new text,
 //! `catch_unwind` stops the panic, a quiet panic hook (see [`init`]) and
-//! `INSTA_OUTPUT=none` keep parallel trials from printing over each other.
+//! `INSTA_OUTPUT=none` (see [`quiet_insta_output`]) keep parallel trials from printing over each other.
 
 use std::cell::{Cell, RefCell};
 use std::panic::{self, AssertUnwindSafe};
@@ -134,23 +134,27 @@ fn relative(file: &Path) -> PathBuf {
         .unwrap_or_else(|| file.to_path_buf())
 }
 
-/// Once at start-up, before any thread is spawned: sets `INSTA_OUTPUT=none`
-/// and `INSTA_WORKSPACE_ROOT` (the nearest folder at or above the current
-/// directory with a `Cargo.toml`, else the current directory) unless the user
-/// set them, and installs a panic hook that is silent during snapshot
-/// assertions and otherwise calls the previous hook. Later calls do nothing.
+/// Sets `INSTA_OUTPUT=none` unless the user set it, so that insta does not
+/// print diffs from parallel trials over each other (insta reads it from the
+/// environment or `insta.yaml` only; it has no setting for it).
+///
+/// # Safety
+///
+/// Writes the process environment: call it only while the process has a
+/// single thread. Its only callers are the first statements of `main` in
+/// `src/main.rs` and `tests/suites.rs`, before anything else runs.
+pub unsafe fn quiet_insta_output() {
+    if std::env::var_os("INSTA_OUTPUT").is_none() {
+        // SAFETY: the caller guarantees that no other thread exists.
+        unsafe { std::env::set_var("INSTA_OUTPUT", "none") };
+    }
+}
+
+/// Installs, once, a panic hook that is silent during snapshot assertions
+/// and otherwise calls the previous hook. Later calls do nothing.
 pub fn init() {
     static INIT: Once = Once::new();
     INIT.call_once(|| {
-        if std::env::var_os("INSTA_OUTPUT").is_none() {
-            // SAFETY: documented to run at start-up, before other threads exist.
-            unsafe { std::env::set_var("INSTA_OUTPUT", "none") };
-        }
-        if std::env::var_os("INSTA_WORKSPACE_ROOT").is_none() {
-            let root = workspace_root();
-            // SAFETY: as above.
-            unsafe { std::env::set_var("INSTA_WORKSPACE_ROOT", root) };
-        }
         let previous = panic::take_hook();
         panic::set_hook(Box::new(move |info| {
             if !QUIET.with(Cell::get) {
@@ -158,6 +162,15 @@ pub fn init() {
             }
         }));
     });
+}
+
+/// The workspace insta is given: `INSTA_WORKSPACE_ROOT` if the user set it,
+/// else [`workspace_root`]; found once.
+fn workspace() -> &'static Path {
+    static WORKSPACE: OnceLock<PathBuf> = OnceLock::new();
+    WORKSPACE.get_or_init(|| {
+        std::env::var_os("INSTA_WORKSPACE_ROOT").map_or_else(workspace_root, PathBuf::from)
+    })
 }
 
 /// The nearest folder at or above the current directory that has a
@@ -260,15 +273,12 @@ pub fn check(snapshot: &Snapshot) -> Outcome {
 fn assert(snapshot: &Snapshot, value: &Json) -> Result<(), String> {
     use insta::_macro_support::{SerializationFormat, assert_snapshot, serialize_value};
     let text = serialize_value(value, SerializationFormat::Json);
-    let workspace = std::env::var_os("INSTA_WORKSPACE_ROOT")
-        .map(PathBuf::from)
-        .unwrap_or_else(workspace_root);
     let source = std::path::absolute(snapshot.suite_file)
         .unwrap_or_else(|_| snapshot.suite_file.to_path_buf());
     let line = u32::try_from((snapshot.line)()).unwrap_or(0);
     assert_snapshot(
         (snapshot.name, text.as_str()).into(),
-        &workspace,
+        workspace(),
         "gatecheck",
         "gatecheck",
         &source.to_string_lossy(),
@@ -325,8 +335,7 @@ fn pending_path(file: &Path) -> PathBuf {
     static PENDING_DIR: OnceLock<Option<(PathBuf, PathBuf)>> = OnceLock::new();
     let moved = PENDING_DIR.get_or_init(|| {
         let dir = std::env::var_os("INSTA_PENDING_DIR").filter(|d| !d.is_empty())?;
-        let root = std::env::var_os("INSTA_WORKSPACE_ROOT").map_or_else(workspace_root, Into::into);
-        Some((dir.into(), root))
+        Some((dir.into(), workspace().to_path_buf()))
     });
     let moved = moved.as_ref().and_then(|(dir, root)| {
         let relative = file.strip_prefix(root).ok()?;
