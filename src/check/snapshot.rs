@@ -20,6 +20,7 @@ use serde_json::Value as Json;
 use sha2::{Digest, Sha256};
 
 use super::failure::{Failure, Kind, SnapshotChange};
+pub use super::snapshot_input::Snapshot;
 use super::snapshot_view::{View, fast_path_allowed, matches_file};
 use crate::secret::mask::MaskSet;
 use crate::suite::expect::JsonPath;
@@ -44,32 +45,6 @@ thread_local! {
 
 /// `.snap.new` files left by this process (including `INSTA_FORCE_PASS` runs).
 static PENDING_WRITTEN: AtomicUsize = AtomicUsize::new(0);
-
-/// One snapshot to check.
-pub struct Snapshot<'a> {
-    /// Absolute: `<suite folder>/snapshots`.
-    pub dir: &'a Path,
-    /// Already slugged: `<suite>__<test>[__<identity>]`.
-    pub name: &'a str,
-    /// The YAML file: the snapshot header's `source` and `input_file`, so
-    /// a review shows `suites/todos.yaml:14`.
-    pub suite_file: &'a Path,
-    /// The line of the test (or step) in `suite_file`, the header's
-    /// `assertion_line`; looked up only when insta runs.
-    pub line: &'a dyn Fn() -> usize,
-    /// E.g. `GET /api/todos as user`.
-    pub description: &'a str,
-    /// The header's `info`: trial, step, request and identity (`Null`: none).
-    pub info: &'a Json,
-    /// The body as received: redactions and masking are applied here
-    /// (without copying it when the snapshot matches).
-    pub value: &'a Json,
-    /// JSONPath -> placeholder.
-    pub redact: &'a [(JsonPath, Json)],
-    /// Secrets, masked in every string, number and key (`***`) before
-    /// anything is compared or written.
-    pub secrets: &'a MaskSet,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {

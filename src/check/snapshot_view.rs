@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde_json::Value as Json;
 
-use super::snapshot::Snapshot;
+use super::snapshot_input::Snapshot;
 use crate::secret::mask::{MASK, MaskSet};
 use crate::suite::expect::JsonPath;
 

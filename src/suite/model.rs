@@ -8,7 +8,8 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value as Json;
 
-use super::expect::{Captures, Dur, HeaderExpect, JsonChecks, SnapshotDef, StatusExpect};
+use super::expect::{Captures, Dur, HeaderExpect, SnapshotDef, StatusExpect};
+use super::matcher::JsonChecks;
 
 /// The top of a suite file. `tests` are kept as raw values here and read one
 /// by one, so that an error in one test does not hide errors in the others.

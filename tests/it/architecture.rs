@@ -237,13 +237,11 @@ const KNOWN_CIRCLES: &[&[&str]] = &[
         "auth/okta.rs",
         "auth/token.rs",
     ],
-    &["check/snapshot.rs", "check/snapshot_view.rs"],
     &["emulator/banner.rs", "emulator/server.rs"],
     &["emulator/config.rs", "emulator/validate.rs"],
     &["emulator/generic.rs", "emulator/generic_authorize.rs"],
     &["emulator/grants.rs", "emulator/token.rs"],
     &["emulator/scopes.rs", "emulator/state.rs"],
-    &["suite/expect.rs", "suite/matcher.rs"],
 ];
 
 /// The circle's files relative to `src`, sorted, `/`-separated.
