@@ -230,13 +230,6 @@ fn circles(graph: &Graph) -> Vec<Vec<PathBuf>> {
 /// new circle, or a known one that grows, fails the test; a known one that
 /// is broken must be removed from this list (the test says so).
 const KNOWN_CIRCLES: &[&[&str]] = &[
-    &[
-        "auth/authn.rs",
-        "auth/authorize.rs",
-        "auth/grants.rs",
-        "auth/okta.rs",
-        "auth/token.rs",
-    ],
     &["emulator/banner.rs", "emulator/server.rs"],
     &["emulator/config.rs", "emulator/validate.rs"],
     &["emulator/generic.rs", "emulator/generic_authorize.rs"],
