@@ -1,6 +1,6 @@
 //! The command line: `gatecheck [OPTIONS] [PATH...] [FILTER]` and the
 //! subcommands, as clap definitions only; each subcommand's work lives in
-//! [`crate::command`]. Builds libtest-mimic's `Arguments` itself, so the
+//! `src/command/`. Builds libtest-mimic's `Arguments` itself, so the
 //! options behave like `cargo test`'s.
 
 use std::path::PathBuf;

@@ -5,7 +5,9 @@
 //! and inline), resolves each to the file that defines the module, and fails
 //! when files import each other in a circle, naming the files and what ties
 //! them. A `mod.rs` or `lib.rs` only declares and re-exports, so an import of
-//! a re-export is not followed through it.
+//! a re-export is not followed through it. A second test folds the files
+//! onto top-level modules (`auth`, `suite`, `diag`...), following
+//! re-exports, and fails on a circle between modules.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -146,11 +148,14 @@ fn is_declaring(file: &Path) -> bool {
 
 type Graph = BTreeMap<PathBuf, BTreeMap<PathBuf, BTreeSet<String>>>;
 
-fn graph(src: &Path) -> Graph {
+/// Which file imports which. With `through_mod_files`, a `mod.rs` counts
+/// as a file and an import of a re-export is an edge to it (for the
+/// top-level view); `lib.rs` is never a node.
+fn graph_of(src: &Path, through_mod_files: bool) -> Graph {
     let modules = modules(src);
     let mut graph = Graph::new();
     for (module, file) in &modules {
-        if is_declaring(file) {
+        if module.is_empty() || (is_declaring(file) && !through_mod_files) {
             continue;
         }
         let edges = graph.entry(file.clone()).or_default();
@@ -158,13 +163,17 @@ fn graph(src: &Path) -> Graph {
             let Some(to) = target(&path, &modules) else {
                 continue;
             };
-            if to != file && !is_declaring(to) {
+            if to != file && (through_mod_files || !is_declaring(to)) && !to.ends_with("lib.rs") {
                 let name = path.last().cloned().unwrap_or_default();
                 edges.entry(to.clone()).or_default().insert(name);
             }
         }
     }
     graph
+}
+
+fn graph(src: &Path) -> Graph {
+    graph_of(src, false)
 }
 
 /// Strongly connected components of more than one file (Tarjan).
@@ -297,6 +306,60 @@ fn source_files_import_each_other_one_way() {
     );
 }
 
+/// The file graph folded onto top-level modules (`auth`, `suite`, `diag`...).
+fn module_graph(graph: &Graph, src: &Path) -> Graph {
+    let top = |file: &PathBuf| -> PathBuf {
+        let rel = file.strip_prefix(src).unwrap();
+        let first = rel
+            .components()
+            .next()
+            .unwrap()
+            .as_os_str()
+            .to_string_lossy();
+        PathBuf::from(first.trim_end_matches(".rs"))
+    };
+    let mut out = Graph::new();
+    for (from, edges) in graph {
+        let node = out.entry(top(from)).or_default();
+        for (to, names) in edges {
+            if top(to) != top(from) {
+                node.entry(top(to))
+                    .or_default()
+                    .extend(names.iter().cloned());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn top_level_modules_import_each_other_one_way() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let graph = module_graph(&graph_of(&src, true), &src);
+    assert!(graph.len() > 10, "read only {} modules", graph.len());
+    let mut report = String::new();
+    for circle in &circles(&graph) {
+        report.push_str("circle:\n");
+        for from in circle {
+            for (to, names) in &graph[from] {
+                if circle.contains(to) {
+                    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                    report.push_str(&format!(
+                        "  {} -> {}: {}\n",
+                        from.display(),
+                        to.display(),
+                        names.join(", ")
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        report.is_empty(),
+        "top-level modules import each other in circles; move what both need into a lower module:\n{report}"
+    );
+}
+
 #[test]
 fn the_reader_finds_a_circle() {
     let dir = std::env::temp_dir().join(format!("gatecheck-arch-{}", std::process::id()));
@@ -320,4 +383,30 @@ fn the_reader_finds_a_circle() {
     // x <-> y is a circle; z -> a::X goes through mod.rs (a re-export, not
     // followed), and y's test module is left out.
     assert_eq!(found, vec![vec![dir.join("a/x.rs"), dir.join("a/y.rs")]]);
+}
+
+#[test]
+fn the_reader_finds_a_circle_of_top_level_modules() {
+    let dir = std::env::temp_dir().join(format!("gatecheck-arch-top-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("a")).unwrap();
+    std::fs::create_dir_all(dir.join("b")).unwrap();
+    std::fs::write(dir.join("lib.rs"), "pub mod a;\npub mod b;\npub mod low;\n").unwrap();
+    std::fs::write(dir.join("low.rs"), "pub struct L;\n").unwrap();
+    std::fs::write(dir.join("a/mod.rs"), "mod x;\npub use x::X;\n").unwrap();
+    std::fs::write(
+        dir.join("a/x.rs"),
+        "use crate::b::Y;\nuse crate::low::L;\npub struct X;\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("b/mod.rs"), "mod y;\npub use y::Y;\n").unwrap();
+    std::fs::write(dir.join("b/y.rs"), "use crate::a::X;\npub struct Y;\n").unwrap();
+    let files = graph(&dir);
+    let modules = module_graph(&graph_of(&dir, true), &dir);
+    std::fs::remove_dir_all(&dir).ok();
+    // Through re-exports only: no circle of files, but a -> b -> a.
+    assert!(circles(&files).is_empty());
+    assert_eq!(
+        circles(&modules),
+        vec![vec![PathBuf::from("a"), PathBuf::from("b")]]
+    );
 }
