@@ -1,17 +1,12 @@
 //! The command line: `gatecheck [OPTIONS] [PATH...] [FILTER]` and the
-//! subcommands. Builds libtest-mimic's `Arguments` itself, so the options
-//! behave like `cargo test`'s.
+//! subcommands, as clap definitions only; each subcommand's work lives in
+//! `src/command/`. Builds libtest-mimic's `Arguments` itself, so the
+//! options behave like `cargo test`'s.
 
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use libtest_mimic::{Arguments, ColorSetting, FormatSetting};
-
-use crate::error::{Error, exit};
-use crate::run::{self, RunOptions, Summary};
-use crate::suite::load::Env;
 
 /// The folder run when no path is given.
 pub const DEFAULT_PATH: &str = "suites";
@@ -212,189 +207,7 @@ fn parse_var(text: &str) -> Result<(String, String), String> {
     }
 }
 
-/// Reads the environment once, into the one context value.
-pub fn read_env() -> Env {
-    std::env::vars().collect()
-}
-
-/// The binary's entry point.
-pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let env = read_env();
-    match dispatch(cli, &env) {
-        Ok(code) => code,
-        Err(err) => {
-            let _ = writeln!(std::io::stderr(), "{err}");
-            err.exit_code()
-        }
-    }
-}
-
-/// Runs a parsed command line.
-pub fn dispatch(cli: Cli, env: &Env) -> Result<ExitCode, Error> {
-    match cli.command {
-        Some(Command::Validate { paths, vars }) => validate(paths, &vars, env),
-        Some(Command::Emulator {
-            config,
-            port,
-            api_port,
-            tls,
-            ca_cert_out,
-        }) => {
-            let ca_cert_out = tls.then(|| {
-                ca_cert_out.unwrap_or_else(|| {
-                    let name = format!("gatecheck-emulator-ca-{}.pem", std::process::id());
-                    std::env::temp_dir().join(name)
-                })
-            });
-            emulator(config.as_deref(), port, api_port, ca_cert_out.as_deref())
-        }
-        Some(Command::Token {
-            identity,
-            decode,
-            fresh_login,
-            suites,
-        }) => crate::token_cmd::run(
-            crate::token_cmd::TokenArgs {
-                identity,
-                decode,
-                fresh_login,
-                suites,
-            },
-            env,
-        ),
-        Some(Command::Import {
-            from:
-                ImportFrom::Postman {
-                    collection,
-                    environment,
-                    out,
-                },
-        }) => import_postman(&collection, environment.as_deref(), &out),
-        Some(Command::Init(args)) => crate::init::run(&args, &mut std::io::stdout()),
-        Some(Command::Review(args)) => {
-            crate::review::review(&args, &mut std::io::stdin().lock(), &mut std::io::stdout())
-        }
-        Some(Command::Accept(args)) => crate::review::accept(&args, &mut std::io::stdout()),
-        Some(Command::Reject(args)) => crate::review::reject(&args, &mut std::io::stdout()),
-        Some(Command::Schema { out }) => {
-            let files = crate::schema::write_all(&out).map_err(|e| {
-                Error::Runtime(format!(
-                    "failed to write schemas to `{}`: {e}",
-                    out.display()
-                ))
-            })?;
-            for file in files {
-                println!("wrote {}", file.display());
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Some(Command::Report { command }) => {
-            println!("{}", crate::report::html::files::run(&command)?);
-            Ok(ExitCode::SUCCESS)
-        }
-        None => run_suites(cli.run, env),
-    }
-}
-
-fn emulator(
-    config: Option<&Path>,
-    port: u16,
-    api_port: u16,
-    ca_cert_out: Option<&Path>,
-) -> Result<ExitCode, Error> {
-    use crate::emulator::{EmulatorConfig, run_standalone_with};
-    let config = match config {
-        None => EmulatorConfig::builtin(),
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                Error::Usage(format!(
-                    "failed to read emulator config `{}`: {e}",
-                    path.display()
-                ))
-            })?;
-            EmulatorConfig::from_yaml(&text)
-                .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?
-        }
-    };
-    let runtime = tokio::runtime::Runtime::new()
-        .map_err(|e| Error::Runtime(format!("failed to start the async runtime: {e}")))?;
-    let mut out = std::io::stdout();
-    runtime
-        .block_on(run_standalone_with(
-            config,
-            port,
-            api_port,
-            ca_cert_out,
-            &mut out,
-        ))
-        .map_err(|e| Error::Runtime(format!("the emulator stopped: {e}")))?;
-    Ok(ExitCode::SUCCESS)
-}
-
-fn import_postman(
-    collection: &Path,
-    environment: Option<&Path>,
-    out: &Path,
-) -> Result<ExitCode, Error> {
-    let report = crate::import::import_postman(collection, environment, out)
-        .map_err(|e| Error::Usage(e.to_string()))?;
-    for file in &report.files {
-        println!("wrote {}", file.strip_prefix(".").unwrap_or(file).display());
-    }
-    for warning in &report.warnings {
-        eprintln!("warning: {warning}");
-    }
-    print!("{}", report.summary);
-    println!(
-        "next: review the files, set the environment variables they name, then `gatecheck validate` and `gatecheck`"
-    );
-    Ok(ExitCode::SUCCESS)
-}
-
-fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
-    if paths.is_empty() {
-        vec![PathBuf::from(DEFAULT_PATH)]
-    } else {
-        paths
-    }
-}
-
-fn validate(paths: Vec<PathBuf>, vars: &[(String, String)], env: &Env) -> Result<ExitCode, Error> {
-    let names: Vec<String> = vars.iter().map(|(k, _)| k.clone()).collect();
-    let (project, trials) = run::load_valid(&default_paths(paths), env, &names)?;
-    let trials = trials.len();
-    let tests: usize = project.suites.iter().map(|s| s.tests.len()).sum();
-    println!(
-        "ok: {} suites, {tests} tests ({trials} trials), {} identities",
-        project.suites.len(),
-        project.fixtures.len()
-    );
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Splits positionals into paths and the filter: an existing path is a
-/// path; anything else is the filter, unless it looks like a path.
-fn split_positionals(args: Vec<String>) -> Result<(Vec<PathBuf>, Option<String>), Error> {
-    let mut paths = Vec::new();
-    let mut filter: Option<String> = None;
-    for arg in args {
-        let looks_like_path = arg.ends_with(".yaml") || arg.ends_with(".yml") || arg.ends_with('/');
-        if Path::new(&arg).exists() || (looks_like_path && filter.is_none()) {
-            paths.push(PathBuf::from(arg));
-        } else if let Some(first) = &filter {
-            return Err(Error::Usage(format!(
-                "two filters given (`{first}` and `{arg}`); give at most one, or use --skip. \
-                 If `{arg}` is a path, it does not exist"
-            )));
-        } else {
-            filter = Some(arg);
-        }
-    }
-    Ok((default_paths(paths), filter))
-}
-
-fn libtest_args(run: &RunArgs, filter: Option<String>) -> Arguments {
+pub fn libtest_args(run: &RunArgs, filter: Option<String>) -> Arguments {
     let format = match (run.format, run.quiet) {
         (Some(Format::Json), _) => Some(FormatSetting::Json),
         (Some(Format::Terse), _) | (None, true) => Some(FormatSetting::Terse),
@@ -421,74 +234,9 @@ fn libtest_args(run: &RunArgs, filter: Option<String>) -> Arguments {
     }
 }
 
-fn run_suites(args: RunArgs, env: &Env) -> Result<ExitCode, Error> {
-    let (paths, filter) = split_positionals(args.args.clone())?;
-    let opts = RunOptions {
-        paths,
-        args: libtest_args(&args, filter),
-        tags: args.tag.clone(),
-        exclude_tags: args.exclude_tag.clone(),
-        vars: args.vars.clone(),
-        verbose: args.verbose,
-        fresh_login: args.fresh_login,
-        junit: args.junit.clone(),
-        html: args.html.clone(),
-        partition: args.partition,
-    };
-    let summary = run::run(&opts, env)?;
-    report_end(&summary, env);
-    Ok(ExitCode::from(if summary.failed > 0 {
-        exit::FAILED
-    } else {
-        exit::OK
-    }))
-}
-
-/// The lines after libtest's summary: pending snapshots, and in CI one
-/// machine-readable line.
-fn report_end(summary: &Summary, env: &Env) {
-    let mut err = std::io::stderr().lock();
-    let n = summary.pending_snapshots;
-    if n > 0 {
-        let _ = writeln!(
-            err,
-            "{n} snapshot{} to review: run `gatecheck review` (or `gatecheck accept`, `cargo insta review`)",
-            if n == 1 { "" } else { "s" }
-        );
-    }
-    if env
-        .get("CI")
-        .is_some_and(|v| !v.is_empty() && v != "false" && v != "0")
-    {
-        let _ = writeln!(
-            err,
-            "gatecheck: {} passed, {} failed, {} ignored, {n} pending snapshots",
-            summary.passed, summary.failed, summary.ignored
-        );
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn positionals_split_into_paths_and_a_filter() {
-        let (paths, filter) = split_positionals(vec!["src".into(), "login".into()]).unwrap();
-        assert_eq!(paths, vec![PathBuf::from("src")]);
-        assert_eq!(filter.as_deref(), Some("login"));
-        let (paths, filter) = split_positionals(vec![]).unwrap();
-        assert_eq!(paths, vec![PathBuf::from("suites")]);
-        assert!(filter.is_none());
-        assert!(split_positionals(vec!["a".into(), "b".into()]).is_err());
-    }
-
-    #[test]
-    fn a_missing_yaml_file_is_a_path_not_a_filter() {
-        let (paths, filter) = split_positionals(vec!["nope.yaml".into()]).unwrap();
-        assert_eq!(paths, vec![PathBuf::from("nope.yaml")]);
-        assert!(filter.is_none());
-    }
 
     #[test]
     fn vars_need_a_name() {

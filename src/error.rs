@@ -1,37 +1,8 @@
 //! Errors that stop a run, and the one place that maps them to exit codes.
 
-use std::fmt;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::suite::yaml::Pos;
-
-/// One problem in the input, with where it is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Diagnostic {
-    pub file: PathBuf,
-    pub pos: Option<Pos>,
-    pub message: String,
-}
-
-impl Diagnostic {
-    pub fn new(file: impl Into<PathBuf>, pos: Option<Pos>, message: impl Into<String>) -> Self {
-        Self {
-            file: file.into(),
-            pos,
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.pos {
-            Some(pos) => write!(f, "{}:{}: {}", self.file.display(), pos, self.message),
-            None => write!(f, "{}: {}", self.file.display(), self.message),
-        }
-    }
-}
+pub use crate::diag::Diagnostic;
 
 /// Why a run stopped before (or instead of) running tests.
 #[derive(Debug, thiserror::Error)]

@@ -10,6 +10,8 @@
 pub mod auth;
 pub mod check;
 pub mod cli;
+pub mod command;
+pub mod diag;
 pub mod emulator;
 pub mod error;
 pub mod http;
@@ -19,5 +21,8 @@ pub mod report;
 pub mod review;
 pub mod run;
 pub mod schema;
+pub mod secret;
 pub mod suite;
-pub mod token_cmd;
+
+/// The former path of `gatecheck token`'s module.
+pub use command::token as token_cmd;

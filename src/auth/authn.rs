@@ -5,8 +5,9 @@
 use super::client::{LoginClient, Reply};
 use super::error::{At, Failure};
 use super::fixture::OktaPkceFixture;
+use super::okta_api::api_error;
 use super::totp;
-use crate::report::mask::Masker;
+use crate::secret::mask::Masker;
 use reqwest::Url;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -58,25 +59,6 @@ impl Links {
     }
 }
 
-/// Okta's error shape for every API error.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OktaError {
-    #[serde(default)]
-    pub error_code: String,
-    #[serde(default)]
-    pub error_summary: String,
-    #[serde(default)]
-    pub error_causes: Vec<Cause>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Cause {
-    #[serde(default)]
-    pub error_summary: String,
-}
-
 /// What to do after an answer.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Step {
@@ -90,7 +72,7 @@ pub async fn session_token(
     client: &LoginClient,
     masker: &Masker,
 ) -> Result<String, Failure> {
-    let url = super::okta::parse_url("okta_url", &format!("{}/api/v1/authn", f.okta_root()))?;
+    let url = super::okta_api::parse_url("okta_url", &format!("{}/api/v1/authn", f.okta_root()))?;
     let body = json!({
         "username": f.username, "password": f.password,
         "options": {"multiOptionalFactorEnroll": false, "warnBeforePasswordExpired": false},
@@ -137,49 +119,6 @@ pub fn read_answer(reply: &Reply, at: &At, masker: &Masker) -> Result<Answer, Fa
         masker.add(token.as_str());
     }
     Ok(answer)
-}
-
-/// Turns Okta's `{errorCode, errorSummary, errorCauses}` into a failure.
-pub fn api_error(reply: &Reply, at: &At) -> Failure {
-    let err: OktaError = match reply.json(at) {
-        Ok(err) => err,
-        Err(not_json) => return not_json,
-    };
-    if err.error_code == "E0000004" {
-        return Failure::BadCredentials {
-            at: at.clone(),
-            code: err.error_code,
-            summary: err.error_summary,
-        };
-    }
-    let causes: Vec<&str> = err
-        .error_causes
-        .iter()
-        .map(|c| c.error_summary.as_str())
-        .collect();
-    let causes = if causes.is_empty() {
-        String::new()
-    } else {
-        format!(" ({})", causes.join("; "))
-    };
-    Failure::OktaApi {
-        at: at.clone(),
-        status: reply.status,
-        detail: format!("{} {}{causes}", err.error_code, err.error_summary),
-        hint: api_hint(&err.error_code).to_owned(),
-    }
-}
-
-fn api_hint(code: &str) -> &'static str {
-    match code {
-        "E0000068" => {
-            "; Okta rejected the TOTP code: check that totp_secret (OKTA_TOTP_SECRET) is the secret of the user's TOTP factor and that this machine's clock is right"
-        }
-        "E0000011" => "; the state token expired or is invalid: the login took too long, retry",
-        "E0000079" => "; the transaction is not in a state that allows this step",
-        "E0000001" => "; check the fixture's username and password (OKTA_USERNAME / OKTA_PASSWORD)",
-        _ => "",
-    }
 }
 
 /// Decides the next request from an answer (pure; `now` feeds the TOTP code).

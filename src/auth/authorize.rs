@@ -5,7 +5,7 @@ use super::client::{LoginClient, Reply};
 use super::error::{At, Failure, described, excerpt};
 use super::fixture::OktaPkceFixture;
 use super::pkce::AuthorizeParams;
-use crate::report::mask::Masker;
+use crate::secret::mask::Masker;
 use reqwest::Url;
 use std::collections::BTreeMap;
 
@@ -15,7 +15,8 @@ pub fn authorize_url(
     p: &AuthorizeParams,
     session_token: &str,
 ) -> Result<Url, Failure> {
-    let mut url = super::okta::parse_url("okta_url", &format!("{}/v1/authorize", f.oauth_base()))?;
+    let mut url =
+        super::okta_api::parse_url("okta_url", &format!("{}/v1/authorize", f.oauth_base()))?;
     url.query_pairs_mut()
         .append_pair("client_id", &f.client_id)
         .append_pair("redirect_uri", &f.redirect_uri)
@@ -188,7 +189,7 @@ fn json_error(reply: &Reply, at: &At, f: &OktaPkceFixture) -> Failure {
     if let Ok(e) = serde_json::from_str::<OAuthError>(&reply.body) {
         return redirect_error(at, &e.error, e.error_description.as_ref());
     }
-    match super::authn::api_error(reply, at) {
+    match super::okta_api::api_error(reply, at) {
         Failure::OktaApi {
             at,
             status: 404,

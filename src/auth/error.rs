@@ -1,7 +1,7 @@
 //! Login errors. `Failure` says what went wrong where and what to change;
 //! `LoginError` is its rendered, masked form: it never holds a secret.
 
-use crate::report::mask::Masker;
+use crate::secret::mask::Masker;
 use std::fmt;
 
 /// Longest excerpt of an unexpected answer shown in a message.

@@ -8,15 +8,14 @@ use super::fixture::{
     AuthMethod, ClientCredentialsFixture, DEMO, PasswordFixture, RefreshTokenFixture, StaticFixture,
 };
 use super::kinds::Endpoint;
-use super::okta::parse_url;
+use super::okta_api::parse_url;
 use super::token::{self, ClientAuth, Token};
 use super::totp;
-use crate::report::mask::Masker;
+use crate::secret::mask::Masker;
 use reqwest::Url;
 use std::time::SystemTime;
 
-/// Okta's (and Auth0's) grant for answering mfa_required with a code.
-pub const MFA_OTP_GRANT: &str = "http://auth0.com/oauth/grant-type/mfa-otp";
+pub use super::token::MFA_OTP_GRANT;
 
 pub async fn client_credentials(
     f: &ClientCredentialsFixture,

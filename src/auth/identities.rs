@@ -8,7 +8,7 @@ use super::error::LoginError;
 use super::fixture::Fixture;
 use super::login::{login, renew};
 use super::token::Token;
-use crate::report::mask::Masker;
+use crate::secret::mask::Masker;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};

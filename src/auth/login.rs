@@ -6,7 +6,7 @@ use super::fixture::Fixture;
 use super::grants::{self, keep_refresh_token};
 use super::token::{ClientAuth, Token};
 use super::{idx, oauth2_pkce, okta};
-use crate::report::mask::Masker;
+use crate::secret::mask::Masker;
 use reqwest::Url;
 
 /// Logs in once. Every secret seen on the way is registered in `masker`

@@ -16,6 +16,7 @@ mod kinds;
 mod login;
 mod oauth2_pkce;
 mod okta;
+mod okta_api;
 pub mod pkce;
 mod redirects;
 mod token;

@@ -12,7 +12,7 @@ use super::okta::parse_url;
 use super::pkce::AuthorizeParams;
 use super::redirects::{self, Client, Expected, Step};
 use super::token::{self, Token};
-use crate::report::mask::Masker;
+use crate::secret::mask::Masker;
 use reqwest::Url;
 use reqwest::cookie::{CookieStore, Jar};
 use std::sync::Arc;

@@ -3,10 +3,11 @@
 use super::client::LoginClient;
 use super::error::Failure;
 use super::fixture::{DEMO, OktaPkceFixture};
+pub use super::okta_api::parse_url;
 use super::pkce::AuthorizeParams;
 use super::token::{self, ClientAuth, Token};
 use super::{authn, authorize};
-use crate::report::mask::Masker;
+use crate::secret::mask::Masker;
 use reqwest::Url;
 
 /// Logs in once: a fresh verifier, state and nonce every time.
@@ -69,16 +70,4 @@ pub(super) fn check(f: &OktaPkceFixture) -> Result<(), Failure> {
         ));
     }
     Ok(())
-}
-
-/// An http(s) URL, or a config error naming the fixture field.
-pub fn parse_url(field: &str, value: &str) -> Result<Url, Failure> {
-    let url = Url::parse(value)
-        .map_err(|e| Failure::Config(format!("{field} `{value}` is not a URL ({e})")))?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(Failure::Config(format!(
-            "{field} `{value}` must start with https:// (or http://)"
-        )));
-    }
-    Ok(url)
 }

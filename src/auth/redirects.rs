@@ -5,7 +5,7 @@
 use super::authorize::{page_summary, redirect_params, without_query};
 use super::client::Reply;
 use super::error::{At, Failure, described, excerpt};
-use crate::report::mask::Masker;
+use crate::secret::mask::Masker;
 use reqwest::Url;
 
 /// Where one answer leads.

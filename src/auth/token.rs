@@ -2,10 +2,13 @@
 
 use super::client::{LoginClient, Reply};
 use super::error::{At, Failure, described};
-use crate::report::mask::Masker;
+use crate::secret::mask::Masker;
 use reqwest::Url;
 use serde::Deserialize;
 use std::time::{Duration, SystemTime};
+
+/// Okta's (and Auth0's) grant for answering mfa_required with a code.
+pub const MFA_OTP_GRANT: &str = "http://auth0.com/oauth/grant-type/mfa-otp";
 
 /// What a login yields.
 #[derive(Clone, PartialEq, Eq)]
@@ -179,7 +182,7 @@ fn token_error(reply: &Reply, at: &At, auth: ClientAuth<'_>, grant: &str) -> Fai
             description: described(e.error_description.as_deref()),
             error: e.error,
         },
-        Err(_) => super::authn::api_error(reply, at),
+        Err(_) => super::okta_api::api_error(reply, at),
     }
 }
 
@@ -194,7 +197,7 @@ pub fn token_hint(error: &str, description: &str, auth: ClientAuth<'_>, grant: &
         "invalid_grant" if d.contains("redirect") => "redirect_uri must be the same at /authorize and /token".to_owned(),
         "invalid_grant" if grant == "password" => "check the fixture's username / password (OKTA_USERNAME / OKTA_PASSWORD)".to_owned(),
         "invalid_grant" if grant == "refresh_token" => "the refresh token is invalid, expired or already rotated; put a fresh one in the fixture's refresh_token".to_owned(),
-        "invalid_grant" if grant == super::grants::MFA_OTP_GRANT => "check that totp_secret (OKTA_TOTP_SECRET) is the user's TOTP secret and that this machine's clock is right".to_owned(),
+        "invalid_grant" if grant == MFA_OTP_GRANT => "check that totp_secret (OKTA_TOTP_SECRET) is the user's TOTP secret and that this machine's clock is right".to_owned(),
         "invalid_grant" if d.contains("expired") || d.contains("invalid") => "the authorization code expired or was already used (codes are one-time and live 300 s)".to_owned(),
         "invalid_request" if d.contains("verifier") || d.contains("pkce") => "the app requires PKCE: the code_verifier must accompany the code".to_owned(),
         "invalid_request" if d.contains("multiple client credentials") => "send the client secret one way only (client_secret_basic or client_secret_post)".to_owned(),

@@ -6,7 +6,7 @@
 use serde_json::Value as Json;
 
 use super::failure::{Failure, Kind};
-use crate::suite::expect::{JsonChecks, JsonType, Matcher};
+use crate::suite::matcher::{JsonChecks, JsonType, Matcher};
 use crate::suite::template::Scope;
 use crate::suite::yaml::KeyPath;
 

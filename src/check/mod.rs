@@ -6,6 +6,7 @@ pub mod failure;
 pub mod headers;
 pub mod json;
 pub mod snapshot;
+pub mod snapshot_input;
 mod snapshot_view;
 mod snapshot_write;
 pub mod status;

@@ -5,7 +5,7 @@
 //! insta reports a mismatch by panicking and printing. [`check`] turns that
 //! into an [`Outcome`]: a recording [`Comparator`] keeps the old and new text,
 //! `catch_unwind` stops the panic, a quiet panic hook (see [`init`]) and
-//! `INSTA_OUTPUT=none` keep parallel trials from printing over each other.
+//! `INSTA_OUTPUT=none` (see [`quiet_insta_output`]) keep parallel trials from printing over each other.
 
 use std::cell::{Cell, RefCell};
 use std::panic::{self, AssertUnwindSafe};
@@ -20,9 +20,10 @@ use serde_json::Value as Json;
 use sha2::{Digest, Sha256};
 
 use super::failure::{Failure, Kind, SnapshotChange};
+pub use super::snapshot_input::Snapshot;
 use super::snapshot_view::{View, fast_path_allowed, matches_file};
 use super::snapshot_write::{Staging, memoize};
-use crate::report::mask::MaskSet;
+use crate::secret::mask::MaskSet;
 use crate::suite::expect::JsonPath;
 use crate::suite::yaml::KeyPath;
 
@@ -48,32 +49,6 @@ thread_local! {
 
 /// `.snap.new` files left by this process (including `INSTA_FORCE_PASS` runs).
 static PENDING_WRITTEN: AtomicUsize = AtomicUsize::new(0);
-
-/// One snapshot to check.
-pub struct Snapshot<'a> {
-    /// Absolute: `<suite folder>/snapshots`.
-    pub dir: &'a Path,
-    /// Already slugged: `<suite>__<test>[__<identity>]`.
-    pub name: &'a str,
-    /// The YAML file: the snapshot header's `source` and `input_file`, so
-    /// a review shows `suites/todos.yaml:14`.
-    pub suite_file: &'a Path,
-    /// The line of the test (or step) in `suite_file`, the header's
-    /// `assertion_line`; looked up only when insta runs.
-    pub line: &'a dyn Fn() -> usize,
-    /// E.g. `GET /api/todos as user`.
-    pub description: &'a str,
-    /// The header's `info`: trial, step, request and identity (`Null`: none).
-    pub info: &'a Json,
-    /// The body as received: redactions and masking are applied here
-    /// (without copying it when the snapshot matches).
-    pub value: &'a Json,
-    /// JSONPath -> placeholder.
-    pub redact: &'a [(JsonPath, Json)],
-    /// Secrets, masked in every string, number and key (`***`) before
-    /// anything is compared or written.
-    pub secrets: &'a MaskSet,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -143,23 +118,27 @@ fn relative(file: &Path) -> PathBuf {
         .unwrap_or_else(|| file.to_path_buf())
 }
 
-/// Once at start-up, before any thread is spawned: sets `INSTA_OUTPUT=none`
-/// and `INSTA_WORKSPACE_ROOT` (the nearest folder at or above the current
-/// directory with a `Cargo.toml`, else the current directory) unless the user
-/// set them, and installs a panic hook that is silent during snapshot
-/// assertions and otherwise calls the previous hook. Later calls do nothing.
+/// Sets `INSTA_OUTPUT=none` unless the user set it, so that insta does not
+/// print diffs from parallel trials over each other (insta reads it from the
+/// environment or `insta.yaml` only; it has no setting for it).
+///
+/// # Safety
+///
+/// Writes the process environment: call it only while the process has a
+/// single thread. Its only callers are the first statements of `main` in
+/// `src/main.rs` and `tests/suites.rs`, before anything else runs.
+pub unsafe fn quiet_insta_output() {
+    if std::env::var_os("INSTA_OUTPUT").is_none() {
+        // SAFETY: the caller guarantees that no other thread exists.
+        unsafe { std::env::set_var("INSTA_OUTPUT", "none") };
+    }
+}
+
+/// Installs, once, a panic hook that is silent during snapshot assertions
+/// and otherwise calls the previous hook. Later calls do nothing.
 pub fn init() {
     static INIT: Once = Once::new();
     INIT.call_once(|| {
-        if std::env::var_os("INSTA_OUTPUT").is_none() {
-            // SAFETY: documented to run at start-up, before other threads exist.
-            unsafe { std::env::set_var("INSTA_OUTPUT", "none") };
-        }
-        if std::env::var_os("INSTA_WORKSPACE_ROOT").is_none() {
-            let root = workspace_root();
-            // SAFETY: as above.
-            unsafe { std::env::set_var("INSTA_WORKSPACE_ROOT", root) };
-        }
         let previous = panic::take_hook();
         panic::set_hook(Box::new(move |info| {
             if !QUIET.with(Cell::get) {
@@ -167,6 +146,15 @@ pub fn init() {
             }
         }));
     });
+}
+
+/// The workspace insta is given: `INSTA_WORKSPACE_ROOT` if the user set it,
+/// else [`workspace_root`]; found once.
+fn workspace() -> &'static Path {
+    static WORKSPACE: OnceLock<PathBuf> = OnceLock::new();
+    WORKSPACE.get_or_init(|| {
+        std::env::var_os("INSTA_WORKSPACE_ROOT").map_or_else(workspace_root, PathBuf::from)
+    })
 }
 
 /// The nearest folder at or above the current directory that has a
@@ -299,15 +287,12 @@ pub fn check(snapshot: &Snapshot) -> Outcome {
 fn assert(snapshot: &Snapshot, value: &Json) -> Result<(), String> {
     use insta::_macro_support::{SerializationFormat, assert_snapshot, serialize_value};
     let text = serialize_value(value, SerializationFormat::Json);
-    let workspace = std::env::var_os("INSTA_WORKSPACE_ROOT")
-        .map(PathBuf::from)
-        .unwrap_or_else(workspace_root);
     let source = std::path::absolute(snapshot.suite_file)
         .unwrap_or_else(|_| snapshot.suite_file.to_path_buf());
     let line = u32::try_from((snapshot.line)()).unwrap_or(0);
     assert_snapshot(
         (snapshot.name, text.as_str()).into(),
-        &workspace,
+        workspace(),
         "gatecheck",
         "gatecheck",
         &source.to_string_lossy(),
@@ -364,8 +349,7 @@ fn pending_path(file: &Path) -> PathBuf {
     static PENDING_DIR: OnceLock<Option<(PathBuf, PathBuf)>> = OnceLock::new();
     let moved = PENDING_DIR.get_or_init(|| {
         let dir = std::env::var_os("INSTA_PENDING_DIR").filter(|d| !d.is_empty())?;
-        let root = std::env::var_os("INSTA_WORKSPACE_ROOT").map_or_else(workspace_root, Into::into);
-        Some((dir.into(), root))
+        Some((dir.into(), workspace().to_path_buf()))
     });
     let moved = moved.as_ref().and_then(|(dir, root)| {
         let relative = file.strip_prefix(root).ok()?;

@@ -8,8 +8,8 @@ use std::path::Path;
 
 use serde_json::Value as Json;
 
-use super::snapshot::Snapshot;
-use crate::report::mask::{MASK, MaskSet};
+use super::snapshot_input::Snapshot;
+use crate::secret::mask::{MASK, MaskSet};
 use crate::suite::expect::JsonPath;
 
 /// The fast path only answers "matched" (insta is asked otherwise), and
@@ -257,7 +257,7 @@ mod tests {
                 serde_json::json!("[when]"),
             ),
         ];
-        let masker = crate::report::mask::Masker::new();
+        let masker = crate::secret::mask::Masker::new();
         masker.add("tok-secret-1");
         let secrets = masker.current();
         let view = View::over(&value, &redact, &secrets);
@@ -280,7 +280,7 @@ mod tests {
             "k3y-secret-name": true,
             "url": "https://x/cb?code=pw1&state=s"
         });
-        let masker = crate::report::mask::Masker::new();
+        let masker = crate::secret::mask::Masker::new();
         masker.add("pw1");
         masker.add("4711");
         masker.add("k3y-secret-name");

@@ -113,7 +113,7 @@ mod tests {
     #[test]
     fn every_consumer_handles_twice_the_limit_on_a_test_threads_stack() {
         use crate::check::snapshot::{self, Outcome, Snapshot};
-        use crate::suite::expect::JsonChecks;
+        use crate::suite::matcher::JsonChecks;
         let body = nested(2 * MAX_JSON_DEPTH);
         on_test_thread_stack(move || {
             let mut de = serde_json::Deserializer::from_str(&body);
@@ -133,7 +133,7 @@ mod tests {
                     .contains("leaf")
             );
             let dir = std::env::temp_dir().join(format!("gatecheck-deep-{}", std::process::id()));
-            let masker = crate::report::mask::Masker::new();
+            let masker = crate::secret::mask::Masker::new();
             masker.add("leaf");
             let info = serde_json::Value::Null;
             let outcome = snapshot::check(&Snapshot {

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use crate::report::mask::MaskSet;
+use crate::secret::mask::MaskSet;
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
 use super::failure::TrialFailure;

@@ -1,8 +1,8 @@
-//! Reporting: failure messages, masking of secrets, run summaries.
+//! Reporting: failure messages, run summaries, JUnit. Masking of secrets
+//! lives in [`crate::secret`]; `report::mask*` are re-exports of it.
 
 pub mod failure;
 pub mod html;
 pub mod junit;
-pub mod mask;
-pub mod mask_forms;
-pub mod mask_whole;
+
+pub use crate::secret::{mask, mask_forms, mask_whole};

@@ -4,6 +4,7 @@ use std::io::{BufRead, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use super::decision::Decision;
 use super::pending::{self, accept_file, reject_file, shown};
 use super::prompt;
 use crate::error::Error;
@@ -17,14 +18,6 @@ pub struct PendingArgs {
     /// Folder to search for `*.snap.new` files (repeatable; default: the current folder).
     #[arg(long = "dir", value_name = "DIR")]
     pub dirs: Vec<PathBuf>,
-}
-
-/// What happened to one pending snapshot.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Decision {
-    Accept,
-    Reject,
-    Skip,
 }
 
 /// `gatecheck accept`: accepts every selected pending snapshot.

@@ -4,8 +4,10 @@
 //! `reject`, so the two tools agree.
 
 pub mod command;
+pub mod decision;
 pub mod pending;
 pub mod prompt;
 
-pub use command::{Decision, PendingArgs, accept, reject, review};
+pub use command::{PendingArgs, accept, reject, review};
+pub use decision::Decision;
 pub use pending::{accept_file, find, reject_file, render};

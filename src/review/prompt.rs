@@ -5,7 +5,7 @@
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
-use super::command::Decision;
+use super::decision::Decision;
 use super::pending::{accept_file, reject_file, render, shown};
 
 const QUESTION: &str = "accept, reject or skip? [a/r/s, q to quit] ";

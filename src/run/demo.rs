@@ -6,12 +6,12 @@ use crate::auth::LoginClient;
 use crate::auth::cache::TokenCache;
 use crate::emulator::{Emulator, EmulatorConfig};
 use crate::error::Error;
-use crate::report::mask::Masker;
+use crate::secret::mask::Masker;
 use crate::suite::Project;
 use crate::suite::load::Env;
 
+use super::defaults::DEFAULT_TIMEOUT;
 use super::prepare;
-use super::runner::DEFAULT_TIMEOUT;
 
 /// The built-in emulator of a run, and the identities that log into it.
 #[derive(Default)]

@@ -16,7 +16,7 @@ use crate::check::snapshot::{self, Snapshot};
 use crate::http::{self, Exchange};
 use crate::report::failure::{self, StepFailure, StepLabel, TrialFailure};
 use crate::report::html::model::StepView;
-use crate::report::mask::Masker;
+use crate::secret::mask::Masker;
 use crate::suite::expect::{CaptureSource, StatusExpect};
 use crate::suite::limits::ByteSize;
 use crate::suite::model::{ExpectDef, RequestDef, RetryDef};

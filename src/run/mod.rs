@@ -1,6 +1,7 @@
 //! Running: suites -> trials (plan), trials -> exchanges (exec), on one
 //! shared runtime and one connection pool, reported by libtest-mimic.
 
+pub mod defaults;
 pub mod demo;
 pub mod exec;
 pub mod partition;

@@ -20,16 +20,12 @@ use crate::check::snapshot;
 use crate::error::Error;
 use crate::report::html::{build, files, model::RunMeta};
 use crate::report::junit::{self, Outcome, TrialRecord};
-use crate::report::mask::Masker;
+use crate::secret::mask::Masker;
 use crate::suite::limits::{ByteSize, DEFAULT_MAX_BODY_SIZE};
 use crate::suite::load::Env;
 use crate::suite::{Project, load, validate};
 
-/// Default number of trials in flight: tests wait on the network, not the
-/// CPU, so this is well above the core count.
-pub const DEFAULT_CONCURRENCY: usize = 32;
-/// Default timeout of one request.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+pub use super::defaults::{DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT};
 
 /// Why `--test-threads 0` is refused (libtest would wait forever).
 pub const ZERO_THREADS: &str = "--test-threads must be at least 1 (0 would run no test at all); use 1 to run tests one at a time";

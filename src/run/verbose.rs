@@ -4,7 +4,7 @@ use std::io::Write as _;
 
 use crate::http::Exchange;
 use crate::report::failure::body_excerpt;
-use crate::report::mask::{MASK, Masker};
+use crate::secret::mask::{MASK, Masker};
 
 pub fn dump(masker: &Masker, trial: &str, ex: &Exchange) {
     let mut out = format!("--- {trial}\n> {} {}\n", ex.request.method, ex.request.url);

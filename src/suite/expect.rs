@@ -14,8 +14,6 @@ use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value as Json;
 
-pub use super::matcher::{JsonChecks, JsonType, Matcher};
-
 /// A short description of a value's type, for error messages.
 pub fn describe(value: &Json) -> String {
     match value {
@@ -405,6 +403,7 @@ pub fn did_you_mean<S: AsRef<str>>(word: &str, candidates: &[S]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::suite::matcher::{JsonType, Matcher};
     use serde_json::json;
 
     #[test]

@@ -3,18 +3,7 @@
 
 use std::fmt;
 
-/// A position in a source file, 1-based.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Pos {
-    pub line: usize,
-    pub col: usize,
-}
-
-impl fmt::Display for Pos {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.line, self.col)
-    }
-}
+pub use crate::diag::Pos;
 
 /// One segment of a key path: `tests[2].expect.json."$.id"`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

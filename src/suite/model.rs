@@ -8,7 +8,8 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value as Json;
 
-use super::expect::{Captures, Dur, HeaderExpect, JsonChecks, SnapshotDef, StatusExpect};
+use super::expect::{Captures, Dur, HeaderExpect, SnapshotDef, StatusExpect};
+use super::matcher::JsonChecks;
 
 /// The `base_url` value that means the built-in demo API.
 pub const DEMO_BASE_URL: &str = "demo";

@@ -290,7 +290,8 @@ impl SuiteCheck<'_> {
         }
         for (jp, matchers) in &expect.json.0 {
             for m in matchers {
-                if let super::expect::Matcher::Equals(v) | super::expect::Matcher::Contains(v) = m {
+                if let super::matcher::Matcher::Equals(v) | super::matcher::Matcher::Contains(v) = m
+                {
                     self.json(&path.key("json").key(&jp.source), v, known);
                 }
             }

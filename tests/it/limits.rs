@@ -17,7 +17,10 @@ fn run(p: &Project, server: &Misbehaving, args: &[&str]) -> Run {
 }
 
 /// Runs the binary and returns what it printed and its peak resident set
-/// size in MiB (from wait4: this child only, not the test's other children).
+/// size in MiB: the highest `VmHWM` of its own address space, read from
+/// /proc while it runs. (wait4's `ru_maxrss` is not used: a child spawned
+/// with vfork inherits the spawning test process's peak at exec, so it
+/// reports the whole test binary's memory when other tests ran before.)
 #[allow(
     clippy::zombie_processes,
     reason = "reaped by libc::wait4, which reports its rusage"
@@ -33,6 +36,7 @@ fn run_measured(p: &Project, server: &Misbehaving, args: &[&str]) -> (Run, i64) 
         read_all(child.stdout.take().unwrap()),
         read_all(child.stderr.take().unwrap()),
     ];
+    let hwm = watch_peak_rss(child.id());
     let mut status = 0;
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     // SAFETY: a child of this process, waited for once (never by `child.wait`).
@@ -49,7 +53,27 @@ fn run_measured(p: &Project, server: &Misbehaving, args: &[&str]) -> (Run, i64) 
         stdout: out,
         stderr: err,
     };
-    (run, usage.ru_maxrss / 1024)
+    (run, hwm.join().unwrap() / 1024)
+}
+
+/// Polls `/proc/<pid>/status` until the process is gone; the highest
+/// `VmHWM` seen, in KiB.
+fn watch_peak_rss(pid: u32) -> std::thread::JoinHandle<i64> {
+    std::thread::spawn(move || {
+        let mut peak = 0;
+        while let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) {
+            let Some(kib) = status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<i64>().ok())
+            else {
+                break; // a zombie: its memory is gone
+            };
+            peak = peak.max(kib);
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        peak
+    })
 }
 
 /// libtest's line for `name` says `ok`.

@@ -3,6 +3,7 @@
 //! login fixtures against the built-in emulator, the emulator itself, the
 //! snapshot bridge, import and schema.
 
+mod architecture;
 mod browser;
 mod ca_cert;
 mod ci;

@@ -50,6 +50,9 @@ fn run_child(mode: &str, env: &[(&str, &str)]) -> String {
             command.env_remove(&*name);
         }
     }
+    // What gatecheck's `main` sets before any thread exists (the test
+    // harness has threads, so the child cannot set it itself).
+    command.env("INSTA_OUTPUT", "none");
     command.envs(env.iter().copied());
     let output = command.output().unwrap();
     let text = format!(

@@ -11,10 +11,10 @@ use super::super::fixture::OktaPkceFixture;
 use super::super::okta::{self, parse_url};
 use super::super::pkce::AuthorizeParams;
 use super::super::token::{self, Token};
-use super::super::{authn, totp};
+use super::super::{okta_api, totp};
 use super::decide::{Action, CodeFn, Known, Progress, decide};
 use super::wire::IdxResponse;
-use crate::report::mask::Masker;
+use crate::secret::mask::Masker;
 
 /// IDX's media type, for requests and answers.
 pub const ION: &str = "application/ion+json; okta-version=1.0.0";
@@ -160,7 +160,7 @@ fn read(reply: &Reply, at: &At) -> Result<IdxResponse, Failure> {
             at,
             "Okta answered 404: this org does not serve the IDX API (a Classic Engine org?); use kind okta-pkce".to_owned(),
         )),
-        None => Err(authn::api_error(reply, at)),
+        None => Err(okta_api::api_error(reply, at)),
     }
 }
 
@@ -210,7 +210,7 @@ fn interact_error(reply: &Reply, at: &At, f: &OktaPkceFixture) -> Failure {
                 ),
             );
         }
-        return authn::api_error(reply, at);
+        return okta_api::api_error(reply, at);
     };
     let description = body.error_description.unwrap_or_default();
     Failure::InteractRefused {

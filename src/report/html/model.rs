@@ -9,7 +9,7 @@ use serde_json::Value as Json;
 use crate::check::failure::{Failure, Kind};
 use crate::http::Exchange;
 use crate::report::failure::{StepLabel, body_excerpt};
-use crate::report::mask::{MASK, MaskSet, Masker};
+use crate::secret::mask::{MASK, MaskSet, Masker};
 
 /// The format version of the embedded model.
 pub const VERSION: u32 = 1;

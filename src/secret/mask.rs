@@ -13,14 +13,12 @@ use std::sync::{Arc, RwLock};
 use aho_corasick::{AhoCorasick, MatchKind};
 
 use super::mask_forms::{base64_cores, base64_forms, basic_forms, text_forms};
+pub use super::mask_whole::MASK;
 use super::mask_whole::mask_whole;
 
 /// Shortest value masked wherever it occurs; shorter ones are masked as
 /// whole values only.
 const MIN_ANYWHERE_LEN: usize = 4;
-
-/// The replacement shown instead of a secret.
-pub const MASK: &str = "***";
 
 /// A shared, growing set of secrets. Cheap to clone (an `Arc`).
 #[derive(Clone, Default, Debug)]

@@ -13,7 +13,8 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use super::mask::MASK;
+/// The replacement shown instead of a secret.
+pub const MASK: &str = "***";
 
 /// `text` with every whole-value occurrence of one of `forms` replaced by
 /// `***`; other occurrences (inside a word, a longer value) are kept.

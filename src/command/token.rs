@@ -8,8 +8,8 @@ use base64::Engine as _;
 use serde_json::{Value as Json, json};
 
 use crate::error::Error;
-use crate::report::mask::Masker;
 use crate::run;
+use crate::secret::mask::Masker;
 use crate::suite::load::Env;
 
 pub struct TokenArgs {

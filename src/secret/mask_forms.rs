@@ -1,7 +1,7 @@
 //! The forms in which a secret travels: JSON-escaped, percent- and
 //! form-encoded, base64 (of the secret, of `id:secret` for HTTP Basic, and
 //! the part of any base64 text that a secret inside it always produces).
-//! Pure functions; the [`Masker`](super::mask::Masker) masks every form.
+//! Pure functions; the [`Masker`](crate::secret::Masker) masks every form.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};

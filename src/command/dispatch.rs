@@ -1,0 +1,85 @@
+//! The binary's entry point: reads the environment once, parses the command
+//! line and hands each subcommand to its module.
+
+use std::io::Write as _;
+use std::process::ExitCode;
+
+use clap::Parser as _;
+
+use crate::cli::{Cli, Command, ImportFrom};
+use crate::error::Error;
+use crate::suite::load::Env;
+
+/// Reads the environment once, into the one context value.
+pub fn read_env() -> Env {
+    std::env::vars().collect()
+}
+
+/// The binary's entry point.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let env = read_env();
+    match dispatch(cli, &env) {
+        Ok(code) => code,
+        Err(err) => {
+            let _ = writeln!(std::io::stderr(), "{err}");
+            err.exit_code()
+        }
+    }
+}
+
+/// Runs a parsed command line.
+pub fn dispatch(cli: Cli, env: &Env) -> Result<ExitCode, Error> {
+    match cli.command {
+        Some(Command::Validate { paths, vars }) => super::validate::validate(paths, &vars, env),
+        Some(Command::Emulator {
+            config,
+            port,
+            api_port,
+            tls,
+            ca_cert_out,
+        }) => {
+            let ca_cert_out = tls.then(|| {
+                ca_cert_out.unwrap_or_else(|| {
+                    let name = format!("gatecheck-emulator-ca-{}.pem", std::process::id());
+                    std::env::temp_dir().join(name)
+                })
+            });
+            super::emulator::emulator(config.as_deref(), port, api_port, ca_cert_out.as_deref())
+        }
+        Some(Command::Token {
+            identity,
+            decode,
+            fresh_login,
+            suites,
+        }) => super::token::run(
+            super::token::TokenArgs {
+                identity,
+                decode,
+                fresh_login,
+                suites,
+            },
+            env,
+        ),
+        Some(Command::Import {
+            from:
+                ImportFrom::Postman {
+                    collection,
+                    environment,
+                    out,
+                },
+        }) => super::import::import_postman(&collection, environment.as_deref(), &out),
+        Some(Command::Init(args)) => crate::init::run(&args, &mut std::io::stdout()),
+        Some(Command::Review(args)) => {
+            crate::review::review(&args, &mut std::io::stdin().lock(), &mut std::io::stdout())
+        }
+        Some(Command::Accept(args)) => crate::review::accept(&args, &mut std::io::stdout()),
+        Some(Command::Reject(args)) => crate::review::reject(&args, &mut std::io::stdout()),
+        Some(Command::Schema { out }) => super::schema::schema(&out),
+        Some(Command::Report { command }) => {
+            println!("{}", crate::report::html::files::run(&command)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        None => super::run::run_suites(cli.run, env),
+    }
+}

@@ -1,0 +1,12 @@
+//! The work of each subcommand, one module each; [`crate::cli`] holds the
+//! command-line definition only.
+
+pub mod dispatch;
+pub mod emulator;
+pub mod import;
+pub mod run;
+pub mod schema;
+pub mod token;
+pub mod validate;
+
+pub use dispatch::{dispatch, main, read_env};

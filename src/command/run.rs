@@ -1,0 +1,112 @@
+//! `gatecheck [OPTIONS] [PATH...] [FILTER]`: runs the suites and reports
+//! what is left to do after libtest's summary.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use crate::cli::{DEFAULT_PATH, RunArgs, libtest_args};
+use crate::error::{Error, exit};
+use crate::run::{self, RunOptions, Summary};
+use crate::suite::load::Env;
+
+/// `paths`, or the default folder when none is given.
+pub fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
+    if paths.is_empty() {
+        vec![PathBuf::from(DEFAULT_PATH)]
+    } else {
+        paths
+    }
+}
+
+/// Splits positionals into paths and the filter: an existing path is a
+/// path; anything else is the filter, unless it looks like a path.
+fn split_positionals(args: Vec<String>) -> Result<(Vec<PathBuf>, Option<String>), Error> {
+    let mut paths = Vec::new();
+    let mut filter: Option<String> = None;
+    for arg in args {
+        let looks_like_path = arg.ends_with(".yaml") || arg.ends_with(".yml") || arg.ends_with('/');
+        if Path::new(&arg).exists() || (looks_like_path && filter.is_none()) {
+            paths.push(PathBuf::from(arg));
+        } else if let Some(first) = &filter {
+            return Err(Error::Usage(format!(
+                "two filters given (`{first}` and `{arg}`); give at most one, or use --skip. \
+                 If `{arg}` is a path, it does not exist"
+            )));
+        } else {
+            filter = Some(arg);
+        }
+    }
+    Ok((default_paths(paths), filter))
+}
+
+/// Runs the suites of a parsed command line.
+pub fn run_suites(args: RunArgs, env: &Env) -> Result<ExitCode, Error> {
+    let (paths, filter) = split_positionals(args.args.clone())?;
+    let opts = RunOptions {
+        paths,
+        args: libtest_args(&args, filter),
+        tags: args.tag.clone(),
+        exclude_tags: args.exclude_tag.clone(),
+        vars: args.vars.clone(),
+        verbose: args.verbose,
+        fresh_login: args.fresh_login,
+        junit: args.junit.clone(),
+        html: args.html.clone(),
+        partition: args.partition,
+    };
+    let summary = run::run(&opts, env)?;
+    report_end(&summary, env);
+    Ok(ExitCode::from(if summary.failed > 0 {
+        exit::FAILED
+    } else {
+        exit::OK
+    }))
+}
+
+/// The lines after libtest's summary: pending snapshots, and in CI one
+/// machine-readable line.
+fn report_end(summary: &Summary, env: &Env) {
+    let mut err = std::io::stderr().lock();
+    let n = summary.pending_snapshots;
+    if n > 0 {
+        let _ = writeln!(
+            err,
+            "{n} snapshot{} to review: run `gatecheck review` (or `gatecheck accept`, `cargo insta review`)",
+            if n == 1 { "" } else { "s" }
+        );
+    }
+    if env
+        .get("CI")
+        .is_some_and(|v| !v.is_empty() && v != "false" && v != "0")
+    {
+        let _ = writeln!(
+            err,
+            "gatecheck: {} passed, {} failed, {} ignored, {n} pending snapshots",
+            summary.passed, summary.failed, summary.ignored
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positionals_split_into_paths_and_a_filter() {
+        let (paths, filter) = split_positionals(vec!["src".into(), "login".into()]).unwrap();
+        assert_eq!(paths, vec![PathBuf::from("src")]);
+        assert_eq!(filter.as_deref(), Some("login"));
+        let (paths, filter) = split_positionals(vec![]).unwrap();
+        assert_eq!(paths, vec![PathBuf::from("suites")]);
+        assert!(filter.is_none());
+        assert!(split_positionals(vec!["a".into(), "b".into()]).is_err());
+    }
+
+    #[test]
+    fn a_missing_yaml_file_is_a_path_not_a_filter() {
+        let (paths, filter) = split_positionals(vec!["nope.yaml".into()]).unwrap();
+        assert_eq!(paths, vec![PathBuf::from("nope.yaml")]);
+        assert!(filter.is_none());
+    }
+}
