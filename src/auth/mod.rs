@@ -5,6 +5,7 @@ mod authorize;
 pub mod cache;
 mod cache_fs;
 mod client;
+mod client_assertion;
 mod discovery;
 mod error;
 mod fixture;
@@ -15,8 +16,11 @@ mod login;
 mod oauth2_pkce;
 mod okta;
 pub mod pkce;
+mod dpop;
 mod redirects;
 mod token;
+#[cfg(test)]
+mod test_keys;
 pub mod totp;
 
 pub use client::{LoginClient, MAX_RATE_LIMIT_WAIT};
@@ -27,4 +31,5 @@ pub use fixture::{
 };
 pub use identities::{Clock, Identities};
 pub use login::login;
+pub use dpop::DpopKey;
 pub use token::Token;

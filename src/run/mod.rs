@@ -2,6 +2,7 @@
 //! shared runtime and one connection pool, reported by libtest-mimic.
 
 pub mod demo;
+mod dpop;
 pub mod exec;
 pub mod partition;
 pub mod plan;
