@@ -27,7 +27,10 @@ pub async fn client_credentials(
     masker: &Masker,
 ) -> Result<Token, Failure> {
     let url = token_url(f.endpoint())?;
-    if f.client_secret.is_none() && f.private_key.is_none() {
+    if f.client_secret.is_none()
+        && f.private_key.is_none()
+        && f.auth_method != AuthMethod::PrivateKeyJwt
+    {
         return Err(Failure::Config(
             "set client_secret (OKTA_CLIENT_SECRET) or private_key (private_key_jwt) for a client-credentials login".to_owned(),
         ));

@@ -83,6 +83,14 @@ pub struct ClientConfig {
     pub assigned_groups: Option<Vec<String>>,
     #[serde(default)]
     pub sign_on_policy: SignOnPolicy,
+    /// Public keys (a JWK Set) of a client that authenticates with
+    /// private_key_jwt; such a client must send a client assertion.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jwks: Option<serde_json::Value>,
+    /// Okta's "Require Demonstrating Proof of Possession (DPoP)": /token
+    /// wants a DPoP proof and issues DPoP-bound tokens.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub dpop_bound_access_tokens: bool,
 }
 
 /// OAuth 2.0 grant types a client may use.

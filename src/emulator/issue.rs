@@ -15,16 +15,19 @@ pub(crate) fn token_response(
     server: &ServerView,
     grant: &Grant,
     refresh: Option<&Grant>,
+    jkt: Option<&str>,
 ) -> Value {
     let now = epoch_secs();
     let lifetime = shared.config.access_token_lifetime_secs;
     let user = grant.session.as_ref().and_then(|s| shared.user(&s.login));
-    let access_token = shared
-        .key
-        .sign(&access_claims(server, grant, user, now, lifetime));
+    let mut claims = access_claims(server, grant, user, now, lifetime);
+    if let Some(jkt) = jkt {
+        claims["cnf"] = json!({"jkt": jkt});
+    }
+    let access_token = shared.key.sign(&claims);
     shared.remember(&access_token);
     let mut body = json!({
-        "token_type": "Bearer",
+        "token_type": if jkt.is_some() { "DPoP" } else { "Bearer" },
         "expires_in": lifetime,
         "access_token": access_token,
         "scope": grant.scopes.join(" "),

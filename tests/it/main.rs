@@ -4,10 +4,13 @@
 //! snapshot bridge, import and schema.
 
 mod common;
+mod key_support;
 mod login_support;
 
 mod ci;
 mod cli;
+mod client_jwt;
+mod dpop;
 mod emulator;
 mod failures;
 mod identities;
