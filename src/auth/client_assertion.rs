@@ -69,8 +69,11 @@ impl ClientKey {
         });
         let mut header = Header::new(self.alg);
         header.kid = self.kid.clone();
-        let jwt = jsonwebtoken::encode(&header, &claims, &self.key)
-            .map_err(|e| Failure::Config(format!("private_key: cannot sign the client assertion ({e})")))?;
+        let jwt = jsonwebtoken::encode(&header, &claims, &self.key).map_err(|e| {
+            Failure::Config(format!(
+                "private_key: cannot sign the client assertion ({e})"
+            ))
+        })?;
         masker.add(jwt.as_str());
         Ok(jwt)
     }
@@ -118,15 +121,25 @@ mod tests {
             let key = ClientKey::load(&pem, Some("k1"), &Masker::new()).unwrap();
             let masker = Masker::new();
             let aud = "https://o.example/oauth2/default/v1/token";
-            let a = key.assertion("svc", aud, SystemTime::now(), &masker).unwrap();
-            let b = key.assertion("svc", aud, SystemTime::now(), &masker).unwrap();
+            let a = key
+                .assertion("svc", aud, SystemTime::now(), &masker)
+                .unwrap();
+            let b = key
+                .assertion("svc", aud, SystemTime::now(), &masker)
+                .unwrap();
             let public = test_keys::decoding_key(&pem, alg);
             let (ca, cb) = (claims_of(&a, &public, alg), claims_of(&b, &public, alg));
-            assert_eq!((ca["iss"].as_str(), ca["sub"].as_str()), (Some("svc"), Some("svc")));
+            assert_eq!(
+                (ca["iss"].as_str(), ca["sub"].as_str()),
+                (Some("svc"), Some("svc"))
+            );
             assert_ne!(ca["jti"], cb["jti"]);
             let life = ca["exp"].as_u64().unwrap() - ca["iat"].as_u64().unwrap();
             assert!(life <= 300, "{life}");
-            assert_eq!(jsonwebtoken::decode_header(&a).unwrap().kid.as_deref(), Some("k1"));
+            assert_eq!(
+                jsonwebtoken::decode_header(&a).unwrap().kid.as_deref(),
+                Some("k1")
+            );
             assert!(!masker.mask(&format!("x {a} y")).contains(&a));
         }
     }
@@ -138,12 +151,19 @@ mod tests {
         let path = dir.join("key.pem");
         std::fs::write(&path, test_keys::ec_pem()).unwrap();
         assert!(ClientKey::load(path.to_str().unwrap(), None, &Masker::new()).is_ok());
-        let missing = ClientKey::load("nope/key.pem", None, &Masker::new()).err().unwrap().to_string();
-        assert!(missing.contains("nope/key.pem"), "{missing}");
-        let bad = ClientKey::load("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----", None, &Masker::new())
+        let missing = ClientKey::load("nope/key.pem", None, &Masker::new())
             .err()
             .unwrap()
             .to_string();
+        assert!(missing.contains("nope/key.pem"), "{missing}");
+        let bad = ClientKey::load(
+            "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----",
+            None,
+            &Masker::new(),
+        )
+        .err()
+        .unwrap()
+        .to_string();
         assert!(bad.contains("not an RSA or EC"), "{bad}");
         std::fs::remove_dir_all(dir).ok();
     }

@@ -35,7 +35,8 @@ impl DpopKey {
             EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &SystemRandom::new())
                 .map_err(|_| failed("key generation"))?;
         let key = EncodingKey::from_ec_der(pkcs8.as_ref());
-        let jwk = Jwk::from_encoding_key(&key, Algorithm::ES256).map_err(|e| failed(&e.to_string()))?;
+        let jwk =
+            Jwk::from_encoding_key(&key, Algorithm::ES256).map_err(|e| failed(&e.to_string()))?;
         let jkt = jwk
             .thumbprint(ThumbprintHash::SHA256)
             .map_err(|e| failed(&e.to_string()))?;
@@ -137,11 +138,16 @@ mod tests {
     fn proofs_carry_the_public_key_and_the_request() {
         let key = DpopKey::generate().unwrap();
         let url = Url::parse("https://api.example/todos/1?x=1#f").unwrap();
-        let proof = key.proof("get", &url, Some("tok"), SystemTime::now()).unwrap();
+        let proof = key
+            .proof("get", &url, Some("tok"), SystemTime::now())
+            .unwrap();
         let header = decode_header(&proof).unwrap();
         assert_eq!(header.typ.as_deref(), Some("dpop+jwt"));
         let jwk = header.jwk.unwrap();
-        assert_eq!(jwk.thumbprint(ThumbprintHash::SHA256).unwrap(), key.thumbprint());
+        assert_eq!(
+            jwk.thumbprint(ThumbprintHash::SHA256).unwrap(),
+            key.thumbprint()
+        );
         let mut v = Validation::new(Algorithm::ES256);
         v.required_spec_claims.clear();
         v.validate_exp = false;
@@ -152,7 +158,9 @@ mod tests {
         assert_eq!(claims["htu"], "https://api.example/todos/1");
         assert_eq!(claims["ath"], ath("tok"));
         assert!(claims.get("nonce").is_none());
-        let again = key.proof("get", &url, Some("tok"), SystemTime::now()).unwrap();
+        let again = key
+            .proof("get", &url, Some("tok"), SystemTime::now())
+            .unwrap();
         assert_ne!(proof, again, "a fresh jti every time");
     }
 

@@ -85,7 +85,16 @@ pub async fn refresh_token(
 ) -> Result<Token, Failure> {
     let url = token_url(f.endpoint())?;
     let auth = f.client_auth();
-    let token = refresh(client, &url, auth, dpop, &f.refresh_token, &f.scopes, masker).await?;
+    let token = refresh(
+        client,
+        &url,
+        auth,
+        dpop,
+        &f.refresh_token,
+        &f.scopes,
+        masker,
+    )
+    .await?;
     Ok(keep_refresh_token(token, &f.refresh_token))
 }
 
@@ -177,7 +186,9 @@ pub fn client_auth<'a>(
         (Some(secret), AuthMethod::ClientSecretBasic, None) => {
             ClientAuth::Basic { client_id, secret }
         }
-        (Some(secret), AuthMethod::ClientSecretPost, None) => ClientAuth::Post { client_id, secret },
+        (Some(secret), AuthMethod::ClientSecretPost, None) => {
+            ClientAuth::Post { client_id, secret }
+        }
     }
 }
 

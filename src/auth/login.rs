@@ -23,7 +23,9 @@ pub async fn login(
     }
     let fail = |failure| LoginError::new(&fixture.subject(), failure, masker);
     let dpop = match fixture.dpop() {
-        true => Some(Arc::new(DpopKey::generate().map_err(|e| fail(Failure::Config(e)))?)),
+        true => Some(Arc::new(
+            DpopKey::generate().map_err(|e| fail(Failure::Config(e)))?,
+        )),
         false => None,
     };
     let token = by_kind(fixture, client, dpop.as_deref(), masker).await;

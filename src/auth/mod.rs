@@ -7,6 +7,7 @@ mod cache_fs;
 mod client;
 mod client_assertion;
 mod discovery;
+mod dpop;
 mod error;
 mod fixture;
 mod grants;
@@ -16,14 +17,14 @@ mod login;
 mod oauth2_pkce;
 mod okta;
 pub mod pkce;
-mod dpop;
 mod redirects;
-mod token;
 #[cfg(test)]
 mod test_keys;
+mod token;
 pub mod totp;
 
 pub use client::{LoginClient, MAX_RATE_LIMIT_WAIT};
+pub use dpop::{DpopKey, ath as dpop_ath};
 pub use error::{LoginError, LoginErrorKind};
 pub use fixture::{
     AuthMethod, CacheKey, ClientCredentialsFixture, DEMO, Fixture, Oauth2PkceFixture,
@@ -31,5 +32,4 @@ pub use fixture::{
 };
 pub use identities::{Clock, Identities};
 pub use login::login;
-pub use dpop::DpopKey;
 pub use token::Token;

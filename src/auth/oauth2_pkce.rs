@@ -5,9 +5,9 @@
 
 use super::client::LoginClient;
 use super::discovery::{self, Metadata};
+use super::dpop::DpopKey;
 use super::error::{At, Failure};
 use super::fixture::Oauth2PkceFixture;
-use super::dpop::DpopKey;
 use super::okta::parse_url;
 use super::pkce::AuthorizeParams;
 use super::redirects::{self, Client, Expected, Step};
@@ -68,7 +68,15 @@ pub async fn login(
         ("code", code),
         ("code_verifier", params.pkce.verifier.clone()),
     ];
-    token::request(client, &meta.token_endpoint, form, f.client_auth(), dpop, masker).await
+    token::request(
+        client,
+        &meta.token_endpoint,
+        form,
+        f.client_auth(),
+        dpop,
+        masker,
+    )
+    .await
 }
 
 /// The token endpoint, from discovery (for refreshing).

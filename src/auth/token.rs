@@ -27,7 +27,11 @@ pub struct Token {
 impl Token {
     /// The Authorization header value: `DPoP <token>` for a DPoP-bound token.
     pub fn authorization(&self) -> String {
-        let scheme = if self.dpop.is_some() { "DPoP" } else { "Bearer" };
+        let scheme = if self.dpop.is_some() {
+            "DPoP"
+        } else {
+            "Bearer"
+        };
         format!("{scheme} {}", self.access_token)
     }
 }

@@ -82,10 +82,17 @@ fn verify(
         .map_err(|_| invalid("The client_assertion is not a valid JWT with iss, sub and exp."))?
         .claims;
     if unverified.iss != unverified.sub {
-        return Err(invalid("The issuer [iss] and subject [sub] claims of the client_assertion must both be the client_id."));
+        return Err(invalid(
+            "The issuer [iss] and subject [sub] claims of the client_assertion must both be the client_id.",
+        ));
     }
-    if params.get("client_id").is_some_and(|id| *id != unverified.sub) {
-        return Err(invalid("The client_id does not match the client_assertion's subject [sub]."));
+    if params
+        .get("client_id")
+        .is_some_and(|id| *id != unverified.sub)
+    {
+        return Err(invalid(
+            "The client_id does not match the client_assertion's subject [sub].",
+        ));
     }
     let client = shared
         .client(&unverified.sub)
@@ -131,8 +138,12 @@ fn public_key(
 fn describe(kind: &ErrorKind) -> &'static str {
     match kind {
         ErrorKind::ExpiredSignature => "The client_assertion token is expired.",
-        ErrorKind::InvalidAudience => "The audience [aud] claim for client_assertion must be the endpoint invoked for the request.",
-        ErrorKind::MissingRequiredClaim(_) => "The client_assertion lacks a required claim (iss, sub, aud, exp).",
+        ErrorKind::InvalidAudience => {
+            "The audience [aud] claim for client_assertion must be the endpoint invoked for the request."
+        }
+        ErrorKind::MissingRequiredClaim(_) => {
+            "The client_assertion lacks a required claim (iss, sub, aud, exp)."
+        }
         _ => BAD_SIGNATURE,
     }
 }

@@ -54,7 +54,9 @@ pub(crate) fn verify(
     if header.alg.family() == AlgorithmFamily::Hmac {
         return Err("The DPoP proof must be signed with an asymmetric algorithm.");
     }
-    let jwk = header.jwk.ok_or("The DPoP proof header lacks the public key (jwk).")?;
+    let jwk = header
+        .jwk
+        .ok_or("The DPoP proof header lacks the public key (jwk).")?;
     let key = DecodingKey::from_jwk(&jwk).map_err(|_| "The DPoP proof jwk is not a usable key.")?;
     let mut validation = Validation::new(header.alg);
     validation.required_spec_claims.clear();
@@ -66,7 +68,7 @@ pub(crate) fn verify(
     if !claims.htm.eq_ignore_ascii_case(method) {
         return Err("The DPoP proof htm does not match the request method.");
     }
-    if !urls.iter().any(|url| *url == claims.htu) {
+    if !urls.contains(&claims.htu) {
         return Err("The DPoP proof htu does not match the request URL.");
     }
     if epoch_secs().abs_diff(claims.iat) > IAT_WINDOW_SECS {
@@ -99,17 +101,17 @@ pub(crate) fn at_token(
     client: &ClientConfig,
     headers: &HeaderMap,
     token_url: &str,
-) -> Result<Option<String>, Response> {
+) -> Result<Option<String>, Refused> {
     let Some(proof) = headers.get("dpop").and_then(|v| v.to_str().ok()) else {
         if client.dpop_bound_access_tokens {
-            return Err(invalid_proof("The DPoP proof JWT header is missing."));
+            return Err(Refused::Invalid("The DPoP proof JWT header is missing."));
         }
         return Ok(None);
     };
-    let proven = verify(shared, proof, "POST", &[token_url.to_owned()], None)
-        .map_err(invalid_proof)?;
+    let proven =
+        verify(shared, proof, "POST", &[token_url.to_owned()], None).map_err(Refused::Invalid)?;
     if proven.nonce.as_deref() != Some(shared.dpop_nonce.as_str()) {
-        return Err(use_nonce(&shared.dpop_nonce));
+        return Err(Refused::NeedsNonce(shared.dpop_nonce.clone()));
     }
     Ok(Some(proven.jkt))
 }
@@ -119,19 +121,34 @@ fn ath(token: &str) -> String {
     b64url(&Sha256::digest(token.as_bytes()))
 }
 
-fn invalid_proof(description: &str) -> Response {
-    OAuthError::new(StatusCode::BAD_REQUEST, "invalid_dpop_proof", description).into_response()
+/// Why /token refused a request's DPoP proof.
+#[derive(Debug)]
+pub(crate) enum Refused {
+    /// 400 invalid_dpop_proof.
+    Invalid(&'static str),
+    /// 400 use_dpop_nonce with the nonce to use (RFC 9449 §8).
+    NeedsNonce(String),
 }
 
-/// 400 use_dpop_nonce with the nonce to use (RFC 9449 §8).
-fn use_nonce(nonce: &str) -> Response {
-    let description = "Authorization server requires nonce in DPoP proof.";
-    let mut response =
-        OAuthError::new(StatusCode::BAD_REQUEST, "use_dpop_nonce", description).into_response();
-    if let Ok(value) = HeaderValue::from_str(nonce) {
-        response.headers_mut().insert("dpop-nonce", value);
+impl IntoResponse for Refused {
+    fn into_response(self) -> Response {
+        match self {
+            Refused::Invalid(description) => {
+                OAuthError::new(StatusCode::BAD_REQUEST, "invalid_dpop_proof", description)
+                    .into_response()
+            }
+            Refused::NeedsNonce(nonce) => {
+                let description = "Authorization server requires nonce in DPoP proof.";
+                let mut response =
+                    OAuthError::new(StatusCode::BAD_REQUEST, "use_dpop_nonce", description)
+                        .into_response();
+                if let Ok(value) = HeaderValue::from_str(&nonce) {
+                    response.headers_mut().insert("dpop-nonce", value);
+                }
+                response
+            }
+        }
     }
-    response
 }
 
 /// Demo API: a request with `Authorization: DPoP <token>` must carry a
@@ -160,7 +177,10 @@ pub(crate) async fn api_guard(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     let path = request.uri().path();
-    let urls = [format!("http://{host}{path}"), format!("https://{host}{path}")];
+    let urls = [
+        format!("http://{host}{path}"),
+        format!("https://{host}{path}"),
+    ];
     let method = request.method().as_str().to_owned();
     let proven = match verify(&shared, proof, &method, &urls, Some(&token)) {
         Ok(proven) => proven,

@@ -119,7 +119,13 @@ impl Ctx<'_> {
             .refresh_tokens
             .take(token)
             .ok_or_else(|| OAuthError::invalid_grant(REFRESH_INVALID))?;
-        let body = token_response(self.shared, self.server, &narrowed, Some(&original), self.jkt);
+        let body = token_response(
+            self.shared,
+            self.server,
+            &narrowed,
+            Some(&original),
+            self.jkt,
+        );
         Ok(Json(body).into_response())
     }
 
@@ -203,7 +209,14 @@ impl Ctx<'_> {
 
     fn issue(&self, grant: &Grant) -> Response {
         let refresh = wants_refresh(self.client, grant).then_some(grant);
-        Json(token_response(self.shared, self.server, grant, refresh, self.jkt)).into_response()
+        Json(token_response(
+            self.shared,
+            self.server,
+            grant,
+            refresh,
+            self.jkt,
+        ))
+        .into_response()
     }
 }
 

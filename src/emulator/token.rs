@@ -77,7 +77,7 @@ pub(crate) fn authenticated_grant(
     };
     let jkt = match super::dpop::at_token(shared, client, headers, endpoint) {
         Ok(jkt) => jkt,
-        Err(response) => return response,
+        Err(refused) => return refused.into_response(),
     };
     match grants::run(shared, server, client, params, jkt.as_deref()) {
         Ok(response) => no_store(response),

@@ -96,7 +96,9 @@ fn check_client(i: usize, client: &ClientConfig, groups: &HashSet<&str>, errors:
         ));
     }
     if client.jwks.is_some() && client.client_secret.is_some() {
-        errors.push(format!("clients[{i}]: set client_secret or jwks (private_key_jwt), not both"));
+        errors.push(format!(
+            "clients[{i}]: set client_secret or jwks (private_key_jwt), not both"
+        ));
     }
     if public
         && client

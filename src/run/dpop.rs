@@ -20,9 +20,10 @@ pub async fn send(
         return http::send(client, prepared.clone()).await;
     };
     let authorization = token.authorization();
-    let carries_token = prepared.headers.iter().any(|(name, value)| {
-        name.eq_ignore_ascii_case("authorization") && *value == authorization
-    });
+    let carries_token = prepared
+        .headers
+        .iter()
+        .any(|(name, value)| name.eq_ignore_ascii_case("authorization") && *value == authorization);
     if !carries_token {
         return http::send(client, prepared.clone()).await;
     }
@@ -38,7 +39,9 @@ pub async fn send(
             .map_err(HttpError::Transport)?;
         masker.add(proof.as_str());
         let mut request = prepared.clone();
-        request.headers.retain(|(name, _)| !name.eq_ignore_ascii_case("dpop"));
+        request
+            .headers
+            .retain(|(name, _)| !name.eq_ignore_ascii_case("dpop"));
         request.headers.push(("DPoP".to_owned(), proof));
         let exchange = http::send(client, request).await?;
         let response = &exchange.response;
@@ -61,10 +64,88 @@ fn wants_nonce(www_authenticate: Option<&str>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::auth::DpopKey;
+    use crate::http::exchange::Body;
+    use axum::http::{HeaderMap, StatusCode};
+    use axum::response::IntoResponse;
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+
+    /// An API that asks for a nonce once, and records the proofs it gets.
+    async fn nonce_api(proofs: Arc<Mutex<Vec<String>>>) -> String {
+        let app = axum::Router::new().route(
+            "/r",
+            axum::routing::get(move |headers: HeaderMap| {
+                let proofs = proofs.clone();
+                async move {
+                    let proof = headers["dpop"].to_str().unwrap().to_owned();
+                    let mut proofs = proofs.lock().unwrap();
+                    proofs.push(proof);
+                    if proofs.len() == 1 {
+                        let challenge = [
+                            ("www-authenticate", r#"DPoP error="use_dpop_nonce""#),
+                            ("dpop-nonce", "n-1"),
+                        ];
+                        (StatusCode::UNAUTHORIZED, challenge).into_response()
+                    } else {
+                        StatusCode::OK.into_response()
+                    }
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/r?q=1", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        url
+    }
+
+    #[tokio::test]
+    async fn a_nonce_challenge_is_answered_once_with_a_fresh_proof() {
+        let proofs = Arc::new(Mutex::new(Vec::new()));
+        let url = nonce_api(proofs.clone()).await;
+        let token = Token {
+            access_token: "at-1".into(),
+            token_type: "DPoP".into(),
+            expires_at: None,
+            refresh_token: None,
+            id_token: None,
+            scope: None,
+            dpop: Some(Arc::new(DpopKey::generate().unwrap())),
+        };
+        let prepared = Prepared {
+            method: reqwest::Method::GET,
+            url: reqwest::Url::parse(&url).unwrap(),
+            headers: vec![("Authorization".into(), token.authorization())],
+            body: Body::None,
+            timeout: Duration::from_secs(10),
+        };
+        let masker = Masker::new();
+        let client = crate::http::build_client(Duration::from_secs(10)).unwrap();
+        let exchange = send(&client, &prepared, Some(&token), &masker)
+            .await
+            .unwrap();
+        assert_eq!(exchange.response.status, 200);
+        let proofs = proofs.lock().unwrap().clone();
+        assert_eq!(proofs.len(), 2);
+        let claims = |proof: &str| {
+            jsonwebtoken::dangerous::insecure_decode::<serde_json::Value>(proof)
+                .unwrap()
+                .claims
+        };
+        let (first, second) = (claims(&proofs[0]), claims(&proofs[1]));
+        assert!(first.get("nonce").is_none());
+        assert_eq!(second["nonce"], "n-1");
+        assert_ne!(first["jti"], second["jti"]);
+        assert_eq!(second["htu"], url.trim_end_matches("?q=1"));
+        assert_eq!(second["ath"], crate::auth::dpop_ath("at-1"));
+        assert!(proofs.iter().all(|p| masker.contains_secret(p)));
+    }
 
     #[test]
     fn the_nonce_challenge_is_recognised() {
-        assert!(wants_nonce(Some(r#"DPoP error="use_dpop_nonce", error_description="x""#)));
+        assert!(wants_nonce(Some(
+            r#"DPoP error="use_dpop_nonce", error_description="x""#
+        )));
         assert!(!wants_nonce(Some(r#"DPoP error="invalid_token""#)));
         assert!(!wants_nonce(None));
     }

@@ -126,11 +126,7 @@ fn locate(spec: &TrialSpec, step: &Step<'_>, failure: Failure) -> Failure {
     failure.locate(&spec.suite.file, &step.base, &spec.suite.positions)
 }
 
-async fn login(
-    ctx: &RunCtx,
-    spec: &TrialSpec,
-    identity: &str,
-) -> Result<Arc<Token>, TrialFailure> {
+async fn login(ctx: &RunCtx, spec: &TrialSpec, identity: &str) -> Result<Arc<Token>, TrialFailure> {
     let message = match ctx.identities.token(identity).await {
         Ok(token) => return Ok(token),
         Err(err) => {
@@ -255,7 +251,9 @@ async fn run_step(
         let mut notes = Vec::new();
         if failures.is_empty() {
             failures.extend(snapshot_step(ctx, spec, step, &exchange));
-        } else if let Some(hint) = cached_token_hint(ctx, spec, &exchange, token.map(|t| t.access_token.as_str())) {
+        } else if let Some(hint) =
+            cached_token_hint(ctx, spec, &exchange, token.map(|t| t.access_token.as_str()))
+        {
             notes.push(hint);
         }
         if failures.is_empty() {
@@ -464,7 +462,10 @@ fn capture(
                 name: name.clone(),
                 problem,
             };
-            Box::new(Failure::new(kind, KeyPath::root().key("capture").key(name.as_str())))
+            Box::new(Failure::new(
+                kind,
+                KeyPath::root().key("capture").key(name.as_str()),
+            ))
         })?;
         if def.secret {
             ctx.masker.add_json(&value);
@@ -484,9 +485,10 @@ fn read_capture(source: &CaptureSource, ex: &Exchange) -> Result<Json, String> {
             .map(|v| Json::String(v.to_owned()))
             .ok_or_else(|| format!("the response has no header `{h}`"))?,
         CaptureSource::Json(path) => {
-            let body = ex.response.json.as_ref().ok_or_else(|| {
-                format!("{path} needs a JSON body, but the response is not JSON")
-            })?;
+            let body =
+                ex.response.json.as_ref().ok_or_else(|| {
+                    format!("{path} needs a JSON body, but the response is not JSON")
+                })?;
             match path.select(body).as_slice() {
                 [] => return Err(format!("{path} selects nothing in the response")),
                 [one] => (*one).clone(),

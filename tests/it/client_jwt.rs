@@ -57,10 +57,16 @@ async fn password_and_okta_pkce_kinds_sign_with_an_rsa_key_from_a_file() {
     );
     let (token, masker) = run(&password).await;
     let token = token.expect("password login with private_key_jwt");
-    assert!(masker.contains_secret(key.pem.trim()), "the key file's text is masked");
+    assert!(
+        masker.contains_secret(key.pem.trim()),
+        "the key file's text is masked"
+    );
     let claims = verify(&em, "default", &token.access_token, None).await;
     assert_eq!(claims["sub"], "ada@example.com");
-    let pkce = pkce(&em, &format!("client_id: jwt-app\nprivate_key: {path}\nkey_id: rsa-1"));
+    let pkce = pkce(
+        &em,
+        &format!("client_id: jwt-app\nprivate_key: {path}\nkey_id: rsa-1"),
+    );
     let (token, _) = run(&pkce).await;
     let claims = verify(&em, "default", &token.unwrap().access_token, None).await;
     assert_eq!(claims["cid"], "jwt-app");
@@ -75,7 +81,10 @@ async fn a_key_the_app_does_not_know_is_refused_with_a_hint() {
     let message = failure(&fixture(&em, &service_yaml(&other))).await;
     assert!(message.contains("invalid_client"), "{message}");
     assert!(message.contains("signature is invalid"), "{message}");
-    assert!(message.contains("check private_key and key_id"), "{message}");
+    assert!(
+        message.contains("check private_key and key_id"),
+        "{message}"
+    );
     assert!(!message.contains("BEGIN PRIVATE KEY"), "{message}");
 }
 
@@ -96,12 +105,24 @@ async fn a_jwt_client_without_an_assertion_and_a_missing_key_are_errors() {
     let message = failure(&missing_file).await;
     assert!(message.contains("keys/nope.pem"), "{message}");
     let (status, body) = post_token(&em, &[("client_id", "jwt-app")]).await;
-    assert_eq!((status, body["error"].as_str()), (401, Some("invalid_client")), "{body}");
-    assert!(body["error_description"].as_str().unwrap().contains("client_assertion"));
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (401, Some("invalid_client")),
+        "{body}"
+    );
+    assert!(
+        body["error_description"]
+            .as_str()
+            .unwrap()
+            .contains("client_assertion")
+    );
 }
 
 async fn post_token(em: &Emulator, extra: &[(&str, &str)]) -> (u16, Value) {
-    let mut form = vec![("grant_type", "client_credentials"), ("scope", "todos.read")];
+    let mut form = vec![
+        ("grant_type", "client_credentials"),
+        ("scope", "todos.read"),
+    ];
     form.extend_from_slice(extra);
     let response = reqwest::Client::new()
         .post(format!("{}{AUD_SUFFIX}", em.okta_url()))
@@ -127,16 +148,17 @@ async fn the_emulator_checks_audience_expiry_replay_and_subject() {
     let key = ClientKey::ec("ec-1");
     let em = emulator_with(config(&[&key])).await;
     let aud = format!("{}{AUD_SUFFIX}", em.okta_url());
-    let claims = |aud: &str, exp: u64, jti: &str, sub: &str| {
-        json!({"iss": "jwt-app", "sub": sub, "aud": aud, "iat": now(), "exp": exp, "jti": jti})
-    };
+    let claims = |aud: &str, exp: u64, jti: &str, sub: &str| json!({"iss": "jwt-app", "sub": sub, "aud": aud, "iat": now(), "exp": exp, "jti": jti});
     let send = |jwt: String| {
         let em = &em;
         async move {
             post_token(
                 em,
                 &[
-                    ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
+                    (
+                        "client_assertion_type",
+                        "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                    ),
                     ("client_assertion", &jwt),
                 ],
             )
@@ -144,7 +166,10 @@ async fn the_emulator_checks_audience_expiry_replay_and_subject() {
         }
     };
     let cases = [
-        (claims("https://elsewhere/token", now() + 60, "j1", "jwt-app"), "audience"),
+        (
+            claims("https://elsewhere/token", now() + 60, "j1", "jwt-app"),
+            "audience",
+        ),
         (claims(&aud, now() - 600, "j2", "jwt-app"), "expired"),
         (claims(&aud, now() + 7200, "j3", "jwt-app"), "too far"),
         (claims(&aud, now() + 60, "j4", "demo-spa"), "iss"),
@@ -161,5 +186,10 @@ async fn the_emulator_checks_audience_expiry_replay_and_subject() {
     assert_eq!(status, 200, "{body}");
     let (status, body) = send(good).await;
     assert_eq!(status, 401, "{body}");
-    assert!(body["error_description"].as_str().unwrap().contains("already been used"));
+    assert!(
+        body["error_description"]
+            .as_str()
+            .unwrap()
+            .contains("already been used")
+    );
 }

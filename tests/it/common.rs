@@ -36,9 +36,7 @@ impl Okta {
             .enable_all()
             .build()
             .unwrap();
-        let emulator = runtime
-            .block_on(Emulator::start(config))
-            .unwrap();
+        let emulator = runtime.block_on(Emulator::start(config)).unwrap();
         Self {
             emulator,
             _runtime: runtime,

@@ -26,7 +26,10 @@ async fn a_dpop_fixture_answers_the_nonce_challenge_and_gets_a_bound_token() {
     let em = emulator_with(config(&[])).await;
     let token = dpop_token(&em).await;
     assert_eq!(token.token_type, "DPoP");
-    assert_eq!(token.authorization(), format!("DPoP {}", token.access_token));
+    assert_eq!(
+        token.authorization(),
+        format!("DPoP {}", token.access_token)
+    );
     let key = token.dpop.as_ref().expect("the token holds its key");
     let claims = verify(&em, "default", &token.access_token, Some("api://default")).await;
     assert_eq!(claims["cnf"]["jkt"], key.thumbprint());
@@ -39,7 +42,10 @@ async fn a_client_that_requires_dpop_refuses_a_fixture_without_it() {
     let em = emulator_with(config(&[])).await;
     let message = failure(&fixture(&em, DPOP_SERVICE)).await;
     assert!(message.contains("invalid_dpop_proof"), "{message}");
-    assert!(message.contains("DPoP proof JWT header is missing"), "{message}");
+    assert!(
+        message.contains("DPoP proof JWT header is missing"),
+        "{message}"
+    );
 }
 
 #[tokio::test]
@@ -74,20 +80,37 @@ async fn the_demo_api_wants_a_fresh_proof_for_its_url_made_with_the_bound_key() 
     let key = token.dpop.clone().unwrap();
     let todos = format!("{}/api/todos", em.api_url());
     let proof = |key: &DpopKey, url: &str| {
-        key.proof("GET", &Url::parse(url).unwrap(), Some(&token.access_token), SystemTime::now())
-            .unwrap()
+        key.proof(
+            "GET",
+            &Url::parse(url).unwrap(),
+            Some(&token.access_token),
+            SystemTime::now(),
+        )
+        .unwrap()
     };
     let auth = token.authorization();
     let good = proof(&key, &todos);
     assert_eq!(get(&todos, &auth, Some(&good)).await, 200);
-    assert_eq!(get(&todos, &auth, Some(&good)).await, 401, "a replayed proof");
+    assert_eq!(
+        get(&todos, &auth, Some(&good)).await,
+        401,
+        "a replayed proof"
+    );
     assert_eq!(get(&todos, &auth, None).await, 401, "no proof");
     let bearer = format!("Bearer {}", token.access_token);
     assert_eq!(get(&todos, &bearer, None).await, 401, "as a bearer token");
     let me = format!("{}/api/me", em.api_url());
-    assert_eq!(get(&todos, &auth, Some(&proof(&key, &me))).await, 401, "another URL");
+    assert_eq!(
+        get(&todos, &auth, Some(&proof(&key, &me))).await,
+        401,
+        "another URL"
+    );
     let stranger = DpopKey::generate().unwrap();
-    assert_eq!(get(&todos, &auth, Some(&proof(&stranger, &todos))).await, 401, "another key");
+    assert_eq!(
+        get(&todos, &auth, Some(&proof(&stranger, &todos))).await,
+        401,
+        "another key"
+    );
     assert_eq!(get(&todos, &auth, Some(&proof(&key, &todos))).await, 200);
 }
 
@@ -122,7 +145,13 @@ tests:
     let out = okta.run(&p, &["-v", "--test-threads", "1"], &env);
     let all = format!("{}\n{}", out.stdout, out.stderr);
     assert_eq!(out.code, 0, "{all}");
-    assert!(all.contains("DPoP"), "the dump shows the DPoP header: {all}");
-    assert!(!all.contains("eyJ"), "a token, assertion or proof leaked: {all}");
+    assert!(
+        all.contains("DPoP"),
+        "the dump shows the DPoP header: {all}"
+    );
+    assert!(
+        !all.contains("eyJ"),
+        "a token, assertion or proof leaked: {all}"
+    );
     assert!(!all.contains("PRIVATE KEY"), "{all}");
 }

@@ -45,8 +45,9 @@ impl ClientKey {
     }
 
     fn from_pem(pem: String, alg: Algorithm, kid: &str) -> Self {
-        let mut jwk = serde_json::to_value(Jwk::from_encoding_key(&self_key(&pem, alg), alg).unwrap())
-            .unwrap();
+        let mut jwk =
+            serde_json::to_value(Jwk::from_encoding_key(&self_key(&pem, alg), alg).unwrap())
+                .unwrap();
         jwk["kid"] = json!(kid);
         ClientKey { pem, jwk, alg }
     }
