@@ -146,21 +146,30 @@ pub async fn post(
         } => Some(ClientKey::load(private_key, key_id, masker)?),
         _ => None,
     };
+    // A fresh assertion and proof for every request sent, the rate limit's
+    // second try included: servers refuse a replayed jti.
+    let fresh = || -> Result<Signed, Failure> {
+        let form = authenticated_form(form.clone(), auth, key.as_ref(), url, masker)?;
+        let proof = dpop
+            .map(|dpop| dpop.proof("POST", url, None, SystemTime::now()))
+            .transpose()
+            .map_err(Failure::Config)?;
+        if let Some(proof) = &proof {
+            masker.add(proof.as_str());
+        }
+        Ok((form, proof))
+    };
     let mut nonce_retried = false;
     loop {
-        let form = authenticated_form(form.clone(), auth, key.as_ref(), url, masker)?;
-        let proof = match dpop {
-            Some(dpop) => {
-                let proof = dpop
-                    .proof("POST", url, None, SystemTime::now())
-                    .map_err(Failure::Config)?;
-                masker.add(proof.as_str());
-                Some(proof)
-            }
-            None => None,
-        };
+        // Signing errors surface here; a later signing (that does not fail
+        // with a key that signed once) falls back to the unsigned form.
+        let first = std::sync::Mutex::new(Some(fresh()?));
         let reply = client
             .send(&at, |c| {
+                let taken = first.lock().unwrap_or_else(|e| e.into_inner()).take();
+                let (form, proof) = taken
+                    .or_else(|| fresh().ok())
+                    .unwrap_or_else(|| (form.clone(), None));
                 let mut req = c
                     .post(url.clone())
                     .header("accept", "application/json")
@@ -187,6 +196,9 @@ pub async fn post(
         return Ok((at, reply));
     }
 }
+
+/// A token request's form (with its credentials) and DPoP proof.
+type Signed = (Vec<(&'static str, String)>, Option<String>);
 
 /// `form` with the client's credentials: its id, secret or a fresh assertion.
 fn authenticated_form(
