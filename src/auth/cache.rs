@@ -104,6 +104,7 @@ impl TokenCache {
             refresh_token: None,
             id_token: None,
             scope: entry.scope,
+            dpop: None,
         }))
     }
 
@@ -168,6 +169,7 @@ mod tests {
             refresh_token: Some("never-stored".into()),
             id_token: None,
             scope: Some("openid".into()),
+            dpop: None,
         }
     }
 

@@ -37,6 +37,8 @@ pub struct Reply {
     pub content_type: String,
     pub body: String,
     pub rate_limit_reset: Option<u64>,
+    /// The `DPoP-Nonce` header (RFC 9449 §8).
+    pub dpop_nonce: Option<String>,
 }
 
 impl LoginClient {
@@ -168,6 +170,7 @@ impl LoginClient {
             location: header("location"),
             content_type: header("content-type").unwrap_or_default(),
             rate_limit_reset: header("x-rate-limit-reset").and_then(|v| v.trim().parse().ok()),
+            dpop_nonce: header("dpop-nonce"),
             body: String::from_utf8_lossy(&body).into_owned(),
         })
     }

@@ -66,19 +66,27 @@ impl Fixture {
                 Some(&f.password),
                 f.client_secret.as_ref(),
                 f.totp_secret.as_ref(),
+                pem_text(&f.private_key),
             ],
             Fixture::Oauth2Pkce(f) => {
-                let mut secrets = vec![f.client_secret.as_ref()];
+                let mut secrets = vec![f.client_secret.as_ref(), pem_text(&f.private_key)];
                 secrets.extend(f.secret_params());
                 secrets
             }
-            Fixture::ClientCredentials(f) => vec![Some(&f.client_secret)],
+            Fixture::ClientCredentials(f) => {
+                vec![f.client_secret.as_ref(), pem_text(&f.private_key)]
+            }
             Fixture::Password(f) => vec![
                 Some(&f.password),
                 f.client_secret.as_ref(),
                 f.totp_secret.as_ref(),
+                pem_text(&f.private_key),
             ],
-            Fixture::RefreshToken(f) => vec![Some(&f.refresh_token), f.client_secret.as_ref()],
+            Fixture::RefreshToken(f) => vec![
+                Some(&f.refresh_token),
+                f.client_secret.as_ref(),
+                pem_text(&f.private_key),
+            ],
             Fixture::Static(f) => vec![Some(&f.access_token)],
         };
         candidates
@@ -87,6 +95,18 @@ impl Fixture {
             .filter(|s| !s.is_empty())
             .cloned()
             .collect()
+    }
+
+    /// True when the fixture asks for DPoP-bound tokens (`dpop: true`).
+    pub fn dpop(&self) -> bool {
+        match self {
+            Fixture::OktaPkce(f) | Fixture::OktaIdx(f) => f.dpop,
+            Fixture::Oauth2Pkce(f) => f.dpop,
+            Fixture::ClientCredentials(f) => f.dpop,
+            Fixture::Password(f) => f.dpop,
+            Fixture::RefreshToken(f) => f.dpop,
+            Fixture::Static(_) => false,
+        }
     }
 
     /// True when the fixture points at the built-in emulator.
@@ -176,6 +196,11 @@ impl Fixture {
             Fixture::Oauth2Pkce(_) | Fixture::Static(_) => None,
         }
     }
+}
+
+/// A private key given as PEM text (a secret); a file path is not one.
+fn pem_text(private_key: &Option<String>) -> Option<&String> {
+    private_key.as_ref().filter(|k| k.contains("-----BEGIN"))
 }
 
 #[cfg(test)]

@@ -147,3 +147,31 @@ fn oauth2_pkce_null_params_and_unknown_keys() {
         .to_string();
     assert!(err.contains("unknown field `okta_url`"), "{err}");
 }
+
+#[test]
+fn private_key_and_dpop_fields_and_their_secrets() {
+    let pem = "-----BEGIN PRIVATE KEY-----\\nMIGH\\n-----END PRIVATE KEY-----";
+    let yaml = format!(
+        "kind: client-credentials\nokta_url: demo\nclient_id: svc\nprivate_key: \"{pem}\"\nkey_id: k1\ndpop: true\n"
+    );
+    let fx = parse(&yaml).unwrap();
+    assert!(fx.dpop());
+    assert_eq!(fx.secrets(), [pem.replace("\\n", "\n")]);
+    let Fixture::ClientCredentials(f) = &fx else {
+        panic!("{fx:?}")
+    };
+    assert!(matches!(
+        f.client_auth(),
+        crate::auth::token::ClientAuth::Jwt {
+            client_id: "svc",
+            key_id: Some("k1"),
+            ..
+        }
+    ));
+    assert!(!format!("{fx:?}").contains("BEGIN"), "Debug hides the key");
+    // A key file's path is not a secret; `dpop` defaults to false.
+    let fx = parse(&format!("{MINIMAL}private_key: keys/app.pem\n")).unwrap();
+    assert!(!fx.dpop());
+    assert_eq!(fx.secrets(), ["correct-horse"]);
+    assert!(parse(&format!("{MINIMAL}dpop: yes please\n")).is_err());
+}

@@ -3,9 +3,11 @@
 //! static, which talks to nobody.
 
 use super::client::{LoginClient, Reply};
+use super::dpop::DpopKey;
 use super::error::Failure;
 use super::fixture::{
-    AuthMethod, ClientCredentialsFixture, DEMO, PasswordFixture, RefreshTokenFixture, StaticFixture,
+    AuthMethod, ClientCredentialsFixture, DEMO, Oauth2PkceFixture, PasswordFixture,
+    RefreshTokenFixture, StaticFixture,
 };
 use super::kinds::Endpoint;
 use super::okta_api::parse_url;
@@ -20,18 +22,27 @@ pub use super::token::MFA_OTP_GRANT;
 pub async fn client_credentials(
     f: &ClientCredentialsFixture,
     client: &LoginClient,
+    dpop: Option<&DpopKey>,
     masker: &Masker,
 ) -> Result<Token, Failure> {
     let url = token_url(f.endpoint())?;
+    if f.client_secret.is_none()
+        && f.private_key.is_none()
+        && f.auth_method != AuthMethod::PrivateKeyJwt
+    {
+        return Err(Failure::Config(
+            "set client_secret (OKTA_CLIENT_SECRET) or private_key (private_key_jwt) for a client-credentials login".to_owned(),
+        ));
+    }
     let mut form = vec![("grant_type", "client_credentials".to_owned())];
     push_scopes(&mut form, &f.scopes);
-    let auth = client_auth(&f.client_id, Some(&f.client_secret), f.auth_method);
-    token::request(client, &url, form, auth, masker).await
+    token::request(client, &url, form, f.client_auth(), dpop, masker).await
 }
 
 pub async fn password(
     f: &PasswordFixture,
     client: &LoginClient,
+    dpop: Option<&DpopKey>,
     masker: &Masker,
 ) -> Result<Token, Failure> {
     let url = token_url(f.endpoint())?;
@@ -41,9 +52,9 @@ pub async fn password(
         ("password", f.password.clone()),
     ];
     push_scopes(&mut form, &f.scopes);
-    let auth = client_auth(&f.client_id, f.client_secret.as_deref(), f.auth_method);
+    let auth = f.client_auth();
     auth.register(masker);
-    let (at, reply) = token::post(client, &url, form, auth).await?;
+    let (at, reply) = token::post(client, &url, form, auth, dpop, masker).await?;
     let Some(mfa_token) = mfa_token(&reply) else {
         return token::read_token(&reply, &at, auth, "password", masker, SystemTime::now());
     };
@@ -62,17 +73,27 @@ pub async fn password(
         ("mfa_token", mfa_token),
         ("otp", otp),
     ];
-    token::request(client, &url, form, auth, masker).await
+    token::request(client, &url, form, auth, dpop, masker).await
 }
 
 pub async fn refresh_token(
     f: &RefreshTokenFixture,
     client: &LoginClient,
+    dpop: Option<&DpopKey>,
     masker: &Masker,
 ) -> Result<Token, Failure> {
     let url = token_url(f.endpoint())?;
-    let auth = client_auth(&f.client_id, f.client_secret.as_deref(), f.auth_method);
-    let token = refresh(client, &url, auth, &f.refresh_token, &f.scopes, masker).await?;
+    let auth = f.client_auth();
+    let token = refresh(
+        client,
+        &url,
+        auth,
+        dpop,
+        &f.refresh_token,
+        &f.scopes,
+        masker,
+    )
+    .await?;
     Ok(keep_refresh_token(token, &f.refresh_token))
 }
 
@@ -81,6 +102,7 @@ pub async fn refresh(
     client: &LoginClient,
     url: &Url,
     auth: ClientAuth<'_>,
+    dpop: Option<&DpopKey>,
     refresh_token: &str,
     scopes: &[String],
     masker: &Masker,
@@ -90,7 +112,7 @@ pub async fn refresh(
         ("refresh_token", refresh_token.to_owned()),
     ];
     push_scopes(&mut form, scopes);
-    token::request(client, url, form, auth, masker).await
+    token::request(client, url, form, auth, dpop, masker).await
 }
 
 /// Without rotation the old refresh token stays valid: keep it for later.
@@ -115,6 +137,7 @@ pub fn static_token(f: &StaticFixture) -> Result<Token, Failure> {
         refresh_token: None,
         id_token: None,
         scope: None,
+        dpop: None,
     })
 }
 
@@ -138,18 +161,58 @@ pub fn token_url(e: Endpoint<'_>) -> Result<Url, Failure> {
     }
 }
 
-/// How a client authenticates: public without a secret, else per `method`.
+/// How a client authenticates: private_key_jwt with a private key (or when
+/// asked for), public without a secret, else per `method`.
 pub fn client_auth<'a>(
     client_id: &'a str,
     secret: Option<&'a str>,
     method: AuthMethod,
+    private_key: Option<&'a str>,
+    key_id: Option<&'a str>,
 ) -> ClientAuth<'a> {
-    match (secret, method) {
-        (None, _) => ClientAuth::Public { client_id },
-        (Some(secret), AuthMethod::ClientSecretBasic) => ClientAuth::Basic { client_id, secret },
-        (Some(secret), AuthMethod::ClientSecretPost) => ClientAuth::Post { client_id, secret },
+    match (secret, method, private_key) {
+        (_, _, Some(private_key)) => ClientAuth::Jwt {
+            client_id,
+            private_key,
+            key_id,
+        },
+        (_, AuthMethod::PrivateKeyJwt, None) => ClientAuth::Jwt {
+            client_id,
+            private_key: "",
+            key_id,
+        },
+        (None, _, None) => ClientAuth::Public { client_id },
+        (Some(secret), AuthMethod::ClientSecretBasic, None) => {
+            ClientAuth::Basic { client_id, secret }
+        }
+        (Some(secret), AuthMethod::ClientSecretPost, None) => {
+            ClientAuth::Post { client_id, secret }
+        }
     }
 }
+
+macro_rules! client_auth_of {
+    ($($kind:ty),*) => {$(
+        impl $kind {
+            /// How this fixture's client authenticates at /token.
+            pub fn client_auth(&self) -> ClientAuth<'_> {
+                client_auth(
+                    &self.client_id,
+                    self.client_secret.as_deref(),
+                    self.auth_method,
+                    self.private_key.as_deref(),
+                    self.key_id.as_deref(),
+                )
+            }
+        }
+    )*};
+}
+client_auth_of!(
+    ClientCredentialsFixture,
+    Oauth2PkceFixture,
+    PasswordFixture,
+    RefreshTokenFixture
+);
 
 fn push_scopes(form: &mut Vec<(&'static str, String)>, scopes: &[String]) {
     if !scopes.is_empty() {

@@ -60,7 +60,8 @@ impl Identities {
             .into_iter()
             .map(|(name, fixture)| {
                 let outcome = Mutex::new(None);
-                let cacheable = fixture.cache_key().is_some();
+                // A DPoP-bound token is useless without the key held for this run.
+                let cacheable = fixture.cache_key().is_some() && !fixture.dpop();
                 let slot = Slot {
                     fixture,
                     from_cache: Default::default(),
@@ -284,6 +285,7 @@ mod tests {
             refresh_token: None,
             id_token: None,
             scope: None,
+            dpop: None,
         };
         let got = now - Duration::from_secs(3000);
         assert!(!expiring(&token(None), got, now));

@@ -13,6 +13,17 @@ pub struct OktaPkceFixture {
     pub client_id: String,
     #[serde(default, deserialize_with = "empty_as_none")]
     pub client_secret: Option<String>,
+    /// private_key_jwt: the client's private key (PEM text, e.g. from
+    /// `${ENV}`, or a PEM file's path); RSA or EC P-256.
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub private_key: Option<String>,
+    /// The `kid` of `private_key` in the app's public keys.
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub key_id: Option<String>,
+    /// DPoP: bind the token to a key pair held for the run and prove
+    /// possession of it on every request.
+    #[serde(default)]
+    pub dpop: bool,
     pub redirect_uri: String,
     #[serde(default = "default_scopes", deserialize_with = "scope_list")]
     pub scopes: Vec<String>,
@@ -39,6 +50,17 @@ pub struct Oauth2PkceFixture {
     pub client_id: String,
     #[serde(default, deserialize_with = "empty_as_none")]
     pub client_secret: Option<String>,
+    /// private_key_jwt: the client's private key (PEM text, e.g. from
+    /// `${ENV}`, or a PEM file's path); RSA or EC P-256.
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub private_key: Option<String>,
+    /// The `kid` of `private_key` in the app's public keys.
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub key_id: Option<String>,
+    /// DPoP: bind the token to a key pair held for the run and prove
+    /// possession of it on every request.
+    #[serde(default)]
+    pub dpop: bool,
     #[serde(default)]
     pub auth_method: AuthMethod,
     pub redirect_uri: String,
@@ -65,7 +87,20 @@ pub struct ClientCredentialsFixture {
     #[serde(default, deserialize_with = "empty_as_none")]
     pub token_url: Option<String>,
     pub client_id: String,
-    pub client_secret: String,
+    /// Required unless `private_key` is set.
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub client_secret: Option<String>,
+    /// private_key_jwt: the client's private key (PEM text, e.g. from
+    /// `${ENV}`, or a PEM file's path); RSA or EC P-256.
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub private_key: Option<String>,
+    /// The `kid` of `private_key` in the app's public keys.
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub key_id: Option<String>,
+    /// DPoP: bind the token to a key pair held for the run and prove
+    /// possession of it on every request.
+    #[serde(default)]
+    pub dpop: bool,
     #[serde(default)]
     pub auth_method: AuthMethod,
     #[serde(default, deserialize_with = "scope_list")]
@@ -90,6 +125,17 @@ pub struct PasswordFixture {
     pub client_id: String,
     #[serde(default, deserialize_with = "empty_as_none")]
     pub client_secret: Option<String>,
+    /// private_key_jwt: the client's private key (PEM text, e.g. from
+    /// `${ENV}`, or a PEM file's path); RSA or EC P-256.
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub private_key: Option<String>,
+    /// The `kid` of `private_key` in the app's public keys.
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub key_id: Option<String>,
+    /// DPoP: bind the token to a key pair held for the run and prove
+    /// possession of it on every request.
+    #[serde(default)]
+    pub dpop: bool,
     #[serde(default)]
     pub auth_method: AuthMethod,
     #[serde(default = "default_scopes", deserialize_with = "scope_list")]
@@ -118,6 +164,17 @@ pub struct RefreshTokenFixture {
     pub client_id: String,
     #[serde(default, deserialize_with = "empty_as_none")]
     pub client_secret: Option<String>,
+    /// private_key_jwt: the client's private key (PEM text, e.g. from
+    /// `${ENV}`, or a PEM file's path); RSA or EC P-256.
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub private_key: Option<String>,
+    /// The `kid` of `private_key` in the app's public keys.
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub key_id: Option<String>,
+    /// DPoP: bind the token to a key pair held for the run and prove
+    /// possession of it on every request.
+    #[serde(default)]
+    pub dpop: bool,
     #[serde(default)]
     pub auth_method: AuthMethod,
     /// Empty: no `scope` parameter (the scopes of the original grant).
@@ -147,6 +204,8 @@ pub enum AuthMethod {
     #[default]
     ClientSecretBasic,
     ClientSecretPost,
+    /// A client assertion signed with `private_key` (RFC 7523).
+    PrivateKeyJwt,
 }
 
 /// Where the token endpoint is: an Okta org + server, or an explicit URL.
@@ -265,15 +324,15 @@ macro_rules! debug_hiding {
     };
 }
 debug_hiding!(OktaPkceFixture { okta_url, auth_server, client_id, redirect_uri, scopes, username, ca_cert }
-    hiding { client_secret, password, totp_secret });
+    hiding { client_secret, private_key, password, totp_secret });
 debug_hiding!(Oauth2PkceFixture { issuer, client_id, auth_method, redirect_uri, scopes, ca_cert }
-    hiding { client_secret, extra_params });
+    hiding { client_secret, private_key, extra_params });
 debug_hiding!(ClientCredentialsFixture { okta_url, auth_server, token_url, client_id, auth_method, scopes, ca_cert }
-    hiding { client_secret });
+    hiding { client_secret, private_key });
 debug_hiding!(PasswordFixture { okta_url, auth_server, token_url, client_id, auth_method, scopes, username, ca_cert }
-    hiding { client_secret, password, totp_secret });
+    hiding { client_secret, private_key, password, totp_secret });
 debug_hiding!(RefreshTokenFixture { okta_url, auth_server, token_url, client_id, auth_method, scopes, ca_cert }
-    hiding { client_secret, refresh_token });
+    hiding { client_secret, private_key, refresh_token });
 debug_hiding!(StaticFixture { token_type } hiding { access_token });
 
 fn default_auth_server() -> String {

@@ -1,6 +1,7 @@
 //! One login per fixture kind.
 
 use super::client::LoginClient;
+use super::dpop::DpopKey;
 use super::error::{Failure, LoginError};
 use super::fixture::Fixture;
 use super::grants::{self, keep_refresh_token};
@@ -8,6 +9,7 @@ use super::token::{ClientAuth, Token};
 use super::{idx, oauth2_pkce, okta};
 use crate::secret::mask::Masker;
 use reqwest::Url;
+use std::sync::Arc;
 
 /// Logs in once. Every secret seen on the way is registered in `masker`
 /// before anything can print it; the error never contains one.
@@ -20,9 +22,15 @@ pub async fn login(
         masker.add(secret);
     }
     let client = &for_fixture(fixture, client);
-    by_kind(fixture, client, masker)
-        .await
-        .map_err(|failure| LoginError::new(&fixture.subject(), failure, masker))
+    let fail = |failure| LoginError::new(&fixture.subject(), failure, masker);
+    let dpop = match fixture.dpop() {
+        true => Some(Arc::new(
+            DpopKey::generate().map_err(|e| fail(Failure::Config(e)))?,
+        )),
+        false => None,
+    };
+    let token = by_kind(fixture, client, dpop.as_deref(), masker).await;
+    token.and_then(|t| bind(t, dpop)).map_err(fail)
 }
 
 /// The login client, trusting the fixture's `ca_cert` when it has one.
@@ -36,17 +44,31 @@ fn for_fixture(fixture: &Fixture, client: &LoginClient) -> LoginClient {
 async fn by_kind(
     fixture: &Fixture,
     client: &LoginClient,
+    dpop: Option<&DpopKey>,
     masker: &Masker,
 ) -> Result<Token, Failure> {
     match fixture {
-        Fixture::OktaPkce(f) => okta::login(f, client, masker).await,
-        Fixture::OktaIdx(f) => idx::login(f, client, masker).await,
-        Fixture::Oauth2Pkce(f) => oauth2_pkce::login(f, client, masker).await,
-        Fixture::ClientCredentials(f) => grants::client_credentials(f, client, masker).await,
-        Fixture::Password(f) => grants::password(f, client, masker).await,
-        Fixture::RefreshToken(f) => grants::refresh_token(f, client, masker).await,
+        Fixture::OktaPkce(f) => okta::login(f, client, dpop, masker).await,
+        Fixture::OktaIdx(f) => idx::login(f, client, dpop, masker).await,
+        Fixture::Oauth2Pkce(f) => oauth2_pkce::login(f, client, dpop, masker).await,
+        Fixture::ClientCredentials(f) => grants::client_credentials(f, client, dpop, masker).await,
+        Fixture::Password(f) => grants::password(f, client, dpop, masker).await,
+        Fixture::RefreshToken(f) => grants::refresh_token(f, client, dpop, masker).await,
         Fixture::Static(f) => grants::static_token(f),
     }
+}
+
+/// Attaches the DPoP key to its token; a server that answered a DPoP
+/// request with a plain bearer token did not bind it: an error.
+fn bind(mut token: Token, dpop: Option<Arc<DpopKey>>) -> Result<Token, Failure> {
+    if dpop.is_some() && !token.token_type.eq_ignore_ascii_case("DPoP") {
+        return Err(Failure::Config(format!(
+            "the fixture sets `dpop: true` but the server answered token_type `{}`, not `DPoP`: turn on \"Require Demonstrating Proof of Possession (DPoP)\" for the app, or remove `dpop: true`",
+            token.token_type
+        )));
+    }
+    token.dpop = dpop;
+    Ok(token)
 }
 
 /// A fresh token for an expiring one: the refresh token when there is one
@@ -58,9 +80,12 @@ pub async fn renew(
     masker: &Masker,
 ) -> Result<Token, LoginError> {
     let trusting = for_fixture(fixture, client);
+    let dpop = old.dpop.as_deref();
     if let (Some(refresh_token), Some(Ok((url, auth)))) =
         (&old.refresh_token, refresh_target(fixture, &trusting).await)
-        && let Ok(token) = grants::refresh(&trusting, &url, auth, refresh_token, &[], masker).await
+        && let Ok(token) =
+            grants::refresh(&trusting, &url, auth, dpop, refresh_token, &[], masker).await
+        && let Ok(token) = bind(token, old.dpop.clone())
     {
         return Ok(keep_refresh_token(token, refresh_token));
     }
@@ -73,27 +98,16 @@ async fn refresh_target<'a>(
     client: &LoginClient,
 ) -> Option<Result<(Url, ClientAuth<'a>), Failure>> {
     let target = match fixture {
-        Fixture::Oauth2Pkce(f) => oauth2_pkce::token_endpoint(f, client).await.map(|url| {
-            (
-                url,
-                grants::client_auth(&f.client_id, f.client_secret.as_deref(), f.auth_method),
-            )
-        }),
+        Fixture::Oauth2Pkce(f) => oauth2_pkce::token_endpoint(f, client)
+            .await
+            .map(|url| (url, f.client_auth())),
         Fixture::OktaPkce(f) | Fixture::OktaIdx(f) => {
             okta::token_url(f).map(|url| (url, okta::client_auth(f)))
         }
-        Fixture::Password(f) => grants::token_url(f.endpoint()).map(|url| {
-            (
-                url,
-                grants::client_auth(&f.client_id, f.client_secret.as_deref(), f.auth_method),
-            )
-        }),
-        Fixture::RefreshToken(f) => grants::token_url(f.endpoint()).map(|url| {
-            (
-                url,
-                grants::client_auth(&f.client_id, f.client_secret.as_deref(), f.auth_method),
-            )
-        }),
+        Fixture::Password(f) => grants::token_url(f.endpoint()).map(|url| (url, f.client_auth())),
+        Fixture::RefreshToken(f) => {
+            grants::token_url(f.endpoint()).map(|url| (url, f.client_auth()))
+        }
         Fixture::ClientCredentials(_) | Fixture::Static(_) => return None,
     };
     Some(target)

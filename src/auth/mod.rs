@@ -5,7 +5,9 @@ mod authorize;
 pub mod cache;
 mod cache_fs;
 mod client;
+mod client_assertion;
 mod discovery;
+mod dpop;
 mod error;
 mod fixture;
 pub mod fixture_check;
@@ -19,10 +21,13 @@ mod okta;
 mod okta_api;
 pub mod pkce;
 mod redirects;
+#[cfg(test)]
+mod test_keys;
 mod token;
 pub mod totp;
 
 pub use client::{LoginClient, MAX_RATE_LIMIT_WAIT};
+pub use dpop::{DpopKey, ath as dpop_ath};
 pub use error::{LoginError, LoginErrorKind};
 pub use fixture::{
     AuthMethod, CacheKey, ClientCredentialsFixture, DEMO, Fixture, Oauth2PkceFixture,

@@ -5,9 +5,9 @@
 
 use super::client::LoginClient;
 use super::discovery::{self, Metadata};
+use super::dpop::DpopKey;
 use super::error::{At, Failure};
 use super::fixture::Oauth2PkceFixture;
-use super::grants::client_auth;
 use super::okta::parse_url;
 use super::pkce::AuthorizeParams;
 use super::redirects::{self, Client, Expected, Step};
@@ -37,6 +37,7 @@ const RESERVED: [&str; 9] = [
 pub async fn login(
     f: &Oauth2PkceFixture,
     client: &LoginClient,
+    dpop: Option<&DpopKey>,
     masker: &Masker,
 ) -> Result<Token, Failure> {
     let redirect_uri = check(f)?;
@@ -67,8 +68,15 @@ pub async fn login(
         ("code", code),
         ("code_verifier", params.pkce.verifier.clone()),
     ];
-    let auth = client_auth(&f.client_id, f.client_secret.as_deref(), f.auth_method);
-    token::request(client, &meta.token_endpoint, form, auth, masker).await
+    token::request(
+        client,
+        &meta.token_endpoint,
+        form,
+        f.client_auth(),
+        dpop,
+        masker,
+    )
+    .await
 }
 
 /// The token endpoint, from discovery (for refreshing).
@@ -176,6 +184,9 @@ mod tests {
             issuer: "https://as.example".into(),
             client_id: "spa".into(),
             client_secret: None,
+            private_key: None,
+            key_id: None,
+            dpop: false,
             auth_method: Default::default(),
             redirect_uri: "http://localhost:3000/callback".into(),
             scopes: vec!["openid".into(), "profile".into()],

@@ -1,6 +1,7 @@
 //! `kind: okta-pkce`: POST /api/v1/authn -> GET /authorize -> POST /token.
 
 use super::client::LoginClient;
+use super::dpop::DpopKey;
 use super::error::Failure;
 use super::fixture::{DEMO, OktaPkceFixture};
 pub use super::okta_api::parse_url;
@@ -14,6 +15,7 @@ use reqwest::Url;
 pub async fn login(
     f: &OktaPkceFixture,
     client: &LoginClient,
+    dpop: Option<&DpopKey>,
     masker: &Masker,
 ) -> Result<Token, Failure> {
     check(f)?;
@@ -28,7 +30,7 @@ pub async fn login(
         ("code", code),
         ("code_verifier", params.pkce.verifier.clone()),
     ];
-    token::request(client, &url, form, client_auth(f), masker).await
+    token::request(client, &url, form, client_auth(f), dpop, masker).await
 }
 
 /// `{base}/v1/token`.
@@ -36,8 +38,16 @@ pub fn token_url(f: &OktaPkceFixture) -> Result<Url, Failure> {
     parse_url("okta_url", &format!("{}/v1/token", f.oauth_base()))
 }
 
-/// client_secret_basic for a confidential client, else a public client.
+/// private_key_jwt with a private key, client_secret_basic with a
+/// secret, else a public client.
 pub fn client_auth(f: &OktaPkceFixture) -> ClientAuth<'_> {
+    if let Some(private_key) = &f.private_key {
+        return ClientAuth::Jwt {
+            client_id: &f.client_id,
+            private_key,
+            key_id: f.key_id.as_deref(),
+        };
+    }
     match &f.client_secret {
         Some(secret) => ClientAuth::Basic {
             client_id: &f.client_id,

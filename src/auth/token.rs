@@ -1,10 +1,13 @@
 //! Tokens and the token endpoint (OKTA.md §3), shared by every fixture kind.
 
 use super::client::{LoginClient, Reply};
+use super::client_assertion::{ASSERTION_TYPE, ClientKey};
+use super::dpop::{DpopKey, USE_DPOP_NONCE};
 use super::error::{At, Failure, described};
 use crate::secret::mask::Masker;
 use reqwest::Url;
 use serde::Deserialize;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 /// Okta's (and Auth0's) grant for answering mfa_required with a code.
@@ -19,6 +22,21 @@ pub struct Token {
     pub refresh_token: Option<String>,
     pub id_token: Option<String>,
     pub scope: Option<String>,
+    /// The key a DPoP-bound token is bound to: every request with the
+    /// token carries a fresh proof signed with it.
+    pub dpop: Option<Arc<DpopKey>>,
+}
+
+impl Token {
+    /// The Authorization header value: `DPoP <token>` for a DPoP-bound token.
+    pub fn authorization(&self) -> String {
+        let scheme = if self.dpop.is_some() {
+            "DPoP"
+        } else {
+            "Bearer"
+        };
+        format!("{scheme} {}", self.access_token)
+    }
 }
 
 impl std::fmt::Debug for Token {
@@ -31,6 +49,7 @@ impl std::fmt::Debug for Token {
             .field("refresh_token", &hidden(&self.refresh_token))
             .field("id_token", &hidden(&self.id_token))
             .field("scope", &self.scope)
+            .field("dpop", &self.dpop)
             .finish()
     }
 }
@@ -68,6 +87,13 @@ pub enum ClientAuth<'a> {
     Basic { client_id: &'a str, secret: &'a str },
     /// client_secret_post: client_id and client_secret in the form.
     Post { client_id: &'a str, secret: &'a str },
+    /// private_key_jwt: a signed client assertion in the form; `private_key`
+    /// is PEM text or a PEM file's path.
+    Jwt {
+        client_id: &'a str,
+        private_key: &'a str,
+        key_id: Option<&'a str>,
+    },
 }
 
 impl ClientAuth<'_> {
@@ -76,7 +102,10 @@ impl ClientAuth<'_> {
         match *self {
             ClientAuth::Basic { client_id, secret } => masker.add_basic(client_id, secret),
             ClientAuth::Post { secret, .. } => masker.add(secret),
-            ClientAuth::Public { .. } => {}
+            ClientAuth::Jwt { private_key, .. } if private_key.contains("-----BEGIN") => {
+                masker.add(private_key)
+            }
+            ClientAuth::Public { .. } | ClientAuth::Jwt { .. } => {}
         }
     }
 
@@ -91,43 +120,117 @@ pub async fn request(
     url: &Url,
     form: Vec<(&'static str, String)>,
     auth: ClientAuth<'_>,
+    dpop: Option<&DpopKey>,
     masker: &Masker,
 ) -> Result<Token, Failure> {
     let grant = form.first().map(|(_, g)| g.clone()).unwrap_or_default();
     auth.register(masker);
-    let (at, reply) = post(client, url, form, auth).await?;
+    let (at, reply) = post(client, url, form, auth, dpop, masker).await?;
     read_token(&reply, &at, auth, &grant, masker, SystemTime::now())
 }
 
-/// POSTs `form` with the client's authentication; the answer is not checked.
+/// POSTs `form` with the client's authentication (and a DPoP proof, sent
+/// again with the server's nonce when it asks for one); the answer is not
+/// checked. Every assertion and proof is registered with `masker`.
 pub async fn post(
     client: &LoginClient,
     url: &Url,
-    mut form: Vec<(&'static str, String)>,
+    form: Vec<(&'static str, String)>,
     auth: ClientAuth<'_>,
+    dpop: Option<&DpopKey>,
+    masker: &Masker,
 ) -> Result<(At, Reply), Failure> {
     let at = At::new("POST", url);
-    match auth {
-        ClientAuth::Public { client_id } => form.push(("client_id", client_id.to_owned())),
-        ClientAuth::Post { client_id, secret } => {
+    let key = match auth {
+        ClientAuth::Jwt {
+            private_key,
+            key_id,
+            ..
+        } => Some(ClientKey::load(private_key, key_id, masker)?),
+        _ => None,
+    };
+    // A fresh assertion and proof for every request sent, the rate limit's
+    // second try included: servers refuse a replayed jti.
+    let fresh = || -> Result<Signed, Failure> {
+        let form = authenticated_form(form.clone(), auth, key.as_ref(), url, masker)?;
+        let proof = dpop
+            .map(|dpop| dpop.proof("POST", url, None, SystemTime::now()))
+            .transpose()
+            .map_err(Failure::Config)?;
+        if let Some(proof) = &proof {
+            masker.add(proof.as_str());
+        }
+        Ok((form, proof))
+    };
+    let mut nonce_retried = false;
+    loop {
+        // Signing errors surface here; a later signing (that does not fail
+        // with a key that signed once) falls back to the unsigned form.
+        let first = std::sync::Mutex::new(Some(fresh()?));
+        let reply = client
+            .send(&at, |c| {
+                let taken = first.lock().unwrap_or_else(|e| e.into_inner()).take();
+                let (form, proof) = taken
+                    .or_else(|| fresh().ok())
+                    .unwrap_or_else(|| (form.clone(), None));
+                let mut req = c
+                    .post(url.clone())
+                    .header("accept", "application/json")
+                    .form(&form);
+                if let Some(proof) = &proof {
+                    req = req.header("DPoP", proof);
+                }
+                match auth {
+                    ClientAuth::Basic { client_id, secret } => {
+                        req.basic_auth(client_id, Some(secret))
+                    }
+                    _ => req,
+                }
+            })
+            .await?;
+        if let Some(dpop) = dpop
+            && !nonce_retried
+            && wants_nonce(&reply)
+            && dpop.learn_nonce(url, reply.dpop_nonce.as_deref())
+        {
+            nonce_retried = true;
+            continue;
+        }
+        return Ok((at, reply));
+    }
+}
+
+/// A token request's form (with its credentials) and DPoP proof.
+type Signed = (Vec<(&'static str, String)>, Option<String>);
+
+/// `form` with the client's credentials: its id, secret or a fresh assertion.
+fn authenticated_form(
+    mut form: Vec<(&'static str, String)>,
+    auth: ClientAuth<'_>,
+    key: Option<&ClientKey>,
+    url: &Url,
+    masker: &Masker,
+) -> Result<Vec<(&'static str, String)>, Failure> {
+    match (auth, key) {
+        (ClientAuth::Public { client_id }, _) => form.push(("client_id", client_id.to_owned())),
+        (ClientAuth::Post { client_id, secret }, _) => {
             form.push(("client_id", client_id.to_owned()));
             form.push(("client_secret", secret.to_owned()));
         }
-        ClientAuth::Basic { .. } => {}
+        (ClientAuth::Jwt { client_id, .. }, Some(key)) => {
+            let assertion = key.assertion(client_id, url.as_str(), SystemTime::now(), masker)?;
+            form.push(("client_id", client_id.to_owned()));
+            form.push(("client_assertion_type", ASSERTION_TYPE.to_owned()));
+            form.push(("client_assertion", assertion));
+        }
+        (ClientAuth::Basic { .. } | ClientAuth::Jwt { .. }, _) => {}
     }
-    let reply = client
-        .send(&at, |c| {
-            let req = c
-                .post(url.clone())
-                .header("accept", "application/json")
-                .form(&form);
-            match auth {
-                ClientAuth::Basic { client_id, secret } => req.basic_auth(client_id, Some(secret)),
-                _ => req,
-            }
-        })
-        .await?;
-    Ok((at, reply))
+    Ok(form)
+}
+
+/// A `400 {"error":"use_dpop_nonce"}` answer (RFC 9449 §8).
+fn wants_nonce(reply: &Reply) -> bool {
+    serde_json::from_str::<TokenErrorBody>(&reply.body).is_ok_and(|e| e.error == USE_DPOP_NONCE)
 }
 
 /// The token of a 2xx (registered as secrets), else the error (pure).
@@ -166,6 +269,7 @@ pub fn read_token(
         refresh_token: answer.refresh_token,
         id_token: answer.id_token,
         scope: answer.scope,
+        dpop: None,
     })
 }
 
@@ -191,6 +295,8 @@ pub fn token_hint(error: &str, description: &str, auth: ClientAuth<'_>, grant: &
     let d = description.to_ascii_lowercase();
     let hint = match error {
         "invalid_client" if d.contains("browser") || d.contains("origin") => "an Origin header reached Okta, so it took the request for a browser's; gatecheck sends none: check for a proxy that adds one".to_owned(),
+        "invalid_client" if matches!(auth, ClientAuth::Jwt { .. }) => "check private_key and key_id: the app's client authentication must be `Public key / Private key` and its public keys (JWKS) must hold this key's public half with the same kid; also check client_id (OKTA_CLIENT_ID) and this machine's clock".to_owned(),
+        "invalid_dpop_proof" => "the server refused the DPoP proof; check this machine's clock (proofs carry the time they were made)".to_owned(),
         "invalid_client" if auth.is_confidential() => "check client_secret (OKTA_CLIENT_SECRET) and client_id (OKTA_CLIENT_ID), and the app's client authentication method".to_owned(),
         "invalid_client" => "check client_id (OKTA_CLIENT_ID); a Web app is a confidential client: set client_secret (OKTA_CLIENT_SECRET)".to_owned(),
         "invalid_grant" if d.contains("pkce") => "the code_verifier does not match the code_challenge sent to /authorize (each login makes a fresh pair)".to_owned(),

@@ -96,6 +96,14 @@ pub struct ClientConfig {
     /// Where /v1/logout may send the browser back (`post_logout_redirect_uri`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub post_logout_redirect_uris: Vec<String>,
+    /// Public keys (a JWK Set) of a client that authenticates with
+    /// private_key_jwt; such a client must send a client assertion.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jwks: Option<serde_json::Value>,
+    /// Okta's "Require Demonstrating Proof of Possession (DPoP)": /token
+    /// wants a DPoP proof and issues DPoP-bound tokens.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub dpop_bound_access_tokens: bool,
 }
 
 /// OAuth 2.0 grant types a client may use.

@@ -90,9 +90,10 @@ pub(crate) fn document(server: &ServerView) -> Value {
         ],
         "subject_types_supported": ["public"],
         "scopes_supported": server.scopes,
-        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
-        "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
-        "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"],
+        "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"],
+        "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"],
+        "dpop_signing_alg_values_supported": ["ES256", "RS256"],
         "claims_supported": [
             "iss", "ver", "sub", "aud", "iat", "exp", "jti", "auth_time", "amr", "idp", "nonce",
             "name", "preferred_username", "given_name", "family_name", "locale", "zoneinfo",

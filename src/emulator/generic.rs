@@ -23,7 +23,7 @@ use super::ids::append_query;
 use super::oauth_error::OAuthError;
 use super::state::{AppState, ServerView};
 use super::store::Store;
-use super::{grants, token};
+use super::token;
 
 /// The server id of its codes and refresh tokens (no Okta server can have it).
 pub(crate) const SERVER_ID: &str = "(generic)";
@@ -119,7 +119,8 @@ async fn discovery(State(g): State<GenericState>) -> Json<Value> {
         "grant_types_supported": ["authorization_code", "refresh_token"],
         "subject_types_supported": ["public"],
         "scopes_supported": SCOPES,
-        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"],
+        "dpop_signing_alg_values_supported": ["ES256", "RS256"],
         "code_challenge_methods_supported": ["S256"],
         "id_token_signing_alg_values_supported": ["RS256"],
         "authorization_response_iss_parameter_supported": true,
@@ -152,12 +153,8 @@ async fn token(
         return OAuthError::invalid_request(description).into_response();
     };
     let view = g.view();
-    let result = token::authenticate(shared, &headers, &params)
-        .and_then(|client| grants::run(shared, &view, client, &params));
-    match result {
-        Ok(response) => token::no_store(response),
-        Err(err) => err.into_response(),
-    }
+    let endpoint = format!("{}/token", g.issuer());
+    token::authenticated_grant(shared, &view, &headers, &params, &endpoint)
 }
 
 /// The value of the session cookie in a request, if any.

@@ -31,6 +31,7 @@ pub(crate) fn run(
     server: &ServerView,
     client: &ClientConfig,
     params: &Params,
+    jkt: Option<&str>,
 ) -> GrantResult {
     let grant_type = param(params, "grant_type")?;
     let Some(needed) = required_grant(grant_type) else {
@@ -48,6 +49,7 @@ pub(crate) fn run(
         server,
         client,
         params,
+        jkt,
     };
     match grant_type {
         "authorization_code" => ctx.authorization_code(),
@@ -64,6 +66,8 @@ struct Ctx<'a> {
     server: &'a ServerView,
     client: &'a ClientConfig,
     params: &'a Params,
+    /// The DPoP key to bind the tokens to (`cnf.jkt`).
+    jkt: Option<&'a str>,
 }
 
 impl Ctx<'_> {
@@ -116,7 +120,13 @@ impl Ctx<'_> {
             .refresh_tokens
             .take(token)
             .ok_or_else(|| OAuthError::invalid_grant(REFRESH_INVALID))?;
-        let body = token_response(self.shared, self.server, &narrowed, Some(&original))?;
+        let body = token_response(
+            self.shared,
+            self.server,
+            &narrowed,
+            Some(&original),
+            self.jkt,
+        )?;
         Ok(Json(body).into_response())
     }
 
@@ -202,7 +212,7 @@ impl Ctx<'_> {
 
     fn issue(&self, grant: &Grant) -> GrantResult {
         let refresh = wants_refresh(self.client, grant).then_some(grant);
-        let body = token_response(self.shared, self.server, grant, refresh)?;
+        let body = token_response(self.shared, self.server, grant, refresh, self.jkt)?;
         Ok(Json(body).into_response())
     }
 }

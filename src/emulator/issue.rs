@@ -16,6 +16,7 @@ pub(crate) fn token_response(
     server: &ServerView,
     grant: &Grant,
     refresh: Option<&Grant>,
+    jkt: Option<&str>,
 ) -> Result<Value, OAuthError> {
     let now = epoch_secs();
     let lifetime = shared.config.access_token_lifetime_secs;
@@ -29,10 +30,14 @@ pub(crate) fn token_response(
         ring.sign(claims)
             .map_err(|e| OAuthError::server_error(e.to_string()))
     };
-    let access_token = sign(&access_claims(server, grant, user, now, lifetime))?;
+    let mut claims = access_claims(server, grant, user, now, lifetime);
+    if let Some(jkt) = jkt {
+        claims["cnf"] = json!({"jkt": jkt});
+    }
+    let access_token = sign(&claims)?;
     shared.remember(&access_token);
     let mut body = json!({
-        "token_type": "Bearer",
+        "token_type": if jkt.is_some() { "DPoP" } else { "Bearer" },
         "expires_in": lifetime,
         "access_token": access_token,
         "scope": grant.scopes.join(" "),

@@ -96,6 +96,10 @@ pub(crate) struct Shared {
     /// Every secret value issued or received (session and state tokens,
     /// codes, verifiers, tokens), so tests can assert that none leaks.
     pub(crate) issued: std::sync::Mutex<Vec<String>>,
+    /// The jti of client assertions and DPoP proofs seen (replay checks).
+    pub(crate) seen_jtis: Store<()>,
+    /// The nonce DPoP proofs at /token must carry.
+    pub(crate) dpop_nonce: String,
 }
 
 /// Every server with its own keys: org, the custom servers, generic.
@@ -129,6 +133,8 @@ impl Shared {
             todos: TodoStore::seeded(&config.users),
             idx: super::idx::IdxStore::new(),
             issued: std::sync::Mutex::default(),
+            seen_jtis: Store::new(minutes(70)),
+            dpop_nonce: super::ids::random_token("", 32),
             okta_url,
             config,
         })

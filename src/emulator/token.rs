@@ -58,9 +58,28 @@ fn token(shared: &Shared, server_id: &str, headers: &HeaderMap, form: FormResult
             "The request must be a POST with an application/x-www-form-urlencoded body.";
         return OAuthError::invalid_request(description).into_response();
     };
-    let result = authenticate(shared, headers, &params)
-        .and_then(|client| grants::run(shared, &server, client, &params));
-    match result {
+    let endpoint = format!("{}/v1/token", server.base);
+    authenticated_grant(shared, &server, headers, &params, &endpoint)
+}
+
+/// Authenticates the client (secret or assertion for `endpoint`), reads
+/// its DPoP proof, then runs the grant.
+pub(crate) fn authenticated_grant(
+    shared: &Shared,
+    server: &super::state::ServerView,
+    headers: &HeaderMap,
+    params: &Params,
+    endpoint: &str,
+) -> Response {
+    let client = match super::client_auth_jwt::authenticate(shared, headers, params, endpoint) {
+        Ok(client) => client,
+        Err(err) => return err.into_response(),
+    };
+    let jkt = match super::dpop::at_token(shared, client, headers, endpoint) {
+        Ok(jkt) => jkt,
+        Err(refused) => return refused.into_response(),
+    };
+    match grants::run(shared, server, client, params, jkt.as_deref()) {
         Ok(response) => no_store(response),
         Err(err) => err.into_response(),
     }

@@ -94,14 +94,26 @@ fn check_client(i: usize, client: &ClientConfig, groups: &HashSet<&str>, errors:
             ));
         }
     }
-    let public = client.client_secret.is_none();
+    let public = client.client_secret.is_none() && client.jwks.is_none();
+    if let Some(jwks) = &client.jwks
+        && let Err(e) = serde_json::from_value::<jsonwebtoken::jwk::JwkSet>(jwks.clone())
+    {
+        errors.push(format!(
+            "clients[{i}].jwks: not a JWK Set ({e}); write {{keys: [{{kty: EC, crv: P-256, kid: ..., x: ..., y: ...}}]}}"
+        ));
+    }
+    if client.jwks.is_some() && client.client_secret.is_some() {
+        errors.push(format!(
+            "clients[{i}]: set client_secret or jwks (private_key_jwt), not both"
+        ));
+    }
     if public
         && client
             .grant_types
             .iter()
             .any(|g| matches!(g, GrantType::ClientCredentials | GrantType::Password))
     {
-        errors.push(format!("clients[{i}].grant_types: a public client (no client_secret) cannot use client_credentials or password"));
+        errors.push(format!("clients[{i}].grant_types: a public client (no client_secret or jwks) cannot use client_credentials or password"));
     }
     for grant in [GrantType::AuthorizationCode, GrantType::InteractionCode] {
         if client.grant_types.contains(&grant) && client.redirect_uris.is_empty() {

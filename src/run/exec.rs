@@ -2,18 +2,18 @@
 //! order: prepare, send (with retries), check, snapshot, capture.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::Value as Json;
 
 use super::plan::TrialSpec;
 use super::prepare::prepare;
-use crate::auth::Identities;
+use crate::auth::{Identities, Token};
 use crate::check;
 use crate::check::failure::{Failure, Kind};
 use crate::check::snapshot::{self, Snapshot};
-use crate::http::{self, Exchange};
+use crate::http::Exchange;
 use crate::report::failure::{self, StepFailure, StepLabel, TrialFailure};
 use crate::report::html::model::StepView;
 use crate::secret::mask::Masker;
@@ -151,9 +151,9 @@ fn locate(spec: &TrialSpec, step: &Step<'_>, failure: Failure) -> Failure {
     failure.locate(&spec.suite.file, &step.base, &spec.suite.positions)
 }
 
-async fn login(ctx: &RunCtx, spec: &TrialSpec, identity: &str) -> Result<String, TrialFailure> {
+async fn login(ctx: &RunCtx, spec: &TrialSpec, identity: &str) -> Result<Arc<Token>, TrialFailure> {
     let message = match ctx.identities.token(identity).await {
-        Ok(token) => return Ok(token.access_token.clone()),
+        Ok(token) => return Ok(token),
         Err(err) => {
             let mut shown = ctx.login_failures.lock().unwrap_or_else(|e| e.into_inner());
             match shown.get(identity) {
@@ -197,7 +197,7 @@ async fn run_step(
     spec: &TrialSpec,
     step: &Step<'_>,
     scope: &Scope,
-    token: Option<&str>,
+    token: Option<&Token>,
     mut trace: Option<&mut Vec<StepView>>,
 ) -> Result<Exchange, TrialFailure> {
     let timeout = spec
@@ -222,7 +222,7 @@ async fn run_step(
         scope,
         &spec.suite,
         ctx.demo_api_url.as_deref(),
-        token,
+        token.map(Token::authorization).as_deref(),
         timeout,
     )
     .map_err(|e| {
@@ -240,20 +240,22 @@ async fn run_step(
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let exchange = match http::send(&ctx.client, prepared.clone(), ctx.max_body).await {
-            Ok(exchange) => exchange,
-            // A transport error (refused, timed out) is retried like a failure.
-            Err(_) if attempt < attempts => {
-                tokio::time::sleep(delay).await;
-                continue;
-            }
-            Err(e) => {
-                let kind = Kind::Transport {
-                    message: e.to_string(),
-                };
-                return Err(fail(at_request(kind), Some(request_line), None, attempt));
-            }
-        };
+        let exchange =
+            match super::dpop::send(&ctx.client, &prepared, token, &ctx.masker, ctx.max_body).await
+            {
+                Ok(exchange) => exchange,
+                // A transport error (refused, timed out) is retried like a failure.
+                Err(_) if attempt < attempts => {
+                    tokio::time::sleep(delay).await;
+                    continue;
+                }
+                Err(e) => {
+                    let kind = Kind::Transport {
+                        message: e.to_string(),
+                    };
+                    return Err(fail(at_request(kind), Some(request_line), None, attempt));
+                }
+            };
         // Masked from the moment they are read: before the dump, the
         // checks, the snapshot and any failure of this very step.
         register_secret_captures(ctx, step, &exchange);
@@ -280,7 +282,9 @@ async fn run_step(
         let mut notes = Vec::new();
         if failures.is_empty() {
             failures.extend(snapshot_step(ctx, spec, step, &exchange));
-        } else if let Some(hint) = cached_token_hint(ctx, spec, &exchange, token) {
+        } else if let Some(hint) =
+            cached_token_hint(ctx, spec, &exchange, token.map(|t| t.access_token.as_str()))
+        {
             notes.push(hint);
         }
         if failures.is_empty() {

@@ -3,6 +3,7 @@
 
 pub mod defaults;
 pub mod demo;
+mod dpop;
 pub mod exec;
 pub mod partition;
 pub mod plan;

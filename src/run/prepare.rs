@@ -17,7 +17,7 @@ pub fn prepare(
     scope: &Scope,
     suite: &SuiteInfo,
     demo_api_url: Option<&str>,
-    token: Option<&str>,
+    authorization: Option<&str>,
     timeout: Duration,
 ) -> Result<Prepared, String> {
     let url = absolute_url(&scope.render(&request.url)?, suite, demo_api_url, scope)?;
@@ -54,8 +54,8 @@ pub fn prepare(
     let has_auth = headers
         .iter()
         .any(|(k, _)| k.eq_ignore_ascii_case("authorization"));
-    if let (Some(token), false) = (token, has_auth) {
-        headers.push(("Authorization".to_owned(), format!("Bearer {token}")));
+    if let (Some(authorization), false) = (authorization, has_auth) {
+        headers.push(("Authorization".to_owned(), authorization.to_owned()));
     }
     let method = reqwest::Method::from_bytes(request.method().as_bytes())
         .map_err(|_| format!("invalid method `{}`", request.method()))?;

@@ -25,15 +25,18 @@ pub struct Okta {
 
 impl Okta {
     pub fn start() -> Self {
-        use gatecheck::emulator::{Emulator, EmulatorConfig};
+        Self::start_with(gatecheck::emulator::EmulatorConfig::builtin())
+    }
+
+    /// The emulator with `config` instead of the built-in set.
+    pub fn start_with(config: gatecheck::emulator::EmulatorConfig) -> Self {
+        use gatecheck::emulator::Emulator;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .unwrap();
-        let emulator = runtime
-            .block_on(Emulator::start(EmulatorConfig::builtin()))
-            .unwrap();
+        let emulator = runtime.block_on(Emulator::start(config)).unwrap();
         Self {
             emulator,
             _runtime: runtime,

@@ -286,6 +286,7 @@ fn a_401_with_a_cached_token_suggests_fresh_login() {
         refresh_token: None,
         id_token: None,
         scope: None,
+        dpop: None,
     };
     TokenCache::at(&cache_dir)
         .store(&fixture.cache_key().unwrap(), &revoked)

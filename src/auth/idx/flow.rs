@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 use std::time::SystemTime;
 
 use super::super::client::{LoginClient, Reply};
+use super::super::dpop::DpopKey;
 use super::super::error::{At, Failure, described, excerpt};
 use super::super::fixture::OktaPkceFixture;
 use super::super::okta::{self, parse_url};
@@ -25,6 +26,7 @@ const MAX_STEPS: usize = 12;
 pub async fn login(
     f: &OktaPkceFixture,
     client: &LoginClient,
+    dpop: Option<&DpopKey>,
     masker: &Masker,
 ) -> Result<Token, Failure> {
     okta::check(f)?;
@@ -58,7 +60,7 @@ pub async fn login(
             Action::Exchange { href, code } => {
                 masker.add(code.as_str());
                 let url = link(f, &at, &href)?;
-                return exchange(f, client, &url, code, &params, masker).await;
+                return exchange(f, client, &url, code, &params, dpop, masker).await;
             }
         }
     }
@@ -171,6 +173,7 @@ async fn exchange(
     url: &Url,
     code: String,
     params: &AuthorizeParams,
+    dpop: Option<&DpopKey>,
     masker: &Masker,
 ) -> Result<Token, Failure> {
     let form = vec![
@@ -178,7 +181,7 @@ async fn exchange(
         ("interaction_code", code),
         ("code_verifier", params.pkce.verifier.clone()),
     ];
-    token::request(client, url, form, okta::client_auth(f), masker).await
+    token::request(client, url, form, okta::client_auth(f), dpop, masker).await
 }
 
 /// A form's href, absolute or relative to the org.

@@ -23,6 +23,9 @@ pub(crate) struct Principal {
     pub(crate) scp: Vec<String>,
     #[serde(default)]
     pub(crate) groups: Vec<String>,
+    /// The key a DPoP-bound token is bound to.
+    #[serde(default)]
+    pub(crate) cnf: Option<crate::emulator::dpop::Cnf>,
 }
 
 /// What an endpoint needs from the token.
@@ -38,8 +41,22 @@ pub(crate) fn authorize(
     headers: &HeaderMap,
     access: Access,
 ) -> Result<Principal, ApiError> {
-    let token = bearer_token(headers)?;
+    let (dpop, token) = bearer_token(headers)?;
     let principal = validate(shared, token)?;
+    // The proof of a DPoP request was checked before the handler (dpop::api_guard).
+    match (dpop, principal.cnf.is_some()) {
+        (false, true) => {
+            return Err(ApiError::invalid_token(
+                "The access token is DPoP-bound: send it as 'DPoP <access token>' with a DPoP proof.",
+            ));
+        }
+        (true, false) => {
+            return Err(ApiError::invalid_token(
+                "The access token is not DPoP-bound: send it as 'Bearer <access token>'.",
+            ));
+        }
+        _ => {}
+    }
     let scope = match access {
         Access::Read => "todos.read",
         Access::Write => "todos.write",
@@ -51,7 +68,8 @@ pub(crate) fn authorize(
     }
 }
 
-fn bearer_token(headers: &HeaderMap) -> Result<&str, ApiError> {
+/// The token of `Authorization: Bearer|DPoP <token>`, and whether it is DPoP.
+fn bearer_token(headers: &HeaderMap) -> Result<(bool, &str), ApiError> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Err(ApiError::missing_token());
     };
@@ -59,12 +77,13 @@ fn bearer_token(headers: &HeaderMap) -> Result<&str, ApiError> {
         .to_str()
         .map_err(|_| ApiError::invalid_token("The Authorization header is not valid text."))?;
     let (scheme, token) = text.split_once(' ').unwrap_or((text, ""));
-    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+    let dpop = scheme.eq_ignore_ascii_case("dpop");
+    if !(scheme.eq_ignore_ascii_case("bearer") || dpop) || token.trim().is_empty() {
         return Err(ApiError::invalid_token(
             "The Authorization header must be 'Bearer <access token>'.",
         ));
     }
-    Ok(token.trim())
+    Ok((dpop, token.trim()))
 }
 
 fn validate(shared: &Shared, token: &str) -> Result<Principal, ApiError> {

@@ -2,7 +2,7 @@
 //! authorization server.
 
 mod bearer;
-mod error;
+pub(crate) mod error;
 mod routes;
 pub(crate) mod todos;
 

@@ -33,6 +33,10 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/api/todos/{id}", get(read).patch(update).delete(remove))
         .route("/api/admin/report", get(report))
         .fallback(not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::emulator::dpop::api_guard,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), count))
         .with_state(state)
 }

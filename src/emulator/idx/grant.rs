@@ -35,5 +35,5 @@ pub(crate) fn interaction_code(
     check_verifier(binding.challenge.as_deref(), params.get("code_verifier"))?;
     let grant = &binding.grant;
     let refresh = wants_refresh(client, grant).then_some(grant);
-    Ok(Json(token_response(shared, server, grant, refresh)?).into_response())
+    Ok(Json(token_response(shared, server, grant, refresh, None)?).into_response())
 }
