@@ -13,12 +13,13 @@ use tokio::runtime::Handle;
 
 use super::demo::{Demo, identities, start_demo};
 use super::exec::{self, RunCtx};
+use super::html_records as build;
 use super::partition;
 use super::plan::{self, TrialSpec};
 use super::unique;
 use crate::check::snapshot;
 use crate::error::Error;
-use crate::report::html::{build, files, model::RunMeta};
+use crate::report::html::{files, model::RunMeta};
 use crate::report::junit::{self, Outcome, TrialRecord};
 use crate::secret::mask::Masker;
 use crate::suite::limits::{ByteSize, DEFAULT_MAX_BODY_SIZE};
