@@ -10,6 +10,7 @@ mod banner;
 mod builtin;
 mod client_auth_jwt;
 mod config;
+mod consts;
 mod cors;
 mod counters;
 mod discovery;
