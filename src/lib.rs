@@ -23,6 +23,7 @@ pub mod run;
 pub mod schema;
 pub mod secret;
 pub mod suite;
+pub mod wire;
 
 /// The former path of `gatecheck token`'s module.
 pub use command::token as token_cmd;

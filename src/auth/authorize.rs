@@ -237,7 +237,7 @@ fn text_nodes(html: &str) -> Vec<String> {
 
 /// `target` is the redirect_uri (scheme, host, port and path).
 fn same_endpoint(target: &Url, redirect_uri: &str) -> bool {
-    Url::parse(redirect_uri).is_ok_and(|r| super::redirects::is_redirect_uri(target, &r))
+    Url::parse(redirect_uri).is_ok_and(|r| super::redirect_uri::is_redirect_uri(target, &r))
 }
 
 pub(super) fn without_query(url: &Url) -> String {

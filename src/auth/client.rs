@@ -4,7 +4,7 @@
 
 use super::error::{At, Failure, excerpt};
 use crate::http::body::{BodyError, read_limited};
-use crate::suite::limits::{ByteSize, DEFAULT_MAX_BODY_SIZE};
+use crate::wire::limits::{ByteSize, DEFAULT_MAX_BODY_SIZE};
 use reqwest::cookie::Jar;
 use reqwest::{Client, RequestBuilder, redirect};
 use serde::de::DeserializeOwned;

@@ -3,7 +3,7 @@
 //! request.
 
 use super::error::Failure;
-use crate::report::mask::Masker;
+use crate::secret::mask::Masker;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::json;
 use std::time::{SystemTime, UNIX_EPOCH};

@@ -3,7 +3,7 @@
 //! Okta org URL is the org's root, an okta-pkce login asks for `openid`.
 
 use super::fixture::{DEMO, Fixture};
-use crate::suite::wire::absolute_url_problem;
+use crate::wire::text::absolute_url_problem;
 
 /// Every problem of `fixture`, each with the top-level key it is about.
 pub fn problems(fixture: &Fixture) -> Vec<(&'static str, String)> {

@@ -20,6 +20,7 @@ mod oauth2_pkce;
 mod okta;
 mod okta_api;
 pub mod pkce;
+mod redirect_uri;
 mod redirects;
 #[cfg(test)]
 mod test_keys;

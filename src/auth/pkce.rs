@@ -4,7 +4,6 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
-use sha2::{Digest, Sha256};
 
 /// Random bytes behind a code_verifier: 32 bytes give 43 characters.
 const VERIFIER_BYTES: usize = 32;
@@ -60,10 +59,7 @@ impl AuthorizeParams {
     }
 }
 
-/// BASE64URL(SHA256(ASCII(verifier))) without padding.
-pub fn s256_challenge(verifier: &str) -> String {
-    URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
-}
+pub use crate::secret::pkce_hash::s256_challenge;
 
 /// True for 43..=128 characters of ALPHA / DIGIT / "-" / "." / "_" / "~".
 pub fn is_valid_verifier(verifier: &str) -> bool {

@@ -5,6 +5,7 @@
 use super::authorize::{page_summary, redirect_params, without_query};
 use super::client::Reply;
 use super::error::{At, Failure, described, excerpt};
+pub use super::redirect_uri::is_redirect_uri;
 use crate::secret::mask::Masker;
 use reqwest::Url;
 
@@ -36,17 +37,6 @@ pub struct Client<'a> {
 /// Scheme, host and port are the same (RFC 6454 origins).
 pub fn same_origin(a: &Url, b: &Url) -> bool {
     a.origin() == b.origin()
-}
-
-/// True when `target` is the redirect_uri: the same scheme, host, port (a
-/// default port written or not) and path; the query and fragment may
-/// differ. Compared part by part, so that custom schemes of native apps
-/// (`com.example.app:/callback`, whose origins are opaque) work too.
-pub fn is_redirect_uri(target: &Url, redirect_uri: &Url) -> bool {
-    target.scheme() == redirect_uri.scheme()
-        && target.host() == redirect_uri.host()
-        && target.port_or_known_default() == redirect_uri.port_or_known_default()
-        && target.path() == redirect_uri.path()
 }
 
 /// The Location of a redirect, resolved against the URL that answered it.

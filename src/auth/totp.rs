@@ -2,39 +2,18 @@
 //! Okta's MFA_REQUIRED. The clock is a parameter, so tests use fixed times.
 
 use std::time::{SystemTime, UNIX_EPOCH};
-use totp_rs::{Algorithm, Secret, TOTP};
+use totp_rs::{Algorithm, TOTP};
 
 const STEP_SECONDS: u64 = 30;
 const DIGITS: usize = 6;
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum TotpError {
-    #[error("totp_secret is not valid base32 (letters A-Z and digits 2-7)")]
-    NotBase32,
-    #[error("totp_secret is empty")]
-    Empty,
-}
+pub use crate::secret::totp_secret::{TotpError, decode_secret};
 
 /// The 6-digit code for `secret` (base32, as Okta shows it at enrollment;
 /// spaces, dashes, `=` padding and lowercase are accepted) at time `now`.
 pub fn code_at(secret: &str, now: SystemTime) -> Result<String, TotpError> {
     let key = decode_secret(secret)?;
     Ok(generate(key, DIGITS, unix_seconds(now)))
-}
-
-/// Decodes a base32 TOTP secret, tolerating the usual formatting.
-pub fn decode_secret(secret: &str) -> Result<Vec<u8>, TotpError> {
-    let cleaned: String = secret
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-' && *c != '=')
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
-    if cleaned.is_empty() {
-        return Err(TotpError::Empty);
-    }
-    Secret::Encoded(cleaned)
-        .to_bytes()
-        .map_err(|_| TotpError::NotBase32)
 }
 
 fn generate(key: Vec<u8>, digits: usize, unix: u64) -> String {

@@ -9,11 +9,12 @@ use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{DecodingKey, Validation, decode, decode_header};
 use serde::Deserialize;
 
+use super::client_auth::authenticate as authenticate_secret;
 use super::config::ClientConfig;
 use super::ids::epoch_secs;
 use super::oauth_error::OAuthError;
 use super::state::Shared;
-use super::token::{Params, authenticate as authenticate_secret};
+use super::token_params::Params;
 
 /// The only `client_assertion_type` there is.
 pub(crate) const ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";

@@ -25,8 +25,7 @@ use super::state::{AppState, ServerView};
 use super::store::Store;
 use super::token;
 
-/// The server id of its codes and refresh tokens (no Okta server can have it).
-pub(crate) const SERVER_ID: &str = "(generic)";
+pub(crate) use super::consts::SERVER_ID;
 /// The scopes it knows.
 pub(crate) const SCOPES: [&str; 4] = ["openid", "profile", "email", "offline_access"];
 /// Its session cookie.

@@ -12,11 +12,9 @@ use super::issue::{token_response, wants_refresh};
 use super::oauth_error::OAuthError;
 use super::scopes::{self, OIDC_SCOPES};
 use super::state::{Grant, ServerView, Session, Shared};
-use super::token::{Params, required_grant};
-use super::{pkce, totp};
-
-/// The grant_type of the second step of a password login with MFA.
-pub(crate) const MFA_OTP_GRANT: &str = "http://auth0.com/oauth/grant-type/mfa-otp";
+pub(crate) use super::token_params::MFA_OTP_GRANT;
+use super::token_params::{Params, check_verifier, param, required_grant};
+use super::totp;
 
 const CODE_INVALID: &str = "The authorization code is invalid or has expired.";
 const REFRESH_INVALID: &str = "The refresh token is invalid or expired.";
@@ -217,22 +215,6 @@ impl Ctx<'_> {
     }
 }
 
-/// PKCE at the token endpoint.
-pub(crate) fn check_verifier(
-    challenge: Option<&str>,
-    verifier: Option<&String>,
-) -> Result<(), OAuthError> {
-    let verifier = verifier.filter(|v| !v.is_empty());
-    match (challenge, verifier) {
-        (None, None) => Ok(()),
-        (Some(_), None) => Err(OAuthError::invalid_request(
-            "PKCE code verifier is required by the application.",
-        )),
-        (Some(challenge), Some(verifier)) if pkce::verify(verifier, challenge) => Ok(()),
-        _ => Err(OAuthError::invalid_grant("PKCE verification failed.")),
-    }
-}
-
 fn mfa_required(mfa_token: &str) -> Response {
     let body = json!({
         "error": "mfa_required",
@@ -240,14 +222,6 @@ fn mfa_required(mfa_token: &str) -> Response {
         "mfa_token": mfa_token,
     });
     (StatusCode::FORBIDDEN, Json(body)).into_response()
-}
-
-pub(crate) fn param<'a>(params: &'a Params, name: &str) -> Result<&'a str, OAuthError> {
-    params
-        .get(name)
-        .map(String::as_str)
-        .filter(|v| !v.is_empty())
-        .ok_or_else(|| OAuthError::invalid_request(format!("The '{name}' parameter is required.")))
 }
 
 fn configured(client: &ClientConfig) -> String {
@@ -268,6 +242,7 @@ fn configured(client: &ClientConfig) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::emulator::pkce;
 
     #[test]
     fn verifier_rules() {

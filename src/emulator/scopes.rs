@@ -4,15 +4,7 @@ use super::config::ClientConfig;
 use super::oauth_error::OAuthError;
 use super::state::ServerView;
 
-/// OpenID Connect scopes: any client may ask for them; client_credentials may not.
-pub(crate) const OIDC_SCOPES: [&str; 6] = [
-    "openid",
-    "profile",
-    "email",
-    "address",
-    "phone",
-    "offline_access",
-];
+pub(crate) use super::consts::OIDC_SCOPES;
 
 pub(crate) const NOT_CONFIGURED: &str =
     "One or more scopes are not configured for the authorization server resource.";

@@ -105,14 +105,14 @@ pub(crate) struct Shared {
 /// Every server with its own keys: org, the custom servers, generic.
 fn server_ids(config: &EmulatorConfig) -> Vec<&str> {
     let custom = config.auth_servers.iter().map(|s| s.id.as_str());
-    ["org", super::generic::SERVER_ID]
+    ["org", super::consts::SERVER_ID]
         .into_iter()
         .chain(custom)
         .collect()
 }
 
 /// The org server offers the OpenID Connect scopes only.
-const ORG_SCOPES: [&str; 6] = super::scopes::OIDC_SCOPES;
+const ORG_SCOPES: [&str; 6] = super::consts::OIDC_SCOPES;
 
 impl Shared {
     pub(crate) fn new(config: EmulatorConfig, okta_url: String) -> std::io::Result<Self> {

@@ -2,7 +2,7 @@
 //! the limit is passed, so memory stays bounded whatever the server sends
 //! (a huge Content-Length, an endless chunked body).
 
-use crate::suite::limits::ByteSize;
+use crate::wire::limits::ByteSize;
 
 /// Why a body was not read whole.
 #[derive(Debug)]

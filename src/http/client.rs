@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use super::body::{BodyError, read_limited};
 use super::exchange::{Body, Exchange, Prepared, Response};
-use crate::suite::limits::ByteSize;
+use crate::wire::limits::ByteSize;
 
 /// Failure to get a response at all.
 #[derive(Debug, thiserror::Error)]

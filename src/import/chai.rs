@@ -9,7 +9,7 @@ use regex::Regex;
 use serde_json::{Value as Json, json};
 
 use super::js::{call_args, split_args, unquote, unquote_single};
-use super::scripts::Scope;
+use super::scope::Scope;
 use super::vars::template;
 
 /// What an assertion is about.

@@ -14,6 +14,7 @@ pub mod okta_idx;
 pub mod postman;
 pub mod render;
 pub mod request;
+pub mod scope;
 pub mod scripts;
 pub mod summary;
 pub mod vars;

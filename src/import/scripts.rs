@@ -13,6 +13,7 @@ use serde_json::{Value as Json, json};
 
 use super::chai::{self, Check};
 use super::js::{braces, call_args, split_args, split_top, strip_comment};
+pub use super::scope::Scope;
 use super::vars::looks_secret;
 
 /// What a request's test script asserts and captures.
@@ -76,46 +77,12 @@ impl Checks {
     }
 }
 
-/// The variables of a script that stand for the body, a part of it, or a header.
-#[derive(Debug, Clone, Default)]
-pub struct Scope {
-    /// Name -> JSONPath (`$` for the whole body).
-    pub aliases: IndexMap<String, String>,
-    /// Name -> header name.
-    pub headers: IndexMap<String, String>,
-}
-
-impl Scope {
-    /// `jsonData.a.b[0]["c"]` or `pm.response.json().a` -> `$.a.b[0].c`.
-    pub fn json_path(&self, expr: &str) -> Option<String> {
-        let expr = expr.trim();
-        let (base, rest) = if let Some(rest) = BODY
-            .find(expr)
-            .filter(|m| m.start() == 0)
-            .map(|m| &expr[m.end()..])
-        {
-            ("$".to_owned(), rest)
-        } else {
-            let (name, path) = self.aliases.iter().find(|(name, _)| {
-                expr.strip_prefix(name.as_str())
-                    .is_some_and(|r| r.is_empty() || r.starts_with(['.', '[']))
-            })?;
-            (path.clone(), &expr[name.len()..])
-        };
-        segments(base, rest)
-    }
-}
-
 macro_rules! re {
     ($name:ident, $src:expr) => {
         static $name: LazyLock<Regex> = LazyLock::new(|| Regex::new($src).expect("valid regex"));
     };
 }
 
-re!(
-    BODY,
-    r"^(?:pm\.response\.json\(\)|JSON\.parse\(\s*(?:responseBody|pm\.response\.text\(\))\s*\))"
-);
 re!(DECL, r"^(?:var|let|const)\s+([A-Za-z_$][\w$]*)\s*=\s*(.+)$");
 re!(
     SET,
@@ -136,10 +103,6 @@ re!(
 re!(
     CONTROL,
     r"^(?:if|else|for|while|do|switch|try|catch|finally)\b"
-);
-re!(
-    SEGMENT,
-    r#"^(?:\.([A-Za-z_$][\w$]*)|\[(\d+)\]|\[["']([^"']+)["']\])"#
 );
 
 /// How a block opened by `{` treats what is inside it.
@@ -453,33 +416,6 @@ fn kind_of(stmt: &str) -> &'static str {
     } else {
         "other script code"
     }
-}
-
-fn is_identifier(s: &str) -> bool {
-    s.chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
-/// `$` + `.a.b[0]["c"]["x-y"]` -> `$.a.b[0].c['x-y']`.
-fn segments(mut path: String, mut rest: &str) -> Option<String> {
-    while !rest.is_empty() {
-        let c = SEGMENT.captures(rest)?;
-        if let Some(name) = c.get(1) {
-            path.push('.');
-            path.push_str(name.as_str());
-        } else if let Some(index) = c.get(2) {
-            path.push_str(&format!("[{}]", index.as_str()));
-        } else if is_identifier(&c[3]) {
-            path.push('.');
-            path.push_str(&c[3]);
-        } else {
-            path.push_str(&format!("['{}']", &c[3]));
-        }
-        rest = &rest[c[0].len()..];
-    }
-    Some(path)
 }
 
 #[cfg(test)]

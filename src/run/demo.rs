@@ -62,7 +62,7 @@ pub fn identities(
     let timeout = project.config.timeout.map_or(DEFAULT_TIMEOUT, |d| d.0);
     let identities = Identities::new(
         project.fixtures.clone(),
-        LoginClient::new(timeout).with_max_body(super::runner::max_body_size(project)),
+        LoginClient::new(timeout).with_max_body(super::defaults::max_body_size(project)),
         masker.clone(),
     );
     match TokenCache::from_env(|k| env.get(k).cloned()) {

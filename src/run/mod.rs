@@ -5,6 +5,7 @@ pub mod defaults;
 pub mod demo;
 mod dpop;
 pub mod exec;
+pub mod html_records;
 pub mod partition;
 pub mod plan;
 pub mod prepare;

@@ -13,19 +13,19 @@ use tokio::runtime::Handle;
 
 use super::demo::{Demo, identities, start_demo};
 use super::exec::{self, RunCtx};
+use super::html_records as build;
 use super::partition;
 use super::plan::{self, TrialSpec};
 use super::unique;
 use crate::check::snapshot;
 use crate::error::Error;
-use crate::report::html::{build, files, model::RunMeta};
+use crate::report::html::{files, model::RunMeta};
 use crate::report::junit::{self, Outcome, TrialRecord};
 use crate::secret::mask::Masker;
-use crate::suite::limits::{ByteSize, DEFAULT_MAX_BODY_SIZE};
 use crate::suite::load::Env;
 use crate::suite::{Project, load, validate};
 
-pub use super::defaults::{DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT};
+pub use super::defaults::{DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, max_body_size};
 
 /// Why `--test-threads 0` is refused (libtest would wait forever).
 pub const ZERO_THREADS: &str = "--test-threads must be at least 1 (0 would run no test at all); use 1 to run tests one at a time";
@@ -319,14 +319,6 @@ fn summary(c: &libtest_mimic::Conclusion, pending: usize) -> Summary {
 fn selected_by_tags(trial: &TrialSpec, tags: &[String], exclude: &[String]) -> bool {
     let has = |t: &String| trial.tags.contains(t);
     (tags.is_empty() || tags.iter().any(has)) && !exclude.iter().any(has)
-}
-
-/// `max_body_size` of gatecheck.yaml, else 64 MiB.
-pub fn max_body_size(project: &Project) -> ByteSize {
-    project
-        .config
-        .max_body_size
-        .unwrap_or(DEFAULT_MAX_BODY_SIZE)
 }
 
 fn context(

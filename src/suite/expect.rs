@@ -14,17 +14,7 @@ use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value as Json;
 
-/// A short description of a value's type, for error messages.
-pub fn describe(value: &Json) -> String {
-    match value {
-        Json::Null => "null".into(),
-        Json::Bool(b) => format!("boolean `{b}`"),
-        Json::Number(n) => format!("number `{n}`"),
-        Json::String(s) => format!("string `{s}`"),
-        Json::Array(_) => "a list".into(),
-        Json::Object(_) => "a map".into(),
-    }
-}
+pub use crate::wire::value::describe;
 
 /// A duration such as `500ms`, `2s` or `1m`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -12,12 +12,11 @@ use serde::de::DeserializeOwned;
 use super::expect::did_you_mean;
 use super::model::{ConfigDef, DEMO_BASE_URL, EachDef, SuiteHeader, TestDef};
 use super::walk;
+pub use super::walk::CONFIG_FILE;
 use super::wire;
 use super::yaml::{self, KeyPath, Located, Seg};
 use crate::auth::Fixture;
 use crate::error::Diagnostic;
-
-pub const CONFIG_FILE: &str = "gatecheck.yaml";
 
 /// Everything a run needs from disk.
 #[derive(Debug, Default)]

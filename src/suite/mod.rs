@@ -3,7 +3,6 @@
 pub mod expect;
 mod fixtures;
 pub mod keypath;
-pub mod limits;
 pub mod load;
 pub mod matcher;
 pub mod model;
@@ -16,4 +15,5 @@ mod walk;
 pub mod wire;
 pub mod yaml;
 
+pub use crate::wire::limits;
 pub use load::{Project, Suite, load};

@@ -3,7 +3,8 @@
 
 use serde_yaml::Value;
 
-use super::yaml::EnvLookup;
+/// Looks up an environment variable; `None` when unset.
+pub type EnvLookup<'a> = &'a dyn Fn(&str) -> Option<String>;
 
 /// The YAML 1.2 core schema's reading of a plain scalar.
 pub(crate) fn resolve_plain(text: &str) -> Value {

@@ -9,8 +9,9 @@ use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::load::CONFIG_FILE;
 use crate::error::Diagnostic;
+
+pub const CONFIG_FILE: &str = "gatecheck.yaml";
 
 /// The suite files under `root`, and the problems met on the way.
 pub fn suite_files(root: &Path, fixtures_dir: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {

@@ -14,8 +14,8 @@ use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 pub use super::keypath::{KeyPath, Pos, Seg};
-pub use super::scalar::expand_env;
 use super::scalar::resolve_plain;
+pub use super::scalar::{EnvLookup, expand_env};
 
 /// At most this many values may come from aliases (`*name`) in one file: a
 /// "billion laughs" file is refused instead of expanded.
@@ -91,9 +91,6 @@ pub struct YamlError {
     pub pos: Pos,
     pub message: String,
 }
-
-/// Looks up an environment variable; `None` when unset.
-pub type EnvLookup<'a> = &'a dyn Fn(&str) -> Option<String>;
 
 /// Parses `text`, expanding `${NAME}` and `${NAME:-default}` in every scalar.
 /// A syntax error stops the parse (`Err`); missing variables and duplicate

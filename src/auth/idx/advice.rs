@@ -98,7 +98,7 @@ pub fn describe(a: &Authenticator) -> String {
 /// A challenge gatecheck cannot answer: push, email, SMS, webauthn, or TOTP without a secret.
 pub fn unanswerable(at: &At, a: &Authenticator, has_secret: bool) -> Failure {
     let name = describe(a);
-    if super::decide::is_totp(a) && !has_secret {
+    if super::wire::is_totp(a) && !has_secret {
         return stopped(
             at,
             format!(

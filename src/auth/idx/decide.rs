@@ -7,6 +7,7 @@ use serde_json::Value;
 use super::super::error::{At, Failure};
 use super::advice;
 use super::fill::{Inputs, fill};
+pub use super::wire::is_totp;
 use super::wire::{Authenticator, Choice, Form, IdxResponse};
 
 /// What the fixture brings to a sign-in; `totp` computes a code when asked.
@@ -42,16 +43,6 @@ pub enum Action {
 }
 
 const PASSWORD: &str = "okta_password";
-
-/// True for an authenticator a TOTP code answers (Google Authenticator, Okta Verify's code).
-pub fn is_totp(a: &Authenticator) -> bool {
-    let has = |m: &str| a.methods.is_empty() || a.methods.iter().any(|x| x == m);
-    match a.key.as_str() {
-        "google_otp" => true,
-        "okta_verify" => has("totp"),
-        _ => false,
-    }
-}
 
 /// Decides what to send next for `response` (which came from `at`).
 pub fn decide(

@@ -259,3 +259,13 @@ fn authenticator(value: &Value) -> Option<Authenticator> {
         methods,
     })
 }
+
+/// True for an authenticator a TOTP code answers (Google Authenticator, Okta Verify's code).
+pub fn is_totp(a: &Authenticator) -> bool {
+    let has = |m: &str| a.methods.is_empty() || a.methods.iter().any(|x| x == m);
+    match a.key.as_str() {
+        "google_otp" => true,
+        "okta_verify" => has("totp"),
+        _ => false,
+    }
+}

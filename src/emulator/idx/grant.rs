@@ -5,11 +5,10 @@ use axum::Json;
 use axum::response::{IntoResponse, Response};
 
 use super::super::config::ClientConfig;
-use super::super::grants::{check_verifier, param};
 use super::super::issue::{token_response, wants_refresh};
 use super::super::oauth_error::OAuthError;
 use super::super::state::{ServerView, Shared};
-use super::super::token::Params;
+use super::super::token_params::{Params, check_verifier, param};
 
 const CODE_INVALID: &str = "The interaction code is invalid or has expired.";
 

@@ -2,7 +2,6 @@
 //! the authorization matrix and every trial; `gatecheck report merge`
 //! combines the pages of a partitioned run.
 
-pub mod build;
 pub mod files;
 pub mod model;
 pub mod page;

@@ -1,12 +1,14 @@
-//! Builds the report's [`Model`] from what the runner recorded: the trial
+//! Builds the HTML report's [`Model`] from what the runner recorded: the trial
 //! records (as JUnit gets them), the planned trials (identities and
 //! expected statuses of the matrix) and the exchanges of each trial.
 
 use std::collections::{HashMap, HashSet};
 
-use super::model::{FailureView, MatrixCell, Model, RunMeta, Status, StepView, TrialView};
+use super::plan::TrialSpec;
+use crate::report::html::model::{
+    FailureView, MatrixCell, Model, RunMeta, Status, StepView, TrialView,
+};
 use crate::report::junit::{Outcome, TrialRecord};
-use crate::run::plan::TrialSpec;
 use crate::suite::expect::StatusExpect;
 
 /// The exchanges recorded per trial name.
@@ -27,7 +29,7 @@ pub fn build(specs: &[TrialSpec], records: &[TrialRecord], traces: &Traces, run:
         })
         .collect();
     Model {
-        version: super::model::VERSION,
+        version: crate::report::html::model::VERSION,
         runs: vec![run],
         trials,
     }

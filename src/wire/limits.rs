@@ -10,7 +10,7 @@ use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value as Json;
 
-use super::expect::describe;
+use super::value::describe;
 
 /// A number of bytes, written `64MiB`, `10 MB`, `512KiB` or `1048576`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
