@@ -207,11 +207,6 @@ impl EmulatorConfig {
         config.validate()?;
         Ok(config)
     }
-
-    /// Checks references between users, groups, clients and servers.
-    pub fn validate(&self) -> Result<(), ConfigError> {
-        super::validate::validate(self).map_err(ConfigError::Invalid)
-    }
 }
 
 fn syntax_error(err: serde_yaml::Error) -> ConfigError {

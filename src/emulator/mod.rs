@@ -35,6 +35,7 @@ mod response_mode;
 mod routes;
 mod scopes;
 mod server;
+mod standalone;
 mod state;
 mod store;
 mod tls;
@@ -50,4 +51,5 @@ pub use config::{
     LimitedEndpoint, RateLimitConfig, SignOnPolicy, TokenKind, UserConfig, UserStatus,
 };
 pub use counters::CounterSnapshot;
-pub use server::{Emulator, run_standalone, run_standalone_with};
+pub use server::Emulator;
+pub use standalone::{run_standalone, run_standalone_with};

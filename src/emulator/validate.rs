@@ -2,7 +2,14 @@
 
 use std::collections::HashSet;
 
-use super::config::{ClientConfig, EmulatorConfig, GrantType, UserConfig};
+use super::config::{ClientConfig, ConfigError, EmulatorConfig, GrantType, UserConfig};
+
+impl EmulatorConfig {
+    /// Checks references between users, groups, clients and servers.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        validate(self).map_err(ConfigError::Invalid)
+    }
+}
 
 /// Returns every problem found, joined by "; ".
 pub(crate) fn validate(config: &EmulatorConfig) -> Result<(), String> {
