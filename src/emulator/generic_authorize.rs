@@ -16,7 +16,7 @@ use axum::response::{Html, IntoResponse, Response};
 
 use super::config::{GrantType, LimitedEndpoint};
 use super::counters::Counter;
-use super::generic::{
+use super::generic_state::{
     Generic, GenericState, Params, Pending, SCOPES, Session as GenericSession, found,
     redirect_error, session_cookie,
 };

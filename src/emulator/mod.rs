@@ -18,6 +18,7 @@ mod discovery;
 mod dpop;
 mod generic;
 mod generic_authorize;
+mod generic_state;
 mod grants;
 mod html;
 mod ids;
