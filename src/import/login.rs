@@ -12,6 +12,7 @@ use regex::Regex;
 use serde_json::Value as Json;
 
 use super::okta::{self, Recipe};
+use super::okta_fixture;
 use super::request::Req;
 use super::vars::{VarDef, looks_secret, looks_secret_value, upper_snake};
 
@@ -166,7 +167,7 @@ fn grant_type(req: &Req, resolve: &dyn Fn(&str) -> Option<String>) -> Option<Str
         return None;
     };
     let grant = body.get("grant_type")?.as_str()?;
-    Some(okta::substitute(grant, resolve).unwrap_or_else(|| grant.to_owned()))
+    Some(okta_fixture::substitute(grant, resolve).unwrap_or_else(|| grant.to_owned()))
 }
 
 /// Stands for a credential written in clear in the collection: never copied.
@@ -388,7 +389,8 @@ fn fixture_text(
         };
         lines.push(format!("redirect_uri: {}", field("redirect_uri", redirect)));
     }
-    let scopes = okta::substitute(get("scopes"), &|n: &str| clear(vars, n)).unwrap_or_default();
+    let scopes =
+        okta_fixture::substitute(get("scopes"), &|n: &str| clear(vars, n)).unwrap_or_default();
     let scopes: Vec<&str> = scopes
         .split([' ', '+', ','])
         .filter(|s| !s.is_empty())
@@ -435,7 +437,7 @@ fn field(vars: &IndexMap<String, VarDef>, identity: &str, field: &str, text: &st
     }
     let secret = looks_secret(field) && !matches!(field, "refresh_token" | "token_url");
     let secret = secret || field == "refresh_token" || text == LITERAL_SECRET;
-    let value = okta::substitute(text, &|n: &str| clear(vars, n));
+    let value = okta_fixture::substitute(text, &|n: &str| clear(vars, n));
     match value {
         Some(v)
             if !secret && !v.is_empty() && !v.contains(['{', '}']) && !looks_secret_value(&v) =>

@@ -1,6 +1,7 @@
 //! `gatecheck import postman`: a Postman collection (and environment) ->
 //! gatecheck suites and login fixtures. `postman` reads the files' model,
-//! `request`, `scripts`, `vars` and `okta` convert its parts, `convert`
+//! `request`, `scripts`, `vars`, `okta` and `okta_idx` (with
+//! `okta_fixture`) convert its parts, `convert`
 //! puts them together, `render` writes YAML text and `write` does the I/O.
 
 pub mod chai;
@@ -10,6 +11,7 @@ pub mod flow;
 pub mod js;
 pub mod login;
 pub mod okta;
+pub mod okta_fixture;
 pub mod okta_idx;
 pub mod postman;
 pub mod render;

@@ -7,15 +7,13 @@ use indexmap::IndexMap;
 use regex::Regex;
 use serde_json::Value as Json;
 
+use super::okta_fixture::{OktaFixture, TOKEN, org_and_server, shown};
 use super::request::Req;
 
 static AUTHN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(.*?)/api/v1/authn/?(?:\?.*)?$").expect("valid regex"));
 static AUTHORIZE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(.*?)/oauth2/(?:([^/]+)/)?v1/authorize/?(?:\?.*)?$").expect("valid regex")
-});
-static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(.*?)/oauth2/(?:[^/]+/)?v1/token/?(?:\?.*)?$").expect("valid regex")
 });
 
 /// The three login requests, by index in the list given to [`find`].
@@ -70,48 +68,31 @@ pub fn find(reqs: &[&Req]) -> Result<Option<Recipe>, String> {
 pub fn fixture(reqs: &[&Req], recipe: &Recipe, resolve: &dyn Fn(&str) -> Option<String>) -> String {
     let authorize = reqs[recipe.authorize];
     let caps = AUTHORIZE.captures(&authorize.url).expect("matched before");
-    let value = |text: &str| -> Option<String> {
-        let text = substitute(text, resolve)?;
-        (!text.is_empty() && !text.contains("{{") && !text.contains('}')).then_some(text)
-    };
-    let okta_url = value(&caps[1]).filter(|u| u.starts_with("http"));
-    let auth_server = caps
-        .get(2)
-        .map_or(Some("org".to_owned()), |m| value(m.as_str()));
+    let (okta_url, auth_server) = org_and_server(&caps, resolve);
     let query = query_of(authorize);
-    let param = |k: &str| query.get(k).and_then(|v| value(v));
-    let scopes: Vec<String> = param("scope")
-        .map(|s| {
-            s.split([' ', '+'])
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_else(|| vec!["openid".into(), "profile".into(), "email".into()]);
+    let param = |k: &str| query.get(k).and_then(|v| shown(v, resolve));
     let username = match &reqs[recipe.authn].body {
-        Some(("json", body)) => body.get("username").and_then(Json::as_str).and_then(value),
+        Some(("json", body)) => body
+            .get("username")
+            .and_then(Json::as_str)
+            .and_then(|v| shown(v, resolve)),
         _ => None,
     };
-    let env = |name: &str, default: Option<String>| match default {
-        Some(d) => format!("${{{name}:-{d}}}"),
-        None => format!("${{{name}}}"),
-    };
-    let lines = [
-        "# yaml-language-server: $schema=../schema/fixture.schema.json".to_owned(),
-        "# The identity `user`: Okta's headless authorization code + PKCE login,".to_owned(),
-        "# replacing the collection's authn -> authorize -> token requests.".to_owned(),
-        "kind: okta-pkce".to_owned(),
-        format!("okta_url: {}", env("OKTA_URL", okta_url)),
-        format!("auth_server: {}    # \"org\" = the org authorization server", env("OKTA_AUTH_SERVER", auth_server)),
-        format!("client_id: {}", env("OKTA_CLIENT_ID", param("client_id"))),
-        "client_secret: ${OKTA_CLIENT_SECRET:-}       # optional (confidential client)".to_owned(),
-        format!("redirect_uri: {}", env("OKTA_REDIRECT_URI", param("redirect_uri"))),
-        format!("scopes: [{}]", scopes.join(", ")),
-        format!("username: {}", env("OKTA_USERNAME", username)),
-        "password: ${OKTA_PASSWORD}".to_owned(),
-        "totp_secret: ${OKTA_TOTP_SECRET:-}           # optional: answers MFA_REQUIRED with a TOTP code".to_owned(),
-    ];
-    lines.join("\n") + "\n"
+    OktaFixture {
+        kind: "okta-pkce",
+        about: [
+            "The identity `user`: Okta's headless authorization code + PKCE login,",
+            "replacing the collection's authn -> authorize -> token requests.",
+        ],
+        okta_url,
+        auth_server,
+        client_id: param("client_id"),
+        redirect_uri: param("redirect_uri"),
+        scope: param("scope"),
+        username,
+        totp_note: "optional: answers MFA_REQUIRED with a TOTP code",
+    }
+    .yaml()
 }
 
 /// The authorize request's query: structured, or from its URL.
@@ -130,20 +111,6 @@ fn query_of(req: &Req) -> IndexMap<String, String> {
         out.insert(k.clone(), v.as_str().unwrap_or_default().to_owned());
     }
     out
-}
-
-/// Replaces `{{ name }}` with clear-text values; `None` when one has none.
-pub fn substitute(text: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Option<String> {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("{{") {
-        let len = rest[start..].find("}}")?;
-        out.push_str(&rest[..start]);
-        out.push_str(&resolve(rest[start + 2..start + len].trim())?);
-        rest = &rest[start + len + 2..];
-    }
-    out.push_str(rest);
-    Some(out.replace("$${", "${"))
 }
 
 /// The fixture written when requests use a bearer token but the collection

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde_json::Value as Json;
 
-use super::okta::substitute;
+use super::okta_fixture::{OktaFixture, TOKEN, org_and_server, shown};
 use super::request::Req;
 
 static INTERACT: LazyLock<Regex> = LazyLock::new(|| {
@@ -16,9 +16,6 @@ static INTERACT: LazyLock<Regex> = LazyLock::new(|| {
 });
 static IDX: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"/idp/idx/[A-Za-z/_-]+/?(?:\?.*)?$").expect("valid regex"));
-static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(.*?)/oauth2/(?:[^/]+/)?v1/token/?(?:\?.*)?$").expect("valid regex")
-});
 
 /// The requests of the flow, by index in the list given to [`find`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,48 +66,28 @@ pub fn fixture(
 ) -> String {
     let interact = reqs[recipe.interact];
     let caps = INTERACT.captures(&interact.url).expect("matched before");
-    let value = |text: &str| -> Option<String> {
-        let text = substitute(text, resolve)?;
-        (!text.is_empty() && !text.contains("{{") && !text.contains('}')).then_some(text)
-    };
-    let okta_url = value(&caps[1]).filter(|u| u.starts_with("http"));
-    let auth_server = caps
-        .get(2)
-        .map_or(Some("org".to_owned()), |m| value(m.as_str()));
-    let param = |name: &str| field(interact, name).and_then(value);
-    let scopes: Vec<String> = param("scope")
-        .map(|s| {
-            s.split([' ', '+'])
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_else(|| vec!["openid".into(), "profile".into(), "email".into()]);
+    let (okta_url, auth_server) = org_and_server(&caps, resolve);
+    let param = |name: &str| field(interact, name).and_then(|v| shown(v, resolve));
     let username = recipe
         .steps
         .iter()
         .find_map(|i| field(reqs[*i], "identifier"))
-        .and_then(value);
-    let env = |name: &str, default: Option<String>| match default {
-        Some(d) => format!("${{{name}:-{d}}}"),
-        None => format!("${{{name}}}"),
-    };
-    let lines = [
-        "# yaml-language-server: $schema=../schema/fixture.schema.json".to_owned(),
-        "# The identity `user`: Okta Identity Engine's interaction code flow (IDX),".to_owned(),
-        "# replacing the collection's interact -> idx -> token requests.".to_owned(),
-        "kind: okta-idx".to_owned(),
-        format!("okta_url: {}", env("OKTA_URL", okta_url)),
-        format!("auth_server: {}    # \"org\" = the org authorization server", env("OKTA_AUTH_SERVER", auth_server)),
-        format!("client_id: {}", env("OKTA_CLIENT_ID", param("client_id"))),
-        "client_secret: ${OKTA_CLIENT_SECRET:-}       # optional (confidential client)".to_owned(),
-        format!("redirect_uri: {}", env("OKTA_REDIRECT_URI", param("redirect_uri"))),
-        format!("scopes: [{}]", scopes.join(", ")),
-        format!("username: {}", env("OKTA_USERNAME", username)),
-        "password: ${OKTA_PASSWORD}".to_owned(),
-        "totp_secret: ${OKTA_TOTP_SECRET:-}           # the user's TOTP authenticator, when the policy asks for one".to_owned(),
-    ];
-    lines.join("\n") + "\n"
+        .and_then(|v| shown(v, resolve));
+    OktaFixture {
+        kind: "okta-idx",
+        about: [
+            "The identity `user`: Okta Identity Engine's interaction code flow (IDX),",
+            "replacing the collection's interact -> idx -> token requests.",
+        ],
+        okta_url,
+        auth_server,
+        client_id: param("client_id"),
+        redirect_uri: param("redirect_uri"),
+        scope: param("scope"),
+        username,
+        totp_note: "the user's TOTP authenticator, when the policy asks for one",
+    }
+    .yaml()
 }
 
 #[cfg(test)]
