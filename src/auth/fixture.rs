@@ -1,5 +1,6 @@
 //! Login fixtures: one `fixtures/NAME.yaml` file per identity (SPEC §4).
 
+use super::kinds::Client;
 pub use super::kinds::{
     AuthMethod, ClientCredentialsFixture, Oauth2PkceFixture, OktaPkceFixture, PasswordFixture,
     RefreshTokenFixture, StaticFixture,
@@ -47,48 +48,38 @@ impl Fixture {
         }
     }
 
-    /// The extra CA file (PEM) the login's HTTPS client trusts, if any.
-    pub fn ca_cert(&self) -> Option<&str> {
+    /// The client fields of a kind that logs in at /token (none for static).
+    fn client(&self) -> Option<Client<'_>> {
         match self {
-            Fixture::OktaPkce(f) | Fixture::OktaIdx(f) => f.ca_cert.as_deref(),
-            Fixture::Oauth2Pkce(f) => f.ca_cert.as_deref(),
-            Fixture::ClientCredentials(f) => f.ca_cert.as_deref(),
-            Fixture::Password(f) => f.ca_cert.as_deref(),
-            Fixture::RefreshToken(f) => f.ca_cert.as_deref(),
+            Fixture::OktaPkce(f) | Fixture::OktaIdx(f) => Some(f.client()),
+            Fixture::Oauth2Pkce(f) => Some(f.client()),
+            Fixture::ClientCredentials(f) => Some(f.client()),
+            Fixture::Password(f) => Some(f.client()),
+            Fixture::RefreshToken(f) => Some(f.client()),
             Fixture::Static(_) => None,
         }
     }
 
+    /// The extra CA file (PEM) the login's HTTPS client trusts, if any.
+    pub fn ca_cert(&self) -> Option<&str> {
+        self.client().and_then(|c| c.ca_cert)
+    }
+
     /// Values to mask from the start; empty ones are skipped.
     pub fn secrets(&self) -> Vec<String> {
-        let candidates: Vec<Option<&String>> = match self {
-            Fixture::OktaPkce(f) | Fixture::OktaIdx(f) => vec![
-                Some(&f.password),
-                f.client_secret.as_ref(),
-                f.totp_secret.as_ref(),
-                pem_text(&f.private_key),
-            ],
-            Fixture::Oauth2Pkce(f) => {
-                let mut secrets = vec![f.client_secret.as_ref(), pem_text(&f.private_key)];
-                secrets.extend(f.secret_params());
-                secrets
+        let mut candidates: Vec<Option<&String>> = match self {
+            Fixture::OktaPkce(f) | Fixture::OktaIdx(f) => {
+                vec![Some(&f.password), f.totp_secret.as_ref()]
             }
-            Fixture::ClientCredentials(f) => {
-                vec![f.client_secret.as_ref(), pem_text(&f.private_key)]
-            }
-            Fixture::Password(f) => vec![
-                Some(&f.password),
-                f.client_secret.as_ref(),
-                f.totp_secret.as_ref(),
-                pem_text(&f.private_key),
-            ],
-            Fixture::RefreshToken(f) => vec![
-                Some(&f.refresh_token),
-                f.client_secret.as_ref(),
-                pem_text(&f.private_key),
-            ],
+            Fixture::Oauth2Pkce(f) => f.secret_params().collect(),
+            Fixture::ClientCredentials(_) => vec![],
+            Fixture::Password(f) => vec![Some(&f.password), f.totp_secret.as_ref()],
+            Fixture::RefreshToken(f) => vec![Some(&f.refresh_token)],
             Fixture::Static(f) => vec![Some(&f.access_token)],
         };
+        if let Some(client) = self.client() {
+            candidates.extend([client.secret, pem_text(client.private_key)]);
+        }
         candidates
             .into_iter()
             .flatten()
@@ -99,14 +90,7 @@ impl Fixture {
 
     /// True when the fixture asks for DPoP-bound tokens (`dpop: true`).
     pub fn dpop(&self) -> bool {
-        match self {
-            Fixture::OktaPkce(f) | Fixture::OktaIdx(f) => f.dpop,
-            Fixture::Oauth2Pkce(f) => f.dpop,
-            Fixture::ClientCredentials(f) => f.dpop,
-            Fixture::Password(f) => f.dpop,
-            Fixture::RefreshToken(f) => f.dpop,
-            Fixture::Static(_) => false,
-        }
+        self.client().is_some_and(|c| c.dpop)
     }
 
     /// True when the fixture points at the built-in emulator.
@@ -199,8 +183,8 @@ impl Fixture {
 }
 
 /// A private key given as PEM text (a secret); a file path is not one.
-fn pem_text(private_key: &Option<String>) -> Option<&String> {
-    private_key.as_ref().filter(|k| k.contains("-----BEGIN"))
+fn pem_text(private_key: Option<&String>) -> Option<&String> {
+    private_key.filter(|k| k.contains("-----BEGIN"))
 }
 
 #[cfg(test)]

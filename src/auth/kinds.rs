@@ -3,189 +3,153 @@
 use serde::{Deserialize, Deserializer};
 use std::collections::BTreeMap;
 
-/// `kind: okta-pkce`: Okta's headless /authn -> /authorize -> /token recipe.
-#[derive(Clone, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct OktaPkceFixture {
-    pub okta_url: String,
-    #[serde(default = "default_auth_server")]
-    pub auth_server: String,
-    pub client_id: String,
-    #[serde(default, deserialize_with = "empty_as_none")]
-    pub client_secret: Option<String>,
-    /// private_key_jwt: the client's private key (PEM text, e.g. from
-    /// `${ENV}`, or a PEM file's path); RSA or EC P-256.
-    #[serde(default, deserialize_with = "empty_as_none")]
-    pub private_key: Option<String>,
-    /// The `kid` of `private_key` in the app's public keys.
-    #[serde(default, deserialize_with = "empty_as_none")]
-    pub key_id: Option<String>,
-    /// DPoP: bind the token to a key pair held for the run and prove
-    /// possession of it on every request.
-    #[serde(default)]
-    pub dpop: bool,
-    pub redirect_uri: String,
-    #[serde(default = "default_scopes", deserialize_with = "scope_list")]
-    pub scopes: Vec<String>,
-    pub username: String,
-    pub password: String,
-    #[serde(default, deserialize_with = "empty_as_none")]
-    pub totp_secret: Option<String>,
-    /// A PEM file of CA certificates to trust besides the system's: an
-    /// emulator serving HTTPS (`gatecheck emulator --tls`) or a corporate
-    /// TLS proxy in front of Okta.
-    #[serde(default, deserialize_with = "empty_as_none")]
-    pub ca_cert: Option<String>,
+/// A fixture kind that authenticates a client at /token: its own fields,
+/// then the ones every such kind has (the client's secret or private key,
+/// DPoP, an extra CA file).
+macro_rules! client_fixture {
+    ($(#[$meta:meta])* pub struct $name:ident { $($fields:tt)* }) => {
+        $(#[$meta])*
+        #[derive(Clone, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            $($fields)*
+            /// The client's secret (a confidential client); not with
+            /// `private_key`.
+            #[serde(default, deserialize_with = "empty_as_none")]
+            pub client_secret: Option<String>,
+            /// private_key_jwt: the client's private key (PEM text, e.g. from
+            /// `${ENV}`, or a PEM file's path); RSA or EC P-256.
+            #[serde(default, deserialize_with = "empty_as_none")]
+            pub private_key: Option<String>,
+            /// The `kid` of `private_key` in the app's public keys.
+            #[serde(default, deserialize_with = "empty_as_none")]
+            pub key_id: Option<String>,
+            /// DPoP: bind the token to a key pair held for the run and prove
+            /// possession of it on every request.
+            #[serde(default)]
+            pub dpop: bool,
+            /// A PEM file of CA certificates to trust besides the system's: an
+            /// emulator serving HTTPS (`gatecheck emulator --tls`) or a corporate
+            /// TLS proxy in front of Okta.
+            #[serde(default, deserialize_with = "empty_as_none")]
+            pub ca_cert: Option<String>,
+        }
+
+        impl $name {
+            /// The client fields every kind that logs in at /token has.
+            pub fn client(&self) -> Client<'_> {
+                Client {
+                    secret: self.client_secret.as_ref(),
+                    private_key: self.private_key.as_ref(),
+                    dpop: self.dpop,
+                    ca_cert: self.ca_cert.as_deref(),
+                }
+            }
+        }
+    };
 }
 
-/// `kind: oauth2-pkce`: any authorization server found by discovery from
-/// `issuer` that completes the authorization without a login form (a
-/// pre-established session, a dev server's auto-login).
-#[derive(Clone, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Oauth2PkceFixture {
-    /// Exactly the server's issuer; discovery is read from
-    /// `{issuer}/.well-known/openid-configuration`.
-    pub issuer: String,
-    pub client_id: String,
-    #[serde(default, deserialize_with = "empty_as_none")]
-    pub client_secret: Option<String>,
-    /// private_key_jwt: the client's private key (PEM text, e.g. from
-    /// `${ENV}`, or a PEM file's path); RSA or EC P-256.
-    #[serde(default, deserialize_with = "empty_as_none")]
-    pub private_key: Option<String>,
-    /// The `kid` of `private_key` in the app's public keys.
-    #[serde(default, deserialize_with = "empty_as_none")]
-    pub key_id: Option<String>,
-    /// DPoP: bind the token to a key pair held for the run and prove
-    /// possession of it on every request.
-    #[serde(default)]
+/// The fields a client-authenticating fixture kind shares, borrowed.
+#[derive(Debug, Clone, Copy)]
+pub struct Client<'a> {
+    pub secret: Option<&'a String>,
+    pub private_key: Option<&'a String>,
     pub dpop: bool,
-    #[serde(default)]
-    pub auth_method: AuthMethod,
-    pub redirect_uri: String,
-    #[serde(default = "default_oauth2_scopes", deserialize_with = "scope_list")]
-    pub scopes: Vec<String>,
-    /// Extra authorization request parameters (e.g. `login_hint`); empty values are left out.
-    #[serde(default, deserialize_with = "param_map")]
-    pub extra_params: BTreeMap<String, String>,
-    /// A PEM file of CA certificates to trust besides the system's: an
-    /// emulator serving HTTPS (`gatecheck emulator --tls`) or a corporate
-    /// TLS proxy in front of Okta.
-    #[serde(default, deserialize_with = "empty_as_none")]
-    pub ca_cert: Option<String>,
+    pub ca_cert: Option<&'a str>,
 }
 
-/// `kind: client-credentials`: a service's own token.
-#[derive(Clone, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ClientCredentialsFixture {
-    #[serde(default, deserialize_with = "empty_as_none")]
-    pub okta_url: Option<String>,
-    #[serde(default = "default_auth_server")]
-    pub auth_server: String,
-    #[serde(default, deserialize_with = "empty_as_none")]
-    pub token_url: Option<String>,
-    pub client_id: String,
-    /// Required unless `private_key` is set.
-    #[serde(default, deserialize_with = "empty_as_none")]
-    pub client_secret: Option<String>,
-    /// private_key_jwt: the client's private key (PEM text, e.g. from
-    /// `${ENV}`, or a PEM file's path); RSA or EC P-256.
-    #[serde(default, deserialize_with = "empty_as_none")]
-    pub private_key: Option<String>,
-    /// The `kid` of `private_key` in the app's public keys.
-    #[serde(default, deserialize_with = "empty_as_none")]
-    pub key_id: Option<String>,
-    /// DPoP: bind the token to a key pair held for the run and prove
-    /// possession of it on every request.
-    #[serde(default)]
-    pub dpop: bool,
-    #[serde(default)]
-    pub auth_method: AuthMethod,
-    #[serde(default, deserialize_with = "scope_list")]
-    pub scopes: Vec<String>,
-    /// A PEM file of CA certificates to trust besides the system's: an
-    /// emulator serving HTTPS (`gatecheck emulator --tls`) or a corporate
-    /// TLS proxy in front of Okta.
-    #[serde(default, deserialize_with = "empty_as_none")]
-    pub ca_cert: Option<String>,
+client_fixture! {
+    /// `kind: okta-pkce`: Okta's headless /authn -> /authorize -> /token recipe.
+    pub struct OktaPkceFixture {
+        pub okta_url: String,
+        #[serde(default = "default_auth_server")]
+        pub auth_server: String,
+        pub client_id: String,
+        pub redirect_uri: String,
+        #[serde(default = "default_scopes", deserialize_with = "scope_list")]
+        pub scopes: Vec<String>,
+        pub username: String,
+        pub password: String,
+        #[serde(default, deserialize_with = "empty_as_none")]
+        pub totp_secret: Option<String>,
+    }
 }
 
-/// `kind: password`: the resource owner password grant (+ TOTP for mfa_required).
-#[derive(Clone, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PasswordFixture {
-    #[serde(default, deserialize_with = "empty_as_none")]
-    pub okta_url: Option<String>,
-    #[serde(default = "default_auth_server")]
-    pub auth_server: String,
-    #[serde(default, deserialize_with = "empty_as_none")]
-    pub token_url: Option<String>,
-    pub client_id: String,
-    #[serde(default, deserialize_with = "empty_as_none")]
-    pub client_secret: Option<String>,
-    /// private_key_jwt: the client's private key (PEM text, e.g. from
-    /// `${ENV}`, or a PEM file's path); RSA or EC P-256.
-    #[serde(default, deserialize_with = "empty_as_none")]
-    pub private_key: Option<String>,
-    /// The `kid` of `private_key` in the app's public keys.
-    #[serde(default, deserialize_with = "empty_as_none")]
-    pub key_id: Option<String>,
-    /// DPoP: bind the token to a key pair held for the run and prove
-    /// possession of it on every request.
-    #[serde(default)]
-    pub dpop: bool,
-    #[serde(default)]
-    pub auth_method: AuthMethod,
-    #[serde(default = "default_scopes", deserialize_with = "scope_list")]
-    pub scopes: Vec<String>,
-    pub username: String,
-    pub password: String,
-    #[serde(default, deserialize_with = "empty_as_none")]
-    pub totp_secret: Option<String>,
-    /// A PEM file of CA certificates to trust besides the system's: an
-    /// emulator serving HTTPS (`gatecheck emulator --tls`) or a corporate
-    /// TLS proxy in front of Okta.
-    #[serde(default, deserialize_with = "empty_as_none")]
-    pub ca_cert: Option<String>,
+client_fixture! {
+    /// `kind: oauth2-pkce`: any authorization server found by discovery from
+    /// `issuer` that completes the authorization without a login form (a
+    /// pre-established session, a dev server's auto-login).
+    pub struct Oauth2PkceFixture {
+        /// Exactly the server's issuer; discovery is read from
+        /// `{issuer}/.well-known/openid-configuration`.
+        pub issuer: String,
+        pub client_id: String,
+        #[serde(default)]
+        pub auth_method: AuthMethod,
+        pub redirect_uri: String,
+        #[serde(default = "default_oauth2_scopes", deserialize_with = "scope_list")]
+        pub scopes: Vec<String>,
+        /// Extra authorization request parameters (e.g. `login_hint`); empty values are left out.
+        #[serde(default, deserialize_with = "param_map")]
+        pub extra_params: BTreeMap<String, String>,
+    }
 }
 
-/// `kind: refresh-token`: a long-lived refresh token from the environment.
-#[derive(Clone, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RefreshTokenFixture {
-    #[serde(default, deserialize_with = "empty_as_none")]
-    pub okta_url: Option<String>,
-    #[serde(default = "default_auth_server")]
-    pub auth_server: String,
-    #[serde(default, deserialize_with = "empty_as_none")]
-    pub token_url: Option<String>,
-    pub client_id: String,
-    #[serde(default, deserialize_with = "empty_as_none")]
-    pub client_secret: Option<String>,
-    /// private_key_jwt: the client's private key (PEM text, e.g. from
-    /// `${ENV}`, or a PEM file's path); RSA or EC P-256.
-    #[serde(default, deserialize_with = "empty_as_none")]
-    pub private_key: Option<String>,
-    /// The `kid` of `private_key` in the app's public keys.
-    #[serde(default, deserialize_with = "empty_as_none")]
-    pub key_id: Option<String>,
-    /// DPoP: bind the token to a key pair held for the run and prove
-    /// possession of it on every request.
-    #[serde(default)]
-    pub dpop: bool,
-    #[serde(default)]
-    pub auth_method: AuthMethod,
-    /// Empty: no `scope` parameter (the scopes of the original grant).
-    #[serde(default, deserialize_with = "scope_list")]
-    pub scopes: Vec<String>,
-    pub refresh_token: String,
-    /// A PEM file of CA certificates to trust besides the system's: an
-    /// emulator serving HTTPS (`gatecheck emulator --tls`) or a corporate
-    /// TLS proxy in front of Okta.
-    #[serde(default, deserialize_with = "empty_as_none")]
-    pub ca_cert: Option<String>,
+client_fixture! {
+    /// `kind: client-credentials`: a service's own token.
+    pub struct ClientCredentialsFixture {
+        #[serde(default, deserialize_with = "empty_as_none")]
+        pub okta_url: Option<String>,
+        #[serde(default = "default_auth_server")]
+        pub auth_server: String,
+        #[serde(default, deserialize_with = "empty_as_none")]
+        pub token_url: Option<String>,
+        pub client_id: String,
+        #[serde(default)]
+        pub auth_method: AuthMethod,
+        #[serde(default, deserialize_with = "scope_list")]
+        pub scopes: Vec<String>,
+    }
+}
+
+client_fixture! {
+    /// `kind: password`: the resource owner password grant (+ TOTP for mfa_required).
+    pub struct PasswordFixture {
+        #[serde(default, deserialize_with = "empty_as_none")]
+        pub okta_url: Option<String>,
+        #[serde(default = "default_auth_server")]
+        pub auth_server: String,
+        #[serde(default, deserialize_with = "empty_as_none")]
+        pub token_url: Option<String>,
+        pub client_id: String,
+        #[serde(default)]
+        pub auth_method: AuthMethod,
+        #[serde(default = "default_scopes", deserialize_with = "scope_list")]
+        pub scopes: Vec<String>,
+        pub username: String,
+        pub password: String,
+        #[serde(default, deserialize_with = "empty_as_none")]
+        pub totp_secret: Option<String>,
+    }
+}
+
+client_fixture! {
+    /// `kind: refresh-token`: a long-lived refresh token from the environment.
+    pub struct RefreshTokenFixture {
+        #[serde(default, deserialize_with = "empty_as_none")]
+        pub okta_url: Option<String>,
+        #[serde(default = "default_auth_server")]
+        pub auth_server: String,
+        #[serde(default, deserialize_with = "empty_as_none")]
+        pub token_url: Option<String>,
+        pub client_id: String,
+        #[serde(default)]
+        pub auth_method: AuthMethod,
+        /// Empty: no `scope` parameter (the scopes of the original grant).
+        #[serde(default, deserialize_with = "scope_list")]
+        pub scopes: Vec<String>,
+        pub refresh_token: String,
+    }
 }
 
 /// `kind: static`: an access token from the environment.

@@ -172,8 +172,8 @@ fn fixture_endpoints_and_scopes_are_checked_at_load_time() {
          error: fixtures/svc.yaml:2:1: token_url: `/v1/token` is not a valid URL (relative \
          URL without a base)\n\
          error: fixtures/typo.yaml:7:1: scope: unknown field `scope`, expected one of \
-         `okta_url`, `auth_server`, `client_id`, `client_secret`, `private_key`, `key_id`, \
-         `dpop`, `redirect_uri`, `scopes`, `username`, `password`, `totp_secret`, `ca_cert` \
+         `okta_url`, `auth_server`, `client_id`, `redirect_uri`, `scopes`, `username`, \
+         `password`, `totp_secret`, `client_secret`, `private_key`, `key_id`, `dpop`, `ca_cert` \
          (did you mean `scopes`?)\n\
          5 errors found; nothing was run\n",
         "a broken fixture is reported once; the suite's use of it is not a second error"
