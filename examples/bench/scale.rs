@@ -49,7 +49,14 @@ pub fn startup1(ctx: &Ctx, table: &mut Table) {
     let url = ctx.url("/fast");
     suites::write_hurl(&dir.join("one.hurl"), &ctx.servers.base, "/fast", 1);
     let hurl = on_path("hurl");
-    let curl_args = ["-sf", "-o", "/dev/null", "-H", "Accept: application/json", &url];
+    let curl_args = [
+        "-sf",
+        "-o",
+        "/dev/null",
+        "-H",
+        "Accept: application/json",
+        &url,
+    ];
     let (mut ours, mut curls, mut hurls, mut ok) = (vec![], vec![], vec![], true);
     // Warm the page cache and the server once; then interleave.
     ctx.gatecheck(&dir, &["suites"], &[]);
@@ -72,7 +79,11 @@ pub fn startup1(ctx: &Ctx, table: &mut Table) {
         gatecheck: ms(g),
         floor: format!("{} (curl)", ms(c)),
         ratio: ratio(g, c),
-        target: if hurl { "-".into() } else { "<= Hurl (not installed)".into() },
+        target: if hurl {
+            "-".into()
+        } else {
+            "<= Hurl (not installed)".into()
+        },
         pass: if hurl { None } else { Some(ok) },
     });
     if hurl {
@@ -101,10 +112,18 @@ pub fn scale(ctx: &Ctx, table: &mut Table) {
             .collect(),
     );
     for (label, args) in [
-        ("7. scale: validate 100,000 tests in 500 files", &["validate", "suites"][..]),
-        ("7. scale: --list 100,000 tests in 500 files", &["--list", "suites"][..]),
+        (
+            "7. scale: validate 100,000 tests in 500 files",
+            &["validate", "suites"][..],
+        ),
+        (
+            "7. scale: --list 100,000 tests in 500 files",
+            &["--list", "suites"][..],
+        ),
     ] {
-        let runs: Vec<Run> = (0..ctx.reps.min(3)).map(|_| ctx.gatecheck(&dir, args, &[])).collect();
+        let runs: Vec<Run> = (0..ctx.reps.min(3))
+            .map(|_| ctx.gatecheck(&dir, args, &[]))
+            .collect();
         let ok = runs.iter().all(|r| r.ok);
         let rss = runs.iter().map(|r| r.max_rss_kib).max().unwrap_or(0) as f64 / 1024.0;
         let g = median(runs.iter().map(|r| r.wall).collect());
