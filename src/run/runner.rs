@@ -124,15 +124,25 @@ pub fn run(opts: &RunOptions, env: &Env) -> Result<Summary, Error> {
         let _guard = runtime.enter();
         Arc::new(context(opts, &project, &demo, env, client))
     };
+    // The trials hold what they need of the project (their tests, shared).
+    drop(project);
     let handle = runtime.handle().clone();
     // Outcomes are kept only for a report that lists them: a run's memory
     // does not grow with the number of passed tests.
     let records: Option<Records> = (opts.junit.is_some() || opts.html.is_some()).then(Arc::default);
     let traces: Option<Traces> = opts.html.as_ref().map(|_| Arc::default());
     let started = (std::time::SystemTime::now(), Instant::now());
-    let trials = specs
-        .iter()
-        .cloned()
+    // The plan is kept after the run only for a report; otherwise each
+    // trial owns its part of it, freed when the trial has run.
+    let reported = records.is_some() || traces.is_some();
+    let (specs, owned) = if reported {
+        let owned = specs.clone();
+        (specs, owned)
+    } else {
+        (Vec::new(), specs)
+    };
+    let trials = owned
+        .into_iter()
         .map(|spec| {
             let sinks = (records.clone(), traces.clone());
             trial(spec, ctx.clone(), handle.clone(), sinks)
