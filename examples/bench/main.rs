@@ -11,6 +11,7 @@
 
 mod floor;
 mod proc;
+mod scale;
 mod server;
 mod suites;
 mod table;
@@ -23,7 +24,8 @@ use table::Table;
 
 /// Options: `--quick` (1 repetition instead of 5), `--reps N`, `--keep`
 /// (keep the temporary folder), `--no-build` (do not run `cargo build`),
-/// `--only NAME` (sequential, latency, snapshots, startup, login, hurl),
+/// `--only NAME` (sequential, latency, snapshots, startup, startup1, scale,
+/// login, hurl),
 /// `--serve SECS` (only run the servers, for profiling a kept folder).
 struct Opts {
     reps: usize,

@@ -17,12 +17,12 @@ const REDACT: &str = r#"{redact: ["$.meta.id", "$.meta.requestedAt"]}"#;
 /// Peak memory allowed for a 1,000-test run.
 const MAX_RSS_MIB: f64 = 60.0;
 
-struct Ctx<'a> {
+pub struct Ctx<'a> {
     bin: &'a Path,
-    work: &'a Path,
-    reps: usize,
-    servers: Servers,
-    rt: Runtime,
+    pub work: &'a Path,
+    pub reps: usize,
+    pub servers: Servers,
+    pub rt: Runtime,
     /// Largest max RSS seen in a 1,000-test run (KiB) and which one.
     peak: (u64, &'static str),
 }
@@ -53,6 +53,12 @@ pub fn run_all(bin: &Path, work: &Path, reps: usize, only: Option<&str>, table: 
     if ctx.peak.0 > 0 {
         memory(&ctx, table);
     }
+    if wanted("startup1") {
+        crate::scale::startup1(&ctx, table);
+    }
+    if wanted("scale") {
+        crate::scale::scale(&ctx, table);
+    }
     if wanted("login") {
         login(&ctx, table);
     }
@@ -62,7 +68,7 @@ pub fn run_all(bin: &Path, work: &Path, reps: usize, only: Option<&str>, table: 
 }
 
 impl Ctx<'_> {
-    fn gatecheck(&self, dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    pub fn gatecheck(&self, dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
         let mut env = env.to_vec();
         env.push((suites::URL_VAR, &self.servers.base));
         let run = proc::run(self.bin, args, dir, &env);
@@ -83,7 +89,7 @@ impl Ctx<'_> {
         run
     }
 
-    fn url(&self, path: &str) -> String {
+    pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.servers.base)
     }
 

@@ -7,6 +7,8 @@ use crate::http::body::{BodyError, read_limited};
 use crate::wire::limits::{ByteSize, DEFAULT_MAX_BODY_SIZE};
 use reqwest::cookie::Jar;
 use reqwest::{Client, RequestBuilder, redirect};
+use rustls::pki_types::CertificateDer;
+use rustls::pki_types::pem::PemObject as _;
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -26,7 +28,7 @@ pub struct LoginClient {
     timeout: Duration,
     max_body: ByteSize,
     /// Extra trusted CA certificates (a fixture's `ca_cert`).
-    roots: Vec<reqwest::Certificate>,
+    roots: Vec<CertificateDer<'static>>,
 }
 
 /// A whole answer, read into memory so it can be checked by pure functions.
@@ -55,7 +57,8 @@ impl LoginClient {
         let roots = std::fs::read(path)
             .map_err(|e| format!("failed to read ca_cert `{path}`: {e}"))
             .and_then(|pem| {
-                reqwest::Certificate::from_pem_bundle(&pem)
+                CertificateDer::pem_slice_iter(&pem)
+                    .collect::<Result<Vec<_>, _>>()
                     .ok()
                     .filter(|certs| !certs.is_empty())
                     .ok_or_else(|| {
@@ -95,21 +98,28 @@ impl LoginClient {
         self
     }
 
-    fn build(timeout: Duration, jar: Option<Arc<Jar>>, roots: Vec<reqwest::Certificate>) -> Self {
-        let mut builder = match jar {
+    fn build(
+        timeout: Duration,
+        jar: Option<Arc<Jar>>,
+        roots: Vec<CertificateDer<'static>>,
+    ) -> Self {
+        let builder = match jar {
             Some(jar) => Client::builder().cookie_provider(jar),
             None => Client::builder(),
         };
-        for root in &roots {
-            builder = builder.add_root_certificate(root.clone());
-        }
-        let http = builder
-            .redirect(redirect::Policy::none())
-            .user_agent(USER_AGENT)
-            .connect_timeout(CONNECT_TIMEOUT.min(timeout))
-            .timeout(timeout)
-            .build()
-            .map_err(|e| format!("cannot build the login's HTTP client: {}", causes(&e)));
+        // The system's roots are read on the first https connection only.
+        let http = crate::http::tls::client_config(roots.clone())
+            .map_err(|e| format!("cannot build the login's HTTP client: {e}"))
+            .and_then(|tls| {
+                builder
+                    .tls_backend_preconfigured(tls)
+                    .redirect(redirect::Policy::none())
+                    .user_agent(USER_AGENT)
+                    .connect_timeout(CONNECT_TIMEOUT.min(timeout))
+                    .timeout(timeout)
+                    .build()
+                    .map_err(|e| format!("cannot build the login's HTTP client: {}", causes(&e)))
+            });
         Self {
             http,
             timeout,

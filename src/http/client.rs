@@ -21,8 +21,11 @@ pub enum HttpError {
 
 /// The shared client: no redirects followed (a test sees the 3xx), no
 /// cookie jar shared between tests, a connect timeout and pooled keep-alive.
+/// TLS verifies servers with the system's roots, read on the first https
+/// connection (a plain-http run never reads them).
 pub fn build_client(timeout: Duration) -> Result<reqwest::Client, String> {
     reqwest::Client::builder()
+        .tls_backend_preconfigured(super::tls::client_config(Vec::new())?)
         .user_agent(concat!("gatecheck/", env!("CARGO_PKG_VERSION")))
         .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(timeout.min(Duration::from_secs(10)))

@@ -123,7 +123,10 @@ impl TrialSpec {
 
 /// Every trial of the project, in suite order.
 pub fn plan(project: &Project) -> Vec<TrialSpec> {
-    let mut trials = Vec::new();
+    // At least one trial per test: sized once, not grown by doubling
+    // (which held one and a half copies of a large plan at once).
+    let tests = project.suites.iter().map(|s| s.tests.len()).sum();
+    let mut trials = Vec::with_capacity(tests);
     for suite in &project.suites {
         let info = Arc::new(suite_info(suite));
         for test in &suite.tests {

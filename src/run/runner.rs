@@ -105,9 +105,15 @@ pub fn run(opts: &RunOptions, env: &Env) -> Result<Summary, Error> {
         );
     }
     let specs = shard(specs, &args, opts.partition);
+    // No more trial threads than trials: libtest runs a single one on this
+    // thread instead of starting a pool.
+    args.test_threads = args.test_threads.map(|n| n.min(specs.len().max(1)));
     if args.list {
         let trials = specs.iter().map(list_entry).collect();
         let c = libtest_mimic::run(&args, trials);
+        // The process ends next: freeing 100,000 tests one by one took
+        // longer than listing them.
+        std::mem::forget((project, specs));
         return Ok(summary(&c, 0));
     }
     let (runtime, client) = warm
@@ -118,13 +124,25 @@ pub fn run(opts: &RunOptions, env: &Env) -> Result<Summary, Error> {
         let _guard = runtime.enter();
         Arc::new(context(opts, &project, &demo, env, client))
     };
+    // The trials hold what they need of the project (their tests, shared).
+    drop(project);
     let handle = runtime.handle().clone();
-    let records: Records = Arc::default();
+    // Outcomes are kept only for a report that lists them: a run's memory
+    // does not grow with the number of passed tests.
+    let records: Option<Records> = (opts.junit.is_some() || opts.html.is_some()).then(Arc::default);
     let traces: Option<Traces> = opts.html.as_ref().map(|_| Arc::default());
     let started = (std::time::SystemTime::now(), Instant::now());
-    let trials = specs
-        .iter()
-        .cloned()
+    // The plan is kept after the run only for a report; otherwise each
+    // trial owns its part of it, freed when the trial has run.
+    let reported = records.is_some() || traces.is_some();
+    let (specs, owned) = if reported {
+        let owned = specs.clone();
+        (specs, owned)
+    } else {
+        (Vec::new(), specs)
+    };
+    let trials = owned
+        .into_iter()
         .map(|spec| {
             let sinks = (records.clone(), traces.clone());
             trial(spec, ctx.clone(), handle.clone(), sinks)
@@ -136,10 +154,10 @@ pub fn run(opts: &RunOptions, env: &Env) -> Result<Summary, Error> {
     }
     let pending = snapshot::pending_written();
     if let Some(path) = &opts.junit {
-        write_junit(path, &specs, &args, &records, &ctx.masker)?;
+        write_junit(path, &specs, &args, records.as_ref(), &ctx.masker)?;
     }
     if let (Some(path), Some(traces)) = (&opts.html, &traces) {
-        let records = all_records(&specs, &args, &records, &ctx.masker);
+        let records = all_records(&specs, &args, records.as_ref(), &ctx.masker);
         let traces = traces.lock().unwrap_or_else(|e| e.into_inner());
         let meta = RunMeta {
             command: build::command_line(std::env::args()),
@@ -194,7 +212,7 @@ fn trial(
     spec: TrialSpec,
     ctx: Arc<RunCtx>,
     handle: Handle,
-    (records, traces): (Records, Option<Traces>),
+    (records, traces): (Option<Records>, Option<Traces>),
 ) -> Trial {
     let ignored = spec.skip.is_some();
     Trial::test(spec.name.clone(), move || {
@@ -207,15 +225,17 @@ fn trial(
                 .unwrap_or_else(|e| e.into_inner())
                 .insert(spec.name.clone(), steps);
         }
-        let outcome = match &result {
-            Ok(()) => Outcome::Passed,
-            Err(failure) => Outcome::Failed(failure.clone()),
-        };
-        let record = record(&spec, outcome, started.elapsed());
-        records
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(record);
+        if let Some(records) = &records {
+            let outcome = match &result {
+                Ok(()) => Outcome::Passed,
+                Err(failure) => Outcome::Failed(failure.clone()),
+            };
+            let record = record(&spec, outcome, started.elapsed());
+            records
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(record);
+        }
         result.map_err(|failure| Failed::from(failure.text))
     })
     .with_ignored_flag(ignored)
@@ -263,7 +283,7 @@ fn write_junit(
     path: &std::path::Path,
     specs: &[TrialSpec],
     args: &Arguments,
-    records: &Records,
+    records: Option<&Records>,
     masker: &Masker,
 ) -> Result<(), Error> {
     let all = all_records(specs, args, records, masker);
@@ -283,13 +303,16 @@ fn write_junit(
 fn all_records(
     specs: &[TrialSpec],
     args: &Arguments,
-    records: &Records,
+    records: Option<&Records>,
     masker: &Masker,
 ) -> Vec<TrialRecord> {
-    let mut all = records.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let mut all = records.map_or_else(Vec::new, |r| {
+        r.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    });
+    let ran: std::collections::HashSet<String> = all.iter().map(|r| r.name.clone()).collect();
     for spec in specs {
         let entry = list_entry(spec);
-        if !args.is_filtered_out(&entry) && !all.iter().any(|r| r.name == spec.name) {
+        if !args.is_filtered_out(&entry) && !ran.contains(&spec.name) {
             all.push(record(
                 spec,
                 Outcome::Ignored(spec.skip.clone()),

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::de::DeserializeOwned;
 
@@ -17,6 +18,10 @@ use super::wire;
 use super::yaml::{self, KeyPath, Located, Seg};
 use crate::auth::Fixture;
 use crate::error::Diagnostic;
+
+/// Suite files read per thread at least: fewer files are read on this
+/// thread alone (starting a thread costs more than a small file).
+const FILES_PER_THREAD: usize = 4;
 
 /// Everything a run needs from disk.
 #[derive(Debug, Default)]
@@ -138,13 +143,56 @@ impl Loader<'_> {
         }
         for root in &roots {
             project.secrets.extend(root.config.secrets.iter().cloned());
-            for file in &root.files {
-                if let Some(suite) = self.suite(root, file) {
-                    project.suites.push(suite);
-                }
-            }
         }
+        project.suites = self.suites(&roots);
         project
+    }
+
+    /// Reads every suite file of `roots`, on up to one thread per core
+    /// (a file at a time, each on its own); suites and problems come back
+    /// in the order of the files, as if read one after the other.
+    fn suites(&mut self, roots: &[Root]) -> Vec<Suite> {
+        let jobs: Vec<(&Root, &PathBuf)> = roots
+            .iter()
+            .flat_map(|root| root.files.iter().map(move |file| (root, file)))
+            .collect();
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let threads = cores.min(jobs.len() / FILES_PER_THREAD).max(1);
+        let next = AtomicUsize::new(0);
+        let env = self.env;
+        let work = || {
+            let mut done = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some((root, file)) = jobs.get(i) else {
+                    return done;
+                };
+                let mut loader = Loader {
+                    env,
+                    diags: Vec::new(),
+                };
+                let suite = loader.suite(root, file);
+                done.push((i, suite, loader.diags));
+            }
+        };
+        let mut done = if threads == 1 {
+            work()
+        } else {
+            std::thread::scope(|scope| {
+                let workers: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
+                workers
+                    .into_iter()
+                    .flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                    .collect()
+            })
+        };
+        done.sort_by_key(|(i, _, _)| *i);
+        let mut suites = Vec::with_capacity(done.len());
+        for (_, suite, diags) in done {
+            self.diags.extend(diags);
+            suites.extend(suite);
+        }
+        suites
     }
 
     pub(super) fn diag(&mut self, file: &Path, pos: Option<yaml::Pos>, message: impl Into<String>) {
@@ -328,6 +376,9 @@ impl Loader<'_> {
                 tests.push(Arc::new(test));
             }
         }
+        // The tree is read: only the text stays, to locate messages later.
+        let mut doc = doc;
+        doc.value = serde_yaml::Value::Null;
         let id = suite_id(&root.dir, file);
         let dir = file.parent().unwrap_or(Path::new("."));
         let snapshot_dir = std::path::absolute(dir.join("snapshots")).unwrap_or_default();

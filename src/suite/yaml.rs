@@ -319,18 +319,22 @@ impl<'a> Builder<'a> {
             let value_path = self.child(path, || Seg::Key(key_text(&key)));
             let (event, value_mark) = self.next()?;
             let value = self.node(event, value_mark, &value_path)?;
-            if map.contains_key(&key) {
-                self.errors.push(YamlError {
-                    pos: pos_of(&mark),
-                    message: format!(
-                        "duplicate key `{}`; each key may appear once",
-                        key_text(&key)
-                    ),
-                });
-            } else {
-                self.at(value_path, &mark);
+            match map.entry(key) {
+                serde_yaml::mapping::Entry::Occupied(mut old) => {
+                    self.errors.push(YamlError {
+                        pos: pos_of(&mark),
+                        message: format!(
+                            "duplicate key `{}`; each key may appear once",
+                            key_text(old.key())
+                        ),
+                    });
+                    old.insert(value);
+                }
+                serde_yaml::mapping::Entry::Vacant(slot) => {
+                    self.at(value_path, &mark);
+                    slot.insert(value);
+                }
             }
-            map.insert(key, value);
         }
     }
 

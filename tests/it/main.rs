@@ -35,6 +35,7 @@ mod oauth2_pkce;
 mod okta;
 mod redirect_uri;
 mod review;
+mod scale;
 mod scenarios;
 mod schema;
 mod secrets;
