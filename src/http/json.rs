@@ -14,9 +14,21 @@ use serde_json::Value as Json;
 /// twice this depth).
 pub const MAX_JSON_DEPTH: usize = 256;
 
-/// The body as JSON; `Ok(None)` when it is not JSON, `Err` (a message
-/// fragment: "is nested N levels deep, ...") when it is nested too deep.
-pub fn parse(body: &[u8]) -> Result<Option<Json>, String> {
+/// Whether the body is JSON: `Ok(true)` when it is one valid JSON value
+/// (UTF-8, syntax, nothing after it), `Ok(false)` when it is not JSON, `Err`
+/// (a message fragment: "is nested N levels deep, ...") when it is nested too
+/// deep. Builds nothing: the check walks the bytes without recursion, so the
+/// body is read lazily ([`super::lazy_json`]) or parsed whole ([`parse`]) only
+/// when something needs it.
+pub fn validate(body: &[u8]) -> Result<bool, String> {
+    check_depth(body)?;
+    let Ok(text) = std::str::from_utf8(body) else {
+        return Ok(false);
+    };
+    Ok(serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok())
+}
+
+fn check_depth(body: &[u8]) -> Result<(), String> {
     let depth = nesting_depth(body);
     if depth > MAX_JSON_DEPTH {
         return Err(format!(
@@ -24,30 +36,37 @@ pub fn parse(body: &[u8]) -> Result<Option<Json>, String> {
              reads as JSON"
         ));
     }
+    Ok(())
+}
+
+/// The body as JSON; `Ok(None)` when it is not JSON, `Err` (a message
+/// fragment: "is nested N levels deep, ...") when it is nested too deep.
+pub fn parse(body: &[u8]) -> Result<Option<Json>, String> {
+    check_depth(body)?;
+    Ok(parse_checked(body))
+}
+
+/// The body as JSON, its depth already checked; `None` when it is not JSON.
+pub fn parse_checked(body: &[u8]) -> Option<Json> {
     let mut de = serde_json::Deserializer::from_slice(body);
-    // The depth is bounded above, so serde_json's own limit may go.
+    // The depth is bounded, so serde_json's own limit may go.
     de.disable_recursion_limit();
-    let parsed = Json::deserialize(&mut de).and_then(|value| de.end().map(|()| value));
-    Ok(parsed.ok())
+    Json::deserialize(&mut de)
+        .and_then(|value| de.end().map(|()| value))
+        .ok()
 }
 
 /// The deepest nesting of `[` and `{` outside strings (the body need not be
-/// valid JSON).
+/// valid JSON). Strings are skipped to their next quote or backslash at once.
 pub fn nesting_depth(body: &[u8]) -> usize {
     let (mut depth, mut deepest) = (0usize, 0usize);
-    let (mut in_string, mut escaped) = (false, false);
-    for &b in body {
-        if in_string {
-            match (escaped, b) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                _ => {}
+    let mut i = 0;
+    while i < body.len() {
+        match body[i] {
+            b'"' => {
+                i = string_end(body, i + 1);
+                continue;
             }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
             b'[' | b'{' => {
                 depth += 1;
                 deepest = deepest.max(depth);
@@ -55,8 +74,23 @@ pub fn nesting_depth(body: &[u8]) -> usize {
             b']' | b'}' => depth = depth.saturating_sub(1),
             _ => {}
         }
+        i += 1;
     }
     deepest
+}
+
+/// Just past the closing quote of a string whose content starts at `i`
+/// (the end of the body when it is not closed).
+fn string_end(body: &[u8], mut i: usize) -> usize {
+    while let Some(at) = memchr::memchr2(b'"', b'\\', &body[i.min(body.len())..]) {
+        i += at;
+        if body[i] == b'\\' {
+            i += 2;
+        } else {
+            return i + 1;
+        }
+    }
+    body.len()
 }
 
 #[cfg(test)]
@@ -104,6 +138,17 @@ mod tests {
         assert_eq!(parse(b"{} trailing"), Ok(None));
     }
 
+    #[test]
+    fn validate_says_whether_a_body_is_json_without_building_it() {
+        assert_eq!(validate(br#" {"a": [1, "x\"]"]} "#), Ok(true));
+        assert_eq!(validate(b"{\"a\": tru}"), Ok(false));
+        assert_eq!(validate(b"{} trailing"), Ok(false));
+        assert_eq!(validate(b"[1, 2"), Ok(false));
+        assert_eq!(validate(b"[\"\xff\"]"), Ok(false));
+        assert!(validate(nested(MAX_JSON_DEPTH + 1).as_bytes()).is_err());
+        assert_eq!(validate(nested(MAX_JSON_DEPTH).as_bytes()), Ok(true));
+    }
+
     /// Runs `f` on a thread with the stack of a test thread (2 MiB).
     fn on_test_thread_stack(f: impl FnOnce() + Send + 'static) {
         let thread = std::thread::Builder::new().stack_size(2 << 20);
@@ -125,7 +170,8 @@ mod tests {
             }))
             .unwrap();
             let scope = crate::suite::template::Scope::new();
-            assert!(crate::check::json::check(&checks, Ok(&value), &scope).is_empty());
+            let doc = crate::http::lazy_json::Node::new(&body);
+            assert!(crate::check::json::check(&checks, Ok(&doc), &scope).is_empty());
             assert_eq!(value.clone(), value);
             assert!(
                 serde_json::to_string_pretty(&value)
