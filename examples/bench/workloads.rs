@@ -17,12 +17,12 @@ const REDACT: &str = r#"{redact: ["$.meta.id", "$.meta.requestedAt"]}"#;
 /// Peak memory allowed for a 1,000-test run.
 const MAX_RSS_MIB: f64 = 60.0;
 
-struct Ctx<'a> {
+pub struct Ctx<'a> {
     bin: &'a Path,
-    work: &'a Path,
-    reps: usize,
-    servers: Servers,
-    rt: Runtime,
+    pub work: &'a Path,
+    pub reps: usize,
+    pub servers: Servers,
+    pub rt: Runtime,
     /// Largest max RSS seen in a 1,000-test run (KiB) and which one.
     peak: (u64, &'static str),
 }
@@ -59,10 +59,13 @@ pub fn run_all(bin: &Path, work: &Path, reps: usize, only: Option<&str>, table: 
     if wanted("hurl") {
         hurl(&ctx, table);
     }
+    if wanted("bodies") {
+        crate::bodies::run(&ctx, table);
+    }
 }
 
 impl Ctx<'_> {
-    fn gatecheck(&self, dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    pub fn gatecheck(&self, dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
         let mut env = env.to_vec();
         env.push((suites::URL_VAR, &self.servers.base));
         let run = proc::run(self.bin, args, dir, &env);
@@ -83,7 +86,7 @@ impl Ctx<'_> {
         run
     }
 
-    fn url(&self, path: &str) -> String {
+    pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.servers.base)
     }
 
@@ -347,14 +350,18 @@ fn login(ctx: &Ctx, table: &mut Table) {
     });
 }
 
-/// Hurl on workload 1, when installed.
-fn hurl(ctx: &Ctx, table: &mut Table) {
-    let found = std::process::Command::new("sh")
+/// Whether `hurl` is on the PATH.
+pub fn hurl_found() -> bool {
+    std::process::Command::new("sh")
         .args(["-c", "command -v hurl"])
         .output()
         .map(|o| o.status.success())
-        .unwrap_or(false);
-    if !found {
+        .unwrap_or(false)
+}
+
+/// Hurl on workload 1, when installed.
+fn hurl(ctx: &Ctx, table: &mut Table) {
+    if !hurl_found() {
         table.note("hurl not installed: comparison skipped (apt-get install libcurl4-openssl-dev libxml2-dev libclang-dev; cargo install hurl --version 8.0.1 --locked)");
         return;
     }
