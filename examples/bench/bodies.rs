@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use axum::Router;
 use axum::body::Bytes;
 use axum::http::header;
+use axum::response::IntoResponse;
 use axum::routing::get;
 use serde_json::{Value, json};
 
@@ -48,11 +49,14 @@ impl Bodies {
     /// `/array` and `/huge`, served as `application/json`.
     pub fn routes(&self) -> Router {
         let (array, huge) = (self.array.clone(), self.huge.clone());
-        let json = [(header::CONTENT_TYPE, "application/json")];
         Router::new()
-            .route("/array", get(move || async move { (json, array.clone()) }))
-            .route("/huge", get(move || async move { (json, huge.clone()) }))
+            .route("/array", get(move || json(array.clone())))
+            .route("/huge", get(move || json(huge.clone())))
     }
+}
+
+async fn json(body: Bytes) -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], body)
 }
 
 /// A JSON array of ordinary API objects of at least `bytes` bytes.
@@ -90,7 +94,7 @@ fn last_name(body: &[u8]) -> String {
         .to_owned()
 }
 
-/// A suite folder of `n` GETs of `path`, each asserting `$[-1].name`.
+/// A folder with `suites/`: `n` GETs of `path`, each asserting `$[-1].name`.
 fn write(dir: &Path, path: &str, n: usize, name: &str, snapshot: bool) -> PathBuf {
     let suites = dir.join("suites");
     std::fs::create_dir_all(&suites).expect("create suites folder");
@@ -107,7 +111,7 @@ fn write(dir: &Path, path: &str, n: usize, name: &str, snapshot: bool) -> PathBu
         );
     }
     std::fs::write(suites.join("bodies.yaml"), text).expect("write suite");
-    suites
+    dir.to_owned()
 }
 
 /// The median time of one `serde_json::from_slice::<Value>` of `body`

@@ -83,6 +83,11 @@ impl Response {
             .as_ref()
     }
 
+    /// Whether the body is JSON (checked whole, nested within the limit).
+    pub fn is_json(&self) -> bool {
+        self.is_json
+    }
+
     /// The body as a lazily read JSON document, for JSONPath, when it is JSON.
     pub fn json_doc(&self) -> Option<Node<'_>> {
         if !self.is_json {

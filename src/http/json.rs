@@ -14,18 +14,80 @@ use serde_json::Value as Json;
 /// twice this depth).
 pub const MAX_JSON_DEPTH: usize = 256;
 
-/// Whether the body is JSON: `Ok(true)` when it is one valid JSON value
-/// (UTF-8, syntax, nothing after it), `Ok(false)` when it is not JSON, `Err`
-/// (a message fragment: "is nested N levels deep, ...") when it is nested too
-/// deep. Builds nothing: the check walks the bytes without recursion, so the
-/// body is read lazily ([`super::lazy_json`]) or parsed whole ([`parse`]) only
-/// when something needs it.
+/// Whether the body is JSON: `Ok(true)` when serde_json would parse it into a
+/// `Value` (the same parser reads it: UTF-8, syntax, escapes, numbers in
+/// range, nothing after it), `Ok(false)` when it is not JSON, `Err` (a message
+/// fragment: "is nested N levels deep, ...") when it is nested too deep.
+/// Builds nothing, so the body is read lazily ([`super::lazy_json`]) or
+/// parsed whole ([`parse_checked`]) only when something needs it.
 pub fn validate(body: &[u8]) -> Result<bool, String> {
     check_depth(body)?;
-    let Ok(text) = std::str::from_utf8(body) else {
-        return Ok(false);
-    };
-    Ok(serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok())
+    let mut de = serde_json::Deserializer::from_slice(body);
+    // The depth is bounded, so serde_json's own limit may go.
+    de.disable_recursion_limit();
+    Ok(Valid::deserialize(&mut de).and_then(|_| de.end()).is_ok())
+}
+
+/// Any JSON value, read and dropped as it is read: what `Value` accepts,
+/// without building it.
+struct Valid;
+
+impl<'de> serde::Deserialize<'de> for Valid {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(Valid)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Valid {
+    type Value = Valid;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Valid, E> {
+        Ok(Valid)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Valid, E> {
+        Ok(Valid)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Valid, E> {
+        Ok(Valid)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Valid, E> {
+        Ok(Valid)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Valid, E> {
+        Ok(Valid)
+    }
+
+    fn visit_unit<E>(self) -> Result<Valid, E> {
+        Ok(Valid)
+    }
+
+    fn visit_none<E>(self) -> Result<Valid, E> {
+        Ok(Valid)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Valid, D::Error> {
+        Valid::deserialize(d)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Valid, A::Error> {
+        while seq.next_element::<Valid>()?.is_some() {}
+        Ok(Valid)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Valid, A::Error> {
+        while map.next_key::<Valid>()?.is_some() {
+            map.next_value::<Valid>()?;
+        }
+        Ok(Valid)
+    }
 }
 
 fn check_depth(body: &[u8]) -> Result<(), String> {
@@ -145,6 +207,15 @@ mod tests {
         assert_eq!(validate(b"{} trailing"), Ok(false));
         assert_eq!(validate(b"[1, 2"), Ok(false));
         assert_eq!(validate(b"[\"\xff\"]"), Ok(false));
+        // What serde_json refuses to build is not JSON here either.
+        for (body, is_json) in [
+            (&br#"["\ud800"]"#[..], false),
+            (b"[1e400]", false),
+            (br#"{"k": "\ud83d\ude00", "n": [1e300, -0, 1.5e-7]}"#, true),
+        ] {
+            assert_eq!(validate(body), Ok(is_json), "{}", String::from_utf8_lossy(body));
+            assert_eq!(serde_json::from_slice::<Json>(body).is_ok(), is_json);
+        }
         assert!(validate(nested(MAX_JSON_DEPTH + 1).as_bytes()).is_err());
         assert_eq!(validate(nested(MAX_JSON_DEPTH).as_bytes()), Ok(true));
     }
@@ -189,7 +260,7 @@ mod tests {
                 line: &|| 1,
                 description: "",
                 info: &info,
-                value: &value,
+                value: (&value).into(),
                 redact: &[],
                 secrets: &masker.current(),
             });

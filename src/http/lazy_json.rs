@@ -39,6 +39,29 @@ enum Level<'a> {
     Obj(Vec<(Cow<'a, str>, Node<'a>)>),
 }
 
+/// The top level of a value, borrowed ([`Node::with_shape`]).
+pub enum Shape<'n, 'a> {
+    Null,
+    Bool(bool),
+    Num(&'n Number),
+    Str(&'n str),
+    Arr(&'n [Node<'a>]),
+    Obj(&'n [(Cow<'a, str>, Node<'a>)]),
+}
+
+impl<'a> Level<'a> {
+    fn shape(&self) -> Shape<'_, 'a> {
+        match self {
+            Level::Null => Shape::Null,
+            Level::Bool(b) => Shape::Bool(*b),
+            Level::Num(n) => Shape::Num(n),
+            Level::Str(s) => Shape::Str(s),
+            Level::Arr(items) => Shape::Arr(items),
+            Level::Obj(members) => Shape::Obj(members),
+        }
+    }
+}
+
 impl<'a> Node<'a> {
     /// A node over `text`, which must be one valid JSON value (whitespace
     /// around it allowed).
@@ -53,6 +76,16 @@ impl<'a> Node<'a> {
         Node {
             raw: None,
             parsed: OnceCell::from(level),
+        }
+    }
+
+    /// Calls `f` with the top level of this value, without keeping it when
+    /// it was not looked into before (a walk over the whole body, such as the
+    /// snapshot fast path, then holds one level per depth, not the body).
+    pub fn with_shape<R>(&self, f: impl FnOnce(Shape<'_, 'a>) -> R) -> R {
+        match self.parsed.get() {
+            Some(level) => f(level.shape()),
+            None => f(self.raw.map(split).unwrap_or_default().shape()),
         }
     }
 

@@ -391,7 +391,7 @@ fn snapshot_step(
     if !enabled {
         return None;
     }
-    let Some(body) = ex.response.json() else {
+    if !ex.response.is_json() {
         // JSON too deep to read fails rather than silently going unsnapshotted.
         return ex.response.json_problem.as_ref().map(|_| {
             let kind = Kind::NotJson {
@@ -400,7 +400,7 @@ fn snapshot_step(
             };
             Failure::new(kind, KeyPath::root().key("expect").key("snapshot"))
         });
-    };
+    }
     let def = def.unwrap_or_default();
     let name = spec.snapshot_file_name(def.name.as_deref(), step.label.map(|l| (l.index, l.count)));
     let secrets = ctx.masker.current();
@@ -414,7 +414,7 @@ fn snapshot_step(
         line: &line,
         description: &description,
         info: &info,
-        value: body,
+        value: snapshot::Body::Response(&ex.response),
         redact: &def.redact,
         secrets: &secrets,
     });
