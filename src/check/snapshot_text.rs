@@ -10,7 +10,7 @@ use std::path::Path;
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::Value as Json;
 
-use super::snapshot_view::stored_body;
+use super::snapshot_view::stored_bytes;
 use crate::http::lazy_json::{Node, Shape};
 use crate::secret::mask::{MASK, MaskSet};
 use crate::suite::expect::JsonPath;
@@ -23,13 +23,38 @@ pub(super) fn matches_text(
     redact: &[(JsonPath, Json)],
     secrets: &MaskSet,
 ) -> bool {
-    let Some(stored) = stored_body(file) else {
+    let Some((bytes, start)) = stored_bytes(file) else {
         return false;
     };
     let view = TextView::over(doc, redact, secrets);
-    match serde_json::to_string_pretty(&Sorted(&view, doc)) {
-        Ok(rendered) => stored.trim_end() == rendered,
-        Err(_) => false,
+    let mut expected = Compare {
+        expected: bytes[start..].trim_ascii_end(),
+        at: 0,
+    };
+    serde_json::to_writer_pretty(&mut expected, &Sorted(&view, doc)).is_ok()
+        && expected.at == expected.expected.len()
+}
+
+/// A writer that compares what is written with the expected bytes as it
+/// goes, and stops the rendering at the first difference (no copy of the
+/// rendering is kept).
+struct Compare<'e> {
+    expected: &'e [u8],
+    at: usize,
+}
+
+impl std::io::Write for Compare<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let end = self.at + buf.len();
+        if self.expected.get(self.at..end) != Some(buf) {
+            return Err(std::io::Error::other("the rendering differs"));
+        }
+        self.at = end;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -147,5 +172,28 @@ mod tests {
         });
         assert_eq!(ours, insta_text);
         assert!(ours.contains("\"token\": \"***\"") && ours.contains("\"[id]\""), "{ours}");
+    }
+
+    #[test]
+    fn a_stored_body_matches_only_when_equal_to_the_byte() {
+        let dir = std::env::temp_dir().join(format!("gatecheck-text-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("x.snap");
+        let doc = Node::new(r#"{"b": [1, 2], "a": "x"}"#);
+        let none = MaskSet::default();
+        let stored = "{\n  \"a\": \"x\",\n  \"b\": [\n    1,\n    2\n  ]\n}";
+        let cases = [
+            (format!("---\nsource: x\n---\n{stored}\n"), true),
+            (format!("---\nsource: x\n---\n{stored}"), true),
+            (format!("---\nsource: x\n---\n{}\n", stored.replace('2', "3")), false),
+            (format!("---\nsource: x\n---\n{}\n", &stored[..stored.len() - 1]), false),
+            (format!("---\nsource: x\n---\n{stored}\n[]\n"), false),
+            (stored.to_owned(), false),
+        ];
+        for (text, matches) in cases {
+            std::fs::write(&file, &text).unwrap();
+            assert_eq!(matches_text(&file, &doc, &[], &none), matches, "{text}");
+        }
+        let _ = std::fs::remove_dir_all(dir);
     }
 }

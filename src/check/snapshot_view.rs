@@ -44,6 +44,15 @@ pub(super) fn stored_body(file: &Path) -> Option<String> {
     Some(body.to_owned())
 }
 
+/// The stored `.snap` file's bytes and where its body starts, when it has
+/// a header (no UTF-8 check and no copy: the body is compared as bytes).
+pub(super) fn stored_bytes(file: &Path) -> Option<(Vec<u8>, usize)> {
+    let bytes = std::fs::read(file).ok()?;
+    let rest = bytes.strip_prefix(b"---\n")?;
+    let start = "---\n".len() + memchr::memmem::find(rest, b"\n---\n")? + "\n---\n".len();
+    Some((bytes, start))
+}
+
 /// A body as it is snapshotted: redacted values replaced and secrets
 /// masked, read through instead of copied.
 pub(super) struct View<'a> {

@@ -179,16 +179,7 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
 
 /// The index just past the string that starts at `start` (a `"`).
 fn string_end(b: &[u8], start: usize) -> usize {
-    let mut i = start + 1;
-    while let Some(at) = memchr::memchr2(b'"', b'\\', &b[i.min(b.len())..]) {
-        i += at;
-        if b[i] == b'\\' {
-            i += 2;
-        } else {
-            return i + 1;
-        }
-    }
-    b.len()
+    super::json::string_end(b, start + 1)
 }
 
 /// The index just past the value that starts at `start`.
