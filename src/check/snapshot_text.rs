@@ -27,12 +27,17 @@ pub(super) fn matches_text(
         return false;
     };
     let view = TextView::over(doc, redact, secrets);
-    let mut expected = Compare {
+    let compare = Compare {
         expected: bytes[start..].trim_ascii_end(),
         at: 0,
     };
-    serde_json::to_writer_pretty(&mut expected, &Sorted(&view, doc)).is_ok()
-        && expected.at == expected.expected.len()
+    // Compared in blocks: the rendering is written in many tiny pieces.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, compare);
+    if serde_json::to_writer_pretty(&mut out, &Sorted(&view, doc)).is_err() {
+        return false;
+    }
+    out.into_inner()
+        .is_ok_and(|compare| compare.at == compare.expected.len())
 }
 
 /// A writer that compares what is written with the expected bytes as it

@@ -21,72 +21,85 @@ pub const MAX_JSON_DEPTH: usize = 256;
 /// Builds nothing, so the body is read lazily ([`super::lazy_json`]) or
 /// parsed whole ([`parse_checked`]) only when something needs it.
 pub fn validate(body: &[u8]) -> Result<bool, String> {
-    check_depth(body)?;
     let mut de = serde_json::Deserializer::from_slice(body);
-    // The depth is bounded, so serde_json's own limit may go.
+    // `Valid` stops past MAX_JSON_DEPTH itself, so serde_json's limit may go.
     de.disable_recursion_limit();
-    Ok(Valid::deserialize(&mut de).and_then(|_| de.end()).is_ok())
+    let read = serde::de::DeserializeSeed::deserialize(Valid { depth: 0 }, &mut de);
+    match read.and_then(|()| de.end()) {
+        Ok(()) => Ok(true),
+        // Too deep, or not JSON; as before, too deep is said first.
+        Err(_) => check_depth(body).map(|()| false),
+    }
 }
 
-/// Any JSON value, read and dropped as it is read: what `Value` accepts,
-/// without building it.
-struct Valid;
+/// Any JSON value, read and dropped as it is read (what `Value` accepts,
+/// without building it), refused past [`MAX_JSON_DEPTH`] levels so the
+/// recursion stays bounded.
+struct Valid {
+    /// Levels of arrays and objects around this value.
+    depth: usize,
+}
 
-impl<'de> serde::Deserialize<'de> for Valid {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(Valid)
+impl Valid {
+    fn inner<E: serde::de::Error>(&self) -> Result<Valid, E> {
+        if self.depth >= MAX_JSON_DEPTH {
+            return Err(E::custom("nested too deep"));
+        }
+        Ok(Valid {
+            depth: self.depth + 1,
+        })
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Valid {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
     }
 }
 
 impl<'de> serde::de::Visitor<'de> for Valid {
-    type Value = Valid;
+    type Value = ();
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("any JSON value")
     }
 
-    fn visit_bool<E>(self, _: bool) -> Result<Valid, E> {
-        Ok(Valid)
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
     }
 
-    fn visit_i64<E>(self, _: i64) -> Result<Valid, E> {
-        Ok(Valid)
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
     }
 
-    fn visit_u64<E>(self, _: u64) -> Result<Valid, E> {
-        Ok(Valid)
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
     }
 
-    fn visit_f64<E>(self, _: f64) -> Result<Valid, E> {
-        Ok(Valid)
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
     }
 
-    fn visit_str<E>(self, _: &str) -> Result<Valid, E> {
-        Ok(Valid)
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
     }
 
-    fn visit_unit<E>(self) -> Result<Valid, E> {
-        Ok(Valid)
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
     }
 
-    fn visit_none<E>(self) -> Result<Valid, E> {
-        Ok(Valid)
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(self.inner()?)?.is_some() {}
+        Ok(())
     }
 
-    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Valid, D::Error> {
-        Valid::deserialize(d)
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Valid, A::Error> {
-        while seq.next_element::<Valid>()?.is_some() {}
-        Ok(Valid)
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Valid, A::Error> {
-        while map.next_key::<Valid>()?.is_some() {
-            map.next_value::<Valid>()?;
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while map.next_key_seed(self.inner()?)?.is_some() {
+            map.next_value_seed(self.inner()?)?;
         }
-        Ok(Valid)
+        Ok(())
     }
 }
 
@@ -253,6 +266,8 @@ mod tests {
             }))
             .unwrap();
             let scope = crate::suite::template::Scope::new();
+            // Refused at the limit, without overflowing the stack.
+            assert!(validate(body.as_bytes()).is_err());
             let doc = crate::http::lazy_json::Node::new(&body);
             assert!(crate::check::json::check(&checks, Ok(&doc), &scope).is_empty());
             assert_eq!(value.clone(), value);
