@@ -4,7 +4,7 @@
 //! element, instead of building a `serde_json::Value` of the whole body (which
 //! costs about ten times the body in memory and most of the time of a run).
 //!
-//! The text must be valid JSON (checked whole by [`super::json::validate`]
+//! The text must be valid JSON (checked whole when the response is read,
 //! before a node is made), so the splitting below only finds boundaries.
 //! Matchers see plain `serde_json::Value`s of the selected nodes
 //! ([`Node::to_json`]), so their semantics do not change.
@@ -178,20 +178,47 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
 }
 
 /// The index just past the string that starts at `start` (a `"`).
-fn string_end(b: &[u8], start: usize) -> usize {
-    super::json::string_end(b, start + 1)
+fn token_end(b: &[u8], start: usize) -> usize {
+    string_end(b, start + 1)
 }
+
+/// Just past the closing quote of a string whose content starts at `i`
+/// (the end of the body when it is not closed).
+pub(crate) fn string_end(body: &[u8], mut i: usize) -> usize {
+    /// Most strings are short: a plain loop over this many bytes beats
+    /// memchr's set-up; longer ones go to memchr.
+    const SHORT: usize = 32;
+    let stop = |c: &u8| *c == b'"' || *c == b'\\';
+    while i < body.len() {
+        let rest = &body[i..];
+        let at = match rest.iter().take(SHORT).position(stop) {
+            Some(at) => at,
+            None if rest.len() <= SHORT => return body.len(),
+            None => match memchr::memchr2(b'"', b'\\', &rest[SHORT..]) {
+                Some(at) => SHORT + at,
+                None => return body.len(),
+            },
+        };
+        i += at;
+        if body[i] == b'"' {
+            return i + 1;
+        }
+        i += 2;
+    }
+    body.len()
+}
+
 
 /// The index just past the value that starts at `start`.
 fn value_end(b: &[u8], start: usize) -> usize {
     match b[start] {
-        b'"' => string_end(b, start),
+        b'"' => token_end(b, start),
         b'[' | b'{' => {
             let (mut depth, mut i) = (0usize, start);
             while i < b.len() {
                 match b[i] {
                     b'"' => {
-                        i = string_end(b, i);
+                        i = token_end(b, i);
                         continue;
                     }
                     b'[' | b'{' => depth += 1,
@@ -238,7 +265,7 @@ fn split_object(text: &str) -> Vec<(Cow<'_, str>, Node<'_>)> {
     let mut members = Vec::new();
     let mut i = skip_ws(b, 1);
     while i < b.len() && b[i] == b'"' {
-        let key_end = string_end(b, i);
+        let key_end = token_end(b, i);
         let key = decode_string(&text[i..key_end]);
         i = skip_ws(b, key_end);
         i = skip_ws(b, i + 1); // the colon
