@@ -153,8 +153,14 @@ mod tests {
             "big": 18446744073709551615, "neg": -9223372036854775808, "when": "now"}"#;
         let value: Json = serde_json::from_str(text).unwrap();
         let redact = vec![
-            (JsonPath::parse("$.items[*].id").unwrap(), serde_json::json!("[id]")),
-            (JsonPath::parse("$.when").unwrap(), serde_json::json!("[when]")),
+            (
+                JsonPath::parse("$.items[*].id").unwrap(),
+                serde_json::json!("[id]"),
+            ),
+            (
+                JsonPath::parse("$.when").unwrap(),
+                serde_json::json!("[when]"),
+            ),
         ];
         let masker = crate::secret::mask::Masker::new();
         for secret in ["tok-secret-1", "4711", "k3y-secret-name"] {
@@ -164,8 +170,9 @@ mod tests {
         let doc = Node::new(text);
         let view = TextView::over(&doc, &redact, &secrets);
         let ours = serde_json::to_string_pretty(&Sorted(&view, &doc)).unwrap();
-        let theirs = serde_json::to_string_pretty(&View::over(&value, &redact, &secrets).to_owned_value())
-            .unwrap();
+        let theirs =
+            serde_json::to_string_pretty(&View::over(&value, &redact, &secrets).to_owned_value())
+                .unwrap();
         let mut sorted = insta::Settings::clone_current();
         sorted.set_sort_maps(true);
         let theirs_sorted: Json = serde_json::from_str(&theirs).unwrap();
@@ -176,7 +183,10 @@ mod tests {
             )
         });
         assert_eq!(ours, insta_text);
-        assert!(ours.contains("\"token\": \"***\"") && ours.contains("\"[id]\""), "{ours}");
+        assert!(
+            ours.contains("\"token\": \"***\"") && ours.contains("\"[id]\""),
+            "{ours}"
+        );
     }
 
     #[test]
@@ -190,8 +200,14 @@ mod tests {
         let cases = [
             (format!("---\nsource: x\n---\n{stored}\n"), true),
             (format!("---\nsource: x\n---\n{stored}"), true),
-            (format!("---\nsource: x\n---\n{}\n", stored.replace('2', "3")), false),
-            (format!("---\nsource: x\n---\n{}\n", &stored[..stored.len() - 1]), false),
+            (
+                format!("---\nsource: x\n---\n{}\n", stored.replace('2', "3")),
+                false,
+            ),
+            (
+                format!("---\nsource: x\n---\n{}\n", &stored[..stored.len() - 1]),
+                false,
+            ),
             (format!("---\nsource: x\n---\n{stored}\n[]\n"), false),
             (stored.to_owned(), false),
         ];

@@ -214,7 +214,12 @@ mod tests {
             (b"[1e400]", false),
             (br#"{"k": "\ud83d\ude00", "n": [1e300, -0, 1.5e-7]}"#, true),
         ] {
-            assert_eq!(validate(body), Ok(is_json), "{}", String::from_utf8_lossy(body));
+            assert_eq!(
+                validate(body),
+                Ok(is_json),
+                "{}",
+                String::from_utf8_lossy(body)
+            );
             assert_eq!(serde_json::from_slice::<Json>(body).is_ok(), is_json);
         }
         assert!(validate(nested(MAX_JSON_DEPTH + 1).as_bytes()).is_err());

@@ -208,7 +208,6 @@ pub(crate) fn string_end(body: &[u8], mut i: usize) -> usize {
     body.len()
 }
 
-
 /// The index just past the value that starts at `start`.
 fn value_end(b: &[u8], start: usize) -> usize {
     match b[start] {

@@ -369,7 +369,11 @@ fn check_exchange(spec: &TrialSpec, step: &Step<'_>, ex: &Exchange, scope: &Scop
     ));
     if !expect.json.0.is_empty() {
         let body = ex.response.json_doc().ok_or_else(|| ex.response.not_json());
-        failures.extend(check::json::check(&expect.json, body.as_ref().map_err(String::clone), scope));
+        failures.extend(check::json::check(
+            &expect.json,
+            body.as_ref().map_err(String::clone),
+            scope,
+        ));
     }
     failures.extend(check::duration::check(
         expect.max_duration.map(|d| d.0),

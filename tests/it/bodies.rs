@@ -101,7 +101,10 @@ fn big_bodies_are_checked_captured_and_snapshotted() {
     p.file("suites/big.yaml", SUITE);
     p.file("suites/gatecheck.yaml", "secrets: [tok-big-secret]\n");
     let run = |args: &[&str], update: &str| {
-        p.run(args, &[("API_URL", api.url.as_str()), ("INSTA_UPDATE", update)])
+        p.run(
+            args,
+            &[("API_URL", api.url.as_str()), ("INSTA_UPDATE", update)],
+        )
     };
     let first = run(&["suites"], "always");
     let text = first.stdout.clone();
@@ -109,14 +112,21 @@ fn big_bodies_are_checked_captured_and_snapshotted() {
     assert!(passed(&text, "big::capture from a big body"), "{text}");
     let snap = std::fs::read_to_string(p.path("suites/snapshots/big__last_element.snap"))
         .expect("the snapshot is written");
-    assert!(snap.contains("\"name\": \"item 19999\""), "{}", &snap[..400]);
+    assert!(
+        snap.contains("\"name\": \"item 19999\""),
+        "{}",
+        &snap[..400]
+    );
     assert!(snap.contains("\"price\": \"[price]\""));
     assert!(!snap.contains("tok-big-secret") && snap.contains("\"note\": \"***\""));
 
     // The wrong expectation: the actual value, and the body shown masked.
     let failure = first.failure_head("big::wrong expectation", 40).join("\n");
     assert!(failure.contains("$[-1].dims.w"), "{failure}");
-    assert!(failure.contains("$[-1].dims.w: expected 3, got 9"), "{failure}");
+    assert!(
+        failure.contains("$[-1].dims.w: expected 3, got 9"),
+        "{failure}"
+    );
     assert!(failure.contains("\"note\": \"***\""), "{failure}");
     assert!(!first.stdout.contains("tok-big-secret"));
 
