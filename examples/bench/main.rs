@@ -9,6 +9,7 @@
 //! Exit code 0: every target met; 1: a target was missed; 2: could not run.
 //! See docs/bench.md.
 
+mod bodies;
 mod floor;
 mod proc;
 mod scale;
@@ -25,7 +26,7 @@ use table::Table;
 /// Options: `--quick` (1 repetition instead of 5), `--reps N`, `--keep`
 /// (keep the temporary folder), `--no-build` (do not run `cargo build`),
 /// `--only NAME` (sequential, latency, snapshots, startup, startup1, scale,
-/// login, hurl),
+/// login, hurl, bodies),
 /// `--serve SECS` (only run the servers, for profiling a kept folder).
 struct Opts {
     reps: usize,

@@ -20,12 +20,14 @@ pub const SLOW: Duration = Duration::from_millis(20);
 /// Size of the `/big` body (at least).
 pub const BIG_BYTES: usize = 1 << 20;
 
-/// `/fast` (small JSON), `/slow` (the same after 20 ms) and `/big` (1 MiB
-/// JSON) on `127.0.0.1:0`. Stops when dropped.
+/// `/fast` (small JSON), `/slow` (the same after 20 ms), `/big` (1 MiB
+/// JSON), and `/array` and `/huge` (1 and 50 MiB JSON arrays) on `127.0.0.1:0`. Stops when dropped.
 pub struct Servers {
     runtime: Option<Runtime>,
     pub base: String,
     accepted: Arc<AtomicUsize>,
+    /// The large bodies (`/array`, `/huge`) of workload 6.
+    pub bodies: crate::bodies::Bodies,
 }
 
 impl Servers {
@@ -38,10 +40,12 @@ impl Servers {
             .expect("server runtime");
         let accepted = Arc::new(AtomicUsize::new(0));
         let big = Bytes::from(big_body());
+        let bodies = crate::bodies::Bodies::new();
         let app = Router::new()
             .route("/fast", get(fast))
             .route("/slow", get(slow))
-            .route("/big", get(move || big_response(big.clone())));
+            .route("/big", get(move || big_response(big.clone())))
+            .merge(bodies.routes());
         let listener = runtime
             .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
             .expect("bind 127.0.0.1:0");
@@ -56,6 +60,7 @@ impl Servers {
             runtime: Some(runtime),
             base: format!("http://{addr}"),
             accepted,
+            bodies,
         }
     }
 

@@ -65,6 +65,9 @@ pub fn run_all(bin: &Path, work: &Path, reps: usize, only: Option<&str>, table: 
     if wanted("hurl") {
         hurl(&ctx, table);
     }
+    if wanted("bodies") {
+        crate::bodies::run(&ctx, table);
+    }
 }
 
 impl Ctx<'_> {
@@ -353,14 +356,18 @@ fn login(ctx: &Ctx, table: &mut Table) {
     });
 }
 
-/// Hurl on workload 1, when installed.
-fn hurl(ctx: &Ctx, table: &mut Table) {
-    let found = std::process::Command::new("sh")
+/// Whether `hurl` is on the PATH.
+pub fn hurl_found() -> bool {
+    std::process::Command::new("sh")
         .args(["-c", "command -v hurl"])
         .output()
         .map(|o| o.status.success())
-        .unwrap_or(false);
-    if !found {
+        .unwrap_or(false)
+}
+
+/// Hurl on workload 1, when installed.
+fn hurl(ctx: &Ctx, table: &mut Table) {
+    if !hurl_found() {
         table.note("hurl not installed: comparison skipped (apt-get install libcurl4-openssl-dev libxml2-dev libclang-dev; cargo install hurl --version 8.0.1 --locked)");
         return;
     }

@@ -6,6 +6,7 @@
 use serde_json::Value as Json;
 
 use super::failure::{Failure, Kind};
+use crate::http::lazy_json::Node;
 use crate::suite::matcher::{JsonChecks, JsonType, Matcher};
 use crate::suite::template::Scope;
 use crate::suite::yaml::KeyPath;
@@ -33,7 +34,7 @@ impl From<String> for Why {
 /// (`expect.json."$.id".gt`, or `expect.json."$.id"` for a literal).
 /// `Err` carries why the response has no JSON body ("the response is not
 /// JSON", or that it is nested too deep).
-pub fn check(checks: &JsonChecks, body: Result<&Json, String>, scope: &Scope) -> Vec<Failure> {
+pub fn check(checks: &JsonChecks, body: Result<&Node, String>, scope: &Scope) -> Vec<Failure> {
     let json_key = KeyPath::root().key("expect").key("json");
     if checks.0.is_empty() {
         return Vec::new();
@@ -53,8 +54,8 @@ pub fn check(checks: &JsonChecks, body: Result<&Json, String>, scope: &Scope) ->
         let selected = path.select(body);
         let actual = match selected.as_slice() {
             [] => None,
-            [one] => Some((*one).clone()),
-            many => Some(Json::Array(many.iter().map(|v| (*v).clone()).collect())),
+            [one] => Some(one.to_json()),
+            many => Some(Json::Array(many.iter().map(|v| v.to_json()).collect())),
         };
         let path_key = json_key.key(path.source.as_str());
         for matcher in matchers {
@@ -241,7 +242,9 @@ mod tests {
         let checks: JsonChecks = serde_json::from_value(checks).unwrap();
         let mut scope = Scope::new();
         scope.set("title", json!("buy milk"));
-        check(&checks, Ok(&body), &scope)
+        // The body as a response has it: JSON text, read lazily.
+        let text = body.to_string();
+        check(&checks, Ok(&Node::new(&text)), &scope)
     }
 
     fn mismatch(path: &str, expected: &str, actual: Option<&str>) -> Kind {

@@ -20,7 +20,8 @@ use serde_json::Value as Json;
 use sha2::{Digest, Sha256};
 
 use super::failure::{Failure, Kind, SnapshotChange};
-pub use super::snapshot_input::Snapshot;
+pub use super::snapshot_input::{Body, Snapshot};
+use super::snapshot_text::matches_text;
 use super::snapshot_view::{View, fast_path_allowed, matches_file};
 use super::snapshot_write::{Staging, memoize};
 use crate::secret::mask::MaskSet;
@@ -201,6 +202,19 @@ pub fn slug(text: &str) -> String {
     format!("{head}_{}", &hash[..8])
 }
 
+/// The fast path: the stored body equals the body as insta would write it,
+/// rendered from the response's text when there is one.
+fn fast_match(file: &Path, snapshot: &Snapshot) -> bool {
+    let doc = match snapshot.value {
+        Body::Response(response) => response.json_doc(),
+        Body::Value(_) => None,
+    };
+    match doc {
+        Some(doc) => matches_text(file, &doc, snapshot.redact, snapshot.secrets),
+        None => matches_file(file, &View::new(snapshot)),
+    }
+}
+
 /// Compares `snapshot.value` (pretty JSON, keys sorted) with
 /// `<dir>/<name>.snap` through insta, from any thread, never panicking.
 /// insta works in a staging folder and finished files are renamed into
@@ -211,12 +225,11 @@ pub fn check(snapshot: &Snapshot) -> Outcome {
     let pending_file = pending_path(&file);
     let missing = !file.is_file();
     let stale = modified(&pending_file);
-    let view = View::new(snapshot);
     memoize(&file);
-    if !missing && stale.is_none() && fast_path_allowed() && matches_file(&file, &view) {
+    if !missing && stale.is_none() && fast_path_allowed() && fast_match(&file, snapshot) {
         return Outcome::Matched;
     }
-    let value = view.to_owned_value();
+    let value = View::new(snapshot).to_owned_value();
     let value = &value;
     // Without a staging folder (a read-only folder, a file in the way)
     // insta still compares in place; it only fails if it must write.

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use serde_json::Value as Json;
 
+use crate::http::exchange::Response;
 use crate::secret::mask::MaskSet;
 use crate::suite::expect::JsonPath;
 
@@ -26,10 +27,39 @@ pub struct Snapshot<'a> {
     pub info: &'a Json,
     /// The body as received: redactions and masking are applied here
     /// (without copying it when the snapshot matches).
-    pub value: &'a Json,
+    pub value: Body<'a>,
     /// JSONPath -> placeholder.
     pub redact: &'a [(JsonPath, Json)],
     /// Secrets, masked in every string, number and key (`***`) before
     /// anything is compared or written.
     pub secrets: &'a MaskSet,
+}
+
+/// A body to snapshot.
+#[derive(Clone, Copy)]
+pub enum Body<'a> {
+    /// A parsed value.
+    Value(&'a Json),
+    /// A response whose body is JSON: a matching snapshot is recognised from
+    /// its text, read lazily; the whole value is parsed only when insta must
+    /// decide (a new or changed snapshot).
+    Response(&'a Response),
+}
+
+impl<'a> Body<'a> {
+    /// The whole value. A response's body was checked to be JSON exactly as
+    /// serde_json parses it, so it parses (`null` otherwise, never a panic).
+    pub fn whole(self) -> &'a Json {
+        static NULL: Json = Json::Null;
+        match self {
+            Body::Value(value) => value,
+            Body::Response(response) => response.json().unwrap_or(&NULL),
+        }
+    }
+}
+
+impl<'a> From<&'a Json> for Body<'a> {
+    fn from(value: &'a Json) -> Self {
+        Body::Value(value)
+    }
 }

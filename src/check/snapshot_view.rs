@@ -27,20 +27,30 @@ pub(super) fn fast_path_allowed() -> bool {
 /// copy, sort and re-parse of the whole body, which dominate for large
 /// bodies. Anything else (a difference, an odd file) goes to insta.
 pub(super) fn matches_file(file: &Path, view: &View<'_>) -> bool {
-    let Ok(text) = std::fs::read_to_string(file) else {
-        return false;
-    };
-    let Some(body) = text
-        .strip_prefix("---\n")
-        .and_then(|rest| rest.split_once("\n---\n"))
-        .map(|(_, body)| body)
-    else {
+    let Some(body) = stored_body(file) else {
         return false;
     };
     match serde_json::to_string_pretty(&Sorted(view, view.value)) {
         Ok(rendered) => body.trim_end() == rendered,
         Err(_) => false,
     }
+}
+
+/// The body of a stored `.snap` file (after its header), when it has one.
+pub(super) fn stored_body(file: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(file).ok()?;
+    let rest = text.strip_prefix("---\n")?;
+    let (_, body) = rest.split_once("\n---\n")?;
+    Some(body.to_owned())
+}
+
+/// The stored `.snap` file's bytes and where its body starts, when it has
+/// a header (no UTF-8 check and no copy: the body is compared as bytes).
+pub(super) fn stored_bytes(file: &Path) -> Option<(Vec<u8>, usize)> {
+    let bytes = std::fs::read(file).ok()?;
+    let rest = bytes.strip_prefix(b"---\n")?;
+    let start = "---\n".len() + memchr::memmem::find(rest, b"\n---\n")? + "\n---\n".len();
+    Some((bytes, start))
 }
 
 /// A body as it is snapshotted: redacted values replaced and secrets
@@ -54,7 +64,7 @@ pub(super) struct View<'a> {
 
 impl<'a> View<'a> {
     pub(super) fn new(snapshot: &Snapshot<'a>) -> Self {
-        Self::over(snapshot.value, snapshot.redact, snapshot.secrets)
+        Self::over(snapshot.value.whole(), snapshot.redact, snapshot.secrets)
     }
 
     pub(super) fn over(

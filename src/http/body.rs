@@ -40,8 +40,11 @@ pub async fn read_limited(
     if declared.is_some_and(|n| n > limit.bytes()) {
         return Err(BodyError::TooLarge { limit, declared });
     }
-    // Trust a declared length only for the first allocation, and never past the limit.
-    let capacity = declared.unwrap_or(0).min(limit.bytes()).min(1 << 20);
+    // A declared length (never past the limit) sizes the buffer once, so a
+    // big body is not copied while the buffer doubles, nor kept in a buffer
+    // twice its size. Pages of a length that was announced but not sent are
+    // never touched, so they cost no memory.
+    let capacity = declared.unwrap_or(0).min(limit.bytes());
     let mut body = Vec::with_capacity(capacity as usize);
     while let Some(chunk) = response.chunk().await.map_err(BodyError::Read)? {
         if (body.len() + chunk.len()) as u64 > limit.bytes() {

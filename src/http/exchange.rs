@@ -1,9 +1,12 @@
 //! One request and its response, as plain data.
 
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use reqwest::header::HeaderMap;
 use serde_json::Value as Json;
+
+use super::lazy_json::Node;
 
 /// A request ready to send: everything rendered, URL absolute.
 #[derive(Debug, Clone)]
@@ -42,8 +45,10 @@ pub struct Response {
     pub status: u16,
     pub headers: HeaderMap,
     pub body: Vec<u8>,
-    /// The body parsed as JSON, when it is JSON.
-    pub json: Option<Json>,
+    /// The body is JSON (checked whole when the response was read).
+    is_json: bool,
+    /// The body parsed whole, the first time something asks for it.
+    parsed: OnceLock<Option<Json>>,
     /// Why a body that looks like JSON was not parsed, when that is not
     /// simply "not JSON" (it is nested too deep).
     pub json_problem: Option<String>,
@@ -51,17 +56,44 @@ pub struct Response {
 
 impl Response {
     pub fn new(status: u16, headers: HeaderMap, body: Vec<u8>) -> Self {
-        let (json, json_problem) = match parse_json(&headers, &body) {
-            Ok(json) => (json, None),
-            Err(problem) => (None, Some(problem)),
+        let (is_json, json_problem) = match check_json(&headers, &body) {
+            Ok(is_json) => (is_json, None),
+            Err(problem) => (false, Some(problem)),
         };
         Self {
             status,
             headers,
             body,
-            json,
+            is_json,
+            parsed: OnceLock::new(),
             json_problem,
         }
+    }
+
+    /// The body parsed as JSON, when it is JSON. Parsed on the first call:
+    /// checks read the body lazily ([`Response::json_doc`]); snapshots,
+    /// failure messages and reports ask for the whole value.
+    pub fn json(&self) -> Option<&Json> {
+        self.parsed
+            .get_or_init(|| {
+                self.is_json
+                    .then(|| super::json::parse_checked(&self.body))
+                    .flatten()
+            })
+            .as_ref()
+    }
+
+    /// Whether the body is JSON (checked whole, nested within the limit).
+    pub fn is_json(&self) -> bool {
+        self.is_json
+    }
+
+    /// The body as a lazily read JSON document, for JSONPath, when it is JSON.
+    pub fn json_doc(&self) -> Option<Node<'_>> {
+        if !self.is_json {
+            return None;
+        }
+        std::str::from_utf8(&self.body).ok().map(Node::new)
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
@@ -82,11 +114,11 @@ impl Response {
     }
 }
 
-/// The body as JSON when it is declared (or, without Content-Type, looks
-/// like) JSON; `Err` when it is JSON nested deeper than gatecheck reads.
-fn parse_json(headers: &HeaderMap, body: &[u8]) -> Result<Option<Json>, String> {
+/// Whether the body is JSON, when it is declared (or, without Content-Type,
+/// looks like) JSON; `Err` when it is JSON nested deeper than gatecheck reads.
+fn check_json(headers: &HeaderMap, body: &[u8]) -> Result<bool, String> {
     if body.is_empty() {
-        return Ok(None);
+        return Ok(false);
     }
     let ct = headers
         .get("content-type")
@@ -99,9 +131,9 @@ fn parse_json(headers: &HeaderMap, body: &[u8]) -> Result<Option<Json>, String> 
         Some(b'{' | b'[')
     );
     if declared || (ct.is_empty() && looks) {
-        super::json::parse(body)
+        super::json::validate(body)
     } else {
-        Ok(None)
+        Ok(false)
     }
 }
 
@@ -122,9 +154,9 @@ mod tests {
         let mut h = HeaderMap::new();
         h.insert("content-type", "application/problem+json".parse().unwrap());
         let r = Response::new(400, h, br#"{"a":1}"#.to_vec());
-        assert_eq!(r.json.unwrap()["a"], 1);
+        assert_eq!(r.json().unwrap()["a"], 1);
         let mut h = HeaderMap::new();
         h.insert("content-type", "text/html".parse().unwrap());
-        assert!(Response::new(200, h, b"{}".to_vec()).json.is_none());
+        assert!(Response::new(200, h, b"{}".to_vec()).json().is_none());
     }
 }

@@ -6,6 +6,8 @@
 use serde::Deserialize as _;
 use serde_json::Value as Json;
 
+use super::lazy_json::string_end;
+
 /// The deepest nesting of arrays and objects gatecheck parses: twice
 /// serde_json's default. Parsing and every consumer of a parsed body
 /// (JSONPath, matchers, snapshots, printing) recurse; measured in a debug
@@ -14,9 +16,96 @@ use serde_json::Value as Json;
 /// twice this depth).
 pub const MAX_JSON_DEPTH: usize = 256;
 
-/// The body as JSON; `Ok(None)` when it is not JSON, `Err` (a message
+/// Whether the body is JSON: `Ok(true)` when serde_json would parse it into a
+/// `Value` (the same parser reads it: UTF-8, syntax, escapes, numbers in
+/// range, nothing after it), `Ok(false)` when it is not JSON, `Err` (a message
 /// fragment: "is nested N levels deep, ...") when it is nested too deep.
-pub fn parse(body: &[u8]) -> Result<Option<Json>, String> {
+/// Builds nothing, so the body is read lazily ([`super::lazy_json`]) or
+/// parsed whole ([`parse_checked`]) only when something needs it.
+pub fn validate(body: &[u8]) -> Result<bool, String> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    // `Valid` stops past MAX_JSON_DEPTH itself, so serde_json's limit may go.
+    de.disable_recursion_limit();
+    let read = serde::de::DeserializeSeed::deserialize(Valid { depth: 0 }, &mut de);
+    match read.and_then(|()| de.end()) {
+        Ok(()) => Ok(true),
+        // Too deep, or not JSON; as before, too deep is said first.
+        Err(_) => check_depth(body).map(|()| false),
+    }
+}
+
+/// Any JSON value, read and dropped as it is read (what `Value` accepts,
+/// without building it), refused past [`MAX_JSON_DEPTH`] levels so the
+/// recursion stays bounded.
+struct Valid {
+    /// Levels of arrays and objects around this value.
+    depth: usize,
+}
+
+impl Valid {
+    fn inner<E: serde::de::Error>(&self) -> Result<Valid, E> {
+        if self.depth >= MAX_JSON_DEPTH {
+            return Err(E::custom("nested too deep"));
+        }
+        Ok(Valid {
+            depth: self.depth + 1,
+        })
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Valid {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Valid {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(self.inner()?)?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while map.next_key_seed(self.inner()?)?.is_some() {
+            map.next_value_seed(self.inner()?)?;
+        }
+        Ok(())
+    }
+}
+
+fn check_depth(body: &[u8]) -> Result<(), String> {
     let depth = nesting_depth(body);
     if depth > MAX_JSON_DEPTH {
         return Err(format!(
@@ -24,30 +113,37 @@ pub fn parse(body: &[u8]) -> Result<Option<Json>, String> {
              reads as JSON"
         ));
     }
+    Ok(())
+}
+
+/// The body as JSON; `Ok(None)` when it is not JSON, `Err` (a message
+/// fragment: "is nested N levels deep, ...") when it is nested too deep.
+pub fn parse(body: &[u8]) -> Result<Option<Json>, String> {
+    check_depth(body)?;
+    Ok(parse_checked(body))
+}
+
+/// The body as JSON, its depth already checked; `None` when it is not JSON.
+pub fn parse_checked(body: &[u8]) -> Option<Json> {
     let mut de = serde_json::Deserializer::from_slice(body);
-    // The depth is bounded above, so serde_json's own limit may go.
+    // The depth is bounded, so serde_json's own limit may go.
     de.disable_recursion_limit();
-    let parsed = Json::deserialize(&mut de).and_then(|value| de.end().map(|()| value));
-    Ok(parsed.ok())
+    Json::deserialize(&mut de)
+        .and_then(|value| de.end().map(|()| value))
+        .ok()
 }
 
 /// The deepest nesting of `[` and `{` outside strings (the body need not be
-/// valid JSON).
+/// valid JSON). Strings are skipped to their next quote or backslash at once.
 pub fn nesting_depth(body: &[u8]) -> usize {
     let (mut depth, mut deepest) = (0usize, 0usize);
-    let (mut in_string, mut escaped) = (false, false);
-    for &b in body {
-        if in_string {
-            match (escaped, b) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                _ => {}
+    let mut i = 0;
+    while i < body.len() {
+        match body[i] {
+            b'"' => {
+                i = string_end(body, i + 1);
+                continue;
             }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
             b'[' | b'{' => {
                 depth += 1;
                 deepest = deepest.max(depth);
@@ -55,6 +151,7 @@ pub fn nesting_depth(body: &[u8]) -> usize {
             b']' | b'}' => depth = depth.saturating_sub(1),
             _ => {}
         }
+        i += 1;
     }
     deepest
 }
@@ -104,6 +201,31 @@ mod tests {
         assert_eq!(parse(b"{} trailing"), Ok(None));
     }
 
+    #[test]
+    fn validate_says_whether_a_body_is_json_without_building_it() {
+        assert_eq!(validate(br#" {"a": [1, "x\"]"]} "#), Ok(true));
+        assert_eq!(validate(b"{\"a\": tru}"), Ok(false));
+        assert_eq!(validate(b"{} trailing"), Ok(false));
+        assert_eq!(validate(b"[1, 2"), Ok(false));
+        assert_eq!(validate(b"[\"\xff\"]"), Ok(false));
+        // What serde_json refuses to build is not JSON here either.
+        for (body, is_json) in [
+            (&br#"["\ud800"]"#[..], false),
+            (b"[1e400]", false),
+            (br#"{"k": "\ud83d\ude00", "n": [1e300, -0, 1.5e-7]}"#, true),
+        ] {
+            assert_eq!(
+                validate(body),
+                Ok(is_json),
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+            assert_eq!(serde_json::from_slice::<Json>(body).is_ok(), is_json);
+        }
+        assert!(validate(nested(MAX_JSON_DEPTH + 1).as_bytes()).is_err());
+        assert_eq!(validate(nested(MAX_JSON_DEPTH).as_bytes()), Ok(true));
+    }
+
     /// Runs `f` on a thread with the stack of a test thread (2 MiB).
     fn on_test_thread_stack(f: impl FnOnce() + Send + 'static) {
         let thread = std::thread::Builder::new().stack_size(2 << 20);
@@ -125,7 +247,10 @@ mod tests {
             }))
             .unwrap();
             let scope = crate::suite::template::Scope::new();
-            assert!(crate::check::json::check(&checks, Ok(&value), &scope).is_empty());
+            // Refused at the limit, without overflowing the stack.
+            assert!(validate(body.as_bytes()).is_err());
+            let doc = crate::http::lazy_json::Node::new(&body);
+            assert!(crate::check::json::check(&checks, Ok(&doc), &scope).is_empty());
             assert_eq!(value.clone(), value);
             assert!(
                 serde_json::to_string_pretty(&value)
@@ -143,7 +268,7 @@ mod tests {
                 line: &|| 1,
                 description: "",
                 info: &info,
-                value: &value,
+                value: (&value).into(),
                 redact: &[],
                 secrets: &masker.current(),
             });

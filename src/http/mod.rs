@@ -5,6 +5,7 @@ pub mod body;
 pub mod client;
 pub mod exchange;
 pub mod json;
+pub mod lazy_json;
 pub mod tls;
 
 pub use client::{HttpError, build_client, send};

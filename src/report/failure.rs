@@ -177,7 +177,7 @@ pub fn body_excerpt(response: &Response) -> Option<String> {
     if response.body.is_empty() {
         return None;
     }
-    let text = match &response.json {
+    let text = match response.json() {
         Some(json) => serde_json::to_string_pretty(json).unwrap_or_default(),
         None => String::from_utf8_lossy(&response.body).into_owned(),
     };

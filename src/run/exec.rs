@@ -367,12 +367,14 @@ fn check_exchange(spec: &TrialSpec, step: &Step<'_>, ex: &Exchange, scope: &Scop
         &ex.response.headers,
         scope,
     ));
-    let body = ex
-        .response
-        .json
-        .as_ref()
-        .ok_or_else(|| ex.response.not_json());
-    failures.extend(check::json::check(&expect.json, body, scope));
+    if !expect.json.0.is_empty() {
+        let body = ex.response.json_doc().ok_or_else(|| ex.response.not_json());
+        failures.extend(check::json::check(
+            &expect.json,
+            body.as_ref().map_err(String::clone),
+            scope,
+        ));
+    }
     failures.extend(check::duration::check(
         expect.max_duration.map(|d| d.0),
         ex.elapsed,
@@ -393,7 +395,7 @@ fn snapshot_step(
     if !enabled {
         return None;
     }
-    let Some(body) = ex.response.json.as_ref() else {
+    if !ex.response.is_json() {
         // JSON too deep to read fails rather than silently going unsnapshotted.
         return ex.response.json_problem.as_ref().map(|_| {
             let kind = Kind::NotJson {
@@ -402,7 +404,7 @@ fn snapshot_step(
             };
             Failure::new(kind, KeyPath::root().key("expect").key("snapshot"))
         });
-    };
+    }
     let def = def.unwrap_or_default();
     let name = spec.snapshot_file_name(def.name.as_deref(), step.label.map(|l| (l.index, l.count)));
     let secrets = ctx.masker.current();
@@ -416,7 +418,7 @@ fn snapshot_step(
         line: &line,
         description: &description,
         info: &info,
-        value: body,
+        value: snapshot::Body::Response(&ex.response),
         redact: &def.redact,
         secrets: &secrets,
     });
@@ -517,13 +519,13 @@ fn read_capture(source: &CaptureSource, ex: &Exchange) -> Result<Json, String> {
             .map(|v| Json::String(v.to_owned()))
             .ok_or_else(|| format!("the response has no header `{h}`"))?,
         CaptureSource::Json(path) => {
-            let body = ex.response.json.as_ref().ok_or_else(|| {
+            let body = ex.response.json_doc().ok_or_else(|| {
                 format!("{path} needs a JSON body, but {}", ex.response.not_json())
             })?;
-            match path.select(body).as_slice() {
+            match path.select(&body).as_slice() {
                 [] => return Err(format!("{path} selects nothing in the response")),
-                [one] => (*one).clone(),
-                many => Json::Array(many.iter().map(|v| (*v).clone()).collect()),
+                [one] => one.to_json(),
+                many => Json::Array(many.iter().map(|v| v.to_json()).collect()),
             }
         }
     })

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use indexmap::IndexMap;
 use jsonpath_rust::parser::model::JpQuery;
+use jsonpath_rust::query::queryable::Queryable;
 use regex::Regex;
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
@@ -75,7 +76,7 @@ impl JsonPath {
     }
 
     /// The values the path selects in `value` (empty when it matches nothing).
-    pub fn select<'a>(&self, value: &'a Json) -> Vec<&'a Json> {
+    pub fn select<'a, T: Queryable>(&self, value: &'a T) -> Vec<&'a T> {
         jsonpath_rust::query::js_path_process(&self.query, value)
             .map(|refs| refs.into_iter().map(|r| r.val()).collect())
             .unwrap_or_default()

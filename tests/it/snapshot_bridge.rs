@@ -164,7 +164,7 @@ fn check(root: &Path, name: &str, value: &Json) -> Outcome {
         line: &|| 14,
         description: "GET /api/todos as user",
         info: &json!({"trial": "todos::list", "identity": "user"}),
-        value,
+        value: value.into(),
         redact: &[],
         secrets: &gatecheck::report::mask::MaskSet::default(),
     })
@@ -264,7 +264,7 @@ fn local(root: &Path) {
         line: &|| 1,
         description: "",
         info: &Json::Null,
-        value: &value,
+        value: (&value).into(),
         redact: &[],
         secrets: &gatecheck::report::mask::MaskSet::default(),
     });

@@ -1,0 +1,416 @@
+//! A JSON body read lazily, for JSONPath: a node is its text until a query
+//! looks inside it, and then only that level is split into children (still
+//! text). `$[-1].name` on a 1 MiB array splits the array once and decodes one
+//! element, instead of building a `serde_json::Value` of the whole body (which
+//! costs about ten times the body in memory and most of the time of a run).
+//!
+//! The text must be valid JSON (checked whole when the response is read,
+//! before a node is made), so the splitting below only finds boundaries.
+//! Matchers see plain `serde_json::Value`s of the selected nodes
+//! ([`Node::to_json`]), so their semantics do not change.
+
+use std::borrow::Cow;
+use std::cell::OnceCell;
+use std::fmt;
+
+use jsonpath_rust::query::queryable::Queryable;
+use serde::Deserialize as _;
+use serde_json::{Number, Value as Json};
+
+/// One JSON value: its text (when it comes from the body) and, once looked
+/// into, its top level.
+#[derive(Clone, Default)]
+pub struct Node<'a> {
+    raw: Option<&'a str>,
+    parsed: OnceCell<Level<'a>>,
+}
+
+/// The top level of a value; children are nodes (not yet looked into).
+#[derive(Clone, Debug, Default)]
+enum Level<'a> {
+    #[default]
+    Null,
+    Bool(bool),
+    Num(Number),
+    Str(Cow<'a, str>),
+    Arr(Vec<Node<'a>>),
+    /// Members in document order; a repeated key keeps its first place and
+    /// its last value, as `serde_json::Value` does.
+    Obj(Vec<(Cow<'a, str>, Node<'a>)>),
+}
+
+/// The top level of a value, borrowed ([`Node::with_shape`]).
+pub enum Shape<'n, 'a> {
+    Null,
+    Bool(bool),
+    Num(&'n Number),
+    Str(&'n str),
+    Arr(&'n [Node<'a>]),
+    Obj(&'n [(Cow<'a, str>, Node<'a>)]),
+}
+
+impl<'a> Level<'a> {
+    fn shape(&self) -> Shape<'_, 'a> {
+        match self {
+            Level::Null => Shape::Null,
+            Level::Bool(b) => Shape::Bool(*b),
+            Level::Num(n) => Shape::Num(n),
+            Level::Str(s) => Shape::Str(s),
+            Level::Arr(items) => Shape::Arr(items),
+            Level::Obj(members) => Shape::Obj(members),
+        }
+    }
+}
+
+impl<'a> Node<'a> {
+    /// A node over `text`, which must be one valid JSON value (whitespace
+    /// around it allowed).
+    pub fn new(text: &'a str) -> Self {
+        Node {
+            raw: Some(text.trim_matches(is_ws_char)),
+            parsed: OnceCell::new(),
+        }
+    }
+
+    fn owned(level: Level<'a>) -> Self {
+        Node {
+            raw: None,
+            parsed: OnceCell::from(level),
+        }
+    }
+
+    /// Calls `f` with the top level of this value, without keeping it when
+    /// it was not looked into before (a walk over the whole body, such as the
+    /// snapshot fast path, then holds one level per depth, not the body).
+    pub fn with_shape<R>(&self, f: impl FnOnce(Shape<'_, 'a>) -> R) -> R {
+        match self.parsed.get() {
+            Some(level) => f(level.shape()),
+            None => f(self.raw.map(split).unwrap_or_default().shape()),
+        }
+    }
+
+    fn level(&self) -> &Level<'a> {
+        self.parsed
+            .get_or_init(|| self.raw.map(split).unwrap_or_default())
+    }
+
+    /// The value as a `serde_json::Value` (parsed from its text when it was
+    /// not looked into).
+    pub fn to_json(&self) -> Json {
+        if let (Some(raw), None) = (self.raw, self.parsed.get()) {
+            return parse_value(raw);
+        }
+        match self.level() {
+            Level::Null => Json::Null,
+            Level::Bool(b) => Json::Bool(*b),
+            Level::Num(n) => Json::Number(n.clone()),
+            Level::Str(s) => Json::String(s.clone().into_owned()),
+            Level::Arr(items) => Json::Array(items.iter().map(Node::to_json).collect()),
+            Level::Obj(members) => Json::Object(
+                members
+                    .iter()
+                    .map(|(k, v)| (k.clone().into_owned(), v.to_json()))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// A node that owns its value (made from a plain value, not from text).
+fn from_json<'b>(value: Json) -> Node<'b> {
+    Node::owned(match value {
+        Json::Null => Level::Null,
+        Json::Bool(b) => Level::Bool(b),
+        Json::Number(n) => Level::Num(n),
+        Json::String(s) => Level::Str(Cow::Owned(s)),
+        Json::Array(items) => Level::Arr(items.into_iter().map(from_json).collect()),
+        Json::Object(map) => Level::Obj(
+            map.into_iter()
+                .map(|(k, v)| (Cow::Owned(k), from_json(v)))
+                .collect(),
+        ),
+    })
+}
+
+/// Parses a valid JSON text of bounded depth (checked before) whole.
+fn parse_value(text: &str) -> Json {
+    let mut de = serde_json::Deserializer::from_str(text);
+    de.disable_recursion_limit();
+    Json::deserialize(&mut de).unwrap_or(Json::Null)
+}
+
+fn is_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+fn is_ws_char(c: char) -> bool {
+    c.is_ascii() && is_ws(c as u8)
+}
+
+/// The top level of one valid JSON value.
+fn split(text: &str) -> Level<'_> {
+    match text.as_bytes().first() {
+        Some(b'n') | None => Level::Null,
+        Some(b't') => Level::Bool(true),
+        Some(b'f') => Level::Bool(false),
+        Some(b'"') => Level::Str(decode_string(text)),
+        Some(b'[') => Level::Arr(split_array(text)),
+        Some(b'{') => Level::Obj(dedup(split_object(text))),
+        Some(_) => serde_json::from_str(text).map_or(Level::Null, Level::Num),
+    }
+}
+
+/// A string token's value: borrowed when it has no escapes.
+fn decode_string(token: &str) -> Cow<'_, str> {
+    let inner = &token[1..token.len() - 1];
+    if !inner.contains('\\') {
+        return Cow::Borrowed(inner);
+    }
+    // Valid JSON; only a lone surrogate escape can fail to decode.
+    Cow::Owned(serde_json::from_str(token).unwrap_or_default())
+}
+
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && is_ws(b[i]) {
+        i += 1;
+    }
+    i
+}
+
+/// The index just past the string that starts at `start` (a `"`).
+fn token_end(b: &[u8], start: usize) -> usize {
+    string_end(b, start + 1)
+}
+
+/// Just past the closing quote of a string whose content starts at `i`
+/// (the end of the body when it is not closed).
+pub(crate) fn string_end(body: &[u8], mut i: usize) -> usize {
+    /// Most strings are short: a plain loop over this many bytes beats
+    /// memchr's set-up; longer ones go to memchr.
+    const SHORT: usize = 32;
+    let stop = |c: &u8| *c == b'"' || *c == b'\\';
+    while i < body.len() {
+        let rest = &body[i..];
+        let at = match rest.iter().take(SHORT).position(stop) {
+            Some(at) => at,
+            None if rest.len() <= SHORT => return body.len(),
+            None => match memchr::memchr2(b'"', b'\\', &rest[SHORT..]) {
+                Some(at) => SHORT + at,
+                None => return body.len(),
+            },
+        };
+        i += at;
+        if body[i] == b'"' {
+            return i + 1;
+        }
+        i += 2;
+    }
+    body.len()
+}
+
+/// The index just past the value that starts at `start`.
+fn value_end(b: &[u8], start: usize) -> usize {
+    match b[start] {
+        b'"' => token_end(b, start),
+        b'[' | b'{' => {
+            let (mut depth, mut i) = (0usize, start);
+            while i < b.len() {
+                match b[i] {
+                    b'"' => {
+                        i = token_end(b, i);
+                        continue;
+                    }
+                    b'[' | b'{' => depth += 1,
+                    b']' | b'}' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return i + 1;
+                        }
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+            b.len()
+        }
+        _ => {
+            let rest = &b[start..];
+            start
+                + rest
+                    .iter()
+                    .position(|&c| matches!(c, b',' | b']' | b'}') || is_ws(c))
+                    .unwrap_or(rest.len())
+        }
+    }
+}
+
+fn split_array(text: &str) -> Vec<Node<'_>> {
+    let b = text.as_bytes();
+    let mut items = Vec::new();
+    let mut i = skip_ws(b, 1);
+    while i < b.len() && b[i] != b']' {
+        let end = value_end(b, i);
+        items.push(Node::new(&text[i..end]));
+        i = skip_ws(b, end);
+        if b.get(i) == Some(&b',') {
+            i = skip_ws(b, i + 1);
+        }
+    }
+    items
+}
+
+fn split_object(text: &str) -> Vec<(Cow<'_, str>, Node<'_>)> {
+    let b = text.as_bytes();
+    let mut members = Vec::new();
+    let mut i = skip_ws(b, 1);
+    while i < b.len() && b[i] == b'"' {
+        let key_end = token_end(b, i);
+        let key = decode_string(&text[i..key_end]);
+        i = skip_ws(b, key_end);
+        i = skip_ws(b, i + 1); // the colon
+        let end = value_end(b, i);
+        members.push((key, Node::new(&text[i..end])));
+        i = skip_ws(b, end);
+        if b.get(i) == Some(&b',') {
+            i = skip_ws(b, i + 1);
+        }
+    }
+    members
+}
+
+type Members<'a> = Vec<(Cow<'a, str>, Node<'a>)>;
+
+/// A repeated key keeps its first place and its last value.
+fn dedup(members: Members<'_>) -> Members<'_> {
+    let repeated = if members.len() <= 16 {
+        (1..members.len()).any(|i| members[..i].iter().any(|(k, _)| *k == members[i].0))
+    } else {
+        let mut seen = std::collections::HashSet::with_capacity(members.len());
+        !members.iter().all(|(k, _)| seen.insert(k.as_ref()))
+    };
+    if !repeated {
+        return members;
+    }
+    let mut kept: Members<'_> = Vec::with_capacity(members.len());
+    for (key, value) in members {
+        match kept.iter_mut().find(|(k, _)| *k == key) {
+            Some(slot) => slot.1 = value,
+            None => kept.push((key, value)),
+        }
+    }
+    kept
+}
+
+impl fmt::Debug for Node<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.to_json())
+    }
+}
+
+impl PartialEq for Node<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.to_json() == other.to_json()
+    }
+}
+
+impl From<&str> for Node<'_> {
+    fn from(s: &str) -> Self {
+        Node::owned(Level::Str(Cow::Owned(s.to_owned())))
+    }
+}
+
+impl From<String> for Node<'_> {
+    fn from(s: String) -> Self {
+        Node::owned(Level::Str(Cow::Owned(s)))
+    }
+}
+
+impl From<bool> for Node<'_> {
+    fn from(b: bool) -> Self {
+        Node::owned(Level::Bool(b))
+    }
+}
+
+impl From<i64> for Node<'_> {
+    fn from(n: i64) -> Self {
+        Node::owned(Level::Num(n.into()))
+    }
+}
+
+impl From<f64> for Node<'_> {
+    fn from(n: f64) -> Self {
+        Node::owned(Number::from_f64(n).map_or(Level::Null, Level::Num))
+    }
+}
+
+impl<'a> From<Vec<Node<'a>>> for Node<'a> {
+    fn from(items: Vec<Node<'a>>) -> Self {
+        Node::owned(Level::Arr(items))
+    }
+}
+
+impl<'a> Queryable for Node<'a> {
+    fn get(&self, key: &str) -> Option<&Self> {
+        match self.level() {
+            Level::Obj(members) => members.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    fn as_array(&self) -> Option<&Vec<Self>> {
+        match self.level() {
+            Level::Arr(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    fn as_object(&self) -> Option<Vec<(&str, &Self)>> {
+        match self.level() {
+            Level::Obj(members) => Some(members.iter().map(|(k, v)| (k.as_ref(), v)).collect()),
+            _ => None,
+        }
+    }
+
+    fn as_str(&self) -> Option<&str> {
+        match self.level() {
+            Level::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    fn as_i64(&self) -> Option<i64> {
+        match self.level() {
+            Level::Num(n) => n.as_i64(),
+            _ => None,
+        }
+    }
+
+    fn as_f64(&self) -> Option<f64> {
+        match self.level() {
+            Level::Num(n) => n.as_f64(),
+            _ => None,
+        }
+    }
+
+    fn as_bool(&self) -> Option<bool> {
+        match self.level() {
+            Level::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    fn null() -> Self {
+        Node::owned(Level::Null)
+    }
+
+    /// The extension functions of `serde_json::Value` (`in`, `nin`, ...),
+    /// on plain values.
+    fn extension_custom(name: &str, args: Vec<Cow<Self>>) -> Self {
+        let args = args.iter().map(|a| Cow::Owned(a.to_json())).collect();
+        from_json(<Json as Queryable>::extension_custom(name, args))
+    }
+}
+
+#[cfg(test)]
+#[path = "lazy_json_tests.rs"]
+mod tests;
