@@ -6,8 +6,6 @@
 use serde::Deserialize as _;
 use serde_json::Value as Json;
 
-use super::lazy_json::string_end;
-
 /// The deepest nesting of arrays and objects gatecheck parses: twice
 /// serde_json's default. Parsing and every consumer of a parsed body
 /// (JSONPath, matchers, snapshots, printing) recurse; measured in a debug
@@ -154,6 +152,32 @@ pub fn nesting_depth(body: &[u8]) -> usize {
         i += 1;
     }
     deepest
+}
+
+/// Just past the closing quote of a string whose content starts at `i`
+/// (the end of the body when it is not closed).
+fn string_end(body: &[u8], mut i: usize) -> usize {
+    /// Most strings are short: a plain loop over this many bytes beats
+    /// memchr's set-up; longer ones go to memchr.
+    const SHORT: usize = 32;
+    let stop = |c: &u8| *c == b'"' || *c == b'\\';
+    while i < body.len() {
+        let rest = &body[i..];
+        let at = match rest.iter().take(SHORT).position(stop) {
+            Some(at) => at,
+            None if rest.len() <= SHORT => return body.len(),
+            None => match memchr::memchr2(b'"', b'\\', &rest[SHORT..]) {
+                Some(at) => SHORT + at,
+                None => return body.len(),
+            },
+        };
+        i += at;
+        if body[i] == b'"' {
+            return i + 1;
+        }
+        i += 2;
+    }
+    body.len()
 }
 
 #[cfg(test)]

@@ -5,7 +5,8 @@
 //! costs about ten times the body in memory and most of the time of a run).
 //!
 //! The text must be valid JSON (checked whole when the response is read,
-//! before a node is made), so the splitting below only finds boundaries.
+//! before a node is made); serde_json splits a level into the text of its
+//! elements or members (`RawValue`) without building them.
 //! Matchers see plain `serde_json::Value`s of the selected nodes
 //! ([`Node::to_json`]), so their semantics do not change.
 
@@ -14,7 +15,8 @@ use std::cell::OnceCell;
 use std::fmt;
 
 use jsonpath_rust::query::queryable::Queryable;
-use serde::Deserialize as _;
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
 use serde_json::{Number, Value as Json};
 
 /// One JSON value: its text (when it comes from the body) and, once looked
@@ -147,135 +149,82 @@ fn is_ws_char(c: char) -> bool {
     c.is_ascii() && is_ws(c as u8)
 }
 
-/// The top level of one valid JSON value.
+/// The top level of one valid JSON value, read by serde_json: scalars are
+/// decoded, and each element or member of an array or object is kept as its
+/// text (a borrowed `RawValue`), not built.
 fn split(text: &str) -> Level<'_> {
-    match text.as_bytes().first() {
-        Some(b'n') | None => Level::Null,
-        Some(b't') => Level::Bool(true),
-        Some(b'f') => Level::Bool(false),
-        Some(b'"') => Level::Str(decode_string(text)),
-        Some(b'[') => Level::Arr(split_array(text)),
-        Some(b'{') => Level::Obj(dedup(split_object(text))),
-        Some(_) => serde_json::from_str(text).map_or(Level::Null, Level::Num),
+    let mut de = serde_json::Deserializer::from_str(text);
+    // The depth was bounded when the body was validated.
+    de.disable_recursion_limit();
+    serde::Deserializer::deserialize_any(&mut de, LevelVisitor).unwrap_or_default()
+}
+
+/// Builds one [`Level`] from serde_json's events.
+struct LevelVisitor;
+
+impl<'a> Visitor<'a> for LevelVisitor {
+    type Value = Level<'a>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
     }
-}
 
-/// A string token's value: borrowed when it has no escapes.
-fn decode_string(token: &str) -> Cow<'_, str> {
-    let inner = &token[1..token.len() - 1];
-    if !inner.contains('\\') {
-        return Cow::Borrowed(inner);
+    fn visit_unit<E>(self) -> Result<Level<'a>, E> {
+        Ok(Level::Null)
     }
-    // Valid JSON; only a lone surrogate escape can fail to decode.
-    Cow::Owned(serde_json::from_str(token).unwrap_or_default())
-}
 
-fn skip_ws(b: &[u8], mut i: usize) -> usize {
-    while i < b.len() && is_ws(b[i]) {
-        i += 1;
+    fn visit_bool<E>(self, b: bool) -> Result<Level<'a>, E> {
+        Ok(Level::Bool(b))
     }
-    i
-}
 
-/// The index just past the string that starts at `start` (a `"`).
-fn token_end(b: &[u8], start: usize) -> usize {
-    string_end(b, start + 1)
-}
+    fn visit_i64<E>(self, n: i64) -> Result<Level<'a>, E> {
+        Ok(Level::Num(n.into()))
+    }
 
-/// Just past the closing quote of a string whose content starts at `i`
-/// (the end of the body when it is not closed).
-pub(crate) fn string_end(body: &[u8], mut i: usize) -> usize {
-    /// Most strings are short: a plain loop over this many bytes beats
-    /// memchr's set-up; longer ones go to memchr.
-    const SHORT: usize = 32;
-    let stop = |c: &u8| *c == b'"' || *c == b'\\';
-    while i < body.len() {
-        let rest = &body[i..];
-        let at = match rest.iter().take(SHORT).position(stop) {
-            Some(at) => at,
-            None if rest.len() <= SHORT => return body.len(),
-            None => match memchr::memchr2(b'"', b'\\', &rest[SHORT..]) {
-                Some(at) => SHORT + at,
-                None => return body.len(),
-            },
-        };
-        i += at;
-        if body[i] == b'"' {
-            return i + 1;
+    fn visit_u64<E>(self, n: u64) -> Result<Level<'a>, E> {
+        Ok(Level::Num(n.into()))
+    }
+
+    fn visit_f64<E>(self, n: f64) -> Result<Level<'a>, E> {
+        Ok(Number::from_f64(n).map_or(Level::Null, Level::Num))
+    }
+
+    fn visit_borrowed_str<E>(self, s: &'a str) -> Result<Level<'a>, E> {
+        Ok(Level::Str(Cow::Borrowed(s)))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Level<'a>, E> {
+        Ok(Level::Str(Cow::Owned(s.to_owned())))
+    }
+
+    fn visit_seq<A: SeqAccess<'a>>(self, mut seq: A) -> Result<Level<'a>, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(raw) = seq.next_element::<&'a RawValue>()? {
+            items.push(Node::new(raw.get()));
         }
-        i += 2;
+        Ok(Level::Arr(items))
     }
-    body.len()
+
+    fn visit_map<A: MapAccess<'a>>(self, mut map: A) -> Result<Level<'a>, A::Error> {
+        let mut members = Vec::new();
+        while let Some(Key(key)) = map.next_key()? {
+            let raw: &'a RawValue = map.next_value()?;
+            members.push((key, Node::new(raw.get())));
+        }
+        Ok(Level::Obj(dedup(members)))
+    }
 }
 
-/// The index just past the value that starts at `start`.
-fn value_end(b: &[u8], start: usize) -> usize {
-    match b[start] {
-        b'"' => token_end(b, start),
-        b'[' | b'{' => {
-            let (mut depth, mut i) = (0usize, start);
-            while i < b.len() {
-                match b[i] {
-                    b'"' => {
-                        i = token_end(b, i);
-                        continue;
-                    }
-                    b'[' | b'{' => depth += 1,
-                    b']' | b'}' => {
-                        depth -= 1;
-                        if depth == 0 {
-                            return i + 1;
-                        }
-                    }
-                    _ => {}
-                }
-                i += 1;
-            }
-            b.len()
-        }
-        _ => {
-            let rest = &b[start..];
-            start
-                + rest
-                    .iter()
-                    .position(|&c| matches!(c, b',' | b']' | b'}') || is_ws(c))
-                    .unwrap_or(rest.len())
+/// An object's key: borrowed from the body unless it has escapes.
+struct Key<'a>(Cow<'a, str>);
+
+impl<'a> Deserialize<'a> for Key<'a> {
+    fn deserialize<D: Deserializer<'a>>(d: D) -> Result<Self, D::Error> {
+        match d.deserialize_str(LevelVisitor)? {
+            Level::Str(key) => Ok(Key(key)),
+            _ => Err(serde::de::Error::custom("an object key is a string")),
         }
     }
-}
-
-fn split_array(text: &str) -> Vec<Node<'_>> {
-    let b = text.as_bytes();
-    let mut items = Vec::new();
-    let mut i = skip_ws(b, 1);
-    while i < b.len() && b[i] != b']' {
-        let end = value_end(b, i);
-        items.push(Node::new(&text[i..end]));
-        i = skip_ws(b, end);
-        if b.get(i) == Some(&b',') {
-            i = skip_ws(b, i + 1);
-        }
-    }
-    items
-}
-
-fn split_object(text: &str) -> Vec<(Cow<'_, str>, Node<'_>)> {
-    let b = text.as_bytes();
-    let mut members = Vec::new();
-    let mut i = skip_ws(b, 1);
-    while i < b.len() && b[i] == b'"' {
-        let key_end = token_end(b, i);
-        let key = decode_string(&text[i..key_end]);
-        i = skip_ws(b, key_end);
-        i = skip_ws(b, i + 1); // the colon
-        let end = value_end(b, i);
-        members.push((key, Node::new(&text[i..end])));
-        i = skip_ws(b, end);
-        if b.get(i) == Some(&b',') {
-            i = skip_ws(b, i + 1);
-        }
-    }
-    members
 }
 
 type Members<'a> = Vec<(Cow<'a, str>, Node<'a>)>;
