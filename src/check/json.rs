@@ -6,7 +6,7 @@
 use serde_json::Value as Json;
 
 use super::failure::{Failure, Kind};
-use crate::http::lazy_json::Node;
+use crate::http::lazy_json::{Node, selection};
 use crate::suite::matcher::{JsonChecks, JsonType, Matcher};
 use crate::suite::template::Scope;
 use crate::suite::yaml::KeyPath;
@@ -51,12 +51,7 @@ pub fn check(checks: &JsonChecks, body: Result<&Node, String>, scope: &Scope) ->
     };
     let mut failures = Vec::new();
     for (path, matchers) in &checks.0 {
-        let selected = path.select(body);
-        let actual = match selected.as_slice() {
-            [] => None,
-            [one] => Some(one.to_json()),
-            many => Some(Json::Array(many.iter().map(|v| v.to_json()).collect())),
-        };
+        let actual = selection(&path.select(body));
         let path_key = json_key.key(path.source.as_str());
         for matcher in matchers {
             let Err(why) = check_one(matcher, actual.as_ref(), scope) else {

@@ -132,16 +132,23 @@ pub fn parse_checked(body: &[u8]) -> Option<Json> {
 }
 
 /// The deepest nesting of `[` and `{` outside strings (the body need not be
-/// valid JSON). Strings are skipped to their next quote or backslash at once.
+/// valid JSON). Runs only to word the error for a body that failed
+/// [`validate`], and on small login answers ([`parse`]).
 pub fn nesting_depth(body: &[u8]) -> usize {
     let (mut depth, mut deepest) = (0usize, 0usize);
-    let mut i = 0;
-    while i < body.len() {
-        match body[i] {
-            b'"' => {
-                i = string_end(body, i + 1);
-                continue;
+    let (mut in_string, mut escaped) = (false, false);
+    for &b in body {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
             }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
             b'[' | b'{' => {
                 depth += 1;
                 deepest = deepest.max(depth);
@@ -149,35 +156,8 @@ pub fn nesting_depth(body: &[u8]) -> usize {
             b']' | b'}' => depth = depth.saturating_sub(1),
             _ => {}
         }
-        i += 1;
     }
     deepest
-}
-
-/// Just past the closing quote of a string whose content starts at `i`
-/// (the end of the body when it is not closed).
-fn string_end(body: &[u8], mut i: usize) -> usize {
-    /// Most strings are short: a plain loop over this many bytes beats
-    /// memchr's set-up; longer ones go to memchr.
-    const SHORT: usize = 32;
-    let stop = |c: &u8| *c == b'"' || *c == b'\\';
-    while i < body.len() {
-        let rest = &body[i..];
-        let at = match rest.iter().take(SHORT).position(stop) {
-            Some(at) => at,
-            None if rest.len() <= SHORT => return body.len(),
-            None => match memchr::memchr2(b'"', b'\\', &rest[SHORT..]) {
-                Some(at) => SHORT + at,
-                None => return body.len(),
-            },
-        };
-        i += at;
-        if body[i] == b'"' {
-            return i + 1;
-        }
-        i += 2;
-    }
-    body.len()
 }
 
 #[cfg(test)]

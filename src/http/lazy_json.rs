@@ -118,6 +118,16 @@ impl<'a> Node<'a> {
     }
 }
 
+/// What a JSONPath selected, as one value: nothing, the one node's value,
+/// or an array of the values of several.
+pub fn selection(nodes: &[&Node]) -> Option<Json> {
+    match nodes {
+        [] => None,
+        [one] => Some(one.to_json()),
+        many => Some(Json::Array(many.iter().map(|v| v.to_json()).collect())),
+    }
+}
+
 /// A node that owns its value (made from a plain value, not from text).
 fn from_json<'b>(value: Json) -> Node<'b> {
     Node::owned(match value {

@@ -14,6 +14,7 @@ use crate::check;
 use crate::check::failure::{Failure, Kind};
 use crate::check::snapshot::{self, Snapshot};
 use crate::http::Exchange;
+use crate::http::lazy_json::selection;
 use crate::report::failure::{self, StepFailure, StepLabel, TrialFailure};
 use crate::report::html::model::StepView;
 use crate::secret::mask::Masker;
@@ -522,11 +523,8 @@ fn read_capture(source: &CaptureSource, ex: &Exchange) -> Result<Json, String> {
             let body = ex.response.json_doc().ok_or_else(|| {
                 format!("{path} needs a JSON body, but {}", ex.response.not_json())
             })?;
-            match path.select(&body).as_slice() {
-                [] => return Err(format!("{path} selects nothing in the response")),
-                [one] => one.to_json(),
-                many => Json::Array(many.iter().map(|v| v.to_json()).collect()),
-            }
+            selection(&path.select(&body))
+                .ok_or_else(|| format!("{path} selects nothing in the response"))?
         }
     })
 }
