@@ -43,11 +43,31 @@ pub fn strip_comment(line: &str, in_comment: &mut bool) -> String {
 
 /// `{` and `}` outside strings.
 pub fn braces(line: &str) -> (usize, usize) {
-    let mut quote: Option<char> = None;
     let (mut open, mut close) = (0, 0);
+    for (_, c, _) in code_chars(line).filter(|(_, _, code)| *code) {
+        match c {
+            '{' => open += 1,
+            '}' => close += 1,
+            _ => {}
+        }
+    }
+    (open, close)
+}
+
+/// Each character with its byte index and whether it is code: outside a
+/// string literal (`"`, `'` or `` ` ``). An opening quote is code; the rest
+/// of the literal, its closing quote included, is not.
+fn code_chars(text: &str) -> impl Iterator<Item = (usize, char, bool)> + '_ {
+    let mut quote: Option<char> = None;
     let mut escaped = false;
-    for c in line.chars() {
-        if let Some(q) = quote {
+    text.char_indices().map(move |(i, c)| match quote {
+        None => {
+            if matches!(c, '"' | '\'' | '`') {
+                quote = Some(c);
+            }
+            (i, c, true)
+        }
+        Some(q) => {
             if escaped {
                 escaped = false;
             } else if c == '\\' {
@@ -55,16 +75,9 @@ pub fn braces(line: &str) -> (usize, usize) {
             } else if c == q {
                 quote = None;
             }
-            continue;
+            (i, c, false)
         }
-        match c {
-            '"' | '\'' | '`' => quote = Some(c),
-            '{' => open += 1,
-            '}' => close += 1,
-            _ => {}
-        }
-    }
-    (open, close)
+    })
 }
 
 /// A quoted string's text.
@@ -90,33 +103,21 @@ pub fn split_args(args: &str) -> Vec<String> {
 pub fn split_top(text: &str, sep: char) -> Vec<String> {
     let mut out = Vec::new();
     let mut depth = 0i32;
-    let mut quote: Option<char> = None;
     let mut current = String::new();
-    let mut escaped = false;
-    for c in text.chars() {
-        if let Some(q) = quote {
-            current.push(c);
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == q {
-                quote = None;
-            }
-            continue;
-        }
-        match c {
-            '"' | '\'' | '`' => quote = Some(c),
-            '(' | '[' | '{' => depth += 1,
-            ')' | ']' | '}' => depth -= 1,
-            c if c == sep && depth == 0 => {
-                if !current.trim().is_empty() {
-                    out.push(current.trim().to_owned());
+    for (_, c, code) in code_chars(text) {
+        if code {
+            match c {
+                '(' | '[' | '{' => depth += 1,
+                ')' | ']' | '}' => depth -= 1,
+                c if c == sep && depth == 0 => {
+                    if !current.trim().is_empty() {
+                        out.push(current.trim().to_owned());
+                    }
+                    current.clear();
+                    continue;
                 }
-                current.clear();
-                continue;
+                _ => {}
             }
-            _ => {}
         }
         current.push(c);
     }
@@ -134,21 +135,8 @@ pub fn call_args(text: &str) -> Option<(&str, &str)> {
         return None;
     }
     let mut depth = 0i32;
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
-    for (i, c) in text.char_indices() {
-        if let Some(q) = quote {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == q {
-                quote = None;
-            }
-            continue;
-        }
+    for (i, c, _) in code_chars(text).filter(|(_, _, code)| *code) {
         match c {
-            '"' | '\'' | '`' => quote = Some(c),
             '(' | '[' | '{' => depth += 1,
             ')' | ']' | '}' => {
                 depth -= 1;
@@ -160,4 +148,24 @@ pub fn call_args(text: &str) -> Option<(&str, &str)> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn brackets_and_separators_inside_strings_are_not_code() {
+        assert_eq!(braces(r#"if (a) { x = "}{"; y = '{' } {"#), (2, 1));
+        assert_eq!(
+            split_args(r#"a, "b, \"c, d\"", [1, 2], f(3, 4), `e,f`"#),
+            ["a", r#""b, \"c, d\"""#, "[1, 2]", "f(3, 4)", "`e,f`"]
+        );
+        assert_eq!(
+            call_args(r#" ("x)", f(y)).to.eql(1)"#),
+            Some((r#""x)", f(y)"#, ".to.eql(1)"))
+        );
+        assert_eq!(call_args("x(1)"), None);
+        assert_eq!(call_args("(unclosed"), None);
+    }
 }
