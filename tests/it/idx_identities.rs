@@ -10,7 +10,6 @@ use gatecheck::emulator::Emulator;
 use gatecheck::report::mask::Masker;
 use login_support::*;
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 fn idx(em: &Emulator, extra: &str) -> Fixture {
     fixture(
@@ -27,19 +26,7 @@ fn idx(em: &Emulator, extra: &str) -> Fixture {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fifty_concurrent_callers_make_one_idx_login() {
     let em = emulator().await;
-    let fixtures = BTreeMap::from([("user".to_owned(), idx(&em, ""))]);
-    let ids = Arc::new(Identities::new(fixtures, client(), Masker::new()));
-    let calls: Vec<_> = (0..50)
-        .map(|_| {
-            let ids = ids.clone();
-            tokio::spawn(async move { ids.token("user").await })
-        })
-        .collect();
-    let mut tokens = Vec::new();
-    for call in calls {
-        tokens.push(call.await.unwrap().unwrap());
-    }
-    assert!(tokens.iter().all(|t| Arc::ptr_eq(t, &tokens[0])));
+    fifty_concurrent_callers(idx(&em, "")).await;
     let c = em.counters();
     assert_eq!((c.interact, c.idx, c.token), (1, 3, 1), "{c:?}");
 }

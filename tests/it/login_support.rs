@@ -50,6 +50,28 @@ pub fn pkce(em: &Emulator, extra: &str) -> Fixture {
     fixture(em, &serde_yaml::to_string(&base).unwrap())
 }
 
+/// Fifty concurrent callers ask for `fixture`'s token at once; all must get
+/// the very same token (one login shared, not fifty).
+pub async fn fifty_concurrent_callers(fixture: Fixture) {
+    let fixtures = std::collections::BTreeMap::from([("user".to_owned(), fixture)]);
+    let ids = std::sync::Arc::new(gatecheck::auth::Identities::new(
+        fixtures,
+        client(),
+        Masker::new(),
+    ));
+    let calls: Vec<_> = (0..50)
+        .map(|_| {
+            let ids = ids.clone();
+            tokio::spawn(async move { ids.token("user").await })
+        })
+        .collect();
+    let mut tokens = Vec::new();
+    for call in calls {
+        tokens.push(call.await.unwrap().unwrap());
+    }
+    assert!(tokens.iter().all(|t| std::sync::Arc::ptr_eq(t, &tokens[0])));
+}
+
 pub fn client() -> LoginClient {
     LoginClient::new(Duration::from_secs(10))
 }
