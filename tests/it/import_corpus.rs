@@ -4,6 +4,10 @@
 //! in clear, and at least 80% of the assertion lines of their test scripts
 //! become expectations. The corpus is read in place (one collection's
 //! licence is unclear, so it is not copied into this repository).
+//!
+//! A clone without the corpus beside it (a contributor's own checkout) skips
+//! this test with a message; `.ci/run` sets `GATECHECK_CORPUS_TESTS`, so in
+//! CI a missing corpus fails it.
 
 use std::collections::HashMap;
 use std::fs;
@@ -13,21 +17,37 @@ use gatecheck::import::import_postman;
 use serde_json::Value;
 
 /// `../shared/postman-corpus` from the repository root (from a git worktree
-/// nested deeper, the nearest `shared/postman-corpus` above it).
-fn corpus() -> PathBuf {
+/// nested deeper, the nearest `shared/postman-corpus` above it); None, after
+/// saying so, when there is none and the corpus is not required.
+fn corpus() -> Option<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    root.ancestors()
+    let found = root
+        .ancestors()
         .skip(1)
         .map(|dir| dir.join("shared/postman-corpus"))
-        .find(|p| p.is_dir())
-        .unwrap_or_else(|| root.join("../shared/postman-corpus"))
+        .find(|p| p.is_dir());
+    let required = std::env::var_os("GATECHECK_CORPUS_TESTS").is_some_and(|v| !v.is_empty());
+    match found {
+        Some(dir) => Some(dir),
+        None if required => panic!(
+            "GATECHECK_CORPUS_TESTS is set but no shared/postman-corpus folder is above {}",
+            root.display()
+        ),
+        None => {
+            eprintln!(
+                "SKIPPED: Postman corpus test: no shared/postman-corpus folder above {}; \
+                 set GATECHECK_CORPUS_TESTS=1 to make this a failure",
+                root.display()
+            );
+            None
+        }
+    }
 }
 
 /// (collection, environment) of each corpus folder, sorted.
-fn collections() -> Vec<(String, PathBuf, Option<PathBuf>)> {
-    let dir = corpus();
+fn collections(dir: &Path) -> Vec<(String, PathBuf, Option<PathBuf>)> {
     let mut out = Vec::new();
-    let mut folders: Vec<PathBuf> = fs::read_dir(&dir)
+    let mut folders: Vec<PathBuf> = fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("the Postman corpus `{}`: {e}", dir.display()))
         .map(|e| e.unwrap().path())
         .filter(|p| p.is_dir())
@@ -115,11 +135,14 @@ fn env_for(names: &[String]) -> HashMap<String, String> {
 
 #[test]
 fn every_corpus_collection_imports_loads_and_keeps_its_assertions() {
+    let Some(corpus) = corpus() else {
+        return;
+    };
     let root = std::env::temp_dir().join(format!("gatecheck-corpus-{}", std::process::id()));
     let _ = fs::remove_dir_all(&root);
     let (mut total, mut converted) = (0, 0);
     let mut table = String::new();
-    for (name, collection, environment) in collections() {
+    for (name, collection, environment) in collections(&corpus) {
         let out = root.join(&name);
         let report = import_postman(&collection, environment.as_deref(), &out)
             .unwrap_or_else(|e| panic!("{name}: {e}"));
