@@ -21,8 +21,9 @@ use sha2::{Digest, Sha256};
 
 use super::failure::{Failure, Kind, SnapshotChange};
 pub use super::snapshot_input::{Body, Snapshot};
+use super::snapshot_tape::{matches_tape, redacted_tokens};
 use super::snapshot_text::matches_text;
-use super::snapshot_view::{View, fast_path_allowed, matches_file};
+use super::snapshot_view::{View, fast_path_allowed, matches_file, with_stored_body};
 use super::snapshot_write::{Staging, memoize};
 use crate::secret::mask::MaskSet;
 use crate::suite::expect::JsonPath;
@@ -205,6 +206,21 @@ pub fn slug(text: &str) -> String {
 /// The fast path: the stored body equals the body as insta would write it,
 /// rendered from the response's text when there is one.
 fn fast_match(file: &Path, snapshot: &Snapshot) -> bool {
+    if let Body::Response(response) = snapshot.value
+        && let Some(tape) = response.json_tape()
+    {
+        let body = &response.body;
+        let redacted = match (snapshot.redact, response.json_doc()) {
+            ([], _) => Some(Vec::new()),
+            (redact, Some(doc)) => redacted_tokens(&doc, body, tape, redact),
+            (_, None) => None,
+        };
+        if let Some(redacted) = redacted {
+            return with_stored_body(file, |expected| {
+                matches_tape(expected, body, tape, snapshot.secrets, &redacted)
+            });
+        }
+    }
     let doc = match snapshot.value {
         Body::Response(response) => response.json_doc(),
         Body::Value(_) => None,

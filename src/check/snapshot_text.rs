@@ -10,7 +10,7 @@ use std::path::Path;
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::Value as Json;
 
-use super::snapshot_view::stored_bytes;
+use super::snapshot_view::with_stored_body;
 use crate::http::lazy_json::{Node, Shape};
 use crate::secret::mask::{MASK, MaskSet};
 use crate::suite::expect::JsonPath;
@@ -23,21 +23,17 @@ pub(super) fn matches_text(
     redact: &[(JsonPath, Json)],
     secrets: &MaskSet,
 ) -> bool {
-    let Some((bytes, start)) = stored_bytes(file) else {
-        return false;
-    };
-    let view = TextView::over(doc, redact, secrets);
-    let compare = Compare {
-        expected: bytes[start..].trim_ascii_end(),
-        at: 0,
-    };
-    // Compared in blocks: the rendering is written in many tiny pieces.
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, compare);
-    if serde_json::to_writer_pretty(&mut out, &Sorted(&view, doc)).is_err() {
-        return false;
-    }
-    out.into_inner()
-        .is_ok_and(|compare| compare.at == compare.expected.len())
+    with_stored_body(file, |expected| {
+        let view = TextView::over(doc, redact, secrets);
+        let compare = Compare { expected, at: 0 };
+        // Compared in blocks: the rendering is written in many tiny pieces.
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, compare);
+        if serde_json::to_writer_pretty(&mut out, &Sorted(&view, doc)).is_err() {
+            return false;
+        }
+        out.into_inner()
+            .is_ok_and(|compare| compare.at == compare.expected.len())
+    })
 }
 
 /// A writer that compares what is written with the expected bytes as it
@@ -101,7 +97,9 @@ struct Sorted<'v, 'n, 'a>(&'v TextView<'v>, &'n Node<'a>);
 impl Serialize for Sorted<'_, '_, '_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let view = self.0;
-        if let Some(placeholder) = view.replaced.get(&address(self.1)) {
+        if !view.replaced.is_empty()
+            && let Some(placeholder) = view.replaced.get(&address(self.1))
+        {
             return placeholder.serialize(serializer);
         }
         self.1.with_shape(|shape| match shape {

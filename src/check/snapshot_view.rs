@@ -44,13 +44,37 @@ pub(super) fn stored_body(file: &Path) -> Option<String> {
     Some(body.to_owned())
 }
 
-/// The stored `.snap` file's bytes and where its body starts, when it has
-/// a header (no UTF-8 check and no copy: the body is compared as bytes).
-pub(super) fn stored_bytes(file: &Path) -> Option<(Vec<u8>, usize)> {
-    let bytes = std::fs::read(file).ok()?;
+/// Calls `compare` with the stored `.snap` file's body (the bytes after its
+/// header, trailing whitespace trimmed; no UTF-8 check) and returns its
+/// answer; false when the file cannot be read or has no header. The file is
+/// read into a buffer kept per thread, so comparing many large snapshots
+/// does not allocate (and fault in) a fresh buffer for each.
+pub(super) fn with_stored_body(file: &Path, compare: impl FnOnce(&[u8]) -> bool) -> bool {
+    use std::io::Read as _;
+    /// A buffer larger than this is not kept after use.
+    const KEEP: usize = 16 << 20;
+    thread_local! {
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BUFFER.with(|buffer| {
+        let Ok(mut buffer) = buffer.try_borrow_mut() else {
+            return false;
+        };
+        buffer.clear();
+        let read = std::fs::File::open(file).and_then(|mut f| f.read_to_end(&mut buffer));
+        let matched = read.is_ok()
+            && body_start(&buffer).is_some_and(|start| compare(buffer[start..].trim_ascii_end()));
+        if buffer.capacity() > KEEP {
+            *buffer = Vec::new();
+        }
+        matched
+    })
+}
+
+/// Where a `.snap` file's body starts: after its `---` header.
+fn body_start(bytes: &[u8]) -> Option<usize> {
     let rest = bytes.strip_prefix(b"---\n")?;
-    let start = "---\n".len() + memchr::memmem::find(rest, b"\n---\n")? + "\n---\n".len();
-    Some((bytes, start))
+    Some("---\n".len() + memchr::memmem::find(rest, b"\n---\n")? + "\n---\n".len())
 }
 
 /// A body as it is snapshotted: redacted values replaced and secrets

@@ -6,6 +6,7 @@ use std::time::Duration;
 use reqwest::header::HeaderMap;
 use serde_json::Value as Json;
 
+use super::json_tape::Tape;
 use super::lazy_json::Node;
 
 /// A request ready to send: everything rendered, URL absolute.
@@ -16,6 +17,9 @@ pub struct Prepared {
     pub headers: Vec<(String, String)>,
     pub body: Body,
     pub timeout: Duration,
+    /// A snapshot will compare the response's body: read it into a tape
+    /// as it is checked ([`Response::with_tape`]).
+    pub tape: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -49,6 +53,8 @@ pub struct Response {
     is_json: bool,
     /// The body parsed whole, the first time something asks for it.
     parsed: OnceLock<Option<Json>>,
+    /// The body read into a tape, the first time the snapshot asks.
+    tape: OnceLock<Option<Tape>>,
     /// Why a body that looks like JSON was not parsed, when that is not
     /// simply "not JSON" (it is nested too deep).
     pub json_problem: Option<String>,
@@ -56,7 +62,26 @@ pub struct Response {
 
 impl Response {
     pub fn new(status: u16, headers: HeaderMap, body: Vec<u8>) -> Self {
-        let (is_json, json_problem) = match check_json(&headers, &body) {
+        Self::read(status, headers, body, false)
+    }
+
+    /// Like [`Response::new`], and a JSON body is read into its tape while it
+    /// is checked, in the same pass: for a response whose body a snapshot
+    /// will compare ([`Response::json_tape`]).
+    pub fn with_tape(status: u16, headers: HeaderMap, body: Vec<u8>) -> Self {
+        Self::read(status, headers, body, true)
+    }
+
+    fn read(status: u16, headers: HeaderMap, body: Vec<u8>, with_tape: bool) -> Self {
+        let tape = OnceLock::new();
+        let validate = |body: &[u8]| {
+            if with_tape && let Some(read) = std::str::from_utf8(body).ok().and_then(Tape::read) {
+                let _ = tape.set(Some(read));
+                return Ok(true);
+            }
+            super::json::validate(body)
+        };
+        let (is_json, json_problem) = match check_json(&headers, &body, validate) {
             Ok(is_json) => (is_json, None),
             Err(problem) => (false, Some(problem)),
         };
@@ -66,6 +91,7 @@ impl Response {
             body,
             is_json,
             parsed: OnceLock::new(),
+            tape,
             json_problem,
         }
     }
@@ -86,6 +112,17 @@ impl Response {
     /// Whether the body is JSON (checked whole, nested within the limit).
     pub fn is_json(&self) -> bool {
         self.is_json
+    }
+
+    /// The body's text and its tape ([`Tape`]), when it is JSON: read on the
+    /// first call and kept, for the snapshot fast path.
+    pub fn json_tape(&self) -> Option<&Tape> {
+        if !self.is_json {
+            return None;
+        }
+        self.tape
+            .get_or_init(|| std::str::from_utf8(&self.body).ok().and_then(Tape::read))
+            .as_ref()
     }
 
     /// The body as a lazily read JSON document, for JSONPath, when it is JSON.
@@ -116,7 +153,12 @@ impl Response {
 
 /// Whether the body is JSON, when it is declared (or, without Content-Type,
 /// looks like) JSON; `Err` when it is JSON nested deeper than gatecheck reads.
-fn check_json(headers: &HeaderMap, body: &[u8]) -> Result<bool, String> {
+/// `validate` is [`super::json::validate`], or does its work.
+fn check_json(
+    headers: &HeaderMap,
+    body: &[u8],
+    validate: impl FnOnce(&[u8]) -> Result<bool, String>,
+) -> Result<bool, String> {
     if body.is_empty() {
         return Ok(false);
     }
@@ -131,7 +173,7 @@ fn check_json(headers: &HeaderMap, body: &[u8]) -> Result<bool, String> {
         Some(b'{' | b'[')
     );
     if declared || (ct.is_empty() && looks) {
-        super::json::validate(body)
+        validate(body)
     } else {
         Ok(false)
     }

@@ -84,11 +84,22 @@ impl<'a> Node<'a> {
     /// Calls `f` with the top level of this value, without keeping it when
     /// it was not looked into before (a walk over the whole body, such as the
     /// snapshot fast path, then holds one level per depth, not the body).
+    ///
+    /// A value of at most [`WHOLE_MAX`] bytes of text is read whole in one
+    /// pass (its children come back already read), so a walk reads each byte
+    /// about twice instead of once per level of nesting.
     pub fn with_shape<R>(&self, f: impl FnOnce(Shape<'_, 'a>) -> R) -> R {
-        match self.parsed.get() {
-            Some(level) => f(level.shape()),
-            None => f(self.raw.map(split).unwrap_or_default().shape()),
+        match (self.parsed.get(), self.raw) {
+            (Some(level), _) => f(level.shape()),
+            (None, Some(raw)) if raw.len() <= WHOLE_MAX => f(whole(raw).shape()),
+            (None, raw) => f(raw.map(split).unwrap_or_default().shape()),
         }
+    }
+
+    /// The top level of this value when something looked into it before
+    /// (a JSONPath query), without reading it otherwise.
+    pub fn shape_if_read(&self) -> Option<Shape<'_, 'a>> {
+        self.parsed.get().map(Level::shape)
     }
 
     fn level(&self) -> &Level<'a> {
@@ -166,11 +177,39 @@ fn split(text: &str) -> Level<'_> {
     let mut de = serde_json::Deserializer::from_str(text);
     // The depth was bounded when the body was validated.
     de.disable_recursion_limit();
-    serde::Deserializer::deserialize_any(&mut de, LevelVisitor).unwrap_or_default()
+    serde::Deserializer::deserialize_any(&mut de, LevelVisitor { whole: false }).unwrap_or_default()
 }
 
-/// Builds one [`Level`] from serde_json's events.
-struct LevelVisitor;
+/// The largest value (in bytes of text) that [`Node::with_shape`] reads
+/// whole: big enough for any ordinary object, small enough that what is held
+/// at once stays a small multiple of it.
+const WHOLE_MAX: usize = 64 * 1024;
+
+/// One valid JSON value read whole: every level is built (strings borrowed
+/// from the text unless they have escapes), in one pass.
+fn whole(text: &str) -> Level<'_> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    // The depth was bounded when the body was validated.
+    de.disable_recursion_limit();
+    serde::Deserializer::deserialize_any(&mut de, LevelVisitor { whole: true }).unwrap_or_default()
+}
+
+/// A value read whole, as a child of one read whole.
+struct Whole<'a>(Node<'a>);
+
+impl<'a> Deserialize<'a> for Whole<'a> {
+    fn deserialize<D: Deserializer<'a>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(LevelVisitor { whole: true })
+            .map(|level| Whole(Node::owned(level)))
+    }
+}
+
+/// Builds one [`Level`] from serde_json's events: children as their text
+/// (`RawValue`), or, when `whole`, read whole too.
+#[derive(Clone, Copy)]
+struct LevelVisitor {
+    whole: bool,
+}
 
 impl<'a> Visitor<'a> for LevelVisitor {
     type Value = Level<'a>;
@@ -209,8 +248,14 @@ impl<'a> Visitor<'a> for LevelVisitor {
 
     fn visit_seq<A: SeqAccess<'a>>(self, mut seq: A) -> Result<Level<'a>, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        while let Some(raw) = seq.next_element::<&'a RawValue>()? {
-            items.push(Node::new(raw.get()));
+        if self.whole {
+            while let Some(Whole(node)) = seq.next_element()? {
+                items.push(node);
+            }
+        } else {
+            while let Some(raw) = seq.next_element::<&'a RawValue>()? {
+                items.push(Node::new(raw.get()));
+            }
         }
         Ok(Level::Arr(items))
     }
@@ -218,8 +263,12 @@ impl<'a> Visitor<'a> for LevelVisitor {
     fn visit_map<A: MapAccess<'a>>(self, mut map: A) -> Result<Level<'a>, A::Error> {
         let mut members = Vec::new();
         while let Some(Key(key)) = map.next_key()? {
-            let raw: &'a RawValue = map.next_value()?;
-            members.push((key, Node::new(raw.get())));
+            let node = if self.whole {
+                map.next_value::<Whole<'a>>()?.0
+            } else {
+                Node::new(map.next_value::<&'a RawValue>()?.get())
+            };
+            members.push((key, node));
         }
         Ok(Level::Obj(dedup(members)))
     }
@@ -230,7 +279,7 @@ struct Key<'a>(Cow<'a, str>);
 
 impl<'a> Deserialize<'a> for Key<'a> {
     fn deserialize<D: Deserializer<'a>>(d: D) -> Result<Self, D::Error> {
-        match d.deserialize_str(LevelVisitor)? {
+        match d.deserialize_str(LevelVisitor { whole: false })? {
             Level::Str(key) => Ok(Key(key)),
             _ => Err(serde::de::Error::custom("an object key is a string")),
         }

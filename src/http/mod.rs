@@ -5,6 +5,7 @@ pub mod body;
 pub mod client;
 pub mod exchange;
 pub mod json;
+pub mod json_tape;
 pub mod lazy_json;
 pub mod tls;
 

@@ -218,7 +218,7 @@ async fn run_step(
         }
         .finish()
     };
-    let prepared = prepare(
+    let mut prepared = prepare(
         step.request,
         scope,
         &spec.suite,
@@ -232,6 +232,9 @@ async fn run_step(
         };
         fail(at_request(kind), None, None, 1)
     })?;
+    // The snapshot fast path reads the body into a tape, in the same pass
+    // that checks it is JSON.
+    prepared.tape = takes_snapshot(step);
     let request_line = failure::request_line(&prepared, spec.identity_label.as_deref());
     let attempts = step.retry.map_or(1, |r| r.attempts.max(1));
     let delay = step
@@ -383,6 +386,13 @@ fn check_exchange(spec: &TrialSpec, step: &Step<'_>, ex: &Exchange, scope: &Scop
     failures
 }
 
+/// Whether the step's body is compared with a snapshot: a single-request
+/// test's JSON body by default, a step's only when asked.
+fn takes_snapshot(step: &Step<'_>) -> bool {
+    let def = step.expect.and_then(|e| e.snapshot.as_ref());
+    def.map_or(step.label.is_none(), |d| d.enabled)
+}
+
 /// Compares the body with its snapshot, when the step takes one.
 fn snapshot_step(
     ctx: &RunCtx,
@@ -390,12 +400,10 @@ fn snapshot_step(
     step: &Step<'_>,
     ex: &Exchange,
 ) -> Option<Failure> {
-    let def = step.expect.and_then(|e| e.snapshot.clone());
-    // A single-request test snapshots JSON bodies by default; a step only when asked.
-    let enabled = def.as_ref().map_or(step.label.is_none(), |d| d.enabled);
-    if !enabled {
+    if !takes_snapshot(step) {
         return None;
     }
+    let def = step.expect.and_then(|e| e.snapshot.clone());
     if !ex.response.is_json() {
         // JSON too deep to read fails rather than silently going unsnapshotted.
         return ex.response.json_problem.as_ref().map(|_| {

@@ -65,6 +65,7 @@ pub fn prepare(
         headers,
         body: body(request, scope)?,
         timeout,
+        tape: false,
     })
 }
 
