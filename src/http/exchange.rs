@@ -60,6 +60,11 @@ pub struct Response {
     pub json_problem: Option<String>,
 }
 
+/// The largest body read into a tape: a tape takes about twice the body's
+/// size, so a larger body's snapshot is compared from its text, read lazily
+/// (slower, in little memory).
+pub const TAPE_MAX: usize = 16 << 20;
+
 impl Response {
     pub fn new(status: u16, headers: HeaderMap, body: Vec<u8>) -> Self {
         Self::read(status, headers, body, false)
@@ -67,7 +72,8 @@ impl Response {
 
     /// Like [`Response::new`], and a JSON body is read into its tape while it
     /// is checked, in the same pass: for a response whose body a snapshot
-    /// will compare ([`Response::json_tape`]).
+    /// will compare ([`Response::json_tape`]). A body over [`TAPE_MAX`] gets
+    /// no tape.
     pub fn with_tape(status: u16, headers: HeaderMap, body: Vec<u8>) -> Self {
         Self::read(status, headers, body, true)
     }
@@ -75,7 +81,10 @@ impl Response {
     fn read(status: u16, headers: HeaderMap, body: Vec<u8>, with_tape: bool) -> Self {
         let tape = OnceLock::new();
         let validate = |body: &[u8]| {
-            if with_tape && let Some(read) = std::str::from_utf8(body).ok().and_then(Tape::read) {
+            if with_tape
+                && body.len() <= TAPE_MAX
+                && let Some(read) = Tape::read(body)
+            {
                 let _ = tape.set(Some(read));
                 return Ok(true);
             }
@@ -114,15 +123,14 @@ impl Response {
         self.is_json
     }
 
-    /// The body's text and its tape ([`Tape`]), when it is JSON: read on the
-    /// first call and kept, for the snapshot fast path.
+    /// The body's tape ([`Tape`]), when it is JSON of at most [`TAPE_MAX`]
+    /// bytes: read on the first call (unless it was read with the body) and
+    /// kept, for the snapshot fast path.
     pub fn json_tape(&self) -> Option<&Tape> {
-        if !self.is_json {
+        if !self.is_json || self.body.len() > TAPE_MAX {
             return None;
         }
-        self.tape
-            .get_or_init(|| std::str::from_utf8(&self.body).ok().and_then(Tape::read))
-            .as_ref()
+        self.tape.get_or_init(|| Tape::read(&self.body)).as_ref()
     }
 
     /// The body as a lazily read JSON document, for JSONPath, when it is JSON.
@@ -200,5 +208,33 @@ mod tests {
         let mut h = HeaderMap::new();
         h.insert("content-type", "text/html".parse().unwrap());
         assert!(Response::new(200, h, b"{}".to_vec()).json().is_none());
+    }
+
+    #[test]
+    fn a_tape_is_read_with_a_json_body_and_answers_like_validation() {
+        let json = || {
+            let mut h = HeaderMap::new();
+            h.insert("content-type", "application/json".parse().unwrap());
+            h
+        };
+        let r = Response::with_tape(200, json(), br#"{"a": [1, "x"]}"#.to_vec());
+        assert!(r.is_json());
+        assert!(r.tape.get().is_some_and(Option::is_some), "read with the body");
+        assert_eq!(r.json_tape().map(|t| t.toks.len()), Some(5));
+        for bad in [&b"{\"a\": }"[..], b"[\"\xff\"]"] {
+            let r = Response::with_tape(200, json(), bad.to_vec());
+            assert!(!r.is_json() && r.json_problem.is_none() && r.json_tape().is_none());
+        }
+        let deep = "[".repeat(300) + &"]".repeat(300);
+        let r = Response::with_tape(200, json(), deep.into_bytes());
+        assert!(!r.is_json() && r.json_tape().is_none());
+        assert!(r.not_json().contains("nested 300 levels deep"), "{}", r.not_json());
+        let mut h = HeaderMap::new();
+        h.insert("content-type", "text/plain".parse().unwrap());
+        let r = Response::with_tape(200, h, b"[1]".to_vec());
+        assert!(!r.is_json() && r.json_tape().is_none());
+        // Without a tape read with the body, the first call reads it.
+        let r = Response::new(200, json(), b"[1, 2]".to_vec());
+        assert_eq!(r.json_tape().map(|t| t.toks.len()), Some(3));
     }
 }

@@ -50,10 +50,10 @@ pub struct Tape {
 }
 
 impl Tape {
-    /// Reads `body`, which is the text the tape is for. `None` when it is not
+    /// Reads `body`. `None` when it is not
     /// exactly one JSON value as serde_json parses it, when it is nested
     /// deeper than [`MAX_JSON_DEPTH`], or when it is 4 GiB or more.
-    pub fn read(body: &str) -> Option<Tape> {
+    pub fn read(body: &[u8]) -> Option<Tape> {
         u32::try_from(body.len()).ok()?;
         let mut tape = Tape {
             // About one token per 7 bytes of ordinary API JSON; pages of
@@ -61,7 +61,9 @@ impl Tape {
             toks: Vec::with_capacity(body.len() / 4),
             strings: Vec::new(),
         };
-        let mut de = serde_json::Deserializer::from_str(body);
+        // From bytes: serde_json checks the UTF-8 of strings as it reads them
+        // (anything else outside a string must be ASCII JSON).
+        let mut de = serde_json::Deserializer::from_slice(body);
         // `Builder` stops past MAX_JSON_DEPTH itself.
         de.disable_recursion_limit();
         let builder = Builder {
@@ -241,7 +243,7 @@ mod tests {
     #[test]
     fn tokens_in_document_order_with_spans_and_ends() {
         let body = r#" {"a": [1, -2, 2.5, "x"], "b\n": {"c": null, "d": true}, "e": "q\"r"} "#;
-        let tape = Tape::read(body).expect("valid JSON");
+        let tape = Tape::read(body.as_bytes()).expect("valid JSON");
         let toks = &tape.toks;
         assert_eq!(toks[0], Tok::Obj { count: 3, end: 15 });
         assert_eq!(tape.str(body.as_bytes(), toks[1]), b"a");
@@ -263,11 +265,12 @@ mod tests {
     #[test]
     fn refuses_what_serde_json_refuses_and_deep_nesting() {
         for bad in ["", "{", "[1,]", "{\"a\" 1}", "1 2", "\"\u{1}\"", "nul"] {
-            assert!(Tape::read(bad).is_none(), "{bad:?}");
+            assert!(Tape::read(bad.as_bytes()).is_none(), "{bad:?}");
         }
         let ok = "[".repeat(MAX_JSON_DEPTH) + &"]".repeat(MAX_JSON_DEPTH);
-        assert!(Tape::read(&ok).is_some());
+        assert!(Tape::read(ok.as_bytes()).is_some());
+        assert!(Tape::read(b"[\"\xe9\"]").is_none(), "Latin-1 is not UTF-8");
         let deep = "[".repeat(MAX_JSON_DEPTH + 1) + &"]".repeat(MAX_JSON_DEPTH + 1);
-        assert!(Tape::read(&deep).is_none());
+        assert!(Tape::read(deep.as_bytes()).is_none());
     }
 }
