@@ -13,7 +13,7 @@ use crate::suite::expect::{StatusExpect, StatusSet};
 use crate::suite::model::{EachDef, ExpectDef, TestDef, escape_controls};
 use crate::suite::validate::NONE;
 use crate::suite::yaml::{KeyPath, Positions};
-use crate::suite::{Project, Suite};
+use crate::suite::Suite;
 
 /// What a trial needs from its suite.
 #[derive(Debug)]
@@ -33,6 +33,8 @@ pub struct SuiteInfo {
     pub positions: Positions,
     /// The suite's `auth` or `identities`, when it has one.
     pub identity_key: Option<KeyPath>,
+    /// The suite's `tags` (the trials of tests without tags share them).
+    pub tags: Arc<[String]>,
 }
 
 /// One trial: a test, for one row and one identity.
@@ -55,7 +57,8 @@ pub struct TrialSpec {
     pub snapshot_stem: String,
     /// `__<row>__<identity>` parts, appended to custom snapshot names too.
     pub snapshot_suffix: String,
-    pub tags: Vec<String>,
+    /// The suite's tags and the test's (shared by the test's trials).
+    pub tags: Arc<[String]>,
     pub skip: Option<String>,
 }
 
@@ -121,17 +124,13 @@ impl TrialSpec {
     }
 }
 
-/// Every trial of the project, in suite order.
-pub fn plan(project: &Project) -> Vec<TrialSpec> {
-    // At least one trial per test: sized once, not grown by doubling
-    // (which held one and a half copies of a large plan at once).
-    let tests = project.suites.iter().map(|s| s.tests.len()).sum();
-    let mut trials = Vec::with_capacity(tests);
-    for suite in &project.suites {
-        let info = Arc::new(suite_info(suite));
-        for test in &suite.tests {
-            plan_test(suite, &info, test.clone(), &mut trials);
-        }
+/// Every trial of one suite, in test order.
+pub fn plan_suite(suite: &Suite) -> Vec<TrialSpec> {
+    // At least one trial per test: sized once, not grown by doubling.
+    let mut trials = Vec::with_capacity(suite.tests.len());
+    let info = Arc::new(suite_info(suite));
+    for test in &suite.tests {
+        plan_test(suite, &info, test.clone(), &mut trials);
     }
     trials
 }
@@ -157,6 +156,7 @@ fn suite_info(suite: &Suite) -> SuiteInfo {
         doc: suite.doc.clone(),
         positions: suite.doc.positions(),
         identity_key: identity_key(suite),
+        tags: suite.header.tags.iter().cloned().collect(),
     }
 }
 
@@ -213,8 +213,11 @@ fn rows(test: &TestDef) -> Vec<Option<(String, IndexMap<String, Json>)>> {
 fn plan_test(suite: &Suite, info: &Arc<SuiteInfo>, test: Arc<TestDef>, out: &mut Vec<TrialSpec>) {
     let ids = identities(suite, &test);
     let matrix = ids.len() > 1 || ids.iter().any(|(_, s)| s.is_some());
-    let mut tags = suite.header.tags.clone();
-    tags.extend(test.tags.iter().cloned());
+    let tags = if test.tags.is_empty() {
+        info.tags.clone()
+    } else {
+        suite.header.tags.iter().chain(&test.tags).cloned().collect()
+    };
     for row in rows(&test) {
         for (identity, status) in &ids {
             let mut name = format!("{}::{}", suite.id, test.name);

@@ -19,25 +19,28 @@ pub const NONE: &str = "none";
 const METHODS: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 const IDEMPOTENT: [&str; 5] = ["GET", "HEAD", "PUT", "DELETE", "OPTIONS"];
 
-/// Checks every suite of `project`; `cli_vars` are the `--var` names.
-pub fn validate(project: &Project, cli_vars: &[String]) -> Vec<Diagnostic> {
-    let identities: Vec<String> = project
+/// The identities a suite may name: every fixture (also those that could
+/// not be read: their own error is reported), and `none`.
+pub fn identities(project: &Project) -> Vec<String> {
+    project
         .fixtures
         .keys()
         .chain(&project.broken_fixtures)
         .cloned()
         .chain([NONE.to_owned()])
-        .collect();
+        .collect()
+}
+
+/// Checks one suite against the project's [`identities`].
+pub fn check_suite(suite: &Suite, identities: &[String], cli_vars: &[String]) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    for suite in &project.suites {
-        let mut v = SuiteCheck {
-            suite,
-            identities: &identities,
-            cli_vars,
-            diags: &mut diags,
-        };
-        v.run();
+    SuiteCheck {
+        suite,
+        identities,
+        cli_vars,
+        diags: &mut diags,
     }
+    .run();
     diags
 }
 
