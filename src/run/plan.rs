@@ -9,11 +9,11 @@ use indexmap::IndexMap;
 use serde_json::Value as Json;
 
 use crate::check::snapshot::slug;
+use crate::suite::Suite;
 use crate::suite::expect::{StatusExpect, StatusSet};
 use crate::suite::model::{EachDef, ExpectDef, TestDef, escape_controls};
 use crate::suite::validate::NONE;
 use crate::suite::yaml::{KeyPath, Positions};
-use crate::suite::Suite;
 
 /// What a trial needs from its suite.
 #[derive(Debug)]
@@ -216,7 +216,13 @@ fn plan_test(suite: &Suite, info: &Arc<SuiteInfo>, test: Arc<TestDef>, out: &mut
     let tags = if test.tags.is_empty() {
         info.tags.clone()
     } else {
-        suite.header.tags.iter().chain(&test.tags).cloned().collect()
+        suite
+            .header
+            .tags
+            .iter()
+            .chain(&test.tags)
+            .cloned()
+            .collect()
     };
     for row in rows(&test) {
         for (identity, status) in &ids {

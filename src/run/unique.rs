@@ -40,7 +40,8 @@ impl<'a> Clashes<'a> {
         if !self.reported.insert((self.file(trial), path.clone())) {
             return;
         }
-        self.diags.push(self.suites[trial.suite].diag(&path, message));
+        self.diags
+            .push(self.suites[trial.suite].diag(&path, message));
     }
 
     fn trial_names(&mut self, trials: &'a [Outline]) {
@@ -50,7 +51,9 @@ impl<'a> Clashes<'a> {
                 continue;
             };
             let same_file = self.file(first) == self.file(trial);
-            if same_file && first.test_index != trial.test_index && first.test_name == trial.test_name
+            if same_file
+                && first.test_index != trial.test_index
+                && first.test_name == trial.test_name
             {
                 continue; // a duplicate test name: reported by validation
             }

@@ -142,7 +142,11 @@ struct Root {
 }
 
 impl Loader<'_> {
-    fn project<T: Send>(&mut self, paths: &[PathBuf], each: &EachSuite<'_, T>) -> (Project, Vec<T>) {
+    fn project<T: Send>(
+        &mut self,
+        paths: &[PathBuf],
+        each: &EachSuite<'_, T>,
+    ) -> (Project, Vec<T>) {
         let mut project = Project::default();
         let roots: Vec<Root> = paths.iter().filter_map(|p| self.root(p)).collect();
         if let Some(first) = roots.first() {
