@@ -35,6 +35,8 @@ pub struct SuiteInfo {
     pub identity_key: Option<KeyPath>,
     /// The suite's `tags` (the trials of tests without tags share them).
     pub tags: Arc<[String]>,
+    /// The suite file's stem, slugged: the prefix of its snapshot names.
+    pub snapshot_stem: String,
 }
 
 /// One trial: a test, for one row and one identity.
@@ -93,17 +95,18 @@ impl TrialSpec {
     /// Every snapshot this trial may write (when its bodies are JSON): a
     /// single-request test by default, a step when it asks for one.
     pub fn snapshots(&self) -> Vec<SnapshotUse> {
-        let base = KeyPath::root().key("tests").index(self.test.index);
-        let one = |path: KeyPath, expect: Option<&ExpectDef>, default: bool, step| {
+        // Key paths are built only for the snapshots there are.
+        let base = || KeyPath::root().key("tests").index(self.test.index);
+        let one = |path: &dyn Fn() -> KeyPath, expect: Option<&ExpectDef>, default: bool, step| {
             let def = expect.and_then(|e| e.snapshot.as_ref());
             if !def.map_or(default, |d| d.enabled) {
                 return None;
             }
             let custom = def.and_then(|d| d.name.as_deref());
             let path = match custom {
-                Some(_) => path.key("expect").key("snapshot").key("name"),
-                None if def.is_some() => path.key("expect").key("snapshot"),
-                None => base.key("name"),
+                Some(_) => path().key("expect").key("snapshot").key("name"),
+                None if def.is_some() => path().key("expect").key("snapshot"),
+                None => base().key("name"),
             };
             let name = self.snapshot_file_name(custom, step);
             Some(SnapshotUse { path, name })
@@ -113,11 +116,11 @@ impl TrialSpec {
                 .iter()
                 .enumerate()
                 .filter_map(|(i, s)| {
-                    let path = base.key("steps").index(i);
-                    one(path, s.expect.as_ref(), false, Some((i, steps.len())))
+                    let path = || base().key("steps").index(i);
+                    one(&path, s.expect.as_ref(), false, Some((i, steps.len())))
                 })
                 .collect(),
-            None => one(base.clone(), self.test.expect.as_ref(), true, None)
+            None => one(&base, self.test.expect.as_ref(), true, None)
                 .into_iter()
                 .collect(),
         }
@@ -157,6 +160,7 @@ fn suite_info(suite: &Suite) -> SuiteInfo {
         positions: suite.doc.positions(),
         identity_key: identity_key(suite),
         tags: suite.header.tags.iter().cloned().collect(),
+        snapshot_stem: slug(&file_stem(suite)),
     }
 }
 
@@ -227,7 +231,7 @@ fn plan_test(suite: &Suite, info: &Arc<SuiteInfo>, test: Arc<TestDef>, out: &mut
     for row in rows(&test) {
         for (identity, status) in &ids {
             let mut name = format!("{}::{}", suite.id, test.name);
-            let stem = slug(&file_stem(suite));
+            let stem = info.snapshot_stem.clone();
             let mut suffix = String::new();
             if let Some((label, _)) = &row {
                 name.push_str(&format!("[{label}]"));
@@ -240,7 +244,11 @@ fn plan_test(suite: &Suite, info: &Arc<SuiteInfo>, test: Arc<TestDef>, out: &mut
             }
             let snap = format!("{stem}__{}{suffix}", slug(&test.name));
             out.push(TrialSpec {
-                name: escape_controls(&name),
+                name: if name.chars().any(char::is_control) {
+                    escape_controls(&name)
+                } else {
+                    name
+                },
                 suite: info.clone(),
                 test: test.clone(),
                 identity: identity.clone().filter(|i| i != NONE),
