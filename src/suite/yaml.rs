@@ -9,10 +9,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
-use std::borrow::Cow;
-
-use saphyr_parser::{Event, Marker, Parser, ScalarStyle, StrInput};
 use serde_yaml::{Mapping, Value};
+use yaml_rust2::parser::{Event, Parser};
+use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 pub use super::keypath::{KeyPath, Pos, Seg};
 use super::scalar::resolve_plain;
@@ -130,9 +129,7 @@ pub fn parse(text: &str, env: EnvLookup<'_>) -> Result<Located, Vec<YamlError>> 
 }
 
 struct Builder<'a> {
-    parser: Parser<'a, StrInput<'a>>,
-    /// Where the last event started (the end of the stream, once there).
-    last: Marker,
+    parser: Parser<std::str::Chars<'a>>,
     env: EnvLookup<'a>,
     /// `Some` when positions are wanted (key paths are only built then).
     positions: Option<HashMap<KeyPath, Pos>>,
@@ -156,7 +153,6 @@ impl<'a> Builder<'a> {
     fn new(text: &'a str, env: EnvLookup<'a>, positions: bool) -> Self {
         Self {
             parser: Parser::new_from_str(text),
-            last: Marker::default(),
             env,
             positions: positions.then(HashMap::new),
             anchors: HashMap::new(),
@@ -184,11 +180,8 @@ impl<'a> Builder<'a> {
         KeyPath(segs)
     }
 
-    fn next(&mut self) -> Result<(Event<'a>, Marker), YamlError> {
-        let Some(next) = self.parser.next_event() else {
-            return Ok((Event::StreamEnd, self.last));
-        };
-        let (event, span) = next.map_err(|e| {
+    fn next(&mut self) -> Result<(Event, Marker), YamlError> {
+        self.parser.next_token().map_err(|e| {
             let hint = if e.info().contains("flow") {
                 " (inside `{ }` or `[ ]`, quote values that contain `[`, `]`, `{`, `}` or `,`, \
                  such as JSONPaths: \"$.items[0]\")"
@@ -199,9 +192,7 @@ impl<'a> Builder<'a> {
                 pos: pos_of(e.marker()),
                 message: format!("invalid YAML: {}{hint}", e.info()),
             }
-        })?;
-        self.last = span.start;
-        Ok((event, span.start))
+        })
     }
 
     /// Reads the first document of the stream (an empty file is null).
@@ -209,7 +200,7 @@ impl<'a> Builder<'a> {
         loop {
             let (event, mark) = self.next()?;
             match event {
-                Event::StreamStart | Event::DocumentStart(_) | Event::Nothing => continue,
+                Event::StreamStart | Event::DocumentStart | Event::Nothing => continue,
                 Event::StreamEnd => return Ok(Value::Null),
                 event => {
                     let root = KeyPath::root();
@@ -239,7 +230,7 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn node(&mut self, event: Event<'a>, mark: Marker, path: &KeyPath) -> Result<Value, YamlError> {
+    fn node(&mut self, event: Event, mark: Marker, path: &KeyPath) -> Result<Value, YamlError> {
         let before = self.values;
         self.values += 1;
         let (value, anchor) = match event {
@@ -306,7 +297,7 @@ impl<'a> Builder<'a> {
         let mut items = Vec::new();
         loop {
             let (event, mark) = self.next()?;
-            if matches!(event, Event::SequenceEnd) {
+            if event == Event::SequenceEnd {
                 return Ok(Value::Sequence(items));
             }
             let item_path = self.child(path, || Seg::Index(items.len()));
@@ -321,7 +312,7 @@ impl<'a> Builder<'a> {
         let mut map = Mapping::new();
         loop {
             let (event, mark) = self.next()?;
-            if matches!(event, Event::MappingEnd) {
+            if event == Event::MappingEnd {
                 return Ok(Value::Mapping(map));
             }
             let key = self.node(event, mark, path)?;
@@ -347,12 +338,12 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// A scalar's value: its text (copied once, and only for a string)
-    /// with `${NAME}` expanded, typed when plain.
-    fn scalar(&mut self, text: Cow<'_, str>, style: ScalarStyle, mark: &Marker) -> Value {
+    /// A scalar's value: its text (moved, not copied, when it names no
+    /// variable) with `${NAME}` expanded, typed when plain.
+    fn scalar(&mut self, text: String, style: TScalarStyle, mark: &Marker) -> Value {
         let expanded = if text.contains("${") {
             match expand_env(&text, self.env) {
-                Ok(s) => Cow::Owned(s),
+                Ok(s) => s,
                 Err(message) => {
                     self.errors.push(YamlError {
                         pos: pos_of(mark),
@@ -364,10 +355,10 @@ impl<'a> Builder<'a> {
         } else {
             text
         };
-        if style == ScalarStyle::Plain {
+        if style == TScalarStyle::Plain {
             resolve_plain(expanded)
         } else {
-            Value::String(expanded.into_owned())
+            Value::String(expanded)
         }
     }
 }
