@@ -77,9 +77,10 @@ impl<'a> SuiteCheck<'a> {
             self.err(&root.key("base_url"), problem);
         }
         self.headers(&|| root.key("headers"), &header.headers);
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::with_capacity(self.suite.tests.len());
+        let tests = root.key("tests");
         for test in &self.suite.tests {
-            let path = root.key("tests").index(test.index);
+            let path = tests.index(test.index);
             if !seen.insert(test.name.as_str()) {
                 self.err(
                     &path.key("name"),
