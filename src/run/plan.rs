@@ -198,7 +198,7 @@ fn identities(suite: &Suite, test: &TestDef) -> Vec<(Option<String>, Option<Stat
 }
 
 fn rows(test: &TestDef) -> Vec<Option<(String, IndexMap<String, Json>)>> {
-    match &test.each {
+    match test.each.as_deref() {
         Some(EachDef::Rows(rows)) => rows
             .iter()
             .enumerate()

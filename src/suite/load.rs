@@ -419,13 +419,13 @@ impl Loader<'_> {
 
     /// Reads `each: rows.csv` / `each: rows.yaml` into inline rows.
     fn load_each(&mut self, file: &Path, doc: &Located, base: &KeyPath, test: &mut TestDef) {
-        let Some(EachDef::File(name)) = &test.each else {
+        let Some(EachDef::File(name)) = test.each.as_deref() else {
             return;
         };
         let path = file.parent().unwrap_or(Path::new(".")).join(name);
         let at = Some(doc.pos(&base.key("each")));
         match super::rows::read(&path) {
-            Ok(rows) => test.each = Some(EachDef::Rows(rows)),
+            Ok(rows) => test.each = Some(Box::new(EachDef::Rows(rows))),
             Err(e) => self.diag(file, at, format!("{}: {e}", base.key("each"))),
         }
     }

@@ -122,7 +122,7 @@ impl<'a> SuiteCheck<'a> {
         known.extend(self.suite.config.vars.keys().map(String::as_str));
         known.extend(self.suite.header.vars.keys().map(String::as_str));
         known.extend(self.cli_vars.iter().map(String::as_str));
-        if let Some(EachDef::Rows(rows)) = &test.each {
+        if let Some(EachDef::Rows(rows)) = test.each.as_deref() {
             for row in rows {
                 known.extend(row.keys().map(String::as_str));
             }
@@ -190,7 +190,7 @@ impl<'a> SuiteCheck<'a> {
             }
             (None, None) => self.err(path, "a test needs a `request` (or `steps`)"),
         }
-        if let Some(EachDef::Rows(rows)) = &test.each
+        if let Some(EachDef::Rows(rows)) = test.each.as_deref()
             && rows.is_empty()
         {
             self.err(&path.key("each"), "`each` needs at least one row");
@@ -271,7 +271,7 @@ impl<'a> SuiteCheck<'a> {
         if let Some(json) = &request.json {
             self.json(&|| path.key("json"), json, known);
         }
-        for (k, v) in request.form.iter().flatten() {
+        for (k, v) in request.form.iter().flat_map(|form| form.iter()) {
             self.json(&|| path.key("form").key(k), v, known);
         }
         if let Some(body) = &request.body {
