@@ -14,15 +14,15 @@ pub fn validate(
     env: &Env,
 ) -> Result<ExitCode, Error> {
     let names: Vec<String> = vars.iter().map(|(k, _)| k.clone()).collect();
-    let (project, specs) = run::load_valid(&default_paths(paths), env, &names)?;
-    let trials = specs.len();
-    let tests: usize = project.suites.iter().map(|s| s.tests.len()).sum();
+    let outlined = run::load_outlined(&default_paths(paths), env, &names)?;
+    let tests: usize = outlined.suites.iter().map(|s| s.tests).sum();
     println!(
-        "ok: {} suites, {tests} tests ({trials} trials), {} identities",
-        project.suites.len(),
-        project.fixtures.len()
+        "ok: {} suites, {tests} tests ({} trials), {} identities",
+        outlined.suites.len(),
+        outlined.trials.len(),
+        outlined.project.fixtures.len()
     );
-    // The process ends next: freeing every test one by one is wasted time.
-    std::mem::forget((project, specs));
+    // The process ends next: freeing every outline one by one is wasted time.
+    std::mem::forget(outlined);
     Ok(ExitCode::SUCCESS)
 }

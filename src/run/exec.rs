@@ -68,7 +68,7 @@ fn steps(spec: &TrialSpec) -> Vec<Step<'_>> {
                 request: &s.request,
                 expect: s.expect.as_ref(),
                 capture: &s.capture,
-                retry: s.retry.as_ref(),
+                retry: s.retry.as_deref(),
             })
             .collect(),
         (None, Some(request)) => vec![Step {
@@ -77,7 +77,7 @@ fn steps(spec: &TrialSpec) -> Vec<Step<'_>> {
             request,
             expect: test.expect.as_ref(),
             capture: &test.capture,
-            retry: test.retry.as_ref(),
+            retry: test.retry.as_deref(),
         }],
         (None, None) => Vec::new(),
     }

@@ -9,11 +9,11 @@ use indexmap::IndexMap;
 use serde_json::Value as Json;
 
 use crate::check::snapshot::slug;
+use crate::suite::Suite;
 use crate::suite::expect::{StatusExpect, StatusSet};
 use crate::suite::model::{EachDef, ExpectDef, TestDef, escape_controls};
 use crate::suite::validate::NONE;
 use crate::suite::yaml::{KeyPath, Positions};
-use crate::suite::{Project, Suite};
 
 /// What a trial needs from its suite.
 #[derive(Debug)]
@@ -33,6 +33,10 @@ pub struct SuiteInfo {
     pub positions: Positions,
     /// The suite's `auth` or `identities`, when it has one.
     pub identity_key: Option<KeyPath>,
+    /// The suite's `tags` (the trials of tests without tags share them).
+    pub tags: Arc<[String]>,
+    /// The suite file's stem, slugged: the prefix of its snapshot names.
+    pub snapshot_stem: String,
 }
 
 /// One trial: a test, for one row and one identity.
@@ -55,7 +59,8 @@ pub struct TrialSpec {
     pub snapshot_stem: String,
     /// `__<row>__<identity>` parts, appended to custom snapshot names too.
     pub snapshot_suffix: String,
-    pub tags: Vec<String>,
+    /// The suite's tags and the test's (shared by the test's trials).
+    pub tags: Arc<[String]>,
     pub skip: Option<String>,
 }
 
@@ -90,17 +95,18 @@ impl TrialSpec {
     /// Every snapshot this trial may write (when its bodies are JSON): a
     /// single-request test by default, a step when it asks for one.
     pub fn snapshots(&self) -> Vec<SnapshotUse> {
-        let base = KeyPath::root().key("tests").index(self.test.index);
-        let one = |path: KeyPath, expect: Option<&ExpectDef>, default: bool, step| {
+        // Key paths are built only for the snapshots there are.
+        let base = || KeyPath::root().key("tests").index(self.test.index);
+        let one = |path: &dyn Fn() -> KeyPath, expect: Option<&ExpectDef>, default: bool, step| {
             let def = expect.and_then(|e| e.snapshot.as_ref());
             if !def.map_or(default, |d| d.enabled) {
                 return None;
             }
             let custom = def.and_then(|d| d.name.as_deref());
             let path = match custom {
-                Some(_) => path.key("expect").key("snapshot").key("name"),
-                None if def.is_some() => path.key("expect").key("snapshot"),
-                None => base.key("name"),
+                Some(_) => path().key("expect").key("snapshot").key("name"),
+                None if def.is_some() => path().key("expect").key("snapshot"),
+                None => base().key("name"),
             };
             let name = self.snapshot_file_name(custom, step);
             Some(SnapshotUse { path, name })
@@ -110,28 +116,24 @@ impl TrialSpec {
                 .iter()
                 .enumerate()
                 .filter_map(|(i, s)| {
-                    let path = base.key("steps").index(i);
-                    one(path, s.expect.as_ref(), false, Some((i, steps.len())))
+                    let path = || base().key("steps").index(i);
+                    one(&path, s.expect.as_ref(), false, Some((i, steps.len())))
                 })
                 .collect(),
-            None => one(base.clone(), self.test.expect.as_ref(), true, None)
+            None => one(&base, self.test.expect.as_ref(), true, None)
                 .into_iter()
                 .collect(),
         }
     }
 }
 
-/// Every trial of the project, in suite order.
-pub fn plan(project: &Project) -> Vec<TrialSpec> {
-    // At least one trial per test: sized once, not grown by doubling
-    // (which held one and a half copies of a large plan at once).
-    let tests = project.suites.iter().map(|s| s.tests.len()).sum();
-    let mut trials = Vec::with_capacity(tests);
-    for suite in &project.suites {
-        let info = Arc::new(suite_info(suite));
-        for test in &suite.tests {
-            plan_test(suite, &info, test.clone(), &mut trials);
-        }
+/// Every trial of one suite, in test order.
+pub fn plan_suite(suite: &Suite) -> Vec<TrialSpec> {
+    // At least one trial per test: sized once, not grown by doubling.
+    let mut trials = Vec::with_capacity(suite.tests.len());
+    let info = Arc::new(suite_info(suite));
+    for test in &suite.tests {
+        plan_test(suite, &info, test.clone(), &mut trials);
     }
     trials
 }
@@ -157,6 +159,8 @@ fn suite_info(suite: &Suite) -> SuiteInfo {
         doc: suite.doc.clone(),
         positions: suite.doc.positions(),
         identity_key: identity_key(suite),
+        tags: suite.header.tags.iter().cloned().collect(),
+        snapshot_stem: slug(&file_stem(suite)),
     }
 }
 
@@ -194,7 +198,7 @@ fn identities(suite: &Suite, test: &TestDef) -> Vec<(Option<String>, Option<Stat
 }
 
 fn rows(test: &TestDef) -> Vec<Option<(String, IndexMap<String, Json>)>> {
-    match &test.each {
+    match test.each.as_deref() {
         Some(EachDef::Rows(rows)) => rows
             .iter()
             .enumerate()
@@ -213,12 +217,21 @@ fn rows(test: &TestDef) -> Vec<Option<(String, IndexMap<String, Json>)>> {
 fn plan_test(suite: &Suite, info: &Arc<SuiteInfo>, test: Arc<TestDef>, out: &mut Vec<TrialSpec>) {
     let ids = identities(suite, &test);
     let matrix = ids.len() > 1 || ids.iter().any(|(_, s)| s.is_some());
-    let mut tags = suite.header.tags.clone();
-    tags.extend(test.tags.iter().cloned());
+    let tags = if test.tags.is_empty() {
+        info.tags.clone()
+    } else {
+        suite
+            .header
+            .tags
+            .iter()
+            .chain(&test.tags)
+            .cloned()
+            .collect()
+    };
     for row in rows(&test) {
         for (identity, status) in &ids {
             let mut name = format!("{}::{}", suite.id, test.name);
-            let stem = slug(&file_stem(suite));
+            let stem = info.snapshot_stem.clone();
             let mut suffix = String::new();
             if let Some((label, _)) = &row {
                 name.push_str(&format!("[{label}]"));
@@ -231,7 +244,11 @@ fn plan_test(suite: &Suite, info: &Arc<SuiteInfo>, test: Arc<TestDef>, out: &mut
             }
             let snap = format!("{stem}__{}{suffix}", slug(&test.name));
             out.push(TrialSpec {
-                name: escape_controls(&name),
+                name: if name.chars().any(char::is_control) {
+                    escape_controls(&name)
+                } else {
+                    name
+                },
                 suite: info.clone(),
                 test: test.clone(),
                 identity: identity.clone().filter(|i| i != NONE),

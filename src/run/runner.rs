@@ -14,16 +14,17 @@ use tokio::runtime::Handle;
 use super::demo::{Demo, identities, start_demo};
 use super::exec::{self, RunCtx};
 use super::html_records as build;
+use super::outline::Outline;
 use super::partition;
-use super::plan::{self, TrialSpec};
-use super::unique;
+use super::plan::TrialSpec;
+use super::planned::{load_outlined, load_valid};
 use crate::check::snapshot;
 use crate::error::Error;
 use crate::report::html::{files, model::RunMeta};
 use crate::report::junit::{self, Outcome, TrialRecord};
 use crate::secret::mask::Masker;
+use crate::suite::Project;
 use crate::suite::load::Env;
-use crate::suite::{Project, load, validate};
 
 pub use super::defaults::{DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, max_body_size};
 
@@ -56,44 +57,24 @@ pub struct Summary {
     pub pending_snapshots: usize,
 }
 
-/// Loads and validates everything under `paths`, and plans its trials:
-/// nothing is sent.
-pub fn load_valid(
-    paths: &[PathBuf],
-    env: &Env,
-    cli_vars: &[String],
-) -> Result<(Project, Vec<TrialSpec>), Error> {
-    let (project, mut diags) = load(paths, env);
-    diags.extend(validate::validate(&project, cli_vars));
-    let trials = plan::plan(&project);
-    diags.extend(unique::check(&project, &trials));
-    diags.sort_by(|a, b| {
-        (&a.file, a.pos.map(|p| (p.line, p.col))).cmp(&(&b.file, b.pos.map(|p| (p.line, p.col))))
-    });
-    if diags.is_empty() {
-        Ok((project, trials))
-    } else {
-        Err(Error::Invalid(diags))
-    }
-}
-
 /// Runs the suites; `Ok` carries the summary whatever the tests did.
 pub fn run(opts: &RunOptions, env: &Env) -> Result<Summary, Error> {
     if opts.args.test_threads == Some(0) {
         return Err(Error::Usage(ZERO_THREADS.to_owned()));
     }
     let var_names: Vec<String> = opts.vars.iter().map(|(k, _)| k.clone()).collect();
+    if opts.args.list {
+        return list(opts, env, &var_names);
+    }
     // The runtime and the HTTP client (which reads the system's CA
     // certificates) are built on another core while the suites load.
     let threads = opts.args.test_threads.unwrap_or(DEFAULT_CONCURRENCY);
-    let warm = (!opts.args.list).then(|| {
-        snapshot::init();
-        std::thread::spawn(move || warm_up(threads))
-    });
+    snapshot::init();
+    let warm = std::thread::spawn(move || warm_up(threads));
     let (mut project, specs) = load_valid(&opts.paths, env, &var_names)?;
     let specs: Vec<TrialSpec> = specs
         .into_iter()
-        .filter(|t| selected_by_tags(t, &opts.tags, &opts.exclude_tags))
+        .filter(|t| selected_by_tags(&t.tags, &opts.tags, &opts.exclude_tags))
         .collect();
     let mut args = opts.args.clone();
     if args.test_threads.is_none() {
@@ -104,21 +85,11 @@ pub fn run(opts: &RunOptions, env: &Env) -> Result<Summary, Error> {
                 .map_or(DEFAULT_CONCURRENCY, std::num::NonZeroUsize::get),
         );
     }
-    let specs = shard(specs, &args, opts.partition);
+    let specs = shard(specs, &args, opts.partition, list_entry);
     // No more trial threads than trials: libtest runs a single one on this
     // thread instead of starting a pool.
     args.test_threads = args.test_threads.map(|n| n.min(specs.len().max(1)));
-    if args.list {
-        let trials = specs.iter().map(list_entry).collect();
-        let c = libtest_mimic::run(&args, trials);
-        // The process ends next: freeing 100,000 tests one by one took
-        // longer than listing them.
-        std::mem::forget((project, specs));
-        return Ok(summary(&c, 0));
-    }
-    let (runtime, client) = warm
-        .map(|w| w.join().unwrap_or_else(|_| warm_up(threads)))
-        .unwrap_or_else(|| warm_up(threads))?;
+    let (runtime, client) = warm.join().unwrap_or_else(|_| warm_up(threads))?;
     let demo = runtime.block_on(start_demo(&mut project))?;
     let ctx = {
         let _guard = runtime.enter();
@@ -241,6 +212,26 @@ fn trial(
     .with_ignored_flag(ignored)
 }
 
+/// `--list`: the trials' names, from outlines (the tests are not kept).
+fn list(opts: &RunOptions, env: &Env, var_names: &[String]) -> Result<Summary, Error> {
+    let outlined = load_outlined(&opts.paths, env, var_names)?;
+    let selected: Vec<Outline> = outlined
+        .trials
+        .into_iter()
+        .filter(|t| selected_by_tags(&t.tags, &opts.tags, &opts.exclude_tags))
+        .collect();
+    let entry = |t: &Outline| Trial::test(t.name.clone(), || Ok(())).with_ignored_flag(t.ignored);
+    let selected = shard(selected, &opts.args, opts.partition, entry);
+    let trials = selected
+        .into_iter()
+        .map(|t| Trial::test(t.name, || Ok(())).with_ignored_flag(t.ignored))
+        .collect();
+    let c = libtest_mimic::run(&opts.args, trials);
+    // The process ends next: freeing every outline one by one is wasted time.
+    std::mem::forget((outlined.project, outlined.suites));
+    Ok(summary(&c, 0))
+}
+
 fn list_entry(spec: &TrialSpec) -> Trial {
     Trial::test(spec.name.clone(), || Ok(())).with_ignored_flag(spec.skip.is_some())
 }
@@ -257,11 +248,12 @@ fn record(spec: &TrialSpec, outcome: Outcome, duration: Duration) -> TrialRecord
 
 /// Keeps the trials of this shard (filtered-out trials stay, so that
 /// libtest still counts them as filtered out).
-fn shard(
-    specs: Vec<TrialSpec>,
+fn shard<T>(
+    specs: Vec<T>,
     args: &Arguments,
     partition: Option<partition::Partition>,
-) -> Vec<TrialSpec> {
+    entry: impl Fn(&T) -> Trial,
+) -> Vec<T> {
     let Some(partition) = partition else {
         return specs;
     };
@@ -269,11 +261,12 @@ fn shard(
     specs
         .into_iter()
         .filter(|spec| {
-            if args.is_filtered_out(&list_entry(spec)) {
+            let trial = entry(spec);
+            if args.is_filtered_out(&trial) {
                 return true;
             }
             position += 1;
-            partition.contains(position - 1, &spec.name)
+            partition.contains(position - 1, trial.name())
         })
         .collect()
 }
@@ -339,8 +332,8 @@ fn summary(c: &libtest_mimic::Conclusion, pending: usize) -> Summary {
     }
 }
 
-fn selected_by_tags(trial: &TrialSpec, tags: &[String], exclude: &[String]) -> bool {
-    let has = |t: &String| trial.tags.contains(t);
+fn selected_by_tags(trial_tags: &[String], tags: &[String], exclude: &[String]) -> bool {
+    let has = |t: &String| trial_tags.contains(t);
     (tags.is_empty() || tags.iter().any(has)) && !exclude.iter().any(has)
 }
 

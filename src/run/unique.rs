@@ -7,64 +7,61 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use super::plan::TrialSpec;
+use super::outline::{Outline, SuiteOutline};
 use crate::error::Diagnostic;
 use crate::suite::yaml::KeyPath;
-use crate::suite::{Project, Suite};
 
-/// Every clash of trial names or snapshot files, located.
-pub fn check(project: &Project, specs: &[TrialSpec]) -> Vec<Diagnostic> {
-    let suites: HashMap<&Path, &Suite> = project
-        .suites
-        .iter()
-        .map(|s| (s.file.as_path(), s))
-        .collect();
+/// Every clash of trial names or snapshot files, located. `trials` are in
+/// plan order; each names its suite by its place in `suites`.
+pub fn check(suites: &[SuiteOutline], trials: &[Outline]) -> Vec<Diagnostic> {
     let mut out = Clashes {
         suites,
         reported: HashSet::new(),
         diags: Vec::new(),
     };
-    out.trial_names(specs);
-    out.snapshot_files(specs);
+    out.trial_names(trials);
+    out.snapshot_files(trials);
     out.diags
 }
 
 struct Clashes<'a> {
-    suites: HashMap<&'a Path, &'a Suite>,
+    suites: &'a [SuiteOutline],
     /// (file, key path) already reported: one error per place.
     reported: HashSet<(&'a Path, KeyPath)>,
     diags: Vec<Diagnostic>,
 }
 
 impl<'a> Clashes<'a> {
-    fn report(&mut self, spec: &'a TrialSpec, path: KeyPath, message: String) {
-        let file = spec.suite.file.as_path();
-        if !self.reported.insert((file, path.clone())) {
-            return;
-        }
-        let diag = match self.suites.get(file) {
-            Some(suite) => suite.diag(&path, message),
-            None => Diagnostic::new(file, None, format!("{path}: {message}")),
-        };
-        self.diags.push(diag);
+    fn file(&self, trial: &Outline) -> &'a Path {
+        &self.suites[trial.suite].file
     }
 
-    fn trial_names(&mut self, specs: &'a [TrialSpec]) {
-        let mut seen: HashMap<&str, &TrialSpec> = HashMap::new();
-        for spec in specs {
-            let Some(first) = seen.insert(&spec.name, spec) else {
+    fn report(&mut self, trial: &Outline, path: KeyPath, message: String) {
+        if !self.reported.insert((self.file(trial), path.clone())) {
+            return;
+        }
+        self.diags
+            .push(self.suites[trial.suite].diag(&path, message));
+    }
+
+    fn trial_names(&mut self, trials: &'a [Outline]) {
+        let mut seen: HashMap<&str, &Outline> = HashMap::new();
+        for trial in trials {
+            let Some(first) = seen.insert(&trial.name, trial) else {
                 continue;
             };
-            let same_file = first.suite.file == spec.suite.file;
-            if same_file && first.test.index != spec.test.index && first.test.name == spec.test.name
+            let same_file = self.file(first) == self.file(trial);
+            if same_file
+                && first.test_index != trial.test_index
+                && first.test_name == trial.test_name
             {
                 continue; // a duplicate test name: reported by validation
             }
-            let base = KeyPath::root().key("tests").index(spec.test.index);
+            let base = KeyPath::root().key("tests").index(trial.test_index);
             let (path, what) = if !same_file {
-                let other = first.suite.file.display();
+                let other = self.file(first).display();
                 (base.key("name"), format!("also a trial of {other}"))
-            } else if first.test.index == spec.test.index {
+            } else if first.test_index == trial.test_index {
                 let what = "two rows of `each` have the same `name`";
                 (base.key("each"), what.to_owned())
             } else {
@@ -75,27 +72,28 @@ impl<'a> Clashes<'a> {
             };
             let message = format!(
                 "the trial name `{}` is not unique ({what}); rename one",
-                spec.name
+                trial.name
             );
-            self.report(spec, path, message);
+            self.report(trial, path, message);
         }
     }
 
-    fn snapshot_files(&mut self, specs: &'a [TrialSpec]) {
-        let mut seen: HashMap<(&Path, String), (&TrialSpec, KeyPath)> = HashMap::new();
-        for spec in specs {
-            for snap in spec.snapshots() {
-                let key = (spec.suite.snapshot_dir.as_path(), snap.name.clone());
-                let Some((first, first_path)) = seen.get(&key).cloned() else {
-                    seen.insert(key, (spec, snap.path));
+    fn snapshot_files(&mut self, trials: &'a [Outline]) {
+        let mut seen: HashMap<(&Path, &str), (&Outline, &KeyPath)> = HashMap::new();
+        for trial in trials {
+            let dir = self.suites[trial.suite].snapshot_dir.as_path();
+            for snap in &trial.snapshots {
+                let key = (dir, snap.name.as_str());
+                let Some(&(first, first_path)) = seen.get(&key) else {
+                    seen.insert(key, (trial, &snap.path));
                     continue;
                 };
                 let same_test =
-                    first.suite.file == spec.suite.file && first.test.index == spec.test.index;
-                if first.name == spec.name && (first_path == snap.path || !same_test) {
+                    self.file(first) == self.file(trial) && first.test_index == trial.test_index;
+                if first.name == trial.name && (*first_path == snap.path || !same_test) {
                     continue; // two trials of one name: reported as a name clash
                 }
-                let other = if first.name == spec.name {
+                let other = if first.name == trial.name {
                     format!("{first_path} of the same test")
                 } else {
                     format!("`{}`", first.name)
@@ -103,9 +101,9 @@ impl<'a> Clashes<'a> {
                 let message = format!(
                     "`{}` would write the snapshot file snapshots/{}.snap, as {other} does; \
                      rename one, or give it `snapshot: {{name: ...}}`",
-                    spec.name, snap.name
+                    trial.name, snap.name
                 );
-                self.report(spec, snap.path, message);
+                self.report(trial, snap.path.clone(), message);
             }
         }
     }

@@ -71,16 +71,28 @@ impl Suite {
 /// Reads environment variables (read once at start-up into this map).
 pub type Env = HashMap<String, String>;
 
-/// Loads every suite under `paths`, with its config and fixtures. Returns
-/// what could be read, and every problem found on the way (a test that
-/// could not be read is left out, so the rest can still be checked).
-pub fn load(paths: &[PathBuf], env: &Env) -> (Project, Vec<Diagnostic>) {
+/// What [`load_each`] does with each suite, on the thread that read it:
+/// given the project (its fixtures and config, without suites), the suite
+/// and the suite's problems so far, it returns what is kept of the suite.
+pub type EachSuite<'a, T> = dyn Fn(&Project, Suite, &mut Vec<Diagnostic>) -> T + Sync + 'a;
+
+/// Loads every suite under `paths`, with its config and fixtures, handing
+/// each suite to `each` as soon as it is read, and keeping only what `each`
+/// returns (in the order of the files): a caller that needs a little of each
+/// suite never holds every suite at once. The project comes back without
+/// suites. Returns what could be read, and every problem found on the way (a
+/// test that could not be read is left out, so the rest can still be checked).
+pub fn load_each<T: Send>(
+    paths: &[PathBuf],
+    env: &Env,
+    each: &EachSuite<'_, T>,
+) -> (Project, Vec<T>, Vec<Diagnostic>) {
     let mut loader = Loader {
         env,
         diags: Vec::new(),
     };
-    let project = loader.project(paths);
-    (project, loader.diags)
+    let (project, kept) = loader.project(paths, each);
+    (project, kept, loader.diags)
 }
 
 /// Loads only the identities, for `gatecheck token`: the fixtures of the
@@ -130,7 +142,11 @@ struct Root {
 }
 
 impl Loader<'_> {
-    fn project(&mut self, paths: &[PathBuf]) -> Project {
+    fn project<T: Send>(
+        &mut self,
+        paths: &[PathBuf],
+        each: &EachSuite<'_, T>,
+    ) -> (Project, Vec<T>) {
         let mut project = Project::default();
         let roots: Vec<Root> = paths.iter().filter_map(|p| self.root(p)).collect();
         if let Some(first) = roots.first() {
@@ -144,14 +160,20 @@ impl Loader<'_> {
         for root in &roots {
             project.secrets.extend(root.config.secrets.iter().cloned());
         }
-        project.suites = self.suites(&roots);
-        project
+        let kept = self.suites(&roots, &project, each);
+        (project, kept)
     }
 
     /// Reads every suite file of `roots`, on up to one thread per core
     /// (a file at a time, each on its own); suites and problems come back
-    /// in the order of the files, as if read one after the other.
-    fn suites(&mut self, roots: &[Root]) -> Vec<Suite> {
+    /// in the order of the files, as if read one after the other. Each
+    /// suite is handed to `each` on the thread that read it.
+    fn suites<T: Send>(
+        &mut self,
+        roots: &[Root],
+        project: &Project,
+        each: &EachSuite<'_, T>,
+    ) -> Vec<T> {
         let jobs: Vec<(&Root, &PathBuf)> = roots
             .iter()
             .flat_map(|root| root.files.iter().map(move |file| (root, file)))
@@ -172,7 +194,8 @@ impl Loader<'_> {
                     diags: Vec::new(),
                 };
                 let suite = loader.suite(root, file);
-                done.push((i, suite, loader.diags));
+                let kept = suite.map(|suite| each(project, suite, &mut loader.diags));
+                done.push((i, kept, loader.diags));
             }
         };
         let mut done = if threads == 1 {
@@ -396,13 +419,13 @@ impl Loader<'_> {
 
     /// Reads `each: rows.csv` / `each: rows.yaml` into inline rows.
     fn load_each(&mut self, file: &Path, doc: &Located, base: &KeyPath, test: &mut TestDef) {
-        let Some(EachDef::File(name)) = &test.each else {
+        let Some(EachDef::File(name)) = test.each.as_deref() else {
             return;
         };
         let path = file.parent().unwrap_or(Path::new(".")).join(name);
         let at = Some(doc.pos(&base.key("each")));
         match super::rows::read(&path) {
-            Ok(rows) => test.each = Some(EachDef::Rows(rows)),
+            Ok(rows) => test.each = Some(Box::new(EachDef::Rows(rows))),
             Err(e) => self.diag(file, at, format!("{}: {e}", base.key("each"))),
         }
     }

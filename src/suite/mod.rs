@@ -16,4 +16,4 @@ pub mod wire;
 pub mod yaml;
 
 pub use crate::wire::limits;
-pub use load::{Project, Suite, load};
+pub use load::{Project, Suite, load_each};

@@ -51,6 +51,8 @@ impl<'de> Deserialize<'de> for TestList {
     }
 }
 
+// Rarely used parts are boxed: an absent one costs a pointer, and a test
+// stays small enough for the allocator's fast path (100,000 tests load at once).
 /// One test: a single request, or `steps`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -69,8 +71,8 @@ pub struct TestDef {
     pub tags: Vec<String>,
     /// Present: the test is ignored, with this reason.
     pub skip: Option<String>,
-    pub each: Option<EachDef>,
-    pub retry: Option<RetryDef>,
+    pub each: Option<Box<EachDef>>,
+    pub retry: Option<Box<RetryDef>>,
     pub timeout: Option<Dur>,
 }
 
@@ -83,7 +85,7 @@ pub struct StepDef {
     pub expect: Option<ExpectDef>,
     #[serde(default)]
     pub capture: Captures,
-    pub retry: Option<RetryDef>,
+    pub retry: Option<Box<RetryDef>>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -95,8 +97,8 @@ pub struct RequestDef {
     pub query: IndexMap<String, Json>,
     #[serde(default)]
     pub headers: IndexMap<String, String>,
-    pub json: Option<Json>,
-    pub form: Option<IndexMap<String, Json>>,
+    pub json: Option<Box<Json>>,
+    pub form: Option<Box<IndexMap<String, Json>>>,
     pub body: Option<String>,
     /// `Authorization: Basic base64(username:password)`.
     pub basic_auth: Option<BasicAuthDef>,

@@ -6,9 +6,10 @@ use serde_yaml::Value;
 /// Looks up an environment variable; `None` when unset.
 pub type EnvLookup<'a> = &'a dyn Fn(&str) -> Option<String>;
 
-/// The YAML 1.2 core schema's reading of a plain scalar.
-pub(crate) fn resolve_plain(text: &str) -> Value {
-    match text {
+/// The YAML 1.2 core schema's reading of a plain scalar (a string is
+/// `text` itself, not a copy).
+pub(crate) fn resolve_plain(text: String) -> Value {
+    match text.as_str() {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "true" | "True" | "TRUE" => return Value::Bool(true),
         "false" | "False" | "FALSE" => return Value::Bool(false),
@@ -29,7 +30,7 @@ pub(crate) fn resolve_plain(text: &str) -> Value {
     {
         return Value::Number(f.into());
     }
-    Value::String(text.to_owned())
+    Value::String(text)
 }
 
 /// Expands `${NAME}` and `${NAME:-default}`; `$${` is a literal `${`.

@@ -19,27 +19,33 @@ pub const NONE: &str = "none";
 const METHODS: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 const IDEMPOTENT: [&str; 5] = ["GET", "HEAD", "PUT", "DELETE", "OPTIONS"];
 
-/// Checks every suite of `project`; `cli_vars` are the `--var` names.
-pub fn validate(project: &Project, cli_vars: &[String]) -> Vec<Diagnostic> {
-    let identities: Vec<String> = project
+/// The identities a suite may name: every fixture (also those that could
+/// not be read: their own error is reported), and `none`.
+pub fn identities(project: &Project) -> Vec<String> {
+    project
         .fixtures
         .keys()
         .chain(&project.broken_fixtures)
         .cloned()
         .chain([NONE.to_owned()])
-        .collect();
+        .collect()
+}
+
+/// Checks one suite against the project's [`identities`].
+pub fn check_suite(suite: &Suite, identities: &[String], cli_vars: &[String]) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    for suite in &project.suites {
-        let mut v = SuiteCheck {
-            suite,
-            identities: &identities,
-            cli_vars,
-            diags: &mut diags,
-        };
-        v.run();
+    SuiteCheck {
+        suite,
+        identities,
+        cli_vars,
+        diags: &mut diags,
     }
+    .run();
     diags
 }
+
+/// Where a value is, built only for a message (most values have none).
+type At<'p> = &'p dyn Fn() -> KeyPath;
 
 struct SuiteCheck<'a> {
     suite: &'a Suite,
@@ -48,7 +54,7 @@ struct SuiteCheck<'a> {
     diags: &'a mut Vec<Diagnostic>,
 }
 
-impl SuiteCheck<'_> {
+impl<'a> SuiteCheck<'a> {
     fn err(&mut self, path: &KeyPath, message: impl Into<String>) {
         self.diags.push(self.suite.diag(path, message));
     }
@@ -70,10 +76,11 @@ impl SuiteCheck<'_> {
         {
             self.err(&root.key("base_url"), problem);
         }
-        self.headers(&root.key("headers"), &header.headers);
-        let mut seen = HashSet::new();
+        self.headers(&|| root.key("headers"), &header.headers);
+        let mut seen = HashSet::with_capacity(self.suite.tests.len());
+        let tests = root.key("tests");
         for test in &self.suite.tests {
-            let path = root.key("tests").index(test.index);
+            let path = tests.index(test.index);
             if !seen.insert(test.name.as_str()) {
                 self.err(
                     &path.key("name"),
@@ -107,14 +114,17 @@ impl SuiteCheck<'_> {
     }
 
     /// The names `{{ }}` may use in a test before any capture.
-    fn base_vars(&self, test: &TestDef) -> BTreeSet<String> {
-        let mut known: BTreeSet<String> = BUILTINS.iter().map(|s| s.to_string()).collect();
-        known.extend(self.suite.config.vars.keys().cloned());
-        known.extend(self.suite.header.vars.keys().cloned());
-        known.extend(self.cli_vars.iter().cloned());
-        if let Some(EachDef::Rows(rows)) = &test.each {
+    fn base_vars<'t>(&self, test: &'t TestDef) -> BTreeSet<&'t str>
+    where
+        'a: 't,
+    {
+        let mut known: BTreeSet<&str> = BUILTINS.into_iter().collect();
+        known.extend(self.suite.config.vars.keys().map(String::as_str));
+        known.extend(self.suite.header.vars.keys().map(String::as_str));
+        known.extend(self.cli_vars.iter().map(String::as_str));
+        if let Some(EachDef::Rows(rows)) = test.each.as_deref() {
             for row in rows {
-                known.extend(row.keys().cloned());
+                known.extend(row.keys().map(String::as_str));
             }
         }
         known
@@ -172,7 +182,7 @@ impl SuiteCheck<'_> {
                     if let Some(retry) = &step.retry {
                         self.retry(&sp.key("retry"), &step.request, retry.non_idempotent);
                     }
-                    known.extend(step.capture.keys().cloned());
+                    known.extend(step.capture.keys().map(String::as_str));
                 }
             }
             (Some(_), Some(_)) => {
@@ -180,7 +190,7 @@ impl SuiteCheck<'_> {
             }
             (None, None) => self.err(path, "a test needs a `request` (or `steps`)"),
         }
-        if let Some(EachDef::Rows(rows)) = &test.each
+        if let Some(EachDef::Rows(rows)) = test.each.as_deref()
             && rows.is_empty()
         {
             self.err(&path.key("each"), "`each` needs at least one row");
@@ -200,7 +210,7 @@ impl SuiteCheck<'_> {
         }
     }
 
-    fn request(&mut self, path: &KeyPath, request: &RequestDef, known: &BTreeSet<String>) {
+    fn request(&mut self, path: &KeyPath, request: &RequestDef, known: &BTreeSet<&str>) {
         let method = request.method();
         if !METHODS.contains(&method.as_str()) {
             self.err(
@@ -238,51 +248,51 @@ impl SuiteCheck<'_> {
         if let Some(problem) = wire::templated_url_problem(&request.url) {
             self.err(&path.key("url"), problem);
         }
-        self.text(&path.key("url"), &request.url, known);
+        self.text(&|| path.key("url"), &request.url, known);
         if let Some(basic) = &request.basic_auth {
             self.text(
-                &path.key("basic_auth").key("username"),
+                &|| path.key("basic_auth").key("username"),
                 &basic.username,
                 known,
             );
             self.text(
-                &path.key("basic_auth").key("password"),
+                &|| path.key("basic_auth").key("password"),
                 &basic.password,
                 known,
             );
         }
         for (k, v) in &request.query {
-            self.json(&path.key("query").key(k), v, known);
+            self.json(&|| path.key("query").key(k), v, known);
         }
-        self.headers(&path.key("headers"), &request.headers);
+        self.headers(&|| path.key("headers"), &request.headers);
         for (k, v) in &request.headers {
-            self.text(&path.key("headers").key(k), v, known);
+            self.text(&|| path.key("headers").key(k), v, known);
         }
         if let Some(json) = &request.json {
-            self.json(&path.key("json"), json, known);
+            self.json(&|| path.key("json"), json, known);
         }
-        for (k, v) in request.form.iter().flatten() {
-            self.json(&path.key("form").key(k), v, known);
+        for (k, v) in request.form.iter().flat_map(|form| form.iter()) {
+            self.json(&|| path.key("form").key(k), v, known);
         }
         if let Some(body) = &request.body {
-            self.text(&path.key("body"), body, known);
+            self.text(&|| path.key("body"), body, known);
         }
     }
 
     /// Header names and the literal parts of header values.
     fn headers<'h>(
         &mut self,
-        path: &KeyPath,
+        at: At<'_>,
         headers: impl IntoIterator<Item = (&'h String, &'h String)>,
     ) {
         for (name, value) in headers {
             for problem in wire::header_problems(name, value) {
-                self.err(&path.key(name), problem);
+                self.err(&at().key(name), problem);
             }
         }
     }
 
-    fn expect(&mut self, path: &KeyPath, expect: &ExpectDef, known: &BTreeSet<String>) {
+    fn expect(&mut self, path: &KeyPath, expect: &ExpectDef, known: &BTreeSet<&str>) {
         if let Some(StatusExpect::Matrix(matrix)) = &expect.status {
             for identity in matrix.keys() {
                 self.identity(&path.key("status").key(identity), identity);
@@ -292,33 +302,33 @@ impl SuiteCheck<'_> {
             for m in matchers {
                 if let super::matcher::Matcher::Equals(v) | super::matcher::Matcher::Contains(v) = m
                 {
-                    self.json(&path.key("json").key(&jp.source), v, known);
+                    self.json(&|| path.key("json").key(&jp.source), v, known);
                 }
             }
         }
     }
 
-    fn text(&mut self, path: &KeyPath, text: &str, known: &BTreeSet<String>) {
+    fn text(&mut self, at: At<'_>, text: &str, known: &BTreeSet<&str>) {
         match template::names(text) {
-            Ok(names) => self.names(path, &names, known),
-            Err(e) => self.err(path, e),
+            Ok(names) => self.names(at, &names, known),
+            Err(e) => self.err(&at(), e),
         }
     }
 
-    fn json(&mut self, path: &KeyPath, value: &Json, known: &BTreeSet<String>) {
+    fn json(&mut self, at: At<'_>, value: &Json, known: &BTreeSet<&str>) {
         let mut names = Vec::new();
         match template::names_in_json(value, &mut names) {
-            Ok(()) => self.names(path, &names, known),
-            Err(e) => self.err(path, e),
+            Ok(()) => self.names(at, &names, known),
+            Err(e) => self.err(&at(), e),
         }
     }
 
-    fn names(&mut self, path: &KeyPath, names: &[String], known: &BTreeSet<String>) {
+    fn names(&mut self, at: At<'_>, names: &[String], known: &BTreeSet<&str>) {
         for name in names {
-            if !known.contains(name) {
-                let candidates: Vec<&String> = known.iter().collect();
+            if !known.contains(name.as_str()) {
+                let candidates: Vec<&str> = known.iter().copied().collect();
                 self.err(
-                    path,
+                    &at(),
                     format!(
                         "unknown variable `{{{{ {name} }}}}`{}; define it in `vars`, with --var, \
                          or capture it in an earlier step",

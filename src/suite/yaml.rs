@@ -234,7 +234,7 @@ impl<'a> Builder<'a> {
         let before = self.values;
         self.values += 1;
         let (value, anchor) = match event {
-            Event::Scalar(text, style, anchor, _tag) => (self.scalar(&text, style, &mark), anchor),
+            Event::Scalar(text, style, anchor, _tag) => (self.scalar(text, style, &mark), anchor),
             Event::SequenceStart(anchor, _) => (self.nested(&mark, |b| b.sequence(path))?, anchor),
             Event::MappingStart(anchor, _) => (self.nested(&mark, |b| b.mapping(path))?, anchor),
             Event::Alias(id) => return self.alias(id, &mark),
@@ -338,19 +338,25 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn scalar(&mut self, text: &str, style: TScalarStyle, mark: &Marker) -> Value {
-        let expanded = match expand_env(text, self.env) {
-            Ok(s) => s,
-            Err(message) => {
-                self.errors.push(YamlError {
-                    pos: pos_of(mark),
-                    message,
-                });
-                text.to_owned()
+    /// A scalar's value: its text (moved, not copied, when it names no
+    /// variable) with `${NAME}` expanded, typed when plain.
+    fn scalar(&mut self, text: String, style: TScalarStyle, mark: &Marker) -> Value {
+        let expanded = if text.contains("${") {
+            match expand_env(&text, self.env) {
+                Ok(s) => s,
+                Err(message) => {
+                    self.errors.push(YamlError {
+                        pos: pos_of(mark),
+                        message,
+                    });
+                    text
+                }
             }
+        } else {
+            text
         };
         if style == TScalarStyle::Plain {
-            resolve_plain(&expanded)
+            resolve_plain(expanded)
         } else {
             Value::String(expanded)
         }

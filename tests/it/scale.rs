@@ -97,6 +97,60 @@ fn junit_lists_every_passed_test_of_many_files() {
     assert!(!xml.contains("<failure"), "{xml}");
 }
 
+/// `--list` and `validate` keep only the trials' names of each file once it
+/// is read: the checks across files still see every trial, and the counts
+/// still see every test.
+#[test]
+fn list_and_validate_still_check_names_across_files_and_count_every_trial() {
+    let p = many_files("http://127.0.0.1:9", &[]);
+    // A second suites folder with a file of the same id: its trials clash.
+    p.file(
+        "more/s05.yaml",
+        "base_url: http://127.0.0.1:9\ntests:\n  - name: other\n    request: {url: /a}\n  - name: first\n    request: {url: /b}\n",
+    );
+    p.file(
+        "rows/r.yaml",
+        "base_url: http://127.0.0.1:9\ntests:\n  - name: rows\n    request: {url: /r}\n    each: [{n: 1}, {n: 2}, {n: 3}]\n    expect: {snapshot: false}\n",
+    );
+    let clash = "more/s05.yaml:5:5: tests[1].name: the trial name `s05::first` is not unique \
+                 (also a trial of suites/s05.yaml); rename one";
+    for args in [
+        &["validate", "suites", "more"][..],
+        &["--list", "suites", "more"],
+    ] {
+        let run = p.run(args, &[]);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stdout);
+        let errors: Vec<&str> = run
+            .stderr
+            .lines()
+            .filter(|l| l.starts_with("error:"))
+            .collect();
+        assert_eq!(
+            errors,
+            [format!("error: {clash}")],
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    let run = p.run(&["validate", "suites", "rows"], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout.trim(),
+        format!(
+            "ok: {} suites, {} tests ({} trials), 0 identities",
+            FILES + 1,
+            2 * FILES + 1,
+            2 * FILES + 3
+        )
+    );
+    let run = p.run(&["--list", "rows"], &[]);
+    assert_eq!(
+        run.stdout, "r::rows[row 1]: test\nr::rows[row 2]: test\nr::rows[row 3]: test\n",
+        "{}",
+        run.stderr
+    );
+}
+
 fn https_project(okta_url: &str) -> Project {
     let p = Project::new("scale-https");
     p.file(
