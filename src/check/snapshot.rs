@@ -210,10 +210,11 @@ fn fast_match(file: &Path, snapshot: &Snapshot) -> bool {
         && let Some(tape) = response.json_tape()
     {
         let body = &response.body;
-        let redacted = match (snapshot.redact, response.json_doc()) {
-            ([], _) => Some(Vec::new()),
-            (redact, Some(doc)) => redacted_tokens(&doc, body, tape, redact),
-            (_, None) => None,
+        let redacted = match snapshot.redact {
+            [] => Some(Vec::new()),
+            redact => response
+                .json_doc()
+                .and_then(|doc| redacted_tokens(&doc, body, tape, redact)),
         };
         if let Some(redacted) = redacted {
             return with_stored_body(file, |expected| {

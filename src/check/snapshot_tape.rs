@@ -38,6 +38,8 @@ pub(super) fn matches_tape(
         secrets,
         redacted,
         members: Vec::new(),
+        orders: Vec::new(),
+        scratch: Vec::new(),
     };
     cmp.value(0, 0) && cmp.at == expected.len()
 }
@@ -132,9 +134,46 @@ fn place<'r>(
     Some(())
 }
 
+/// A line break and the indent of the first levels (two spaces a level).
+const BREAK_AND_INDENT: &[u8; 33] = b"\n                                ";
+
+/// `a == b` for slices of equal length, quicker than a call to `memcmp`
+/// for the short pieces (keys, indents, numbers) that most of a rendering
+/// is made of: two overlapping word loads cover up to 16 bytes.
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    fn word(s: &[u8], at: usize) -> u64 {
+        s.get(at..at + 8)
+            .and_then(|w| w.try_into().ok())
+            .map_or(0, u64::from_ne_bytes)
+    }
+    fn half(s: &[u8], at: usize) -> u32 {
+        s.get(at..at + 4)
+            .and_then(|w| w.try_into().ok())
+            .map_or(0, u32::from_ne_bytes)
+    }
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    match n {
+        0..4 => a == b,
+        4..8 => half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4),
+        8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
+        _ => a == b,
+    }
+}
+
 /// One object's members while it is compared: shown key (UTF-8), the
 /// key token's index.
 type Members<'b> = Vec<(Cow<'b, [u8]>, usize)>;
+
+/// An object's keys in document order, and the order they are shown in
+/// (indices into `keys`: sorted, a repeated key once).
+#[derive(Default)]
+struct Order<'b> {
+    keys: Vec<&'b [u8]>,
+    shown: Vec<usize>,
+}
 
 struct Cmp<'b> {
     expected: &'b [u8],
@@ -148,6 +187,10 @@ struct Cmp<'b> {
     redacted: &'b [(usize, &'b Json)],
     /// Reused member lists, one per level of objects being compared.
     members: Vec<Members<'b>>,
+    /// The key order of the last object compared at each depth.
+    orders: Vec<Order<'b>>,
+    /// Reused while members are put in order.
+    scratch: Members<'b>,
 }
 
 impl<'b> Cmp<'b> {
@@ -157,12 +200,7 @@ impl<'b> Cmp<'b> {
         let Some(got) = self.expected.get(self.at..end) else {
             return false;
         };
-        // Most pieces are a few bytes: a loop beats a call to memcmp.
-        let same = if text.len() <= 16 {
-            got.iter().zip(text).all(|(a, b)| a == b)
-        } else {
-            got == text
-        };
+        let same = same_bytes(got, text);
         if same {
             self.at = end;
         }
@@ -181,13 +219,18 @@ impl<'b> Cmp<'b> {
 
     /// A line break and the indent of `depth`.
     fn newline(&mut self, depth: usize) -> bool {
-        let end = self.at + 1 + 2 * depth;
-        match self.expected.get(self.at..end) {
-            Some([b'\n', indent @ ..]) if indent.iter().all(|&b| b == b' ') => {
-                self.at = end;
-                true
+        match BREAK_AND_INDENT.get(..1 + 2 * depth) {
+            Some(text) => self.lit(text),
+            None => {
+                let end = self.at + 1 + 2 * depth;
+                match self.expected.get(self.at..end) {
+                    Some([b'\n', indent @ ..]) if indent.iter().all(|&b| b == b' ') => {
+                        self.at = end;
+                        true
+                    }
+                    _ => false,
+                }
             }
-            _ => false,
         }
     }
 
@@ -231,6 +274,8 @@ impl<'b> Cmp<'b> {
             secrets: self.secrets,
             redacted: &[],
             members: Vec::new(),
+            orders: Vec::new(),
+            scratch: Vec::new(),
         };
         let matched = inner.value(0, depth);
         self.at = inner.at;
@@ -319,16 +364,7 @@ impl<'b> Cmp<'b> {
             members.push((Cow::Borrowed(text), key));
             key = self.tape.next(key + 1);
         }
-        // A repeated key keeps its last value (as `serde_json::Value`): the
-        // sort is stable, so the last of equal keys is the document's last.
-        members.sort_by(|a, b| a.0.cmp(&b.0));
-        members.dedup_by(|later, earlier| {
-            let same = later.0 == earlier.0;
-            if same {
-                earlier.1 = later.1;
-            }
-            same
-        });
+        self.sort(&mut members, depth);
         let mut matched = true;
         if !self.secrets.is_empty() {
             for member in &mut members {
@@ -343,6 +379,45 @@ impl<'b> Cmp<'b> {
         let matched = matched && self.members_match(&members, depth);
         self.members.push(members);
         matched
+    }
+
+    /// Sorts an object's members by key; a repeated key keeps its last
+    /// value (as `serde_json::Value`). Objects of the same shape usually
+    /// follow each other (an array of records), so the order found for the
+    /// last object at this depth is tried first.
+    fn sort(&mut self, members: &mut Members<'b>, depth: usize) {
+        let (tape, body) = (self.tape, self.body);
+        let key = |at: usize| tape.str(body, tape.toks[at]);
+        if self.orders.len() <= depth {
+            self.orders.resize_with(depth + 1, Order::default);
+        }
+        let order = &mut self.orders[depth];
+        let same_keys = order.keys.len() == members.len()
+            && order
+                .keys
+                .iter()
+                .zip(members.iter())
+                .all(|(known, (key, _))| same_bytes(known, key));
+        if !same_keys {
+            order.keys.clear();
+            order.keys.extend(members.iter().map(|&(_, at)| key(at)));
+            order.shown.clear();
+            order.shown.extend(0..members.len());
+            let keys = &order.keys;
+            // Stable: the last of equal keys is the document's last.
+            order.shown.sort_by(|&a, &b| keys[a].cmp(keys[b]));
+            order.shown.dedup_by(|later, earlier| {
+                let same = keys[*later] == keys[*earlier];
+                if same {
+                    *earlier = *later;
+                }
+                same
+            });
+        }
+        self.scratch.clear();
+        let shown = order.shown.iter().map(|&i| members[i].clone());
+        self.scratch.extend(shown);
+        std::mem::swap(members, &mut self.scratch);
     }
 
     fn members_match(&mut self, members: &Members<'b>, depth: usize) -> bool {
@@ -462,6 +537,33 @@ mod tests {
         assert!(matches(body, &expected, &secrets), "{expected}");
         assert!(matches(body, &format!("{expected}\n"), &secrets));
         assert!(!matches(body, &expected, &MaskSet::default()));
+    }
+
+    #[test]
+    fn records_of_one_shape_and_of_others_follow_each_other() {
+        let body = r#"[{"b": 1, "a": 2}, {"b": 3, "a": 4}, {"a": 5, "b": 6},
+            {"b": 1, "a": 2, "b": 9}, {"b": 1, "a": 2, "b": 10}, {"b": 1, "a": 2},
+            {"b": {"d": 1, "c": 2}, "a": {"d": 3, "c": 4}}]"#;
+        let none = MaskSet::default();
+        let value: Json = serde_json::from_str(body).unwrap();
+        let expected = insta_text(&value, &none);
+        assert!(matches(body, &expected, &none), "{expected}");
+        let swapped = expected.replacen("\"b\": 10", "\"b\": 1", 1);
+        assert!(!matches(body, &swapped, &none));
+    }
+
+    #[test]
+    fn same_bytes_is_slice_equality() {
+        let a: Vec<u8> = (0..40).collect();
+        for n in 0..40 {
+            assert!(same_bytes(&a[..n], &a[..n]));
+            assert!(!same_bytes(&a[..n], &a[..=n]));
+            for i in 0..n {
+                let mut b = a[..n].to_vec();
+                b[i] ^= 0x40;
+                assert!(!same_bytes(&a[..n], &b), "length {n}, byte {i}");
+            }
+        }
     }
 
     #[test]

@@ -219,7 +219,10 @@ mod tests {
         };
         let r = Response::with_tape(200, json(), br#"{"a": [1, "x"]}"#.to_vec());
         assert!(r.is_json());
-        assert!(r.tape.get().is_some_and(Option::is_some), "read with the body");
+        assert!(
+            r.tape.get().is_some_and(Option::is_some),
+            "read with the body"
+        );
         assert_eq!(r.json_tape().map(|t| t.toks.len()), Some(5));
         for bad in [&b"{\"a\": }"[..], b"[\"\xff\"]"] {
             let r = Response::with_tape(200, json(), bad.to_vec());
@@ -228,7 +231,11 @@ mod tests {
         let deep = "[".repeat(300) + &"]".repeat(300);
         let r = Response::with_tape(200, json(), deep.into_bytes());
         assert!(!r.is_json() && r.json_tape().is_none());
-        assert!(r.not_json().contains("nested 300 levels deep"), "{}", r.not_json());
+        assert!(
+            r.not_json().contains("nested 300 levels deep"),
+            "{}",
+            r.not_json()
+        );
         let mut h = HeaderMap::new();
         h.insert("content-type", "text/plain".parse().unwrap());
         let r = Response::with_tape(200, h, b"[1]".to_vec());
