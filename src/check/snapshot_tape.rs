@@ -6,12 +6,10 @@
 
 use std::borrow::Cow;
 
-use std::collections::HashMap;
-
 use serde_json::Value as Json;
 
 use crate::http::json_tape::{Tape, Tok};
-use crate::http::lazy_json::{Node, Shape};
+use crate::http::lazy_json::Node;
 use crate::secret::mask::{MASK, MaskSet};
 use crate::suite::expect::JsonPath;
 
@@ -45,93 +43,30 @@ pub(super) fn matches_tape(
 }
 
 /// The token index of every value that a redaction selects, with its
-/// placeholder, sorted by index; `None` when a selected value cannot be
-/// placed on the tape (the slower paths decide then).
-///
-/// The paths run over `doc`, the lazily read body; the nodes they looked
-/// into are walked beside the tape: array elements by position, object
-/// members by key (the last of a repeated key, whose value the body has).
+/// placeholder, sorted by index (a value selected twice takes the later
+/// redaction's placeholder, as the slower paths do); `None` when a selected
+/// value is not on the tape. `doc` must be the body read over its tape
+/// ([`Node::over_tape`]).
 pub(super) fn redacted_tokens<'r>(
     doc: &Node<'_>,
-    body: &[u8],
-    tape: &Tape,
     redact: &'r [(JsonPath, Json)],
 ) -> Option<Vec<(usize, &'r Json)>> {
-    let mut selected = HashMap::new();
+    let mut found = Vec::new();
     for (path, placeholder) in redact {
         for node in path.select(doc) {
-            selected.insert(address(node), placeholder);
+            found.push((node.tape_index()?, placeholder));
         }
     }
-    let mut found = Vec::with_capacity(selected.len());
-    let mut inside = 0;
-    if !selected.is_empty() {
-        place(doc, 0, body, tape, &selected, &mut found, &mut inside)?;
-    }
-    if found.len() + inside != selected.len() {
-        return None;
-    }
+    // Stable: of one value's placeholders, the later redaction's stays.
     found.sort_by_key(|(at, _)| *at);
+    found.dedup_by(|later, earlier| {
+        let same = later.0 == earlier.0;
+        if same {
+            earlier.1 = later.1;
+        }
+        same
+    });
     Some(found)
-}
-
-fn address(node: &Node<'_>) -> usize {
-    std::ptr::from_ref(node) as usize
-}
-
-/// How many selected nodes are below `node` (among the levels read).
-fn selected_below(node: &Node<'_>, selected: &HashMap<usize, &Json>) -> usize {
-    let count = |child: &Node<'_>| {
-        usize::from(selected.contains_key(&address(child))) + selected_below(child, selected)
-    };
-    match node.shape_if_read() {
-        Some(Shape::Arr(items)) => items.iter().map(count).sum(),
-        Some(Shape::Obj(members)) => members.iter().map(|(_, v)| count(v)).sum(),
-        _ => 0,
-    }
-}
-
-/// Finds the selected nodes at or below `node`, which is the value at token
-/// `at`. Selected nodes inside a replaced one are counted in `inside`.
-fn place<'r>(
-    node: &Node<'_>,
-    at: usize,
-    body: &[u8],
-    tape: &Tape,
-    selected: &HashMap<usize, &'r Json>,
-    found: &mut Vec<(usize, &'r Json)>,
-    inside: &mut usize,
-) -> Option<()> {
-    if let Some(placeholder) = selected.get(&address(node)) {
-        found.push((at, placeholder));
-        *inside += selected_below(node, selected);
-        return Some(());
-    }
-    match (node.shape_if_read(), *tape.toks.get(at)?) {
-        (None | Some(Shape::Null | Shape::Bool(_) | Shape::Num(_) | Shape::Str(_)), _) => {}
-        (Some(Shape::Arr(items)), Tok::Arr { .. }) => {
-            let mut item_at = at + 1;
-            for item in items {
-                place(item, item_at, body, tape, selected, found, inside)?;
-                item_at = tape.next(item_at);
-            }
-        }
-        (Some(Shape::Obj(members)), Tok::Obj { count, .. }) => {
-            for (key, value) in members {
-                let mut key_at = at + 1;
-                let mut value_at = None;
-                for _ in 0..count {
-                    if tape.str(body, tape.toks[key_at]) == key.as_bytes() {
-                        value_at = Some(key_at + 1);
-                    }
-                    key_at = tape.next(key_at + 1);
-                }
-                place(value, value_at?, body, tape, selected, found, inside)?;
-            }
-        }
-        _ => return None,
-    }
-    Some(())
 }
 
 /// A line break and the indent of the first levels (two spaces a level).
@@ -472,8 +407,8 @@ mod tests {
         secrets: &MaskSet,
     ) -> bool {
         let tape = Tape::read(body.as_bytes()).expect("valid JSON");
-        let doc = Node::new(body);
-        let redacted = redacted_tokens(&doc, body.as_bytes(), &tape, redact).expect("placed");
+        let doc = Node::over_tape(&tape, body.as_bytes());
+        let redacted = redacted_tokens(&doc, redact).expect("placed");
         let expected = expected.trim_end().as_bytes();
         matches_tape(expected, body.as_bytes(), &tape, secrets, &redacted)
     }
@@ -502,6 +437,7 @@ mod tests {
                 ("$.nothing", json!(1)),
             ],
             vec![("$.items", json!([])), ("$.items[0].id", json!("inside"))],
+            vec![("$.meta.at", json!("first")), ("$.meta.*", json!("later"))],
         ];
         for paths in cases {
             let redact = redactions(&paths);

@@ -133,10 +133,15 @@ impl Response {
         self.tape.get_or_init(|| Tape::read(&self.body)).as_ref()
     }
 
-    /// The body as a lazily read JSON document, for JSONPath, when it is JSON.
+    /// The body as a lazily read JSON document, for JSONPath, when it is JSON:
+    /// over its tape when it has one (levels are then read from the tape,
+    /// not from the text again), else over its text.
     pub fn json_doc(&self) -> Option<Node<'_>> {
         if !self.is_json {
             return None;
+        }
+        if let Some(Some(tape)) = self.tape.get() {
+            return Some(Node::over_tape(tape, &self.body));
         }
         std::str::from_utf8(&self.body).ok().map(Node::new)
     }

@@ -18,7 +18,7 @@ pub const MAX_JSON_DEPTH: usize = 256;
 /// `Value` (the same parser reads it: UTF-8, syntax, escapes, numbers in
 /// range, nothing after it), `Ok(false)` when it is not JSON, `Err` (a message
 /// fragment: "is nested N levels deep, ...") when it is nested too deep.
-/// Builds nothing, so the body is read lazily ([`super::lazy_json`]) or
+/// Builds nothing, so the body is read lazily (`lazy_json.rs`) or
 /// parsed whole ([`parse_checked`]) only when something needs it.
 pub fn validate(body: &[u8]) -> Result<bool, String> {
     let mut de = serde_json::Deserializer::from_slice(body);

@@ -19,12 +19,27 @@ use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::{Number, Value as Json};
 
-/// One JSON value: its text (when it comes from the body) and, once looked
-/// into, its top level.
+use super::json_tape::{Tape, Tok};
+
+/// One JSON value: where it is read from (its text, or a token of the
+/// body's tape) and, once looked into, its top level.
 #[derive(Clone, Default)]
 pub struct Node<'a> {
-    raw: Option<&'a str>,
+    src: Source<'a>,
     parsed: OnceCell<Level<'a>>,
+}
+
+/// Where a node's value is read from.
+#[derive(Clone, Copy, Default)]
+enum Source<'a> {
+    /// A plain value: its level is set.
+    #[default]
+    Owned,
+    /// Its JSON text.
+    Text(&'a str),
+    /// A token of a body's tape ([`Tape`]), and the body it was read from:
+    /// a level is read from the tape without reading the text again.
+    Tape(&'a Tape, &'a [u8], u32),
 }
 
 /// The top level of a value; children are nodes (not yet looked into).
@@ -52,6 +67,16 @@ pub enum Shape<'n, 'a> {
 }
 
 impl<'a> Level<'a> {
+    /// A scalar level as a plain value (`null` for an array or object).
+    fn scalar_json(&self) -> Json {
+        match self {
+            Level::Bool(b) => Json::Bool(*b),
+            Level::Num(n) => Json::Number(n.clone()),
+            Level::Str(s) => Json::String(s.clone().into_owned()),
+            Level::Null | Level::Arr(_) | Level::Obj(_) => Json::Null,
+        }
+    }
+
     fn shape(&self) -> Shape<'_, 'a> {
         match self {
             Level::Null => Shape::Null,
@@ -69,15 +94,44 @@ impl<'a> Node<'a> {
     /// around it allowed).
     pub fn new(text: &'a str) -> Self {
         Node {
-            raw: Some(text.trim_matches(is_ws_char)),
+            src: Source::Text(text.trim_matches(is_ws_char)),
             parsed: OnceCell::new(),
+        }
+    }
+
+    /// A node over a body's tape: the body's root value.
+    pub fn over_tape(tape: &'a Tape, body: &'a [u8]) -> Self {
+        Node::at_token(tape, body, 0)
+    }
+
+    fn at_token(tape: &'a Tape, body: &'a [u8], at: usize) -> Self {
+        Node {
+            src: Source::Tape(tape, body, u32::try_from(at).unwrap_or(u32::MAX)),
+            parsed: OnceCell::new(),
+        }
+    }
+
+    /// The index of this value's token, when it is read from a tape.
+    pub fn tape_index(&self) -> Option<usize> {
+        match self.src {
+            Source::Tape(_, _, at) => Some(at as usize),
+            _ => None,
         }
     }
 
     fn owned(level: Level<'a>) -> Self {
         Node {
-            raw: None,
+            src: Source::Owned,
             parsed: OnceCell::from(level),
+        }
+    }
+
+    /// This value's top level, read from its source.
+    fn read_level(&self) -> Level<'a> {
+        match self.src {
+            Source::Owned => Level::Null,
+            Source::Text(raw) => split(raw),
+            Source::Tape(tape, body, at) => tape_level(tape, body, at as usize),
         }
     }
 
@@ -89,10 +143,10 @@ impl<'a> Node<'a> {
     /// pass (its children come back already read), so a walk reads each byte
     /// about twice instead of once per level of nesting.
     pub fn with_shape<R>(&self, f: impl FnOnce(Shape<'_, 'a>) -> R) -> R {
-        match (self.parsed.get(), self.raw) {
+        match (self.parsed.get(), self.src) {
             (Some(level), _) => f(level.shape()),
-            (None, Some(raw)) if raw.len() <= WHOLE_MAX => f(whole(raw).shape()),
-            (None, raw) => f(raw.map(split).unwrap_or_default().shape()),
+            (None, Source::Text(raw)) if raw.len() <= WHOLE_MAX => f(whole(raw).shape()),
+            (None, _) => f(self.read_level().shape()),
         }
     }
 
@@ -103,15 +157,16 @@ impl<'a> Node<'a> {
     }
 
     fn level(&self) -> &Level<'a> {
-        self.parsed
-            .get_or_init(|| self.raw.map(split).unwrap_or_default())
+        self.parsed.get_or_init(|| self.read_level())
     }
 
     /// The value as a `serde_json::Value` (parsed from its text when it was
     /// not looked into).
     pub fn to_json(&self) -> Json {
-        if let (Some(raw), None) = (self.raw, self.parsed.get()) {
-            return parse_value(raw);
+        match (self.src, self.parsed.get()) {
+            (Source::Text(raw), None) => return parse_value(raw),
+            (Source::Tape(tape, body, at), None) => return tape_json(tape, body, at as usize),
+            _ => {}
         }
         match self.level() {
             Level::Null => Json::Null,
@@ -153,6 +208,77 @@ fn from_json<'b>(value: Json) -> Node<'b> {
                 .collect(),
         ),
     })
+}
+
+/// The top level of the value at token `at` of a tape; children are nodes
+/// at their tokens.
+fn tape_level<'a>(tape: &'a Tape, body: &'a [u8], at: usize) -> Level<'a> {
+    let Some(&tok) = tape.toks.get(at) else {
+        return Level::Null;
+    };
+    match tok {
+        Tok::Null => Level::Null,
+        Tok::Bool(b) => Level::Bool(b),
+        Tok::U64(n) => Level::Num(n.into()),
+        Tok::I64(n) => Level::Num(n.into()),
+        Tok::F64(n) => Number::from_f64(n).map_or(Level::Null, Level::Num),
+        Tok::Span { .. } | Tok::Decoded { .. } => {
+            Level::Str(Cow::Borrowed(tape_str(tape, body, tok)))
+        }
+        Tok::Arr { count, .. } => {
+            let mut items = Vec::with_capacity(count as usize);
+            let mut item = at + 1;
+            for _ in 0..count {
+                items.push(Node::at_token(tape, body, item));
+                item = tape.next(item);
+            }
+            Level::Arr(items)
+        }
+        Tok::Obj { count, .. } => {
+            let mut members = Vec::with_capacity(count as usize);
+            let mut key = at + 1;
+            for _ in 0..count {
+                let name = Cow::Borrowed(tape_str(tape, body, tape.toks[key]));
+                members.push((name, Node::at_token(tape, body, key + 1)));
+                key = tape.next(key + 1);
+            }
+            Level::Obj(dedup(members))
+        }
+    }
+}
+
+/// The value at token `at` of a tape, built whole.
+fn tape_json(tape: &Tape, body: &[u8], at: usize) -> Json {
+    let Some(&tok) = tape.toks.get(at) else {
+        return Json::Null;
+    };
+    match tok {
+        Tok::Arr { count, .. } => {
+            let mut items = Vec::with_capacity(count as usize);
+            let mut item = at + 1;
+            for _ in 0..count {
+                items.push(tape_json(tape, body, item));
+                item = tape.next(item);
+            }
+            Json::Array(items)
+        }
+        Tok::Obj { count, .. } => {
+            let mut map = serde_json::Map::with_capacity(count as usize);
+            let mut key = at + 1;
+            for _ in 0..count {
+                let name = tape_str(tape, body, tape.toks[key]).to_owned();
+                map.insert(name, tape_json(tape, body, key + 1));
+                key = tape.next(key + 1);
+            }
+            Json::Object(map)
+        }
+        _ => tape_level(tape, body, at).scalar_json(),
+    }
+}
+
+/// A string token's text (checked UTF-8 when the tape was read).
+fn tape_str<'a>(tape: &'a Tape, body: &'a [u8], tok: Tok) -> &'a str {
+    std::str::from_utf8(tape.str(body, tok)).unwrap_or_default()
 }
 
 /// Parses a valid JSON text of bounded depth (checked before) whole.

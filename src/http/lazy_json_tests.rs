@@ -6,13 +6,31 @@ use proptest::prelude::*;
 use serde_json::{Value as Json, json};
 
 use super::Node;
+use crate::http::json_tape::Tape;
 use crate::suite::expect::JsonPath;
 
-/// The selection of `path` in `text`, read lazily and parsed whole.
+/// The selection of `path` in `text`, read lazily and parsed whole. The
+/// selection over the body's tape is checked here to equal the text's, both
+/// as values and as the value of each selected node's token.
 fn both(text: &str, path: &str) -> (Vec<Json>, Vec<Json>) {
     let path = JsonPath::parse(path).unwrap();
     let doc = Node::new(text);
-    let lazy = path.select(&doc).iter().map(|n| n.to_json()).collect();
+    let lazy: Vec<Json> = path.select(&doc).iter().map(|n| n.to_json()).collect();
+    let tape = Tape::read(text.as_bytes()).unwrap();
+    let over_tape = Node::over_tape(&tape, text.as_bytes());
+    let selected = path.select(&over_tape);
+    let taped: Vec<Json> = selected.iter().map(|n| n.to_json()).collect();
+    assert_eq!(taped, lazy, "over the tape: {path:?} on {text}");
+    for node in selected {
+        let token = node
+            .tape_index()
+            .map(|at| Node::at_token(&tape, text.as_bytes(), at));
+        assert_eq!(
+            token.map(|t| t.to_json()),
+            Some(node.to_json()),
+            "{path:?} on {text}"
+        );
+    }
     let value: Json = serde_json::from_str(text).unwrap();
     let whole = path.select(&value).into_iter().cloned().collect();
     (lazy, whole)
