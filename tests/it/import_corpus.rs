@@ -1,13 +1,14 @@
-//! `import_postman` on real collections written by other people (the corpus
-//! in ../shared/postman-corpus, each folder with its SOURCES.md): every one
-//! imports, loads once the `${VAR}`s it asks for are set, writes no secret
-//! in clear, and at least 80% of the assertion lines of their test scripts
-//! become expectations. The corpus is read in place (one collection's
-//! licence is unclear, so it is not copied into this repository).
+//! `import_postman` on real collections written by other people, each
+//! folder with its SOURCES.md: every one imports, loads once the `${VAR}`s
+//! it asks for are set, writes no secret in clear, and at least 80% of the
+//! assertion lines of their test scripts become expectations.
 //!
-//! A clone without the corpus beside it (a contributor's own checkout) skips
-//! this test with a message; `.ci/run` sets `GATECHECK_CORPUS_TESTS`, so in
-//! CI a missing corpus fails it.
+//! The clearly licensed collections are kept in `tests/corpus/postman`
+//! (with their licences) and always run. The workspace's
+//! `../shared/postman-corpus` adds the ones whose licence is unclear (read in
+//! place, not copied here); a clone without it skips those with a message,
+//! and `.ci/run` sets `GATECHECK_CORPUS_TESTS`, so in CI a missing shared
+//! corpus fails the test.
 
 use std::collections::HashMap;
 use std::fs;
@@ -16,43 +17,57 @@ use std::path::{Path, PathBuf};
 use gatecheck::import::import_postman;
 use serde_json::Value;
 
-/// `../shared/postman-corpus` from the repository root (from a git worktree
-/// nested deeper, the nearest `shared/postman-corpus` above it); None, after
-/// saying so, when there is none and the corpus is not required.
-fn corpus() -> Option<PathBuf> {
+/// The corpus folders: `tests/corpus/postman`'s, then those of the nearest
+/// `shared/postman-corpus` above the repository that are not kept here
+/// (after saying so when there is none and it is not required).
+fn corpus() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let found = root
+    let mut folders = folders_of(&root.join("tests/corpus/postman"));
+    let shared = root
         .ancestors()
         .skip(1)
         .map(|dir| dir.join("shared/postman-corpus"))
         .find(|p| p.is_dir());
     let required = std::env::var_os("GATECHECK_CORPUS_TESTS").is_some_and(|v| !v.is_empty());
-    match found {
-        Some(dir) => Some(dir),
+    match shared {
+        Some(dir) => {
+            let kept: Vec<_> = folders
+                .iter()
+                .map(|f| f.file_name().map(ToOwned::to_owned))
+                .collect();
+            let more = folders_of(&dir)
+                .into_iter()
+                .filter(|f| !kept.contains(&f.file_name().map(ToOwned::to_owned)));
+            folders.extend(more);
+        }
         None if required => panic!(
             "GATECHECK_CORPUS_TESTS is set but no shared/postman-corpus folder is above {}",
             root.display()
         ),
-        None => {
-            eprintln!(
-                "SKIPPED: Postman corpus test: no shared/postman-corpus folder above {}; \
-                 set GATECHECK_CORPUS_TESTS=1 to make this a failure",
-                root.display()
-            );
-            None
-        }
+        None => eprintln!(
+            "SKIPPED: the Postman collections not kept in tests/corpus/postman: no \
+             shared/postman-corpus folder above {}; set GATECHECK_CORPUS_TESTS=1 to make this \
+             a failure",
+            root.display()
+        ),
     }
+    folders
 }
 
-/// (collection, environment) of each corpus folder, sorted.
-fn collections(dir: &Path) -> Vec<(String, PathBuf, Option<PathBuf>)> {
-    let mut out = Vec::new();
+/// The folders in `dir`, sorted.
+fn folders_of(dir: &Path) -> Vec<PathBuf> {
     let mut folders: Vec<PathBuf> = fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("the Postman corpus `{}`: {e}", dir.display()))
         .map(|e| e.unwrap().path())
         .filter(|p| p.is_dir())
         .collect();
     folders.sort();
+    folders
+}
+
+/// (name, collection, environment) of each corpus folder.
+fn collections(folders: Vec<PathBuf>) -> Vec<(String, PathBuf, Option<PathBuf>)> {
+    let mut out = Vec::new();
     for folder in folders {
         let files: Vec<PathBuf> = fs::read_dir(&folder)
             .unwrap()
@@ -135,14 +150,11 @@ fn env_for(names: &[String]) -> HashMap<String, String> {
 
 #[test]
 fn every_corpus_collection_imports_loads_and_keeps_its_assertions() {
-    let Some(corpus) = corpus() else {
-        return;
-    };
     let root = std::env::temp_dir().join(format!("gatecheck-corpus-{}", std::process::id()));
     let _ = fs::remove_dir_all(&root);
     let (mut total, mut converted) = (0, 0);
     let mut table = String::new();
-    for (name, collection, environment) in collections(&corpus) {
+    for (name, collection, environment) in collections(corpus()) {
         let out = root.join(&name);
         let report = import_postman(&collection, environment.as_deref(), &out)
             .unwrap_or_else(|e| panic!("{name}: {e}"));
