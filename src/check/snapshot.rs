@@ -204,7 +204,8 @@ pub fn slug(text: &str) -> String {
 }
 
 /// The fast path: the stored body equals the body as insta would write it,
-/// rendered from the response's text when there is one.
+/// compared with the response's tape when it has one (else rendered from
+/// its text, or from the parsed value).
 fn fast_match(file: &Path, snapshot: &Snapshot) -> bool {
     if let Body::Response(response) = snapshot.value
         && let Some(tape) = response.json_tape()

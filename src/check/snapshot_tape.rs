@@ -274,15 +274,13 @@ impl<'b> Cmp<'b> {
         if !self.byte(b'[') {
             return false;
         }
-        let mut item = at + 1;
-        for i in 0..count {
+        for (i, item) in self.tape.elements(at).enumerate() {
             if (i > 0 && !self.byte(b',')) || !self.newline(depth + 1) {
                 return false;
             }
             if !self.value(item, depth + 1) {
                 return false;
             }
-            item = self.tape.next(item);
         }
         self.newline(depth) && self.byte(b']')
     }
@@ -293,11 +291,9 @@ impl<'b> Cmp<'b> {
         }
         let mut members = self.members.pop().unwrap_or_default();
         members.clear();
-        let mut key = at + 1;
-        for _ in 0..count {
+        for key in self.tape.keys(at) {
             let text = self.tape.str(self.body, self.tape.toks[key]);
             members.push((Cow::Borrowed(text), key));
-            key = self.tape.next(key + 1);
         }
         self.sort(&mut members, depth);
         let mut matched = true;

@@ -81,10 +81,7 @@ impl Response {
     fn read(status: u16, headers: HeaderMap, body: Vec<u8>, with_tape: bool) -> Self {
         let tape = OnceLock::new();
         let validate = |body: &[u8]| {
-            if with_tape
-                && body.len() <= TAPE_MAX
-                && let Some(read) = Tape::read(body)
-            {
+            if with_tape && let Some(read) = tape_of(body) {
                 let _ = tape.set(Some(read));
                 return Ok(true);
             }
@@ -127,10 +124,10 @@ impl Response {
     /// bytes: read on the first call (unless it was read with the body) and
     /// kept, for the snapshot fast path.
     pub fn json_tape(&self) -> Option<&Tape> {
-        if !self.is_json || self.body.len() > TAPE_MAX {
+        if !self.is_json {
             return None;
         }
-        self.tape.get_or_init(|| Tape::read(&self.body)).as_ref()
+        self.tape.get_or_init(|| tape_of(&self.body)).as_ref()
     }
 
     /// The body as a lazily read JSON document, for JSONPath, when it is JSON:
@@ -162,6 +159,11 @@ impl Response {
             None => "the response is not JSON".to_owned(),
         }
     }
+}
+
+/// A body's tape, unless it is over [`TAPE_MAX`] or not JSON.
+fn tape_of(body: &[u8]) -> Option<Tape> {
+    (body.len() <= TAPE_MAX).then(|| Tape::read(body)).flatten()
 }
 
 /// Whether the body is JSON, when it is declared (or, without Content-Type,

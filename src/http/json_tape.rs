@@ -92,6 +92,27 @@ impl Tape {
         }
     }
 
+    /// The token indices of the elements of the array at `at` (nothing for
+    /// any other token).
+    pub fn elements(&self, at: usize) -> impl Iterator<Item = usize> + '_ {
+        let count = match self.toks.get(at) {
+            Some(Tok::Arr { count, .. }) => *count as usize,
+            _ => 0,
+        };
+        std::iter::successors(Some(at + 1), |&item| Some(self.next(item))).take(count)
+    }
+
+    /// The token indices of the keys of the object at `at`, in document
+    /// order (each member's value starts just after its key; nothing for
+    /// any other token).
+    pub fn keys(&self, at: usize) -> impl Iterator<Item = usize> + '_ {
+        let count = match self.toks.get(at) {
+            Some(Tok::Obj { count, .. }) => *count as usize,
+            _ => 0,
+        };
+        std::iter::successors(Some(at + 1), |&key| Some(self.next(key + 1))).take(count)
+    }
+
     /// The index just past the value that starts at `at`.
     pub fn next(&self, at: usize) -> usize {
         match self.toks[at] {
@@ -260,6 +281,10 @@ mod tests {
         assert_eq!(tape.str(body.as_bytes(), toks[14]), b"q\"r");
         assert_eq!(tape.next(0), 15);
         assert_eq!(tape.next(2), 7);
+        assert_eq!(tape.keys(0).collect::<Vec<_>>(), [1, 7, 13]);
+        assert_eq!(tape.keys(8).collect::<Vec<_>>(), [9, 11]);
+        assert_eq!(tape.elements(2).collect::<Vec<_>>(), [3, 4, 5, 6]);
+        assert_eq!(tape.elements(0).count() + tape.keys(2).count(), 0);
     }
 
     #[test]

@@ -225,24 +225,17 @@ fn tape_level<'a>(tape: &'a Tape, body: &'a [u8], at: usize) -> Level<'a> {
         Tok::Span { .. } | Tok::Decoded { .. } => {
             Level::Str(Cow::Borrowed(tape_str(tape, body, tok)))
         }
-        Tok::Arr { count, .. } => {
-            let mut items = Vec::with_capacity(count as usize);
-            let mut item = at + 1;
-            for _ in 0..count {
-                items.push(Node::at_token(tape, body, item));
-                item = tape.next(item);
-            }
-            Level::Arr(items)
-        }
-        Tok::Obj { count, .. } => {
-            let mut members = Vec::with_capacity(count as usize);
-            let mut key = at + 1;
-            for _ in 0..count {
+        Tok::Arr { .. } => Level::Arr(
+            tape.elements(at)
+                .map(|item| Node::at_token(tape, body, item))
+                .collect(),
+        ),
+        Tok::Obj { .. } => {
+            let members = tape.keys(at).map(|key| {
                 let name = Cow::Borrowed(tape_str(tape, body, tape.toks[key]));
-                members.push((name, Node::at_token(tape, body, key + 1)));
-                key = tape.next(key + 1);
-            }
-            Level::Obj(dedup(members))
+                (name, Node::at_token(tape, body, key + 1))
+            });
+            Level::Obj(dedup(members.collect()))
         }
     }
 }
@@ -253,25 +246,20 @@ fn tape_json(tape: &Tape, body: &[u8], at: usize) -> Json {
         return Json::Null;
     };
     match tok {
-        Tok::Arr { count, .. } => {
-            let mut items = Vec::with_capacity(count as usize);
-            let mut item = at + 1;
-            for _ in 0..count {
-                items.push(tape_json(tape, body, item));
-                item = tape.next(item);
-            }
-            Json::Array(items)
-        }
-        Tok::Obj { count, .. } => {
-            let mut map = serde_json::Map::with_capacity(count as usize);
-            let mut key = at + 1;
-            for _ in 0..count {
-                let name = tape_str(tape, body, tape.toks[key]).to_owned();
-                map.insert(name, tape_json(tape, body, key + 1));
-                key = tape.next(key + 1);
-            }
-            Json::Object(map)
-        }
+        Tok::Arr { .. } => Json::Array(
+            tape.elements(at)
+                .map(|item| tape_json(tape, body, item))
+                .collect(),
+        ),
+        // A repeated key keeps its first place and its last value.
+        Tok::Obj { .. } => Json::Object(
+            tape.keys(at)
+                .map(|key| {
+                    let name = tape_str(tape, body, tape.toks[key]).to_owned();
+                    (name, tape_json(tape, body, key + 1))
+                })
+                .collect(),
+        ),
         _ => tape_level(tape, body, at).scalar_json(),
     }
 }
