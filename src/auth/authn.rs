@@ -142,7 +142,12 @@ pub fn next_step(
             .session_token
             .clone()
             .map(Step::Done)
-            .ok_or_else(|| Failure::protocol(at, "status SUCCESS without a sessionToken")),
+            .ok_or_else(|| {
+                Failure::protocol(
+                    at,
+                    "status SUCCESS without a sessionToken (the end of another flow, such as a device activation): nothing to sign in with; check that okta_url is the org and the user signs in with a password",
+                )
+            }),
         "PASSWORD_WARN" | "MFA_ENROLL" => skip(answer, at, status),
         "MFA_REQUIRED" => verify_totp(answer, at, totp_secret, now),
         "" => Err(Failure::protocol(at, "an answer without a status")),

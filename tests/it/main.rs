@@ -34,6 +34,8 @@ mod login_support;
 mod misbehaving;
 mod oauth2_pkce;
 mod okta;
+mod okta_corpus;
+mod okta_fake;
 mod redirect_uri;
 mod review;
 mod scale;

@@ -84,7 +84,46 @@ fn known_message(m: &Message, username: &str, current: Option<&Authenticator>) -
             K::UserState,
         );
     }
+    if key.contains("signedNonce") {
+        return k(
+            "Okta Verify on the user's device could not answer (FastPass)",
+            TOTP_SETUP,
+            K::UserState,
+        );
+    }
+    if key.starts_with("registration.error") || key == "idx.error.registration.unavailable" {
+        return k(
+            "Okta answered with self-service registration, not a sign-in",
+            "check the fixture's username (OKTA_USERNAME): it must be an existing, active user",
+            K::Credentials,
+        );
+    }
     match key {
+        "errors.E0000150" | "errors.E0000151" => k(
+            "Okta limits how many SMS or voice codes it sends",
+            TOTP_SETUP,
+            K::UserState,
+        ),
+        "E0000010" | "idx.error.server.safe.mode.enrollment.unavailable" => k(
+            "Okta is in safe mode (maintenance)",
+            "retry later; Okta answers this way while it recovers",
+            K::UserState,
+        ),
+        "E0000009" => k(
+            "an error inside Okta",
+            "retry, and check Okta's status page if it persists",
+            K::UserState,
+        ),
+        "idx.invalid.forgot.password.token"
+        | "idx.invalid.reset.password.token"
+        | "idx.reset.password.activating.user"
+        | "oie.selfservice.reset.password.not.allowed"
+        | "api.users.auth.error.POST_PASSWORD_UPDATE_AUTH_FAILURE"
+        | "errors.E0000035" => k(
+            "the sign-in is in a password reset flow",
+            "set the test user's password in the Admin Console (Directory > People > Reset Password) and update OKTA_PASSWORD",
+            K::UserState,
+        ),
         "errors.E0000004" => k(
             "the username or password was rejected",
             "check the fixture's username and password (OKTA_USERNAME / OKTA_PASSWORD); Identity Engine does not say which one is wrong (an unknown user and a wrong password look the same)",
@@ -157,8 +196,13 @@ fn known_message(m: &Message, username: &str, current: Option<&Authenticator>) -
             EXPIRED.to_owned(),
             K::UserState,
         )),
-        "api.authn.poll.error.push_rejected" | "idx.operation.cancelled.on.other.device" => k(
+        "api.authn.poll.error.push_rejected" => k(
             "the push notification was rejected",
+            TOTP_SETUP,
+            K::UserState,
+        ),
+        "idx.operation.cancelled.on.other.device" => k(
+            "the sign-in was denied on another device",
             TOTP_SETUP,
             K::UserState,
         ),
@@ -369,7 +413,11 @@ fn named(name: &str) -> Option<(&'static str, &'static str)> {
             "the test user's password expired and Okta asks for a new one",
             EXPIRED,
         ),
-        "identify-recovery" | "reset-authenticator" | "authenticator-recovery" => (
+        "reset-authenticator" => (
+            "Okta asks to reset an authenticator of the test user",
+            "reset it in the Admin Console (Directory > People > the user > Reset Authenticators) and enroll it again, then update OKTA_PASSWORD or totp_secret (OKTA_TOTP_SECRET)",
+        ),
+        "identify-recovery" | "authenticator-recovery" => (
             "the sign-in is in a password recovery flow",
             "set the test user's password in the Admin Console (Directory > People > Reset Password) and update OKTA_PASSWORD",
         ),
@@ -417,6 +465,10 @@ fn named(name: &str) -> Option<(&'static str, &'static str)> {
         "success-redirect" => (
             "Okta finished the sign-in with a browser redirect instead of an interaction code",
             "enable the Interaction Code grant for the app (Applications > the app > General > Grant type) and use its client_id",
+        ),
+        "select-factor" => (
+            "the policy asks for a factor other than the password",
+            TOTP_SETUP,
         ),
         "failure-redirect" => (
             "Okta ended the sign-in with a redirect to an error page",

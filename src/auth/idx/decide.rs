@@ -60,12 +60,9 @@ pub fn decide(
     let current = response.current_authenticator();
     let errors: Vec<&Message> = response.messages.iter().filter(|m| m.is_error()).collect();
     if !errors.is_empty() {
-        return Err(advice::message(
-            at,
-            &errors,
-            known.username,
-            current.as_ref(),
-        ));
+        let stop = advice::message(at, &errors, known.username, current.as_ref());
+        let others: Vec<&Message> = response.messages.iter().filter(|m| !m.is_error()).collect();
+        return Err(advice::with_messages(stop, &others));
     }
     if let Some(action) = follow(response, known, progress, at)? {
         return Ok(action);
@@ -173,10 +170,24 @@ fn answer(auth: &Authenticator, known: &Known) -> Result<Option<String>, Failure
 fn pick<'f>(form: &'f Form, known: &Known, progress: &Progress) -> Option<&'f Choice> {
     let field = form.fields.iter().find(|f| f.name == "authenticator")?;
     field.options.iter().find(|option| {
-        option.relates_to.as_ref().is_some_and(|auth| {
-            let usable = is_password(auth) || (known.totp.is_some() && is_totp(auth));
-            usable && !progress.answered.contains(&id_of(auth))
+        option_authenticator(option).is_some_and(|auth| {
+            let usable = is_password(&auth) || (known.totp.is_some() && is_totp(&auth));
+            usable && !progress.answered.contains(&id_of(&auth))
         })
+    })
+}
+
+/// What an option relates to; when its `relatesTo` names nothing (as in
+/// some recordings), an immutable `methodType: password` still says it.
+fn option_authenticator(option: &Choice) -> Option<Authenticator> {
+    if let Some(auth) = &option.relates_to {
+        return Some(auth.clone());
+    }
+    let method = option.form.iter().find(|f| f.name == "methodType")?;
+    (method.value.as_ref()?.as_str()? == "password").then(|| Authenticator {
+        kind: "password".to_owned(),
+        display_name: option.label.clone(),
+        ..Authenticator::default()
     })
 }
 
@@ -295,6 +306,11 @@ fn why(response: &IdxResponse, known: &Known, progress: &Progress, at: &At) -> F
     {
         return advice::message(at, &[m], known.username, None);
     }
+    if let Some(success) = response.raw.get("success") {
+        // A `success-redirect`: the sign-in ended for a browser, not with a code.
+        let name = success.get("name").and_then(Value::as_str);
+        return advice::nothing_to_follow(at, &[name.unwrap_or("success-redirect")], None);
+    }
     if response.offers("identify") && progress.identified {
         return advice::identify_again(at, known.username);
     }
@@ -314,6 +330,9 @@ fn why(response: &IdxResponse, known: &Known, progress: &Progress, at: &At) -> F
     }
     if let Some(form) = response.remediation("select-authenticator-authenticate") {
         return advice::no_usable_option(at, &labels(form), has_secret);
+    }
+    if response.offers("reset-authenticator") {
+        return advice::nothing_to_follow(at, &["reset-authenticator"], current.as_ref());
     }
     if let Some(form) = response.remediation("select-authenticator-enroll") {
         return advice::enrollment_required(at, &labels(form));

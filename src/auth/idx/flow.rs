@@ -200,7 +200,7 @@ fn interact_error(reply: &Reply, at: &At, f: &OktaPkceFixture) -> Failure {
     #[derive(serde::Deserialize)]
     struct Body {
         error: String,
-        #[serde(default)]
+        #[serde(default, alias = "errorDescription")]
         error_description: Option<String>,
     }
     let Ok(body) = serde_json::from_str::<Body>(&reply.body) else {
