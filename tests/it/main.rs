@@ -34,6 +34,7 @@ mod login_support;
 mod misbehaving;
 mod oauth2_pkce;
 mod okta;
+mod okta_auth_js;
 mod okta_corpus;
 mod okta_fake;
 mod redirect_uri;
