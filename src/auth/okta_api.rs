@@ -17,6 +17,12 @@ pub struct OktaError {
     pub error_summary: String,
     #[serde(default)]
     pub error_causes: Vec<Cause>,
+    /// The OAuth shape some endpoints answer instead (`error`,
+    /// `error_description`), or a proxy's `message`.
+    #[serde(default)]
+    pub error: String,
+    #[serde(default, alias = "error_description", alias = "message")]
+    pub error_description: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -28,10 +34,23 @@ pub struct Cause {
 
 /// Turns Okta's `{errorCode, errorSummary, errorCauses}` into a failure.
 pub fn api_error(reply: &Reply, at: &At) -> Failure {
-    let err: OktaError = match reply.json(at) {
+    let mut err: OktaError = match reply.json(at) {
         Ok(err) => err,
         Err(not_json) => return not_json,
     };
+    if err.error_code.is_empty() && err.error_summary.is_empty() {
+        // Not Okta's API error shape: keep whatever words the answer has.
+        err.error_code = err.error.clone();
+        err.error_summary = err.error_description.clone();
+        if err.error_code == "unauthorized_client" {
+            return Failure::OktaApi {
+                at: at.clone(),
+                status: reply.status,
+                detail: format!("{} ({})", err.error_code, plain_text(&err.error_summary)),
+                hint: "; enable the Interaction Code grant for the app (Applications > the app > General > Grant type) and check client_id (OKTA_CLIENT_ID)".to_owned(),
+            };
+        }
+    }
     if err.error_code == "E0000004" {
         return Failure::BadCredentials {
             at: at.clone(),

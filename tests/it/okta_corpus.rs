@@ -489,6 +489,33 @@ async fn every_recorded_idx_shape_is_followed_or_named() {
             Stops(K::Credentials, &["the username or password was rejected"]),
         ),
         ("error-403-access-denied.json", DENIED),
+        // Answers that are not IDX responses: Okta's words still shown.
+        (
+            "error-400-unauthorized-client.json",
+            Stops(
+                K::UserState,
+                &[
+                    "unauthorized_client",
+                    "The client is not authorized to use the provided grant type",
+                    "Interaction Code grant",
+                ],
+            ),
+        ),
+        (
+            "error-403-proxy-block.json",
+            Stops(
+                K::UserState,
+                &["403", "Forbidden", "Access denied by network policy"],
+            ),
+        ),
+        (
+            "error-500-internal-server-error.json",
+            Stops(K::UserState, &["500", "internal server error"]),
+        ),
+        (
+            "error-429-api-limit-exceeded.json",
+            Stops(K::RateLimited, &["E0000047 API call exceeded rate limit"]),
+        ),
     ];
     let mut failed = Vec::new();
     for (name, expect) in cases {
@@ -873,6 +900,34 @@ async fn an_early_identity_engine_org() {
         posted(&fake, "/idp/idx/challenge/answer")["credentials"]["passcode"],
         PASSWORD
     );
+}
+
+/// okta-auth-js's recording of identify for an unknown user: the identify
+/// form again, with an INFO message holding HTML.
+#[tokio::test]
+async fn an_unknown_user_is_told_in_oktas_words() {
+    let fake = Fake::start().await;
+    fake.on(
+        "/idp/idx/introspect",
+        load(&format!("{A}request-identifier.json")),
+    )
+    .on("/idp/idx/identify", load(&format!("{A}unknown-user.json")));
+    let expect = Stops(
+        K::Credentials,
+        &[
+            "Okta has no user `testuser@example.com`",
+            "Okta said \"There is no account with the email test@rain.com. Sign up for an account\" (idx.unknown.user)",
+            "check the fixture's username (OKTA_USERNAME)",
+        ],
+    );
+    check(
+        "unknown user",
+        &fake,
+        &fake.fixture("okta-idx", ""),
+        &expect,
+        &[],
+    )
+    .await;
 }
 
 /// /v1/interact refusing: the org is not on Identity Engine (the widget's

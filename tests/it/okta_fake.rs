@@ -252,7 +252,7 @@ async fn handle(
                 "introspect without the interaction handle: {posted}"
             ));
         }
-    } else if path.starts_with("/idp/idx/") {
+    } else if is_idx(&path) {
         check_idx(&mut s, &path, &posted);
     } else if path == "/api/v1/authn" {
         if posted["username"] != USERNAME || posted["password"] != PASSWORD {
@@ -264,7 +264,7 @@ async fn handle(
     }
     let answer = match s.routes.get_mut(&path).and_then(VecDeque::pop_front) {
         Some(answer) => answer,
-        None if s.succeed_after_follow && path.starts_with("/idp/idx/") => success(&mut s),
+        None if s.succeed_after_follow && is_idx(&path) => success(&mut s),
         None => {
             s.violations
                 .push(format!("POST {path}: no recorded answer for it"));
@@ -276,6 +276,11 @@ async fn handle(
     };
     remember(&mut s, &answer.body);
     json_response(answer.status, &answer.body)
+}
+
+/// An IDX form's path (early orgs post identify to `/idp/idx` itself).
+fn is_idx(path: &str) -> bool {
+    path == "/idp/idx" || path.starts_with("/idp/idx/")
 }
 
 /// A post to an IDX form: the stateHandle of the answer before, to a form it offered.
