@@ -902,6 +902,39 @@ async fn an_early_identity_engine_org() {
     );
 }
 
+/// An IDX form on another origin than okta_url's is refused before the
+/// password is sent.
+#[tokio::test]
+async fn an_idx_form_on_another_origin_is_refused() {
+    let fake = Fake::start().await;
+    let mut answer = load(&format!("{W}identify-with-password.json"));
+    let forms = answer.body["remediation"]["value"].as_array_mut().unwrap();
+    for form in forms {
+        let href = form["href"]
+            .as_str()
+            .unwrap()
+            .replace("http://localhost:3000", "http://127.0.0.1:9");
+        form["href"] = Value::String(href);
+    }
+    fake.on("/idp/idx/introspect", answer);
+    let expect = Stops(
+        K::Protocol,
+        &[
+            "a form to another origin (http://127.0.0.1:9)",
+            "refusing to send the password",
+        ],
+    );
+    check(
+        "foreign identify form",
+        &fake,
+        &fake.fixture("okta-idx", ""),
+        &expect,
+        &[],
+    )
+    .await;
+    assert_eq!(fake.posted().len(), 1, "only introspect was posted");
+}
+
 /// okta-auth-js's recording of identify for an unknown user: the identify
 /// form again, with an INFO message holding HTML.
 #[tokio::test]

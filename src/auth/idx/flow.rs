@@ -11,6 +11,7 @@ use super::super::error::{At, Failure, described, excerpt};
 use super::super::fixture::OktaPkceFixture;
 use super::super::okta::{self, parse_url};
 use super::super::pkce::AuthorizeParams;
+use super::super::redirects::same_origin;
 use super::super::token::{self, Token};
 use super::super::{okta_api, totp};
 use super::decide::{Action, CodeFn, Known, Progress, decide};
@@ -185,14 +186,27 @@ async fn exchange(
 }
 
 /// A form's href, absolute or relative to the org.
+/// A form on another origin than okta_url's is refused: the password, a
+/// code and the stateHandle stay with the org.
 fn link(f: &OktaPkceFixture, at: &At, href: &str) -> Result<Url, Failure> {
     let base = parse_url("okta_url", f.okta_root())?;
-    base.join(href).map_err(|e| {
+    let url = base.join(href).map_err(|e| {
         Failure::protocol(
             at,
             format!("Okta sent a form href that is not a URL (`{href}`: {e})"),
         )
-    })
+    })?;
+    if !same_origin(&url, &base) {
+        return Err(Failure::protocol(
+            at,
+            format!(
+                "Okta sent a form to another origin ({}) than okta_url's ({}); refusing to send the password, a code or the stateHandle there (check okta_url, or a proxy that rewrites Okta's links)",
+                url.origin().ascii_serialization(),
+                base.origin().ascii_serialization()
+            ),
+        ));
+    }
+    Ok(url)
 }
 
 /// `{error, error_description}` of /v1/interact, with what to change.
