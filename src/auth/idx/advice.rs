@@ -29,7 +29,13 @@ fn said(messages: &[&Message]) -> String {
             (None, true) => String::new(),
             (None, false) => format!(" ({})", m.key),
         };
-        let part = format!("\"{}\"{key}", m.text);
+        let part = match m.text.is_empty() {
+            true => key.trim_start().to_owned(),
+            false => format!("\"{}\"{key}", m.text),
+        };
+        if part.is_empty() {
+            continue;
+        }
         if !parts.contains(&part) {
             parts.push(part);
         }
