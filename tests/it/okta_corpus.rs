@@ -777,8 +777,6 @@ async fn idx_java_other_scenarios() {
 #[tokio::test]
 async fn widget_sign_in_flows() {
     let w = |f: &str| format!("{W}{f}");
-    let success = format!("{A}success.json");
-    let _ = success;
     let flows: Vec<Flow> = vec![
         (
             "identify, then the password",
