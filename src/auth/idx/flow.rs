@@ -246,7 +246,7 @@ fn interact_hint(error: &str, description: &str, f: &OktaPkceFixture) -> String 
         "invalid_client" => "check client_id (OKTA_CLIENT_ID); a Web app is a confidential client: set client_secret (OKTA_CLIENT_SECRET)".to_owned(),
         "invalid_request" if d.contains("redirect") => format!("add the redirect_uri `{}` to the app's Sign-in redirect URIs (exact match) (OKTA_REDIRECT_URI)", f.redirect_uri),
         "invalid_scope" => "check scopes (each must exist on the authorization server and be allowed by its access policy)".to_owned(),
-        "access_denied" if d.contains("feature is not enabled") => "the org is not on Identity Engine (a Classic Engine org: use kind okta-pkce), or the app lacks the Interaction Code grant (Applications > the app > General > Grant type > Interaction Code, and Settings > Account > Embedded widget sign-in support)".to_owned(),
+        "access_denied" if d.contains("feature is not enabled") => "the org is not on Identity Engine (a Classic Engine org: use kind okta-pkce), or the app lacks the Interaction Code grant (Applications > the app > General > Grant type > Interaction Code; Settings > Account > Embedded widget sign-in support; and the Interaction Code grant type in the authorization server's access policy rule)".to_owned(),
         "access_denied" => "check the authorization server's access policy: a rule must allow the Interaction Code grant for this client".to_owned(),
         _ => String::new(),
     };
