@@ -6,6 +6,7 @@ use super::client::{LoginClient, Reply};
 use super::error::{At, Failure};
 use super::fixture::OktaPkceFixture;
 use super::okta_api::api_error;
+use super::redirects::same_origin;
 use super::totp;
 use crate::secret::mask::Masker;
 use reqwest::Url;
@@ -26,6 +27,8 @@ pub struct Answer {
     pub status: Option<String>,
     pub session_token: Option<String>,
     pub state_token: Option<String>,
+    /// A factor's result: WAITING, REJECTED, TIMEOUT, CHALLENGE...
+    pub factor_result: Option<String>,
     #[serde(rename = "_embedded", default)]
     pub embedded: Embedded,
     #[serde(rename = "_links", default)]
@@ -36,6 +39,8 @@ pub struct Answer {
 pub struct Embedded {
     #[serde(default)]
     pub factors: Vec<Factor>,
+    /// The factor being challenged or activated.
+    pub factor: Option<Factor>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -84,6 +89,9 @@ pub async fn session_token(
             Step::Done(token) => return Ok(token),
             Step::Post { href, body } => {
                 let next = url.join(&href).map_err(|e| bad_link(&at, &href, e))?;
+                if !same_origin(&next, &url) {
+                    return Err(foreign_link(&at, &next, &url));
+                }
                 (at, reply) = post(client, next, body).await?;
             }
         }
@@ -134,12 +142,66 @@ pub fn next_step(
             .session_token
             .clone()
             .map(Step::Done)
-            .ok_or_else(|| Failure::protocol(at, "status SUCCESS without a sessionToken")),
+            .ok_or_else(|| {
+                Failure::protocol(
+                    at,
+                    "status SUCCESS without a sessionToken (the end of another flow, such as a device activation): nothing to sign in with; check that okta_url is the org and the user signs in with a password",
+                )
+            }),
         "PASSWORD_WARN" | "MFA_ENROLL" => skip(answer, at, status),
         "MFA_REQUIRED" => verify_totp(answer, at, totp_secret, now),
         "" => Err(Failure::protocol(at, "an answer without a status")),
-        other => Err(user_state(at, other, advice(other).to_owned())),
+        other => Err(user_state(at, other, state_advice(answer, other))),
     }
+}
+
+/// What happened in `status` (the factor and its result when Okta names
+/// them) and what to change.
+fn state_advice(answer: &Answer, status: &str) -> String {
+    let factor = answer.embedded.factor.as_ref();
+    let kind = factor.map_or("", |f| f.factor_type.as_str());
+    let result = answer.factor_result.as_deref().unwrap_or_default();
+    let name = factor_name(kind);
+    let happened = match (status, result) {
+        ("MFA_CHALLENGE", "WAITING") => format!("Okta sent {name} and waits for it to be approved"),
+        ("MFA_CHALLENGE", "REJECTED") => format!("{name} was rejected on the user's device"),
+        ("MFA_CHALLENGE", "TIMEOUT") => format!("{name} expired before it was approved"),
+        ("MFA_CHALLENGE", _) => format!("Okta sent {name} and waits for its code"),
+        ("MFA_ENROLL_ACTIVATE", "TIMEOUT") => {
+            format!("the activation of {name} timed out before it was completed")
+        }
+        ("MFA_ENROLL_ACTIVATE", _) => format!("Okta waits for the activation of {name}"),
+        _ => String::new(),
+    };
+    match happened.is_empty() {
+        true => advice(status).to_owned(),
+        false => format!("{happened}; {}", advice(status)),
+    }
+}
+
+/// How a factor type reads in a sentence.
+fn factor_name(kind: &str) -> String {
+    match kind {
+        "push" => "an Okta Verify push".to_owned(),
+        "sms" | "SMS" => "an SMS code".to_owned(),
+        "call" => "a voice call code".to_owned(),
+        "email" | "EMAIL" => "an email code".to_owned(),
+        TOTP_FACTOR => "a TOTP factor".to_owned(),
+        "" => "a factor".to_owned(),
+        other => format!("a `{other}` factor"),
+    }
+}
+
+/// A link off the org's origin: the state token and codes stay home.
+fn foreign_link(at: &At, next: &Url, home: &Url) -> Failure {
+    Failure::protocol(
+        at,
+        format!(
+            "Okta sent a link to another origin ({}) than okta_url's ({}); refusing to send the state token or a code there (check okta_url, or a proxy that rewrites Okta's links)",
+            next.origin().ascii_serialization(),
+            home.origin().ascii_serialization()
+        ),
+    )
 }
 
 fn skip(answer: &Answer, at: &At, status: &str) -> Result<Step, Failure> {
@@ -210,14 +272,14 @@ pub fn advice(status: &str) -> &'static str {
         "MFA_REQUIRED" => {
             "the test user must not require MFA, or set totp_secret (OKTA_TOTP_SECRET) to the user's TOTP secret"
         }
-        "MFA_ENROLL" => {
+        "MFA_ENROLL" | "FACTOR_ENROLL" => {
             "the test user must enroll an MFA factor and Okta offers no skip; make enrollment optional in the authenticator enrollment policy, or enroll a TOTP factor and set totp_secret (OKTA_TOTP_SECRET)"
         }
-        "MFA_ENROLL_ACTIVATE" => {
-            "a factor enrollment waits for activation; finish or reset the user's factor enrollment in the Admin Console"
+        "MFA_ENROLL_ACTIVATE" | "FACTOR_ENROLL_ACTIVATE" => {
+            "a factor enrollment waits for activation, which a headless login cannot complete; finish or reset the user's factor enrollment in the Admin Console (Directory > People > the user > Reset Multifactor), or enroll a TOTP factor and set totp_secret"
         }
         "MFA_CHALLENGE" => {
-            "Okta waits for a factor challenge (push, SMS, email) that a headless login cannot answer; require no MFA for the test user, or a TOTP factor with totp_secret"
+            "a headless login cannot approve a push or read an SMS or email; require no MFA for the test user, or a TOTP factor (Google Authenticator or Okta Verify's code) with totp_secret (OKTA_TOTP_SECRET)"
         }
         "PASSWORD_WARN" => {
             "the password is about to expire and Okta offers no skip; set a new password for the test user and update OKTA_PASSWORD"
@@ -229,10 +291,16 @@ pub fn advice(status: &str) -> &'static str {
             "the user is locked out after too many failed sign-ins; unlock it in the Admin Console (Directory > People > Unlock) and check OKTA_PASSWORD"
         }
         "RECOVERY" | "RECOVERY_CHALLENGE" | "PASSWORD_RESET" => {
-            "the user is in a password recovery flow; finish or cancel it and set a password for the test user in the Admin Console"
+            "the user is in a password recovery flow (a reset was started and must set a new password); set a password for the test user in the Admin Console (Directory > People > Reset Password) and update OKTA_PASSWORD"
         }
         "UNAUTHENTICATED" => {
             "Okta wants an identity-first or passwordless sign-in; give the test user a password sign-on policy"
+        }
+        "CONSENT_REQUIRED" | "ADMIN_CONSENT_REQUIRED" => {
+            "the app asks for consent to its scopes; turn off \"Require consent\" for the app (Applications > the app > General > User Consent) or drop those scopes from the fixture"
+        }
+        "DEVICE_ACTIVATE" => {
+            "Okta asks for a device activation code (the Device Authorization grant); use an app with the Authorization Code grant and PKCE"
         }
         _ => "a headless login cannot pass this state; check the test user in the Admin Console",
     }

@@ -154,3 +154,55 @@ fn links_may_be_lists() {
     assert_eq!(a.links.href("next"), Some("https://a"));
     assert_eq!(a.links.href("skip"), None);
 }
+
+#[test]
+fn a_push_challenge_says_what_became_of_the_push() {
+    for (result, said) in [
+        (
+            "WAITING",
+            "Okta sent an Okta Verify push and waits for it to be approved",
+        ),
+        (
+            "REJECTED",
+            "an Okta Verify push was rejected on the user's device",
+        ),
+        (
+            "TIMEOUT",
+            "an Okta Verify push expired before it was approved",
+        ),
+    ] {
+        let a = answer(
+            json!({"status": "MFA_CHALLENGE", "stateToken": "s", "factorResult": result,
+            "_embedded": {"factor": {"id": "opf1", "factorType": "push", "provider": "OKTA"}}}),
+        );
+        let text = next_step(&a, &at(), None, T()).unwrap_err().to_string();
+        assert!(text.contains(&format!("state MFA_CHALLENGE at POST https://org.okta.com/api/v1/authn: {said}; a headless login cannot approve a push")), "{text}");
+    }
+    let a = answer(
+        json!({"status": "MFA_ENROLL_ACTIVATE", "stateToken": "s", "factorResult": "TIMEOUT",
+        "_embedded": {"factor": {"factorType": "push"}}}),
+    );
+    let text = next_step(&a, &at(), None, T()).unwrap_err().to_string();
+    assert!(
+        text.contains("the activation of an Okta Verify push timed out"),
+        "{text}"
+    );
+    assert!(text.contains("Reset Multifactor"), "{text}");
+}
+
+#[test]
+fn e0000069_and_html_summaries_are_named() {
+    let r = reply(
+        403,
+        json!({"errorCode": "E0000069", "errorSummary": "User Locked",
+        "errorCauses": [{"errorSummary": "Your account is <b>locked</b> because of too many authentication attempts."}]}),
+    );
+    let err = read_answer(&r, &at(), &Masker::new())
+        .unwrap_err()
+        .to_string();
+    assert!(err.starts_with("Okta answered 403 E0000069 User Locked (Your account is locked because of too many authentication attempts.) at POST"), "{err}");
+    assert!(
+        err.contains("locked out after too many failed MFA attempts"),
+        "{err}"
+    );
+}

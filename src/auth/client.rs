@@ -267,9 +267,14 @@ fn rate_limited(at: &At, reply: &Reply, waited: Option<Duration>) -> Failure {
     struct Body {
         #[serde(rename = "errorCode")]
         code: String,
+        #[serde(rename = "errorSummary", default)]
+        summary: String,
     }
-    let code = serde_json::from_str::<Body>(&reply.body)
-        .map_or_else(|_| "Too Many Requests".to_owned(), |b| b.code);
+    // Okta's own words beside its code: `E0000047 API call exceeded rate limit...`.
+    let code = serde_json::from_str::<Body>(&reply.body).map_or_else(
+        |_| "Too Many Requests".to_owned(),
+        |b| format!("{} {}", b.code, b.summary).trim_end().to_owned(),
+    );
     Failure::RateLimited {
         at: at.clone(),
         code,

@@ -56,7 +56,8 @@ pub async fn password(
     auth.register(masker);
     let (at, reply) = token::post(client, &url, form, auth, dpop, masker).await?;
     let Some(mfa_token) = mfa_token(&reply) else {
-        return token::read_token(&reply, &at, auth, "password", masker, SystemTime::now());
+        return token::read_token(&reply, &at, auth, "password", masker, SystemTime::now())
+            .map_err(|e| token::without_proof(e, dpop.is_some()));
     };
     masker.add(mfa_token.as_str());
     let Some(secret) = f.totp_secret.as_deref() else {

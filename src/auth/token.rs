@@ -127,6 +127,26 @@ pub async fn request(
     auth.register(masker);
     let (at, reply) = post(client, url, form, auth, dpop, masker).await?;
     read_token(&reply, &at, auth, &grant, masker, SystemTime::now())
+        .map_err(|e| without_proof(e, dpop.is_some()))
+}
+
+/// An `invalid_dpop_proof` for a request that carried no proof: the app
+/// requires DPoP and the fixture does not ask for it (not a clock problem).
+pub fn without_proof(failure: Failure, proof_sent: bool) -> Failure {
+    match failure {
+        Failure::TokenError {
+            at,
+            error,
+            description,
+            ..
+        } if error == "invalid_dpop_proof" && !proof_sent => Failure::TokenError {
+            at,
+            error,
+            description,
+            hint: "; the app requires DPoP-bound tokens (Require Demonstrating Proof of Possession) and this fixture sends no proof: set `dpop: true` in the fixture, or turn the requirement off for the app".to_owned(),
+        },
+        other => other,
+    }
 }
 
 /// POSTs `form` with the client's authentication (and a DPoP proof, sent
@@ -296,6 +316,7 @@ pub fn token_hint(error: &str, description: &str, auth: ClientAuth<'_>, grant: &
     let hint = match error {
         "invalid_client" if d.contains("browser") || d.contains("origin") => "an Origin header reached Okta, so it took the request for a browser's; gatecheck sends none: check for a proxy that adds one".to_owned(),
         "invalid_client" if matches!(auth, ClientAuth::Jwt { .. }) => "check private_key and key_id: the app's client authentication must be `Public key / Private key` and its public keys (JWKS) must hold this key's public half with the same kid; also check client_id (OKTA_CLIENT_ID) and this machine's clock".to_owned(),
+        "invalid_dpop_proof" if d.contains("missing") => "the server wants a DPoP proof: set `dpop: true` in the fixture".to_owned(),
         "invalid_dpop_proof" => "the server refused the DPoP proof; check this machine's clock (proofs carry the time they were made)".to_owned(),
         "invalid_client" if auth.is_confidential() => "check client_secret (OKTA_CLIENT_SECRET) and client_id (OKTA_CLIENT_ID), and the app's client authentication method".to_owned(),
         "invalid_client" => "check client_id (OKTA_CLIENT_ID); a Web app is a confidential client: set client_secret (OKTA_CLIENT_SECRET)".to_owned(),

@@ -29,7 +29,7 @@ pub(crate) fn authenticate<'a>(
         return Err(OAuthError::invalid_client(MULTIPLE_CREDENTIALS));
     }
     let (id, secret) = match &basic {
-        Some((id, secret)) if body_id.is_none_or(|b| b == id) => (id, Some(secret)),
+        Some((id, secret)) if body_id.is_none_or(|b| b == id) => (id, secret.as_ref()),
         Some(_) => return Err(OAuthError::invalid_client(CLIENT_AUTH_FAILED)),
         None => (
             body_id.ok_or_else(|| OAuthError::invalid_client(CLIENT_AUTH_FAILED))?,
@@ -60,8 +60,10 @@ fn browser_allowed(shared: &Shared, headers: &HeaderMap, client: &ClientConfig) 
         && super::cors::trusted_origin(&shared.config.trusted_origins, headers).is_some()
 }
 
-/// Decodes `Authorization: Basic base64(id:secret)`; a malformed header is invalid_client.
-fn basic_credentials(headers: &HeaderMap) -> Result<Option<(String, String)>, OAuthError> {
+/// Decodes `Authorization: Basic base64(id:secret)`, or `base64(id)` alone,
+/// which Okta takes from a public client (okta-auth-js sends it to
+/// /introspect and /revoke from an SPA); a malformed header is invalid_client.
+fn basic_credentials(headers: &HeaderMap) -> Result<Option<(String, Option<String>)>, OAuthError> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Ok(None);
     };
@@ -70,8 +72,14 @@ fn basic_credentials(headers: &HeaderMap) -> Result<Option<(String, String)>, OA
     let encoded = text.strip_prefix("Basic ").ok_or_else(invalid)?;
     let decoded = STANDARD.decode(encoded.trim()).map_err(|_| invalid())?;
     let decoded = String::from_utf8(decoded).map_err(|_| invalid())?;
-    let (id, secret) = decoded.split_once(':').ok_or_else(invalid)?;
-    Ok(Some((id.to_string(), secret.to_string())))
+    let (id, secret) = match decoded.split_once(':') {
+        Some((id, secret)) => (id, Some(secret.to_string())),
+        None => (decoded.as_str(), None),
+    };
+    if id.is_empty() {
+        return Err(invalid());
+    }
+    Ok(Some((id.to_string(), secret)))
 }
 
 #[cfg(test)]
@@ -86,9 +94,14 @@ mod tests {
         headers.insert(header::AUTHORIZATION, value.parse().unwrap());
         let (id, secret) = basic_credentials(&headers).unwrap().unwrap();
         assert_eq!(
-            (id.as_str(), secret.as_str()),
-            ("demo-web", "demo-web-secret")
+            (id.as_str(), secret.as_deref()),
+            ("demo-web", Some("demo-web-secret"))
         );
+        // A public client's id alone, as okta-auth-js sends it.
+        let value = format!("Basic {}", STANDARD.encode("demo-spa"));
+        headers.insert(header::AUTHORIZATION, value.parse().unwrap());
+        let (id, secret) = basic_credentials(&headers).unwrap().unwrap();
+        assert_eq!((id.as_str(), secret), ("demo-spa", None));
         headers.insert(header::AUTHORIZATION, "Basic !!!".parse().unwrap());
         assert_eq!(
             basic_credentials(&headers).unwrap_err().error,

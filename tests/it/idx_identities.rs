@@ -114,7 +114,7 @@ fn a_failed_idx_login_fails_its_tests_with_the_message() {
     assert_eq!(out.code, 1, "{}", out.normalized(&p));
     assert!(
         out.stdout.contains(
-            "the app's policy asks for Email (okta_email), which a headless login cannot answer"
+            "the app's policy asks for Email (okta_email): a code or link sent by email, which a headless login cannot answer"
         ),
         "{}",
         out.normalized(&p)

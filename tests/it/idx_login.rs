@@ -148,7 +148,7 @@ async fn wrong_totp_secret() {
     let em = emulator().await;
     let fx = idx(&em, "mfa@example.com", "totp_secret: GEZDGNBVGY3TQOJQ");
     let msg = stopped(&fx, LoginErrorKind::UserState).await;
-    assert!(msg.contains("/idp/idx/challenge/answer: the Google Authenticator code was rejected: \"Invalid code. Try again.\" (api.authn.error.PASSCODE_INVALID); check that totp_secret (OKTA_TOTP_SECRET) is the secret"), "{msg}");
+    assert!(msg.contains("/idp/idx/challenge/answer: the Google Authenticator code was rejected: Okta said \"Invalid code. Try again.\" (api.authn.error.PASSCODE_INVALID, on credentials.passcode); check that totp_secret (OKTA_TOTP_SECRET) is the secret"), "{msg}");
     assert!(!msg.contains("GEZDGNBVGY3TQOJQ"), "{msg}");
 }
 
@@ -160,13 +160,13 @@ async fn authenticators_a_headless_login_cannot_answer() {
         LoginErrorKind::UserState,
     )
     .await;
-    assert!(msg.contains("the app's policy asks for Email (okta_email), which a headless login cannot answer; give the test user password + TOTP in the app's authentication policy"), "{msg}");
+    assert!(msg.contains("the app's policy asks for Email (okta_email): a code or link sent by email, which a headless login cannot answer; give the test user password + TOTP in the app's authentication policy"), "{msg}");
     let msg = stopped(
         &idx(&em, "push-mfa@example.com", ""),
         LoginErrorKind::UserState,
     )
     .await;
-    assert!(msg.contains("the app's policy asks for Okta Verify (okta_verify), which a headless login cannot answer"), "{msg}");
+    assert!(msg.contains("the app's policy asks for Okta Verify (okta_verify): an Okta Verify push or FastPass on a device, which a headless login cannot answer"), "{msg}");
     let msg = stopped(
         &idx(&em, "choice@example.com", ""),
         LoginErrorKind::UserState,
@@ -191,7 +191,7 @@ async fn locked_account() {
         LoginErrorKind::UserState,
     )
     .await;
-    assert!(msg.contains("the test user is locked out: \"Your account is locked. Please contact your administrator.\" (errors.E0000119); unlock it in the Admin Console"), "{msg}");
+    assert!(msg.contains("the test user is locked out: Okta said \"Your account is locked. Please contact your administrator.\" (errors.E0000119); unlock it in the Admin Console"), "{msg}");
 }
 
 #[tokio::test]
@@ -202,7 +202,7 @@ async fn expired_password() {
         LoginErrorKind::UserState,
     )
     .await;
-    assert!(msg.contains("the test user's password expired and Okta asks for a new one; set a new password for the test user"), "{msg}");
+    assert!(msg.contains("the test user's password expired and Okta asks for a new one (offered: reenroll-authenticator; authenticator: Password (okta_password)); set a new password for the test user"), "{msg}");
 }
 
 #[tokio::test]
@@ -213,7 +213,7 @@ async fn unknown_user_and_wrong_password() {
         LoginErrorKind::Credentials,
     )
     .await;
-    assert!(msg.contains("the username or password was rejected: \"Authentication failed\" (errors.E0000004); check the fixture's username and password (OKTA_USERNAME / OKTA_PASSWORD)"), "{msg}");
+    assert!(msg.contains("the username or password was rejected: Okta said \"Authentication failed\" (errors.E0000004); check the fixture's username and password (OKTA_USERNAME / OKTA_PASSWORD)"), "{msg}");
     let fx = idx(&em, "ada@example.com", "password: wrong-horse");
     let msg = stopped(&fx, LoginErrorKind::Credentials).await;
     assert!(msg.contains("(errors.E0000004)"), "{msg}");
@@ -224,14 +224,14 @@ async fn unknown_user_and_wrong_password() {
         LoginErrorKind::Credentials,
     )
     .await;
-    assert!(msg.contains("Okta has no user `nobody@example.com`: \"There is no account with the Username nobody@example.com.\" (idx.unknown.user); check the fixture's username (OKTA_USERNAME)"), "{msg}");
+    assert!(msg.contains("Okta has no user `nobody@example.com`: Okta said \"There is no account with the Username nobody@example.com.\" (idx.unknown.user); check the fixture's username (OKTA_USERNAME)"), "{msg}");
     let fx = idx(
         &em,
         "ada@example.com",
         &format!("{first}\npassword: wrong-horse"),
     );
     let msg = stopped(&fx, LoginErrorKind::Credentials).await;
-    assert!(msg.contains("/idp/idx/challenge/answer: the password was rejected: \"Password is incorrect\" (incorrectPassword); check the fixture's password (OKTA_PASSWORD)"), "{msg}");
+    assert!(msg.contains("/idp/idx/challenge/answer: the password was rejected: Okta said \"Password is incorrect\" (incorrectPassword); check the fixture's password (OKTA_PASSWORD)"), "{msg}");
 }
 
 #[tokio::test]
@@ -239,7 +239,7 @@ async fn access_denied_to_the_app() {
     let em = emulator().await;
     let fx = idx(&em, "unassigned@example.com", "");
     let msg = stopped(&fx, LoginErrorKind::Authorize).await;
-    assert!(msg.contains("access to the app was denied: \"User is not assigned to this application.\" (idx.error.user.not.assigned.to.app); assign the test user (or one of its groups) to the app"), "{msg}");
+    assert!(msg.contains("access to the app was denied: Okta said \"User is not assigned to this application.\" (idx.error.user.not.assigned.to.app); assign the test user (or one of its groups) to the app"), "{msg}");
 }
 
 #[tokio::test]

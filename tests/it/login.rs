@@ -274,7 +274,7 @@ async fn rate_limit_with_a_long_window_fails_clearly() {
         "{msg}"
     );
     assert!(
-        msg.contains("(429 E0000047); the limit resets in "),
+        msg.contains("(429 E0000047 API call exceeded rate limit due to too many requests.); the limit resets in "),
         "{msg}"
     );
     assert!(msg.contains("more than the 10 s gatecheck waits"), "{msg}");

@@ -116,7 +116,7 @@ fn an_error_message_stops_with_its_advice() {
         {"message": "User is not assigned to this application.", "i18n": {"key": "idx.error.user.not.assigned.to.app"}, "class": "ERROR"}]}});
     let err = run(value, false).unwrap_err();
     assert_eq!(err.kind(), crate::auth::LoginErrorKind::Authorize);
-    assert!(err.to_string().contains("access to the app was denied: \"User is not assigned to this application.\" (idx.error.user.not.assigned.to.app); assign the test user"), "{err}");
+    assert!(err.to_string().contains("access to the app was denied: Okta said \"User is not assigned to this application.\" (idx.error.user.not.assigned.to.app); assign the test user"), "{err}");
 }
 
 #[test]
@@ -128,7 +128,7 @@ fn a_message_on_a_field_counts() {
     ]}, "currentAuthenticatorEnrollment": {"type": "object", "value": {"key": "google_otp", "displayName": "Google Authenticator"}}});
     let err = run(value, true).unwrap_err().to_string();
     assert!(
-        err.contains("the Google Authenticator code was rejected: \"Invalid code. Try again.\""),
+        err.contains("the Google Authenticator code was rejected: Okta said \"Invalid code. Try again.\" (api.authn.error.PASSCODE_INVALID, on credentials.passcode)"),
         "{err}"
     );
 }
@@ -178,8 +178,101 @@ fn unknown_remediations_are_named() {
     let err = run(value, false).unwrap_err().to_string();
     assert!(
         err.contains(
-            "the policy sends the user to an external identity provider (offered: redirect-idp)"
+            "the policy sends the user to an external identity provider or smart card (offered: redirect-idp)"
         ),
         "{err}"
     );
+}
+
+fn password_challenge(authenticator: Value) -> Value {
+    json!({"stateHandle": "02sh", "remediation": {"type": "array", "value": [
+        {"name": "challenge-authenticator", "relatesTo": ["$.currentAuthenticatorEnrollment"], "href": "https://org.okta.com/idp/idx/challenge/answer",
+         "value": [{"name": "credentials", "type": "object", "form": {"value": [{"name": "passcode", "label": "Password", "secret": true}]}, "required": true}, sh()]}
+    ]}, "currentAuthenticatorEnrollment": {"type": "object", "value": authenticator}})
+}
+
+#[test]
+fn a_password_challenge_without_a_key_is_answered_by_its_type() {
+    // Recordings of older orgs: `type: password`, no `key`.
+    let value = password_challenge(
+        json!({"type": "password", "id": "lae1", "displayName": "Password", "methods": [{"type": "password"}]}),
+    );
+    let (name, body) = body(run(value, false).unwrap());
+    assert_eq!(name, "challenge-authenticator");
+    assert_eq!(body["credentials"], json!({"passcode": "pw"}));
+}
+
+#[test]
+fn an_early_orgs_challenge_factor_and_select_factor_are_followed() {
+    let value = json!({"stateHandle": "02sh", "remediation": {"type": "array", "value": [
+        {"name": "select-factor", "href": "https://org.okta.com/idp/idx/challenge", "value": [
+            {"name": "factorId", "type": "set", "options": [{"label": "Okta Password", "value": "00u1"}]}, sh()]}]},
+        "factors": {"type": "array", "value": [{"factorType": "password", "factorId": "00u1"}]}});
+    let (name, posted) = body(run(value, false).unwrap());
+    assert_eq!(
+        (name.as_str(), posted),
+        (
+            "select-factor",
+            json!({"factorId": "00u1", "stateHandle": "02sh"})
+        )
+    );
+    let value = json!({"stateHandle": "02sh", "remediation": {"type": "array", "value": [
+        {"name": "challenge-factor", "href": "https://org.okta.com/idp/idx/challenge/answer", "value": [
+            {"name": "credentials", "form": {"value": [{"name": "passcode", "label": "Password", "secret": true}]}}, sh()]}]},
+        "factor": {"type": "object", "value": {"factorType": "password", "factorId": "00u1"}}});
+    let (name, body) = body(run(value, false).unwrap());
+    assert_eq!(name, "challenge-factor");
+    assert_eq!(body["credentials"], json!({"passcode": "pw"}));
+}
+
+#[test]
+fn an_unknown_user_is_named_with_oktas_words_without_html() {
+    let identify = json!({"name": "identify", "href": "https://org.okta.com/idp/idx/identify", "value": [{"name": "identifier", "required": true}, sh()]});
+    let value = json!({"stateHandle": "02sh", "remediation": {"type": "array", "value": [identify]},
+        "messages": {"type": "array", "value": [{"message": "There is no account with the email <strong> ada@example.com </strong>. <a href=\"#\" class=\"js-sign-up\"> Sign up </a> for an account", "i18n": {"key": "idx.unknown.user"}, "class": "INFO"}]}});
+    let mut progress = Progress {
+        identified: true,
+        ..Progress::default()
+    };
+    let err = decide(&response(value), &known(false), &mut progress, &at()).unwrap_err();
+    assert_eq!(err.kind(), crate::auth::LoginErrorKind::Credentials);
+    let text = err.to_string();
+    assert!(
+        text.contains("Okta has no user `ada@example.com`: Okta said \"There is no account with the email ada@example.com. Sign up for an account\" (idx.unknown.user); check the fixture's username"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_password_asked_again_is_not_sent_twice() {
+    let value = password_challenge(json!({"key": "okta_password", "type": "password"}));
+    let mut progress = Progress {
+        identified: true,
+        answered: vec![PASSWORD.to_owned()],
+    };
+    let err = decide(&response(value), &known(false), &mut progress, &at()).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("Okta asked for the password again"),
+        "{err}"
+    );
+}
+
+#[test]
+fn e0000069_is_named() {
+    let value = json!({"stateHandle": "02sh", "messages": {"type": "array", "value": [
+        {"message": "Your account is locked because of too many authentication attempts.", "i18n": {"key": "errors.E0000069"}, "class": "ERROR"}]}});
+    let text = run(value, false).unwrap_err().to_string();
+    assert!(text.contains("locked after too many failed authenticator attempts: Okta said \"Your account is locked"), "{text}");
+    assert!(text.contains("Reset Authenticators"), "{text}");
+}
+
+#[test]
+fn an_unanswerable_authenticator_says_what_it_asks() {
+    let value = json!({"stateHandle": "02sh", "remediation": {"type": "array", "value": [
+        {"name": "challenge-authenticator", "relatesTo": ["$.currentAuthenticatorEnrollment"], "href": "https://org.okta.com/idp/idx/challenge/answer",
+         "value": [{"name": "credentials", "form": {"value": [{"name": "passcode"}]}}, sh()]}]},
+        "currentAuthenticatorEnrollment": {"type": "object", "value": {"key": "phone_number", "type": "phone", "displayName": "Phone"}}});
+    let text = run(value, true).unwrap_err().to_string();
+    assert!(text.contains("asks for Phone (phone_number): a code sent by SMS or voice call, which a headless login cannot answer"), "{text}");
 }

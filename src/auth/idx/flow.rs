@@ -11,6 +11,7 @@ use super::super::error::{At, Failure, described, excerpt};
 use super::super::fixture::OktaPkceFixture;
 use super::super::okta::{self, parse_url};
 use super::super::pkce::AuthorizeParams;
+use super::super::redirects::same_origin;
 use super::super::token::{self, Token};
 use super::super::{okta_api, totp};
 use super::decide::{Action, CodeFn, Known, Progress, decide};
@@ -185,14 +186,27 @@ async fn exchange(
 }
 
 /// A form's href, absolute or relative to the org.
+/// A form on another origin than okta_url's is refused: the password, a
+/// code and the stateHandle stay with the org.
 fn link(f: &OktaPkceFixture, at: &At, href: &str) -> Result<Url, Failure> {
     let base = parse_url("okta_url", f.okta_root())?;
-    base.join(href).map_err(|e| {
+    let url = base.join(href).map_err(|e| {
         Failure::protocol(
             at,
             format!("Okta sent a form href that is not a URL (`{href}`: {e})"),
         )
-    })
+    })?;
+    if !same_origin(&url, &base) {
+        return Err(Failure::protocol(
+            at,
+            format!(
+                "Okta sent a form to another origin ({}) than okta_url's ({}); refusing to send the password, a code or the stateHandle there (check okta_url, or a proxy that rewrites Okta's links)",
+                url.origin().ascii_serialization(),
+                base.origin().ascii_serialization()
+            ),
+        ));
+    }
+    Ok(url)
 }
 
 /// `{error, error_description}` of /v1/interact, with what to change.
@@ -200,7 +214,7 @@ fn interact_error(reply: &Reply, at: &At, f: &OktaPkceFixture) -> Failure {
     #[derive(serde::Deserialize)]
     struct Body {
         error: String,
-        #[serde(default)]
+        #[serde(default, alias = "errorDescription")]
         error_description: Option<String>,
     }
     let Ok(body) = serde_json::from_str::<Body>(&reply.body) else {
@@ -232,6 +246,7 @@ fn interact_hint(error: &str, description: &str, f: &OktaPkceFixture) -> String 
         "invalid_client" => "check client_id (OKTA_CLIENT_ID); a Web app is a confidential client: set client_secret (OKTA_CLIENT_SECRET)".to_owned(),
         "invalid_request" if d.contains("redirect") => format!("add the redirect_uri `{}` to the app's Sign-in redirect URIs (exact match) (OKTA_REDIRECT_URI)", f.redirect_uri),
         "invalid_scope" => "check scopes (each must exist on the authorization server and be allowed by its access policy)".to_owned(),
+        "access_denied" if d.contains("feature is not enabled") => "the org is not on Identity Engine (a Classic Engine org: use kind okta-pkce), or the app lacks the Interaction Code grant (Applications > the app > General > Grant type > Interaction Code; Settings > Account > Embedded widget sign-in support; and the Interaction Code grant type in the authorization server's access policy rule)".to_owned(),
         "access_denied" => "check the authorization server's access policy: a rule must allow the Interaction Code grant for this client".to_owned(),
         _ => String::new(),
     };

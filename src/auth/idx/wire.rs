@@ -4,6 +4,8 @@
 
 use serde_json::Value;
 
+use super::super::okta_api::plain_text;
+
 /// One IDX answer.
 #[derive(Debug, Clone)]
 pub struct IdxResponse {
@@ -51,16 +53,20 @@ pub struct Choice {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Authenticator {
     pub key: String,
+    /// Its `type` (`password`, `app`, `email`...): older orgs send no `key`.
+    pub kind: String,
     pub display_name: String,
     pub methods: Vec<String>,
 }
 
-/// `{message, i18n: {key}, class}`.
+/// `{message, i18n: {key}, class}`; `text` is plain (HTML reduced to text).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
     pub text: String,
     pub key: String,
     pub class: String,
+    /// The form field it is attached to (`credentials.passcode`), if any.
+    pub field: Option<String>,
 }
 
 impl Message {
@@ -112,11 +118,30 @@ impl IdxResponse {
         self.remediations.iter().map(|f| f.name.as_str()).collect()
     }
 
-    /// The authenticator being verified (`currentAuthenticatorEnrollment` or `currentAuthenticator`).
+    /// The authenticator being verified (`currentAuthenticatorEnrollment`,
+    /// `currentAuthenticator`, or the `factor` of early Identity Engine orgs).
     pub fn current_authenticator(&self) -> Option<Authenticator> {
-        ["currentAuthenticatorEnrollment", "currentAuthenticator"]
+        [
+            "currentAuthenticatorEnrollment",
+            "currentAuthenticator",
+            "factor",
+        ]
+        .iter()
+        .find_map(|k| authenticator(self.raw.get(*k)?))
+    }
+
+    /// The ids of an early org's `factors` of type `kind` (`select-factor`).
+    pub fn factor_ids_of_type(&self, kind: &str) -> Vec<String> {
+        items(self.raw.get("factors"))
             .iter()
-            .find_map(|k| authenticator(self.raw.get(*k)?))
+            .filter(|f| f.get("factorType").and_then(Value::as_str) == Some(kind))
+            .filter_map(|f| str_of(f, "factorId").or_else(|| str_of(f, "id")))
+            .collect()
+    }
+
+    /// True when a remediation named `name` is offered.
+    pub fn offers(&self, name: &str) -> bool {
+        self.remediation(name).is_some()
     }
 }
 
@@ -182,10 +207,15 @@ fn choice(value: &Value, raw: &Value) -> Choice {
 }
 
 fn messages(value: Option<&Value>) -> Vec<Message> {
+    field_messages_of(value, None)
+}
+
+fn field_messages_of(value: Option<&Value>, field: Option<&str>) -> Vec<Message> {
     items(value)
         .iter()
         .map(|m| Message {
-            text: str_of(m, "message").unwrap_or_default(),
+            text: plain_text(&str_of(m, "message").unwrap_or_default()),
+            field: field.map(str::to_owned),
             key: m
                 .pointer("/i18n/key")
                 .and_then(Value::as_str)
@@ -200,18 +230,19 @@ fn messages(value: Option<&Value>) -> Vec<Message> {
 fn field_messages(raw: &Value) -> Vec<Message> {
     let mut out = Vec::new();
     for remediation in items(raw.get("remediation")) {
-        walk_messages(remediation.get("value"), &mut out);
+        walk_messages(remediation.get("value"), "", &mut out);
     }
     out
 }
 
-fn walk_messages(value: Option<&Value>, out: &mut Vec<Message>) {
+fn walk_messages(value: Option<&Value>, prefix: &str, out: &mut Vec<Message>) {
     let Some(list) = value.and_then(Value::as_array) else {
         return;
     };
     for field in list {
-        out.extend(messages(field.get("messages")));
-        walk_messages(field.pointer("/form/value"), out);
+        let name = format!("{prefix}{}", str_of(field, "name").unwrap_or_default());
+        out.extend(field_messages_of(field.get("messages"), Some(&name)));
+        walk_messages(field.pointer("/form/value"), &format!("{name}."), out);
     }
 }
 
@@ -238,11 +269,15 @@ fn walk<'a>(raw: &'a Value, path: &str) -> Option<&'a Value> {
     Some(current)
 }
 
-/// An authenticator object, or `{type: object, value: {...}}` around one.
+/// An authenticator object, or `{type: object, value: {...}}` around one;
+/// one without a `key` is known by its `type` (or an early org's `factorType`).
 fn authenticator(value: &Value) -> Option<Authenticator> {
-    let inner = match value.get("key") {
-        Some(_) => value,
-        None => value.get("value").filter(|v| v.get("key").is_some())?,
+    let named = |v: &Value| ["key", "factorType"].iter().any(|k| v.get(*k).is_some());
+    let inner = match named(value) {
+        true => value,
+        false => value
+            .get("value")
+            .filter(|v| named(v) || v.get("type").is_some_and(Value::is_string))?,
     };
     let methods = inner
         .get("methods")
@@ -255,9 +290,18 @@ fn authenticator(value: &Value) -> Option<Authenticator> {
         .unwrap_or_default();
     Some(Authenticator {
         key: str_of(inner, "key").unwrap_or_default(),
+        kind: str_of(inner, "type")
+            .or_else(|| str_of(inner, "factorType"))
+            .unwrap_or_default(),
         display_name: str_of(inner, "displayName").unwrap_or_default(),
         methods,
     })
+}
+
+/// True for the password authenticator: `okta_password`, or `type: password`
+/// where an older org sends no key.
+pub fn is_password(a: &Authenticator) -> bool {
+    a.key == "okta_password" || (a.key.is_empty() && a.kind == "password")
 }
 
 /// True for an authenticator a TOTP code answers (Google Authenticator, Okta Verify's code).
