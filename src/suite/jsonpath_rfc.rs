@@ -184,27 +184,78 @@ fn singular(name: &str, segs: &[Segment]) -> Result<(), String> {
 }
 
 /// Whether [`select_in_order`] must run instead of jsonpath-rust's own
-/// evaluation: the path has a descendant segment with several selectors
-/// (jsonpath-rust applies each selector to all descendants in turn; RFC 9535
-/// applies all selectors to each descendant in turn), and nothing in its
-/// filters refers to the root `$` (each segment is run from its input
-/// nodes here).
+/// evaluation, and nothing in the path's filters refers to the root `$`
+/// (each segment is run from its input nodes here):
+/// - a descendant segment has several selectors (jsonpath-rust applies each
+///   selector to all descendants in turn; RFC 9535 applies all selectors to
+///   each descendant in turn);
+/// - a filter tests the existence of a nested filter's nodes (`$[?@[?@>1]]`:
+///   jsonpath-rust applies a filter that starts a query inside a filter to
+///   the current node itself instead of its children, so it never selects).
 pub fn needs_own_order(query: &JpQuery) -> bool {
     let several = query.segments.iter().any(|s| {
         matches!(s, Segment::Descendant(inner) if matches!(&**inner, Segment::Selectors(l) if l.len() > 1))
     });
-    several && !query.to_string()[1..].contains('$')
+    let nested = query.segments.iter().any(|s| {
+        segment_selectors(s).iter().any(|s| match s {
+            Selector::Filter(f) => has_nested_filter_test(f),
+            _ => false,
+        })
+    });
+    (several || nested) && !query.to_string()[1..].contains('$')
+}
+
+/// The selectors of a segment (of its inner segment, for a descendant one).
+fn segment_selectors(segment: &Segment) -> &[Selector] {
+    match segment {
+        Segment::Descendant(inner) => segment_selectors(inner),
+        Segment::Selector(selector) => std::slice::from_ref(selector),
+        Segment::Selectors(selectors) => selectors,
+    }
+}
+
+/// A relative query whose first segment filters (`@[?...]`).
+fn starts_with_filter(segments: &[Segment]) -> bool {
+    segments.first().is_some_and(|s| {
+        !matches!(s, Segment::Descendant(_))
+            && segment_selectors(s)
+                .iter()
+                .any(|sel| matches!(sel, Selector::Filter(_)))
+    })
+}
+
+/// Whether `filter` has an existence test of a query starting with a filter.
+fn has_nested_filter_test(filter: &Filter) -> bool {
+    match filter {
+        Filter::Or(parts) | Filter::And(parts) => parts.iter().any(has_nested_filter_test),
+        Filter::Atom(FilterAtom::Filter { expr, .. }) => has_nested_filter_test(expr),
+        Filter::Atom(FilterAtom::Test { expr, .. }) => match &**expr {
+            Test::RelQuery(segs) => {
+                starts_with_filter(segs)
+                    || segs.iter().any(|s| {
+                        segment_selectors(s).iter().any(|sel| match sel {
+                            Selector::Filter(f) => has_nested_filter_test(f),
+                            _ => false,
+                        })
+                    })
+            }
+            _ => false,
+        },
+        Filter::Atom(FilterAtom::Comparison(_)) => false,
+    }
 }
 
 /// Selects from `root` segment by segment, a descendant segment visiting
 /// each node (the input, then its descendants in document order) and
-/// applying all its selectors to it before the next node.
+/// applying all its selectors to it before the next node; a filter with a
+/// nested filter's existence test is evaluated here (see
+/// [`needs_own_order`]).
 pub fn select_in_order<'a, T: Queryable>(query: &JpQuery, root: &'a T) -> Vec<&'a T> {
     let mut nodes = vec![root];
     for segment in &query.segments {
-        let (visit, step) = match segment {
-            Segment::Descendant(inner) => (true, JpQuery::new(vec![(**inner).clone()])),
-            other => (false, JpQuery::new(vec![other.clone()])),
+        let (visit, inner) = match segment {
+            Segment::Descendant(inner) => (true, &**inner),
+            other => (false, other),
         };
         let mut next = Vec::new();
         for node in nodes {
@@ -213,16 +264,62 @@ pub fn select_in_order<'a, T: Queryable>(query: &JpQuery, root: &'a T) -> Vec<&'
                 descendants(node, &mut visited);
             }
             for v in visited {
-                next.extend(
-                    jsonpath_rust::query::js_path_process(&step, v)
-                        .map(|refs| refs.into_iter().map(|r| r.val()).collect::<Vec<_>>())
-                        .unwrap_or_default(),
-                );
+                for selector in segment_selectors(inner) {
+                    select_one(selector, v, &mut next);
+                }
             }
         }
         nodes = next;
     }
     nodes
+}
+
+/// Applies one selector to `node`, pushing what it selects.
+fn select_one<'a, T: Queryable>(selector: &Selector, node: &'a T, out: &mut Vec<&'a T>) {
+    if let Selector::Filter(filter) = selector
+        && has_nested_filter_test(filter)
+    {
+        let mut children = Vec::new();
+        if let Some(items) = node.as_array() {
+            children.extend(items.iter());
+        } else if let Some(members) = node.as_object() {
+            children.extend(members.into_iter().map(|(_, v)| v));
+        }
+        out.extend(children.into_iter().filter(|c| holds(filter, *c)));
+        return;
+    }
+    let step = JpQuery::new(vec![Segment::Selector(selector.clone())]);
+    out.extend(
+        jsonpath_rust::query::js_path_process(&step, node)
+            .map(|refs| refs.into_iter().map(|r| r.val()).collect::<Vec<_>>())
+            .unwrap_or_default(),
+    );
+}
+
+/// Whether `filter` holds for `node` (the filter's `@`).
+fn holds<T: Queryable>(filter: &Filter, node: &T) -> bool {
+    match filter {
+        Filter::Or(parts) => parts.iter().any(|f| holds(f, node)),
+        Filter::And(parts) => parts.iter().all(|f| holds(f, node)),
+        Filter::Atom(FilterAtom::Filter { expr, not }) => holds(expr, node) != *not,
+        Filter::Atom(FilterAtom::Test { expr, not }) if has_nested_filter_test(filter) => {
+            let Test::RelQuery(segs) = &**expr else {
+                return false;
+            };
+            let query = JpQuery::new(segs.clone());
+            select_in_order(&query, node).is_empty() == *not
+        }
+        Filter::Atom(atom) => {
+            // Any other test or comparison: jsonpath-rust's, on a one-element
+            // array holding the node.
+            let step = JpQuery::new(vec![Segment::Selector(Selector::Filter(Filter::Atom(
+                atom.clone(),
+            )))]);
+            let wrapper = T::from(vec![node.clone()]);
+            jsonpath_rust::query::js_path_process(&step, &wrapper)
+                .is_ok_and(|selected| !selected.is_empty())
+        }
+    }
 }
 
 /// The descendants of `node` in document order (each before its children).
