@@ -12,6 +12,7 @@ use crate::http::lazy_json::{Node, selection};
 use crate::suite::matcher::{JsonChecks, JsonType, Matcher};
 use crate::suite::template::Scope;
 use crate::suite::yaml::KeyPath;
+use crate::wire::value::int_float_cmp;
 
 /// Longest actual value shown in a failure line.
 const SHOW_MAX: usize = 200;
@@ -232,28 +233,6 @@ fn integer(n: &Number) -> Option<i128> {
     n.as_i64()
         .map(i128::from)
         .or_else(|| n.as_u64().map(i128::from))
-}
-
-/// An integer against a float, exactly (no rounding of the integer).
-fn int_float_cmp(int: i128, float: f64) -> Option<Ordering> {
-    if float.is_nan() {
-        return None;
-    }
-    // Every i64/u64 is within ±2^64; a float beyond that is beyond them all.
-    const LIMIT: f64 = 18_446_744_073_709_551_616.0;
-    if float >= LIMIT {
-        return Some(Ordering::Less);
-    }
-    if float <= -LIMIT {
-        return Some(Ordering::Greater);
-    }
-    // Within ±2^64 the integer part of a float is exact as an i128.
-    let whole = float.trunc();
-    match int.cmp(&(whole as i128)) {
-        Ordering::Equal if float > whole => Some(Ordering::Less),
-        Ordering::Equal if float < whole => Some(Ordering::Greater),
-        other => Some(other),
-    }
 }
 
 /// Equality where 1 and 1.0 are the same number, and integers are exact.
