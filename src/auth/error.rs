@@ -279,10 +279,17 @@ pub(crate) fn excerpt(body: &str) -> String {
     }
 }
 
-/// `: description` when there is one.
+/// ` (description)` when there is one, cut like an [`excerpt`]: a server's
+/// `error_description` can be any length.
 pub(crate) fn described(description: Option<&str>) -> String {
     match description {
-        Some(d) if !d.is_empty() => format!(" ({d})"),
+        Some(d) if !d.trim().is_empty() => {
+            let shown = excerpt(d);
+            match d.len() {
+                n if shown.ends_with('…') => format!(" ({shown} ({n} bytes))"),
+                _ => format!(" ({shown})"),
+            }
+        }
         _ => String::new(),
     }
 }
@@ -317,6 +324,23 @@ mod tests {
              https://org.okta.com/oauth2/v1/authorize: no state in http://cb?code=***"
         );
         assert_eq!(err.kind(), LoginErrorKind::Protocol);
+    }
+
+    #[test]
+    fn a_huge_error_description_is_cut() {
+        let failure = Failure::TokenError {
+            at: at(),
+            error: "invalid_grant".into(),
+            description: described(Some(&"the grant is bad. ".repeat(6000))),
+            hint: "check it".into(),
+        };
+        let err = LoginError::new("`ada@example.com`", failure, &Masker::new());
+        let text = err.to_string();
+        assert!(text.len() < 1000, "{} bytes: {text}", text.len());
+        assert!(text.contains("the grant is bad. the grant"), "{text}");
+        assert!(text.contains("… (108000 bytes))"), "{text}");
+        assert_eq!(described(Some("expired")), " (expired)");
+        assert_eq!(described(Some("")), "");
     }
 
     #[test]

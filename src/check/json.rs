@@ -3,13 +3,16 @@
 //! against the list of them; a path that selects nothing fails (unless the
 //! matcher is `exists: false`).
 
-use serde_json::Value as Json;
+use std::cmp::Ordering;
+
+use serde_json::{Number, Value as Json};
 
 use super::failure::{Failure, Kind};
 use crate::http::lazy_json::{Node, selection};
 use crate::suite::matcher::{JsonChecks, JsonType, Matcher};
 use crate::suite::template::Scope;
 use crate::suite::yaml::KeyPath;
+use crate::wire::value::int_float_cmp;
 
 /// Longest actual value shown in a failure line.
 const SHOW_MAX: usize = 200;
@@ -51,10 +54,19 @@ pub fn check(checks: &JsonChecks, body: Result<&Node, String>, scope: &Scope) ->
     };
     let mut failures = Vec::new();
     for (path, matchers) in &checks.0 {
-        let actual = selection(&path.select(body));
+        let nodes = path.select(body);
+        let count = nodes.len();
+        let actual = selection(&nodes);
         let path_key = json_key.key(path.source.as_str());
         for matcher in matchers {
-            let Err(why) = check_one(matcher, actual.as_ref(), scope) else {
+            let result = match matcher {
+                Matcher::Count(n) => ensure(count == *n, || Why::Mismatch {
+                    expected: nodes_count(*n),
+                    actual: Some(nodes_count(count)),
+                }),
+                _ => check_one(matcher, actual.as_ref(), scope),
+            };
+            let Err(why) = result else {
                 continue;
             };
             let path = path.source.clone();
@@ -88,6 +100,15 @@ pub fn show(value: &Json) -> String {
     format!("{}… ({} bytes)", &text[..cut], text.len())
 }
 
+/// `1 node`, `3 nodes`.
+fn nodes_count(n: usize) -> String {
+    if n == 1 {
+        "1 node".to_owned()
+    } else {
+        format!("{n} nodes")
+    }
+}
+
 /// What a matcher expects, in words: `false`, `< 2`, `type integer`.
 fn expected(matcher: &Matcher, scope: &Scope) -> Result<String, Why> {
     Ok(match matcher {
@@ -104,6 +125,7 @@ fn expected(matcher: &Matcher, scope: &Scope) -> Result<String, Why> {
         Matcher::Lte(n) => format!("<= {n}"),
         Matcher::Empty(true) => "empty".to_owned(),
         Matcher::Empty(false) => "not empty".to_owned(),
+        Matcher::Count(n) => nodes_count(*n),
         Matcher::OneOf(options) => {
             let options = options
                 .iter()
@@ -125,7 +147,7 @@ fn check_one(matcher: &Matcher, actual: Option<&Json>, scope: &Scope) -> Result<
         (_, Some(v)) => v,
     };
     let ok = match matcher {
-        Matcher::Exists(_) => true,
+        Matcher::Exists(_) | Matcher::Count(_) => true,
         Matcher::Equals(want) => json_eq(&scope.render_json(want)?, actual),
         Matcher::Type(t) => t.matches(actual),
         Matcher::Matches(re) => match actual {
@@ -148,10 +170,10 @@ fn check_one(matcher: &Matcher, actual: Option<&Json>, scope: &Scope) -> Result<
                 return Err(mismatch(format!("length {n}"), Some(got)));
             }
         },
-        Matcher::Gt(n) => return compare(actual, *n, ">", |a, b| a > b),
-        Matcher::Gte(n) => return compare(actual, *n, ">=", |a, b| a >= b),
-        Matcher::Lt(n) => return compare(actual, *n, "<", |a, b| a < b),
-        Matcher::Lte(n) => return compare(actual, *n, "<=", |a, b| a <= b),
+        Matcher::Gt(n) => return compare(actual, n, ">", Ordering::is_gt),
+        Matcher::Gte(n) => return compare(actual, n, ">=", Ordering::is_ge),
+        Matcher::Lt(n) => return compare(actual, n, "<", Ordering::is_lt),
+        Matcher::Lte(n) => return compare(actual, n, "<=", Ordering::is_le),
         Matcher::Empty(want) => {
             let empty = match actual {
                 Json::Null => true,
@@ -183,10 +205,10 @@ fn ensure(ok: bool, why: impl FnOnce() -> Why) -> Result<(), Why> {
     if ok { Ok(()) } else { Err(why()) }
 }
 
-fn compare(actual: &Json, bound: f64, op: &str, f: fn(f64, f64) -> bool) -> Result<(), Why> {
-    let (ok, expected) = match actual.as_f64() {
-        Some(a) => (f(a, bound), format!("{op} {bound}")),
-        None => (false, format!("a number {op} {bound}")),
+fn compare(actual: &Json, bound: &Number, op: &str, f: fn(Ordering) -> bool) -> Result<(), Why> {
+    let (ok, expected) = match actual {
+        Json::Number(a) => (number_cmp(a, bound).is_some_and(f), format!("{op} {bound}")),
+        _ => (false, format!("a number {op} {bound}")),
     };
     ensure(ok, || Why::Mismatch {
         expected,
@@ -194,10 +216,29 @@ fn compare(actual: &Json, bound: f64, op: &str, f: fn(f64, f64) -> bool) -> Resu
     })
 }
 
-/// Equality where 1 and 1.0 are the same number.
+/// Compares two JSON numbers exactly: integers as integers (64-bit ids
+/// beyond 2^53 stay distinct), an integer and a float by their exact
+/// values (1 and 1.0 are the same number).
+pub fn number_cmp(a: &Number, b: &Number) -> Option<Ordering> {
+    match (integer(a), integer(b)) {
+        (Some(x), Some(y)) => Some(x.cmp(&y)),
+        (Some(x), None) => int_float_cmp(x, b.as_f64()?),
+        (None, Some(y)) => int_float_cmp(y, a.as_f64()?).map(Ordering::reverse),
+        (None, None) => a.as_f64()?.partial_cmp(&b.as_f64()?),
+    }
+}
+
+/// A JSON integer (i64 or u64) as one type.
+fn integer(n: &Number) -> Option<i128> {
+    n.as_i64()
+        .map(i128::from)
+        .or_else(|| n.as_u64().map(i128::from))
+}
+
+/// Equality where 1 and 1.0 are the same number, and integers are exact.
 fn json_eq(a: &Json, b: &Json) -> bool {
     match (a, b) {
-        (Json::Number(x), Json::Number(y)) => x == y || x.as_f64() == y.as_f64(),
+        (Json::Number(x), Json::Number(y)) => number_cmp(x, y) == Some(Ordering::Equal),
         (Json::Array(x), Json::Array(y)) => {
             x.len() == y.len() && x.iter().zip(y).all(|(a, b)| json_eq(a, b))
         }
@@ -337,6 +378,70 @@ mod tests {
                 mismatch("$.gone", "not to exist", Some("null")),
                 mismatch("$.absent", "to exist", None),
                 mismatch("$['id']", "a number > 1", Some("\"7\"")),
+            ]
+        );
+    }
+
+    #[test]
+    fn integers_beyond_2_pow_53_are_compared_exactly_over_text_and_tape() {
+        let body = r#"{"id": 1234567890123456789, "neg": -1234567890123456789,
+                       "ids": [1234567890123456789], "max": 18446744073709551615, "f": 2.5}"#;
+        let tape = crate::http::json_tape::Tape::read(body.as_bytes()).unwrap();
+        for doc in [Node::new(body), Node::over_tape(&tape, body.as_bytes())] {
+            let failures = |checks: Json| {
+                let checks: JsonChecks = serde_json::from_value(checks).unwrap();
+                check(&checks, Ok(&doc), &Scope::new())
+            };
+            let passing = failures(json!({
+                "$.id": 1234567890123456789u64,
+                "$.neg": {"equals": -1234567890123456789i64, "lt": -1234567890123456788i64},
+                "$.ids": {"contains": 1234567890123456789u64},
+                "$.max": {"one_of": [1, 18446744073709551615u64], "gte": 18446744073709551615u64},
+                "$.ids[0]": {"gt": 1234567890123456788u64, "lte": 1234567890123456789u64},
+                "$.f": {"equals": 2.5, "gt": 2, "lt": 3}
+            }));
+            assert!(passing.is_empty(), "{passing:?}");
+            for wrong in [
+                json!({"$.id": 1234567890123456700u64}),
+                json!({"$.id": 1.2345678901234568e18}),
+                json!({"$.neg": -1234567890123456700i64}),
+                json!({"$.ids": {"contains": 1234567890123456700u64}}),
+                json!({"$.max": {"one_of": [18446744073709551614u64]}}),
+                json!({"$.ids[0]": {"gt": 1234567890123456789u64}}),
+                json!({"$.ids[0]": {"lt": 1234567890123456789u64}}),
+                json!({"$.max": {"lte": 18446744073709551614u64}}),
+                json!({"$.max": 18446744073709551614u64}),
+            ] {
+                assert_eq!(failures(wrong.clone()).len(), 1, "{wrong}");
+            }
+        }
+    }
+
+    #[test]
+    fn count_tells_one_array_node_from_several_nodes() {
+        let body = json!({"list": [1, 2], "items": [{"id": 1}, {"id": 2}], "none": []});
+        let passing = run(
+            json!({
+                "$.list": {"count": 1, "length": 2},
+                "$.items[*].id": {"count": 2, "equals": [1, 2]},
+                "$.none[*]": {"count": 0},
+                "$.missing": {"count": 0}
+            }),
+            body.clone(),
+        );
+        assert!(passing.is_empty(), "{passing:?}");
+        // `$.list` and `$.items[*].id` both look like [1, 2] to `equals`.
+        let failing = run(
+            json!({"$.list": {"count": 2}, "$.items[*].id": {"count": 1}, "$.missing": {"count": 1}}),
+            body,
+        );
+        let kinds: Vec<Kind> = failing.into_iter().map(|f| f.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                mismatch("$.list", "2 nodes", Some("1 node")),
+                mismatch("$.items[*].id", "1 node", Some("2 nodes")),
+                mismatch("$.missing", "1 node", Some("0 nodes")),
             ]
         );
     }

@@ -23,7 +23,7 @@ use super::failure::{Failure, Kind, SnapshotChange};
 pub use super::snapshot_input::{Body, Snapshot};
 use super::snapshot_tape::{matches_tape, redacted_tokens};
 use super::snapshot_text::matches_text;
-use super::snapshot_view::{View, fast_path_allowed, matches_file, with_stored_body};
+use super::snapshot_view::{View, fast_path_allowed, matches_file, stored_body, with_stored_body};
 use super::snapshot_write::{Staging, memoize};
 use crate::secret::mask::MaskSet;
 use crate::suite::expect::JsonPath;
@@ -176,15 +176,17 @@ pub fn redact(value: &mut Json, redactions: &[(JsonPath, Json)]) {
     *value = redacted;
 }
 
-/// A snapshot name part: lowercase ASCII letters, digits and `-`; every other
-/// run of characters (including `_`) becomes one `_`, trimmed at both ends, so
-/// `__` only ever separates parts. Over 80 bytes it is cut and ends in a hash.
-/// "Todos API" -> "todos_api"; "list my todos" -> "list_my_todos".
+/// A snapshot name part: lowercase ASCII letters, digits and `-`, and the
+/// letters (with their combining marks) and digits of non-Latin scripts,
+/// lowercased; every other run of characters (including `_` and accented
+/// Latin letters, as always) becomes one `_`, trimmed at both ends, so `__`
+/// only ever separates parts. Over 80 bytes it is cut and ends in a hash.
+/// "Todos API" -> "todos_api"; "Список задач" -> "список_задач".
 pub fn slug(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut gap = false;
     for c in text.chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || non_latin_word(c) {
             if gap && !out.is_empty() {
                 out.push('_');
             }
@@ -199,8 +201,30 @@ pub fn slug(text: &str) -> String {
         return out.to_owned();
     }
     let hash = format!("{:x}", Sha256::digest(out.as_bytes()));
-    let head = out[..MAX_SLUG - 9].trim_end_matches(['-', '_']);
+    let mut cut = MAX_SLUG - 9;
+    while !out.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let head = out[..cut].trim_end_matches(['-', '_']);
     format!("{head}_{}", &hash[..8])
+}
+
+/// A letter, digit or combining mark of a script other than Latin: kept in
+/// slugs, so that names in Cyrillic, Greek, CJK... stay readable and
+/// distinct. The Latin blocks (accented letters, their combining marks,
+/// fullwidth forms) are left out: those characters have always been
+/// dropped, and existing snapshot names must not change.
+fn non_latin_word(c: char) -> bool {
+    let latin = matches!(c,
+        '\u{0}'..='\u{36f}'
+        | '\u{1d00}'..='\u{1eff}'
+        | '\u{2c60}'..='\u{2c7f}'
+        | '\u{a720}'..='\u{a7ff}'
+        | '\u{ab30}'..='\u{ab6f}'
+        | '\u{fb00}'..='\u{fb06}'
+        | '\u{fe20}'..='\u{fe2f}'
+        | '\u{ff00}'..='\u{ff64}');
+    !latin && (c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c))
 }
 
 /// The fast path: the stored body equals the body as insta would write it,
@@ -210,7 +234,7 @@ fn fast_match(file: &Path, snapshot: &Snapshot) -> bool {
     if let Body::Response(response) = snapshot.value
         && let Some(tape) = response.json_tape()
     {
-        let body = &response.body;
+        let body = response.json_bytes();
         let redacted = match snapshot.redact {
             [] => Some(Vec::new()),
             redact => response
@@ -238,17 +262,73 @@ fn fast_match(file: &Path, snapshot: &Snapshot) -> bool {
 /// insta works in a staging folder and finished files are renamed into
 /// place (see [`Staging`]): no snapshot file is ever half-written.
 pub fn check(snapshot: &Snapshot) -> Outcome {
-    let dir = std::path::absolute(snapshot.dir).unwrap_or_else(|_| snapshot.dir.to_path_buf());
-    let file = dir.join(format!("{}.snap", snapshot.name));
-    let pending_file = pending_path(&file);
+    let file = snap_file(snapshot);
     let missing = !file.is_file();
-    let stale = modified(&pending_file);
+    let stale = modified(&pending_path(&file));
     memoize(&file);
     if !missing && stale.is_none() && fast_path_allowed() && fast_match(&file, snapshot) {
         return Outcome::Matched;
     }
     let value = View::new(snapshot).to_owned_value();
-    let value = &value;
+    compare(snapshot, &file, missing, stale, &|| {
+        use insta::_macro_support::{SerializationFormat, serialize_value};
+        serialize_value(&value, SerializationFormat::Json)
+    })
+}
+
+/// Compares a body that is not JSON with `<dir>/<name>.snap` as text, the
+/// way insta compares a text snapshot (`assert_snapshot!`): `text` is the
+/// body as it will be stored (see [`body_text`]), secrets already masked.
+/// Like [`check`] otherwise: a JSON baseline against a text body is a
+/// mismatch, never a silent pass.
+pub fn check_text(snapshot: &Snapshot, text: &str) -> Outcome {
+    let file = snap_file(snapshot);
+    let missing = !file.is_file();
+    let stale = modified(&pending_path(&file));
+    memoize(&file);
+    compare(snapshot, &file, missing, stale, &|| text.to_owned())
+}
+
+/// A body that is not JSON as its text snapshot stores it: the text itself
+/// when it is UTF-8 (secrets masked), else one line with its size and
+/// SHA-256 digest, so a changed binary body still fails.
+pub fn body_text(body: &[u8], secrets: &MaskSet) -> String {
+    match std::str::from_utf8(body) {
+        Ok(text) => secrets.mask(text).into_owned(),
+        Err(_) => format!(
+            "binary body (not UTF-8): {} bytes, sha256 {:x}",
+            body.len(),
+            Sha256::digest(body)
+        ),
+    }
+}
+
+/// What an accepted snapshot holds, for messages: `Some(true)` when its
+/// body is JSON, `Some(false)` when it is other text, `None` when there is
+/// no readable snapshot.
+pub fn stored_is_json(dir: &Path, name: &str) -> Option<bool> {
+    let body = stored_body(&dir.join(format!("{name}.snap")))?;
+    Some(serde_json::from_str::<serde::de::IgnoredAny>(&body).is_ok())
+}
+
+/// `<dir>/<name>.snap`, absolute.
+fn snap_file(snapshot: &Snapshot) -> PathBuf {
+    let dir = std::path::absolute(snapshot.dir).unwrap_or_else(|_| snapshot.dir.to_path_buf());
+    dir.join(format!("{}.snap", snapshot.name))
+}
+
+/// Has insta compare `render()` (the text it stores, rendered under the
+/// snapshot's settings) with `file`, and reports the outcome.
+fn compare(
+    snapshot: &Snapshot,
+    file: &Path,
+    missing: bool,
+    stale: Option<SystemTime>,
+    render: &dyn Fn() -> String,
+) -> Outcome {
+    let file = file.to_path_buf();
+    let dir = file.parent().map_or_else(PathBuf::new, Path::to_path_buf);
+    let pending_file = pending_path(&file);
     // Without a staging folder (a read-only folder, a file in the way)
     // insta still compares in place; it only fails if it must write.
     let staging = Staging::create(&dir, snapshot.name);
@@ -256,7 +336,7 @@ pub fn check(snapshot: &Snapshot) -> Outcome {
     let settings = settings(snapshot, insta_dir);
 
     COMPARED.with(|c| c.borrow_mut().take());
-    let result = quietly(|| settings.bind(|| assert(snapshot, value))).and_then(|r| r);
+    let result = quietly(|| settings.bind(|| assert(snapshot, &render()))).and_then(|r| r);
     let compared = COMPARED.with(|c| c.borrow_mut().take());
     let matched = result.is_ok() && compared.as_ref().is_some_and(|c| c.matched);
 
@@ -285,7 +365,7 @@ pub fn check(snapshot: &Snapshot) -> Outcome {
     };
     let (old, new) = match compared {
         Some(c) if !c.matched => (c.old, c.new),
-        _ => (String::new(), settings.bind(|| serialize(value))),
+        _ => (String::new(), settings.bind(|| serialize(render()))),
     };
     let mut diff = unified_diff(&file, missing, &old, &new);
     if let Some(problem) = unreadable(&file, missing) {
@@ -315,14 +395,13 @@ pub fn check(snapshot: &Snapshot) -> Outcome {
 /// suite file and the test's line as the assertion's location instead of
 /// this file: the `source:` and `assertion_line:` that review tools show.
 /// Panics like the macro on a mismatch; `Err` when insta could not write.
-fn assert(snapshot: &Snapshot, value: &Json) -> Result<(), String> {
-    use insta::_macro_support::{SerializationFormat, assert_snapshot, serialize_value};
-    let text = serialize_value(value, SerializationFormat::Json);
+fn assert(snapshot: &Snapshot, text: &str) -> Result<(), String> {
+    use insta::_macro_support::assert_snapshot;
     let source = std::path::absolute(snapshot.suite_file)
         .unwrap_or_else(|_| snapshot.suite_file.to_path_buf());
     let line = u32::try_from((snapshot.line)()).unwrap_or(0);
     assert_snapshot(
-        (snapshot.name, text.as_str()).into(),
+        (snapshot.name, text).into(),
         workspace(),
         "gatecheck",
         "gatecheck",
@@ -407,10 +486,8 @@ fn modified(path: &Path) -> Option<SystemTime> {
     std::fs::metadata(path).and_then(|m| m.modified()).ok()
 }
 
-/// The text insta stores for `value` under the bound settings.
-fn serialize(value: &Json) -> String {
-    use insta::_macro_support::{SerializationFormat, serialize_value};
-    let text = serialize_value(value, SerializationFormat::Json);
+/// The snapshot text insta stores for `text` (a rendered body).
+fn serialize(text: String) -> String {
     TextSnapshotContents::new(text, TextSnapshotKind::File).to_string()
 }
 

@@ -58,6 +58,10 @@ pub struct Response {
     /// Why a body that looks like JSON was not parsed, when that is not
     /// simply "not JSON" (it is nested too deep).
     pub json_problem: Option<String>,
+    /// The body as JSON is read, when that differs from `body`: numbers too
+    /// large for a 64-bit float written as the largest one
+    /// ([`super::json::clamp_out_of_range`]).
+    json_text: Option<Vec<u8>>,
 }
 
 /// The largest body read into a tape: a tape takes about twice the body's
@@ -80,15 +84,26 @@ impl Response {
 
     fn read(status: u16, headers: HeaderMap, body: Vec<u8>, with_tape: bool) -> Self {
         let tape = OnceLock::new();
-        let validate = |body: &[u8]| {
-            if with_tape && let Some(read) = tape_of(body) {
-                let _ = tape.set(Some(read));
-                return Ok(true);
-            }
-            super::json::validate(body)
+        let check = |text: &[u8]| {
+            check_json(&headers, text, |text: &[u8]| {
+                if with_tape && let Some(read) = tape_of(text) {
+                    let _ = tape.set(Some(read));
+                    return Ok(true);
+                }
+                super::json::validate(text)
+            })
         };
-        let (is_json, json_problem) = match check_json(&headers, &body, validate) {
-            Ok(is_json) => (is_json, None),
+        let mut json_text = None;
+        let (is_json, json_problem) = match check(&body) {
+            Ok(true) => (true, None),
+            // Valid JSON whose numbers serde_json cannot hold (`1e400`).
+            Ok(false) => match super::json::clamp_out_of_range(&body) {
+                Some(text) if check(&text) == Ok(true) => {
+                    json_text = Some(text);
+                    (true, None)
+                }
+                _ => (false, None),
+            },
             Err(problem) => (false, Some(problem)),
         };
         Self {
@@ -99,7 +114,14 @@ impl Response {
             parsed: OnceLock::new(),
             tape,
             json_problem,
+            json_text,
         }
+    }
+
+    /// The text JSON readers read: the body, or the body with numbers out of
+    /// a float's range clamped (see `json_text`).
+    pub fn json_bytes(&self) -> &[u8] {
+        self.json_text.as_deref().unwrap_or(&self.body)
     }
 
     /// The body parsed as JSON, when it is JSON. Parsed on the first call:
@@ -109,7 +131,7 @@ impl Response {
         self.parsed
             .get_or_init(|| {
                 self.is_json
-                    .then(|| super::json::parse_checked(&self.body))
+                    .then(|| super::json::parse_checked(self.json_bytes()))
                     .flatten()
             })
             .as_ref()
@@ -127,7 +149,9 @@ impl Response {
         if !self.is_json {
             return None;
         }
-        self.tape.get_or_init(|| tape_of(&self.body)).as_ref()
+        self.tape
+            .get_or_init(|| tape_of(self.json_bytes()))
+            .as_ref()
     }
 
     /// The body as a lazily read JSON document, for JSONPath, when it is JSON:
@@ -138,9 +162,9 @@ impl Response {
             return None;
         }
         if let Some(Some(tape)) = self.tape.get() {
-            return Some(Node::over_tape(tape, &self.body));
+            return Some(Node::over_tape(tape, self.json_bytes()));
         }
-        std::str::from_utf8(&self.body).ok().map(Node::new)
+        std::str::from_utf8(self.json_bytes()).ok().map(Node::new)
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
@@ -215,6 +239,26 @@ mod tests {
         let mut h = HeaderMap::new();
         h.insert("content-type", "text/html".parse().unwrap());
         assert!(Response::new(200, h, b"{}".to_vec()).json().is_none());
+    }
+
+    #[test]
+    fn a_number_out_of_a_floats_range_is_still_json() {
+        let body = br#"{"n": 1e400, "id": 7}"#.to_vec();
+        for r in [
+            Response::new(200, HeaderMap::new(), body.clone()),
+            Response::with_tape(200, HeaderMap::new(), body.clone()),
+        ] {
+            assert!(r.is_json(), "{}", r.not_json());
+            assert_eq!(r.json().unwrap()["n"], f64::MAX);
+            assert!(r.json_tape().is_some());
+            let doc = r.json_doc().unwrap();
+            let path = crate::suite::expect::JsonPath::parse("$.id").unwrap();
+            assert_eq!(
+                crate::http::lazy_json::selection(&path.select(&doc)),
+                Some(serde_json::json!(7))
+            );
+            assert_eq!(r.body, body, "the body itself is kept as received");
+        }
     }
 
     #[test]

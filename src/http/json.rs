@@ -131,6 +131,61 @@ pub fn parse_checked(body: &[u8]) -> Option<Json> {
         .ok()
 }
 
+/// The largest finite number a JSON number is read as (`f64::MAX`).
+const LARGEST: &str = "1.7976931348623157e308";
+
+/// The body with every number too large for a 64-bit float (`1e400`, a
+/// 400-digit integer) written as the largest one there is, with its sign:
+/// such a body is valid JSON (RFC 8259 leaves the range to the reader),
+/// which serde_json refuses whole. `None` when no number is out of range
+/// (the body is then unchanged, valid or not). Numbers too small to hold
+/// (`1e-400`) already read as 0.
+pub fn clamp_out_of_range(body: &[u8]) -> Option<Vec<u8>> {
+    let mut out: Option<Vec<u8>> = None;
+    let mut copied = 0;
+    let mut i = 0;
+    let mut in_string = false;
+    while i < body.len() {
+        let b = body[i];
+        if in_string {
+            match b {
+                b'\\' => i += 1,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        if b == b'"' {
+            in_string = true;
+            i += 1;
+            continue;
+        }
+        if b != b'-' && !b.is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < body.len() && matches!(body[i], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E') {
+            i += 1;
+        }
+        let token = std::str::from_utf8(&body[start..i]).unwrap_or_default();
+        let huge = token.parse::<f64>().is_ok_and(f64::is_infinite);
+        if huge {
+            let out = out.get_or_insert_with(|| Vec::with_capacity(body.len() + 32));
+            out.extend_from_slice(&body[copied..start]);
+            if token.starts_with('-') {
+                out.push(b'-');
+            }
+            out.extend_from_slice(LARGEST.as_bytes());
+            copied = i;
+        }
+    }
+    let mut out = out?;
+    out.extend_from_slice(&body[copied..]);
+    Some(out)
+}
+
 /// The deepest nesting of `[` and `{` outside strings (the body need not be
 /// valid JSON). Runs only to word the error for a body that failed
 /// [`validate`], and on small login answers ([`parse`]).
@@ -163,6 +218,22 @@ pub fn nesting_depth(body: &[u8]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_out_of_a_floats_range_are_read_as_the_largest_one() {
+        let body = br#"{"n": 1e400, "m": [-2E+999, 1e-400, 5], "s": "1e400", "e": "\"1e999"}"#;
+        assert_eq!(validate(body), Ok(false), "serde_json refuses it whole");
+        let clamped = clamp_out_of_range(body).unwrap();
+        assert_eq!(
+            String::from_utf8(clamped.clone()).unwrap(),
+            r#"{"n": 1.7976931348623157e308, "m": [-1.7976931348623157e308, 1e-400, 5], "s": "1e400", "e": "\"1e999"}"#
+        );
+        assert_eq!(validate(&clamped), Ok(true));
+        let big = format!("[{}]", "9".repeat(400));
+        let clamped = clamp_out_of_range(big.as_bytes()).unwrap();
+        assert_eq!(parse_checked(&clamped), Some(serde_json::json!([f64::MAX])));
+        assert_eq!(clamp_out_of_range(br#"{"n": 1e300, "x": "#), None);
+    }
 
     fn nested(depth: usize) -> String {
         let mut text = String::new();

@@ -61,7 +61,7 @@ pub fn render(records: &[TrialRecord]) -> Result<String, String> {
         if suites.last().is_none_or(|(id, _)| *id != record.suite_id) {
             suites.push((
                 record.suite_id.clone(),
-                TestSuite::new(record.suite_title.clone()),
+                TestSuite::new(xml_text(&record.suite_title)),
             ));
         }
         let suite = &mut suites.last_mut().expect("pushed above").1;
@@ -78,20 +78,37 @@ pub fn render(records: &[TrialRecord]) -> Result<String, String> {
         .map_err(|e| format!("failed to write JUnit XML: {e}"))
 }
 
+/// `text` as XML 1.0 may hold it: U+FFFE and U+FFFF (which no XML document
+/// may contain, escaped or not) are shown escaped, `\u{fffe}`, as the console
+/// shows control characters. quick-junit drops the C0 controls itself.
+fn xml_text(text: &str) -> String {
+    if !text.contains(['\u{fffe}', '\u{ffff}']) {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\u{fffe}' | '\u{ffff}' => out.push_str(&c.escape_unicode().to_string()),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 fn test_case(record: &TrialRecord) -> TestCase {
     let status = match &record.outcome {
         Outcome::Passed => TestCaseStatus::success(),
         Outcome::Failed(failure) => {
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
             status
-                .set_message(failure.headline())
-                .set_description(failure.text.clone());
+                .set_message(xml_text(&failure.headline()))
+                .set_description(xml_text(&failure.text));
             status
         }
         Outcome::Ignored(reason) => {
             let mut status = TestCaseStatus::skipped();
             if let Some(reason) = reason {
-                status.set_message(reason.clone());
+                status.set_message(xml_text(reason));
             }
             status
         }
@@ -100,8 +117,8 @@ fn test_case(record: &TrialRecord) -> TestCase {
         .name
         .strip_prefix(&format!("{}::", record.suite_id))
         .unwrap_or(&record.name);
-    let mut case = TestCase::new(test_name.to_owned(), status);
-    case.set_classname(record.suite_id.clone());
+    let mut case = TestCase::new(xml_text(test_name), status);
+    case.set_classname(xml_text(&record.suite_id));
     case.set_time(record.duration);
     case
 }
@@ -111,6 +128,42 @@ mod tests {
     use super::*;
     use crate::check::failure::{Failure, Kind, Location};
     use crate::suite::yaml::KeyPath;
+
+    #[test]
+    fn characters_xml_forbids_are_shown_escaped_and_the_file_stays_well_formed() {
+        let odd = "a\u{fffe}b\u{ffff}c\u{1}d\u{10ffff}e";
+        let failure = TrialFailure {
+            failures: Vec::new(),
+            text: format!("GET http://x/a\n  body: {odd}"),
+        };
+        let record = |name: &str, outcome| TrialRecord {
+            name: format!("s{odd}::{name}"),
+            suite_id: format!("s{odd}"),
+            suite_title: format!("S{odd}"),
+            outcome,
+            duration: Duration::from_millis(5),
+        };
+        let records = [
+            record(&format!("t{odd}"), Outcome::Failed(failure)),
+            record("skipped", Outcome::Ignored(Some(format!("why{odd}")))),
+        ];
+        let xml = render(&records).unwrap();
+        let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("{e}: {xml}"));
+        let case = doc
+            .descendants()
+            .find(|n| n.has_tag_name("testcase") && n.attribute("name") != Some("skipped"))
+            .unwrap();
+        assert_eq!(
+            case.attribute("name"),
+            Some("ta\\u{fffe}b\\u{ffff}cd\u{10ffff}e")
+        );
+        assert_eq!(
+            case.attribute("classname"),
+            Some("sa\\u{fffe}b\\u{ffff}cd\u{10ffff}e")
+        );
+        let text: String = case.descendants().filter_map(|n| n.text()).collect();
+        assert!(text.contains("body: a\\u{fffe}b\\u{ffff}cd"), "{text}");
+    }
 
     #[test]
     fn a_failure_message_is_its_first_located_line() {

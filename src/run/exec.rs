@@ -404,24 +404,34 @@ fn snapshot_step(
         return None;
     }
     let def = step.expect.and_then(|e| e.snapshot.clone());
-    if !ex.response.is_json() {
+    let json = ex.response.is_json();
+    if !json && ex.response.json_problem.is_some() {
         // JSON too deep to read fails rather than silently going unsnapshotted.
-        return ex.response.json_problem.as_ref().map(|_| {
-            let kind = Kind::NotJson {
-                subject: "snapshot".into(),
-                why: ex.response.not_json(),
-            };
-            Failure::new(kind, KeyPath::root().key("expect").key("snapshot"))
-        });
+        let kind = Kind::NotJson {
+            subject: "snapshot".into(),
+            why: ex.response.not_json(),
+        };
+        return Some(Failure::new(
+            kind,
+            KeyPath::root().key("expect").key("snapshot"),
+        ));
     }
+    // Asked for (`snapshot: true`, a name, redactions), any body is
+    // snapshotted; by default a JSON body, or any body once a snapshot was
+    // accepted (a baseline is never skipped because the body changed kind).
+    let asked = def.is_some();
     let def = def.unwrap_or_default();
     let name = spec.snapshot_file_name(def.name.as_deref(), step.label.map(|l| (l.index, l.count)));
+    let dir = &spec.suite.snapshot_dir;
+    if !json && !asked && !dir.join(format!("{name}.snap")).is_file() {
+        return None;
+    }
     let secrets = ctx.masker.current();
     let description = ctx.masker.mask(&describe(spec, step, ex));
     let info = info(spec, step, &ctx.masker);
     let line = || step_line(spec, step);
-    let outcome = snapshot::check(&Snapshot {
-        dir: &spec.suite.snapshot_dir,
+    let snapshot = Snapshot {
+        dir,
         name: &name,
         suite_file: &spec.suite.file,
         line: &line,
@@ -430,8 +440,38 @@ fn snapshot_step(
         value: snapshot::Body::Response(&ex.response),
         redact: &def.redact,
         secrets: &secrets,
-    });
-    outcome.failure(&name)
+    };
+    let outcome = if json {
+        snapshot::check(&snapshot)
+    } else {
+        snapshot::check_text(&snapshot, &snapshot::body_text(&ex.response.body, &secrets))
+    };
+    let mut failure = outcome.failure(&name)?;
+    let why = match (snapshot::stored_is_json(dir, &name), json) {
+        (Some(true), false) => Some(format!(
+            "the accepted snapshot is JSON, the response is not ({})",
+            body_kind(&ex.response)
+        )),
+        (Some(false), true) => Some("the accepted snapshot is text, the response is JSON".into()),
+        _ => None,
+    };
+    if let (Some(why), Kind::Snapshot { next, .. }) = (why, &mut failure.kind) {
+        *next = format!("{why}; {next}");
+    }
+    Some(failure)
+}
+
+/// What a body that is not JSON is, for messages: `text/html, 51 bytes`.
+fn body_kind(response: &crate::http::exchange::Response) -> String {
+    let ct = match response.content_type() {
+        "" => "no Content-Type",
+        ct => ct,
+    };
+    match response.body.len() {
+        0 => format!("{ct}, empty body"),
+        1 => format!("{ct}, 1 byte"),
+        n => format!("{ct}, {n} bytes"),
+    }
 }
 
 /// The snapshot header's description: `GET /api/todos?limit=10 as user`,

@@ -1,6 +1,7 @@
 //! Suites -> trials: one per test, per `each` row, per identity of an
 //! authorization matrix. Pure: no I/O.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,6 +10,7 @@ use indexmap::IndexMap;
 use serde_json::Value as Json;
 
 use crate::check::snapshot::slug;
+use crate::secret::mask::MaskSet;
 use crate::suite::Suite;
 use crate::suite::expect::{StatusExpect, StatusSet};
 use crate::suite::model::{EachDef, ExpectDef, TestDef, escape_controls};
@@ -127,13 +129,14 @@ impl TrialSpec {
     }
 }
 
-/// Every trial of one suite, in test order.
-pub fn plan_suite(suite: &Suite) -> Vec<TrialSpec> {
+/// Every trial of one suite, in test order. A data row whose name holds
+/// one of `secrets` is named with it masked, and by its number.
+pub fn plan_suite(suite: &Suite, secrets: &MaskSet) -> Vec<TrialSpec> {
     // At least one trial per test: sized once, not grown by doubling.
     let mut trials = Vec::with_capacity(suite.tests.len());
     let info = Arc::new(suite_info(suite));
     for test in &suite.tests {
-        plan_test(suite, &info, test.clone(), &mut trials);
+        plan_test(suite, &info, test.clone(), secrets, &mut trials);
     }
     trials
 }
@@ -197,14 +200,20 @@ fn identities(suite: &Suite, test: &TestDef) -> Vec<(Option<String>, Option<Stat
     vec![(auth, None)]
 }
 
-fn rows(test: &TestDef) -> Vec<Option<(String, IndexMap<String, Json>)>> {
+/// Each data row's label (its `name`, else `row N`) and values; a name that
+/// holds a secret is shown masked, with the row's number (`*** (row 2)`),
+/// which also names its snapshot (`__row_2`).
+fn rows(test: &TestDef, secrets: &MaskSet) -> Vec<Option<(String, IndexMap<String, Json>)>> {
     match test.each.as_deref() {
         Some(EachDef::Rows(rows)) => rows
             .iter()
             .enumerate()
             .map(|(i, row)| {
                 let label = match row.get("name") {
-                    Some(Json::String(name)) => name.clone(),
+                    Some(Json::String(name)) => match secrets.mask(name) {
+                        Cow::Borrowed(_) => name.clone(),
+                        Cow::Owned(masked) => format!("{masked} (row {})", i + 1),
+                    },
                     _ => format!("row {}", i + 1),
                 };
                 Some((label, row.clone()))
@@ -214,7 +223,13 @@ fn rows(test: &TestDef) -> Vec<Option<(String, IndexMap<String, Json>)>> {
     }
 }
 
-fn plan_test(suite: &Suite, info: &Arc<SuiteInfo>, test: Arc<TestDef>, out: &mut Vec<TrialSpec>) {
+fn plan_test(
+    suite: &Suite,
+    info: &Arc<SuiteInfo>,
+    test: Arc<TestDef>,
+    secrets: &MaskSet,
+    out: &mut Vec<TrialSpec>,
+) {
     let ids = identities(suite, &test);
     let matrix = ids.len() > 1 || ids.iter().any(|(_, s)| s.is_some());
     let tags = if test.tags.is_empty() {
@@ -228,7 +243,7 @@ fn plan_test(suite: &Suite, info: &Arc<SuiteInfo>, test: Arc<TestDef>, out: &mut
             .cloned()
             .collect()
     };
-    for row in rows(&test) {
+    for row in rows(&test, secrets) {
         for (identity, status) in &ids {
             let mut name = format!("{}::{}", suite.id, test.name);
             let stem = info.snapshot_stem.clone();

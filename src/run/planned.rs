@@ -11,6 +11,7 @@ use super::outline::{Outline, SuiteOutline};
 use super::plan::{self, TrialSpec};
 use super::unique;
 use crate::error::{Diagnostic, Error};
+use crate::secret::mask::Masker;
 use crate::suite::load::{Env, load_each};
 use crate::suite::model::TestDef;
 use crate::suite::{Project, Suite, validate};
@@ -58,13 +59,22 @@ fn load_planned<T: Send>(
     cli_vars: &[String],
     keep: &Keep<'_, T>,
 ) -> Result<(Outlined, Vec<T>), Error> {
+    // The configured and fixture secrets, compiled once for every suite.
+    let secrets = std::sync::OnceLock::new();
     let each = |project: &Project, suite: Suite, diags: &mut Vec<Diagnostic>| {
         diags.extend(validate::check_suite(
             &suite,
             &validate::identities(project),
             cli_vars,
         ));
-        let specs = plan::plan_suite(&suite);
+        let secrets = secrets.get_or_init(|| {
+            let masker = Masker::new();
+            for secret in &project.secrets {
+                masker.add(secret.clone());
+            }
+            masker.current()
+        });
+        let specs = plan::plan_suite(&suite, secrets);
         let outlines = outlines(&specs);
         (SuiteOutline::of(&suite), outlines, keep(suite, specs))
     };

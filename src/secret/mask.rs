@@ -286,6 +286,33 @@ mod tests {
     }
 
     #[test]
+    fn lowercase_percent_escapes_and_html_entities_are_masked() {
+        let m = Masker::new();
+        m.add("p@ss w/rd&<x>\"'");
+        for encoded in [
+            // Form-encoded with lowercase hex, and percent-encoded the way a
+            // URL keeps what it may (lowercase hex).
+            "p%40ss+w%2frd%26%3cx%3e%22%27",
+            "p@ss%20w/rd&%3cx%3e%22%27",
+            // HTML-escaped, with each usual spelling of the quotes.
+            "p@ss w/rd&amp;&lt;x&gt;&quot;&#39;",
+            "p@ss w/rd&amp;&lt;x&gt;&quot;&#x27;",
+            "p@ss w/rd&amp;&lt;x&gt;&#34;&#39;",
+            "p@ss w/rd&amp;&lt;x&gt;&quot;&apos;",
+        ] {
+            assert_eq!(
+                m.mask(&format!("<p>token: {encoded}</p>")),
+                "<p>token: ***</p>",
+                "{encoded}"
+            );
+        }
+        // A secret without such characters has no extra forms to find.
+        let m = Masker::new();
+        m.add("plainsecret");
+        assert_eq!(m.mask("x plainsecret &amp; y"), "x *** &amp; y");
+    }
+
+    #[test]
     fn basic_credentials_are_masked_even_with_a_short_secret() {
         let m = Masker::new();
         m.add_basic("demo-web", "pw1");

@@ -26,11 +26,65 @@ pub fn text_forms(secret: &str) -> Vec<String> {
         json.clone(),
         json_ascii(&json),
         form_encode(secret),
+        lower_hex(&form_encode(secret)),
         percent_encode(secret, is_unreserved, false),
         percent_encode(secret, is_unreserved, true),
         percent_encode(secret, url_keeps, false),
+        percent_encode(secret, url_keeps, true),
     ];
+    let mut forms = distinct(forms);
+    if secret.contains(['&', '<', '>', '"', '\'']) {
+        forms.extend(html_forms(secret));
+    }
     distinct(forms)
+}
+
+/// The secret HTML-escaped, as a server's page or error text shows it: `&`,
+/// `<`, `>` as named entities; quotes as `&quot;`/`&#34;` and
+/// `&#39;`/`&#x27;`/`&apos;`.
+fn html_forms(secret: &str) -> Vec<String> {
+    let spellings = [
+        ("&quot;", "&#39;"),
+        ("&quot;", "&#x27;"),
+        ("&quot;", "&apos;"),
+        ("&#34;", "&#39;"),
+        ("&#x22;", "&#x27;"),
+    ];
+    spellings
+        .iter()
+        .map(|(dq, sq)| {
+            let mut out = String::with_capacity(secret.len() + 16);
+            for c in secret.chars() {
+                match c {
+                    '&' => out.push_str("&amp;"),
+                    '<' => out.push_str("&lt;"),
+                    '>' => out.push_str("&gt;"),
+                    '"' => out.push_str(dq),
+                    '\'' => out.push_str(sq),
+                    c => out.push(c),
+                }
+            }
+            out
+        })
+        .collect()
+}
+
+/// `text` with the hex digits of its `%XX` escapes in lower case.
+fn lower_hex(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut hex = 0;
+    for c in text.chars() {
+        if c == '%' {
+            hex = 2;
+            out.push(c);
+        } else if hex > 0 {
+            hex -= 1;
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The secret's own base64 (standard and URL-safe alphabets, unpadded: the

@@ -15,6 +15,8 @@ use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value as Json;
 
+use super::jsonpath_rfc;
+
 pub use crate::wire::value::describe;
 
 /// A duration such as `500ms`, `2s` or `1m`.
@@ -42,6 +44,49 @@ impl<'de> Deserialize<'de> for Dur {
     }
 }
 
+/// The longest `timeout:` (an hour): a request that may take longer is no
+/// regression test, and a typo (`10h` for `10s`) would stall a run.
+pub const MAX_TIMEOUT: Duration = Duration::from_secs(3600);
+
+/// The longest `retry.delay:` (ten minutes); `0s` retries at once.
+pub const MAX_RETRY_DELAY: Duration = Duration::from_secs(600);
+
+/// `timeout:` — more than `0s` (every request would time out at once) and
+/// at most [`MAX_TIMEOUT`].
+pub fn timeout<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Dur>, D::Error> {
+    let Some(dur) = Option::<Dur>::deserialize(d)? else {
+        return Ok(None);
+    };
+    if dur.0.is_zero() {
+        return Err(D::Error::custom(
+            "a timeout of 0 would fail every request at once; give more than 0s \
+             (e.g. `10s`), at most 1h",
+        ));
+    }
+    if dur.0 > MAX_TIMEOUT {
+        return Err(D::Error::custom(format!(
+            "`{}` is longer than the longest timeout, 1h; give at most 1h",
+            humantime::format_duration(dur.0)
+        )));
+    }
+    Ok(Some(dur))
+}
+
+/// `retry.delay:` — at most [`MAX_RETRY_DELAY`].
+pub fn retry_delay<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Dur>, D::Error> {
+    let Some(dur) = Option::<Dur>::deserialize(d)? else {
+        return Ok(None);
+    };
+    if dur.0 > MAX_RETRY_DELAY {
+        return Err(D::Error::custom(format!(
+            "`{}` is longer than the longest retry delay, 10m; give at most 10m \
+             (a run would otherwise wait that long between attempts)",
+            humantime::format_duration(dur.0)
+        )));
+    }
+    Ok(Some(dur))
+}
+
 /// A JSONPath (RFC 9535), parsed once at load time. The parsed query is
 /// shared by every use of the same path (100,000 tests asking for `$.id`
 /// hold one copy).
@@ -49,6 +94,9 @@ impl<'de> Deserialize<'de> for Dur {
 pub struct JsonPath {
     pub source: String,
     pub query: Arc<JpQuery>,
+    /// Selected segment by segment in RFC 9535's order (see
+    /// [`jsonpath_rfc::needs_own_order`]).
+    own_order: bool,
 }
 
 impl JsonPath {
@@ -64,7 +112,8 @@ impl JsonPath {
             Some(query) => query.clone(),
             None => {
                 let query = jsonpath_rust::parser::parse_json_path(source)
-                    .map(Arc::new)
+                    .map_err(|e| e.to_string())
+                    .and_then(|q| jsonpath_rfc::well_typed(&q).map(|()| Arc::new(q)))
                     .map_err(|e| format!("invalid JSONPath `{source}`: {e}"))?;
                 if parsed.len() < KEEP {
                     parsed.insert(source.to_owned(), query.clone());
@@ -74,12 +123,16 @@ impl JsonPath {
         };
         Ok(JsonPath {
             source: source.to_owned(),
+            own_order: jsonpath_rfc::needs_own_order(&query),
             query,
         })
     }
 
     /// The values the path selects in `value` (empty when it matches nothing).
     pub fn select<'a, T: Queryable>(&self, value: &'a T) -> Vec<&'a T> {
+        if self.own_order {
+            return jsonpath_rfc::select_in_order(&self.query, value);
+        }
         jsonpath_rust::query::js_path_process(&self.query, value)
             .map(|refs| refs.into_iter().map(|r| r.val()).collect())
             .unwrap_or_default()
@@ -442,8 +495,8 @@ mod tests {
         assert_eq!(
             err,
             "unknown matcher `tpye` (did you mean `type`?); matchers are equals, exists, type, \
-             matches, contains, length, gt, gte, lt, lte, one_of, empty; to compare with an object, \
-             write `{equals: {...}}`"
+             matches, contains, length, gt, gte, lt, lte, one_of, empty, count; to compare with an \
+             object, write `{equals: {...}}`"
         );
         let err = Matcher::parse_all(json!({})).unwrap_err();
         assert!(err.starts_with("an empty matcher map"), "{err}");

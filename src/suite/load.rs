@@ -160,8 +160,38 @@ impl Loader<'_> {
         for root in &roots {
             project.secrets.extend(root.config.secrets.iter().cloned());
         }
+        self.config_identities(&roots, &project);
         let kept = self.suites(&roots, &project, each);
         (project, kept)
+    }
+
+    /// Checks each config's default identity (`auth:`) once, at its line in
+    /// gatecheck.yaml (not at every suite that inherits it).
+    fn config_identities(&mut self, roots: &[Root], project: &Project) {
+        let mut known: Vec<String> = project.fixtures.keys().cloned().collect();
+        known.extend(project.broken_fixtures.iter().cloned());
+        known.push(super::identity::NONE.to_owned());
+        let mut seen = Vec::new();
+        for root in roots {
+            let Some(auth) = &root.config.auth else {
+                continue;
+            };
+            let file = root.dir.join(CONFIG_FILE);
+            if seen.contains(&file) {
+                continue;
+            }
+            if let Some(problem) = super::identity::unknown(auth, &known) {
+                // Read again for the position: only when there is an error.
+                let path = KeyPath::root().key("auth");
+                let env = |name: &str| self.env.get(name).cloned();
+                let pos = fs::read_to_string(&file)
+                    .ok()
+                    .and_then(|text| yaml::parse(&text, &env).ok())
+                    .map(|doc| doc.pos(&path));
+                self.diag(&file, pos, format!("auth: {problem}"));
+            }
+            seen.push(file);
+        }
     }
 
     /// Reads every suite file of `roots`, on up to one thread per core

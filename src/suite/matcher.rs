@@ -7,7 +7,7 @@ use std::fmt;
 use serde::de::value::SeqAccessDeserializer;
 use serde::de::{DeserializeSeed, Error as _, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
-use serde_json::Value as Json;
+use serde_json::{Number, Value as Json};
 
 use super::expect::{JsonPath, compile_regex, describe, did_you_mean};
 
@@ -81,19 +81,23 @@ pub enum Matcher {
     Matches(Regex),
     Contains(Json),
     Length(usize),
-    Gt(f64),
-    Gte(f64),
-    Lt(f64),
-    Lte(f64),
+    /// Bounds are kept as written: integers beyond 2^53 compare exactly.
+    Gt(Number),
+    Gte(Number),
+    Lt(Number),
+    Lte(Number),
     OneOf(Vec<Json>),
     /// `empty: true`: "", [], {} or null; `empty: false`: anything else.
     Empty(bool),
+    /// How many nodes the path selects (0 when it selects nothing): one
+    /// array node `[a, b]` counts 1, the two nodes `a`, `b` count 2.
+    Count(usize),
 }
 
 impl Matcher {
-    pub const KEYWORDS: [&'static str; 12] = [
+    pub const KEYWORDS: [&'static str; 13] = [
         "equals", "exists", "type", "matches", "contains", "length", "gt", "gte", "lt", "lte",
-        "one_of", "empty",
+        "one_of", "empty", "count",
     ];
 
     /// The key this matcher is written under (`equals` for a literal).
@@ -111,6 +115,7 @@ impl Matcher {
             Matcher::Lte(_) => "lte",
             Matcher::OneOf(_) => "one_of",
             Matcher::Empty(_) => "empty",
+            Matcher::Count(_) => "count",
         }
     }
 
@@ -129,7 +134,8 @@ impl Matcher {
 
     fn parse_one(key: &str, v: &Json) -> Result<Matcher, String> {
         let number = |v: &Json| {
-            v.as_f64()
+            v.as_number()
+                .cloned()
                 .ok_or_else(|| format!("`{key}` expects a number, found {}", describe(v)))
         };
         Ok(match key {
@@ -154,6 +160,12 @@ impl Matcher {
                     format!("`length` expects a whole number, found {}", describe(v))
                 })? as usize)
             }
+            "count" => Matcher::Count(v.as_u64().ok_or_else(|| {
+                format!(
+                    "`count` expects a whole number of nodes, found {}",
+                    describe(v)
+                )
+            })? as usize),
             "gt" => Matcher::Gt(number(v)?),
             "gte" => Matcher::Gte(number(v)?),
             "lt" => Matcher::Lt(number(v)?),

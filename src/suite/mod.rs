@@ -2,6 +2,8 @@
 
 pub mod expect;
 mod fixtures;
+pub mod identity;
+mod jsonpath_rfc;
 pub mod keypath;
 pub mod load;
 pub mod matcher;

@@ -32,6 +32,7 @@ pub struct SuiteHeader {
     pub vars: BTreeMap<String, Json>,
     #[serde(default)]
     pub headers: BTreeMap<String, String>,
+    #[serde(default, deserialize_with = "super::expect::timeout")]
     pub timeout: Option<Dur>,
     #[schemars(with = "Vec<TestDef>")]
     pub tests: TestList,
@@ -73,6 +74,7 @@ pub struct TestDef {
     pub skip: Option<String>,
     pub each: Option<Box<EachDef>>,
     pub retry: Option<Box<RetryDef>>,
+    #[serde(default, deserialize_with = "super::expect::timeout")]
     pub timeout: Option<Dur>,
 }
 
@@ -188,6 +190,7 @@ impl<'de> Deserialize<'de> for EachDef {
 #[serde(deny_unknown_fields)]
 pub struct RetryDef {
     pub attempts: u32,
+    #[serde(default, deserialize_with = "super::expect::retry_delay")]
     pub delay: Option<Dur>,
     /// Retry until this status (instead of until all expectations hold).
     pub until: Option<StatusExpect>,
@@ -203,6 +206,7 @@ pub struct ConfigDef {
     pub base_url: Option<String>,
     pub auth: Option<String>,
     pub fixtures: Option<String>,
+    #[serde(default, deserialize_with = "super::expect::timeout")]
     pub timeout: Option<Dur>,
     /// Tests in flight (at least 1).
     #[serde(default, deserialize_with = "super::limits::concurrency")]

@@ -19,6 +19,11 @@ pub fn read(path: &Path) -> Result<Vec<Row>, String> {
         .extension()
         .and_then(|e| e.to_str())
         .unwrap_or_default();
+    if matches!(ext, "yaml" | "yml")
+        && let Some(nul) = super::yaml::nul_byte(text)
+    {
+        return Err(format!("`{}`:{}: {}", path.display(), nul.pos, nul.message));
+    }
     let rows = match ext {
         "csv" => from_csv(text),
         "yaml" | "yml" => serde_yaml::from_str::<Vec<Row>>(text)

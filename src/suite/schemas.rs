@@ -73,7 +73,8 @@ schema!(JsonChecks, "JsonChecks", {
                     "type": {"enum": ["string", "number", "integer", "boolean", "array", "object", "null"]},
                     "matches": {"type": "string"}, "contains": {}, "length": {"type": "integer", "minimum": 0},
                     "gt": {"type": "number"}, "gte": {"type": "number"}, "lt": {"type": "number"}, "lte": {"type": "number"},
-                    "one_of": {"type": "array"}, "empty": {"type": "boolean"}
+                    "one_of": {"type": "array"}, "empty": {"type": "boolean"},
+                    "count": {"type": "integer", "minimum": 0}
                 },
                 "additionalProperties": false
             }

@@ -13,8 +13,7 @@ use super::wire;
 use super::yaml::KeyPath;
 use crate::error::Diagnostic;
 
-/// The identity name for anonymous requests.
-pub const NONE: &str = "none";
+pub use super::identity::NONE;
 
 const METHODS: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 const IDEMPOTENT: [&str; 5] = ["GET", "HEAD", "PUT", "DELETE", "OPTIONS"];
@@ -65,9 +64,6 @@ impl<'a> SuiteCheck<'a> {
         if let Some(auth) = &header.auth {
             self.identity(&root.key("auth"), auth);
         }
-        if let Some(auth) = &self.suite.config.auth {
-            self.identity(&root.key("auth"), auth);
-        }
         for (i, name) in header.identities.iter().flatten().enumerate() {
             self.identity(&root.key("identities").index(i), name);
         }
@@ -95,22 +91,9 @@ impl<'a> SuiteCheck<'a> {
     }
 
     fn identity(&mut self, path: &KeyPath, name: &str) {
-        if self.identities.iter().any(|i| i == name) {
-            return;
+        if let Some(problem) = super::identity::unknown(name, self.identities) {
+            self.err(path, problem);
         }
-        let fixtures = self.identities.len() - 1;
-        let hint = if fixtures == 0 {
-            " (no fixtures were found; add fixtures/NAME.yaml)".to_owned()
-        } else {
-            did_you_mean(name, self.identities)
-        };
-        self.err(
-            path,
-            format!(
-                "unknown identity `{name}`{hint}; known: {}",
-                self.identities.join(", ")
-            ),
-        );
     }
 
     /// The names `{{ }}` may use in a test before any capture.

@@ -100,6 +100,9 @@ pub struct YamlError {
 /// nesting past [`MAX_DEPTH`].
 pub fn parse(text: &str, env: EnvLookup<'_>) -> Result<Located, Vec<YamlError>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Some(error) = nul_byte(text) {
+        return Err(vec![error]);
+    }
     let seen = std::cell::RefCell::new(HashMap::new());
     let recording = |name: &str| {
         let value = env(name);
@@ -126,6 +129,24 @@ pub fn parse(text: &str, env: EnvLookup<'_>) -> Result<Located, Vec<YamlError>> 
             Err(builder.errors)
         }
     }
+}
+
+/// A NUL byte, which the YAML reader takes for the end of the text: what
+/// follows it would be dropped without a word (tests, `secrets:`).
+pub fn nul_byte(text: &str) -> Option<YamlError> {
+    let at = text.find('\0')?;
+    let before = &text[..at];
+    let line_start = before.rfind('\n').map_or(0, |n| n + 1);
+    let pos = Pos {
+        line: before.matches('\n').count() + 1,
+        col: before[line_start..].chars().count() + 1,
+    };
+    Some(YamlError {
+        pos,
+        message: "a NUL byte (\\0) is not allowed in a YAML file (everything after it \
+                  would be ignored); remove it, and check that the file was saved as text"
+            .to_owned(),
+    })
 }
 
 struct Builder<'a> {

@@ -359,3 +359,27 @@ fn a_cache_folder_others_can_write_is_refused_with_a_warning() {
         assert_eq!(std::fs::read_dir(&cache_dir).unwrap().count(), 0);
     }
 }
+
+#[test]
+fn an_unknown_default_identity_is_reported_once_at_gatecheck_yaml() {
+    let p = Project::new("config-auth");
+    p.file("fixtures/admin.yaml", "kind: static\naccess_token: t\n");
+    p.file(
+        "suites/gatecheck.yaml",
+        "# settings\nbase_url: http://127.0.0.1:9\nauth: admn\n",
+    );
+    for name in ["a", "b"] {
+        p.file(
+            &format!("suites/{name}.yaml"),
+            "tests:\n  - {name: x, request: {url: /x}}\n",
+        );
+    }
+    let out = p.run(&["validate"], &[]);
+    assert_eq!(out.code, 2, "{}", out.normalized(&p));
+    assert_eq!(
+        out.stderr,
+        "error: suites/gatecheck.yaml:3:1: auth: unknown identity `admn` (did you mean \
+         `admin`?); known: admin, none\n\
+         1 error found; nothing was run\n"
+    );
+}

@@ -305,3 +305,99 @@ fn a_billion_laughs_file_is_refused_quickly_with_its_position() {
     // minutes and gigabytes.
     assert!(took < Duration::from_secs(10), "took {took:?}");
 }
+
+#[test]
+fn a_nul_byte_in_any_yaml_file_is_refused_at_its_line() {
+    let api = TestApi::start();
+    let p = Project::new("loader-nul");
+    let suite = "base_url: ${API_URL}\ntests:\n  - {name: a, request: {url: /items}, expect: {snapshot: false}}\n";
+    p.file(
+        "suites/a.yaml",
+        &format!("{suite}  - {{name: b,\0 request: {{url: /items}}}}\n  - {{name: c, request: {{url: /items}}}}\n"),
+    );
+    let nul = "a NUL byte (\\0) is not allowed in a YAML file";
+    for args in [&["validate"][..], &[], &["--list"]] {
+        let out = run(&p, &api, args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.normalized(&p));
+        assert!(
+            out.stderr
+                .starts_with(&format!("error: suites/a.yaml:4:14: {nul}")),
+            "{args:?}: {}",
+            out.stderr
+        );
+    }
+    assert_eq!(api.hits(), 0);
+
+    // In gatecheck.yaml before `secrets:`, and in a fixture.
+    p.file("suites/a.yaml", suite);
+    p.file(
+        "suites/gatecheck.yaml",
+        "headers: {X-A: b}\n\0\nsecrets: [\"hunter2-secret\"]\n",
+    );
+    p.file("fixtures/user.yaml", "kind: static\naccess_token: t\0\n");
+    let out = run(&p, &api, &["validate"]);
+    assert_eq!(out.code, 2, "{}", out.normalized(&p));
+    for at in ["fixtures/user.yaml:2:16", "suites/gatecheck.yaml:2:1"] {
+        assert!(
+            out.stderr.contains(&format!("error: {at}: {nul}")),
+            "{at}: {}",
+            out.stderr
+        );
+    }
+    let out = run(&p, &api, &["-v"]);
+    assert_eq!(out.code, 2, "{}", out.normalized(&p));
+    assert_eq!(api.hits(), 0);
+
+    // In an `each:` rows file.
+    p.file("suites/gatecheck.yaml", "headers: {X-A: b}\n");
+    p.file("fixtures/user.yaml", "kind: static\naccess_token: t\n");
+    p.file("suites/rows.yaml", "- {n: 1}\n- {n: 2}\0\n- {n: 3}\n");
+    p.file(
+        "suites/a.yaml",
+        "base_url: ${API_URL}\ntests:\n  - {name: r, each: rows.yaml, request: {url: /items}, expect: {snapshot: false}}\n",
+    );
+    let out = run(&p, &api, &["validate"]);
+    assert_eq!(out.code, 2, "{}", out.normalized(&p));
+    assert!(
+        out.stderr.contains("rows.yaml`:2:9: a NUL byte"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_zero_timeout_and_an_absurd_retry_delay_are_refused() {
+    let api = TestApi::start();
+    let p = Project::new("loader-bounds");
+    p.file("suites/gatecheck.yaml", "timeout: 0s\n");
+    p.file(
+        "suites/a.yaml",
+        "base_url: ${API_URL}\ntimeout: 2h\ntests:\n  - name: a\n    request: {url: /items}\n    timeout: 0ms\n    retry: {attempts: 3, delay: 5h}\n",
+    );
+    let out = run(&p, &api, &["validate"]);
+    assert_eq!(out.code, 2, "{}", out.normalized(&p));
+    for line in [
+        "error: suites/gatecheck.yaml:1:1: timeout: a timeout of 0 would fail every request \
+         at once; give more than 0s (e.g. `10s`), at most 1h",
+        "error: suites/a.yaml:2:1: timeout: `2h` is longer than the longest timeout, 1h; \
+         give at most 1h",
+    ] {
+        assert!(out.stderr.contains(line), "{line}\n{}", out.stderr);
+    }
+    p.file(
+        "suites/a.yaml",
+        "base_url: ${API_URL}\ntests:\n  - name: a\n    request: {url: /items}\n    retry: {attempts: 3, delay: 5h}\n",
+    );
+    p.file("suites/gatecheck.yaml", "timeout: 1h\n");
+    let out = run(&p, &api, &[]);
+    assert_eq!(out.code, 2, "{}", out.normalized(&p));
+    assert!(
+        out.stderr.contains(
+            "suites/a.yaml:5:26: tests[0].retry.delay: `5h` is longer than the longest \
+             retry delay, 10m"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(api.hits(), 0);
+}

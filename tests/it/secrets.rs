@@ -235,3 +235,55 @@ fn basic_credentials_and_a_three_character_secret_are_masked() {
     );
     assert_eq!(api.hits(), 0, "no API request without a token");
 }
+
+#[test]
+fn a_secret_used_as_a_row_name_is_masked_in_names_and_snapshot_files() {
+    const ROW: &str = "Row-S3cret-Value";
+    let api = TestApi::start();
+    let p = Project::new("secret-row");
+    p.file("suites/gatecheck.yaml", "secrets: [\"${ROW_SECRET}\"]\n");
+    p.file(
+        "suites/s.yaml",
+        "base_url: ${API_URL}\ntests:\n  - name: by row\n    each:\n      - {name: \"${ROW_SECRET}\"}\n      - {name: plain}\n    request: {url: /items}\n",
+    );
+    let env = [("API_URL", api.url.as_str()), ("ROW_SECRET", ROW)];
+    let lower = ROW.to_lowercase();
+    let clean = |what: &str, text: &str| {
+        assert!(!text.contains(ROW), "{what} shows the secret:\n{text}");
+        assert!(
+            !text.contains(&lower),
+            "{what} shows it lower-cased:\n{text}"
+        );
+    };
+    let list = p.run(&["--list"], &env);
+    assert_eq!(list.code, 0, "{}", list.normalized(&p));
+    clean("--list", &list.stdout);
+    assert_eq!(
+        list.stdout,
+        "s::by row[*** (row 1)]: test\ns::by row[plain]: test\n"
+    );
+    let out = p.run(&["--test-threads", "1"], &env);
+    assert_eq!(out.code, 1, "new snapshots: {}", out.normalized(&p));
+    clean("console", &format!("{}{}", out.stdout, out.stderr));
+    assert!(
+        out.stdout.contains("s::by row[*** (row 1)]"),
+        "{}",
+        out.stdout
+    );
+    let json = p.run(&["--format", "json"], &env);
+    clean("JSON events", &format!("{}{}", json.stdout, json.stderr));
+    assert!(
+        json.stdout.contains(r#""name": "s::by row[*** (row 1)]""#),
+        "{}",
+        json.stdout
+    );
+    let files = p.files();
+    clean("file names", &files.join("\n"));
+    assert!(
+        files.contains(&"suites/snapshots/s__by_row__row_1.snap.new".to_owned()),
+        "{files:?}"
+    );
+    for (name, text) in written(&p) {
+        clean(&name, &text);
+    }
+}

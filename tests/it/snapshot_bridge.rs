@@ -507,6 +507,36 @@ fn slug_makes_file_names() {
 }
 
 #[test]
+fn non_latin_names_slug_to_distinct_readable_names() {
+    assert_eq!(slug("Список задач"), "список_задач");
+    assert_eq!(slug("Удалить задачу"), "удалить_задачу");
+    assert_eq!(slug("获取待办事项"), "获取待办事项");
+    assert_eq!(slug("删除待办事项"), "删除待办事项");
+    assert_eq!(slug("タスク一覧 (管理者)"), "タスク一覧_管理者");
+    assert_eq!(slug("Λίστα εργασιών"), "λίστα_εργασιών");
+    assert_eq!(
+        slug("सूची दिखाएँ"),
+        "सूची_दिखाएँ",
+        "combining marks stay in words"
+    );
+    assert_eq!(slug("GET Список 2"), "get_список_2");
+    assert_eq!(
+        slug("「一覧」、取得。"),
+        "一覧_取得",
+        "punctuation separates"
+    );
+    // Latin names keep the slugs they always had (accents drop out).
+    assert_eq!(slug("Ünïcode Çafé"), "n_code_af");
+    assert_eq!(slug("cafe\u{301} × ½"), "cafe");
+    // Long non-Latin names are cut on a character boundary, with a hash.
+    let long = "задача ".repeat(30);
+    let cut = slug(&long);
+    assert!(cut.len() <= 80, "{cut}");
+    assert!(cut.starts_with("задача_задача_"), "{cut}");
+    assert_ne!(cut, slug(&"задача ".repeat(31)));
+}
+
+#[test]
 fn slug_shortens_long_names_with_a_hash() {
     let long = "x ".repeat(100);
     let cut = slug(&long);
