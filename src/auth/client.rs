@@ -54,7 +54,8 @@ impl LoginClient {
     /// cannot be read or holds no certificate makes every request fail
     /// with a message naming it.
     pub fn with_ca_cert(&self, path: &str) -> Self {
-        let roots = std::fs::read(path)
+        // A CA bundle is some hundred KiB; a FIFO or device is refused.
+        let roots = crate::disk::read_regular(std::path::Path::new(path), 16 << 20)
             .map_err(|e| format!("failed to read ca_cert `{path}`: {e}"))
             .and_then(|pem| {
                 CertificateDer::pem_slice_iter(&pem)

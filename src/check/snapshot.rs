@@ -24,6 +24,7 @@ pub use super::snapshot_input::{Body, Snapshot};
 use super::snapshot_tape::{matches_tape, redacted_tokens};
 use super::snapshot_text::matches_text;
 use super::snapshot_view::{View, fast_path_allowed, matches_file, with_stored_body};
+pub use super::snapshot_write::remove_staging;
 use super::snapshot_write::{Staging, memoize};
 use crate::secret::mask::MaskSet;
 use crate::suite::expect::JsonPath;
@@ -260,15 +261,23 @@ pub fn check(snapshot: &Snapshot) -> Outcome {
     let compared = COMPARED.with(|c| c.borrow_mut().take());
     let matched = result.is_ok() && compared.as_ref().is_some_and(|c| c.matched);
 
+    // insta failed to write (a full disk): what it left is cut, so it is
+    // not moved into place (the staging folder goes with its drop).
+    let insta_failed = matches!(&result, Err(m) if !m.starts_with(INSTA_FAILURE));
     let (pending, mut write_error) = match &staging {
+        Ok(_) if insta_failed => (false, None),
         Ok(staging) => match staging.finish(snapshot.name, pending_path) {
             Ok(moved) => (moved.pending, None),
             Err(e) => (false, Some(e)),
         },
-        Err(_) => (
-            modified(&pending_file).is_some_and(|t| Some(t) != stale),
-            None,
-        ),
+        Err(_) => {
+            let written = modified(&pending_file).is_some_and(|t| Some(t) != stale);
+            if written && insta_failed {
+                // Written in place and cut: removed, never offered for review.
+                let _ = std::fs::remove_file(&pending_file);
+            }
+            (written && !insta_failed, None)
+        }
     };
     if pending {
         PENDING_WRITTEN.fetch_add(1, Ordering::Relaxed);

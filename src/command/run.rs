@@ -55,7 +55,11 @@ pub fn run_suites(args: RunArgs, env: &Env) -> Result<ExitCode, Error> {
         html: args.html.clone(),
         partition: args.partition,
     };
-    let summary = run::run(&opts, env)?;
+    // A closed reader (`gatecheck | head`) must not stop the run.
+    let stdout = super::stdout::tolerate_closed_stdout();
+    let summary = run::run(&opts, env);
+    drop(stdout);
+    let summary = summary?;
     report_end(&summary, env);
     Ok(ExitCode::from(if summary.failed > 0 {
         exit::FAILED

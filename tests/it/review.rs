@@ -179,3 +179,57 @@ fn accept_and_reject_take_a_filter_and_the_next_run_agrees() {
         "no pending snapshots (no *.snap.new files); nothing to do\n"
     );
 }
+
+/// A `.snap` that is a symbolic link (to a shell rc file, say) is replaced
+/// by the accepted snapshot; the file it pointed at keeps its text.
+#[test]
+fn accept_and_review_replace_a_linked_snapshot_and_never_write_through_it() {
+    let api = TestApi::start();
+    let p = project("review-link");
+    assert_eq!(run(&p, &api, "1").code, 1);
+    p.file("home/.bashrc", "echo keep me\n");
+    std::os::unix::fs::symlink("../../home/.bashrc", p.path(LIST)).unwrap();
+    std::os::unix::fs::symlink("../../home/.bashrc", p.path(STEP)).unwrap();
+
+    let accepted = p.run_as_user(&["accept", "list_items"], &[], "");
+    assert_eq!(accepted.code, 0, "{}", accepted.normalized(&p));
+    let reviewed = p.run_as_user(&["review", "create_then_read"], &[], "a\n");
+    assert_eq!(reviewed.code, 0, "{}", reviewed.normalized(&p));
+
+    assert_eq!(read(&p, "home/.bashrc"), "echo keep me\n");
+    for snap in [LIST, STEP] {
+        let meta = std::fs::symlink_metadata(p.path(snap)).unwrap();
+        assert!(meta.file_type().is_file(), "{snap} is still a link");
+        assert!(read(&p, snap).starts_with("---\nsource: suites/items.yaml\n"));
+    }
+    // The accepted snapshots pass.
+    let again = run(&p, &api, "1");
+    for trial in ["items::list items", "items::create then read"] {
+        assert!(
+            again
+                .stdout
+                .lines()
+                .any(|l| l.starts_with(&format!("test {trial} ")) && l.ends_with("... ok")),
+            "{}",
+            again.stdout
+        );
+    }
+}
+
+/// A pending file that is not a snapshot but a huge file or a FIFO is
+/// refused with its name, not read whole (or waited on).
+#[test]
+fn review_refuses_a_pending_file_that_is_a_fifo() {
+    let p = project("review-fifo");
+    std::fs::create_dir_all(p.path("suites/snapshots")).unwrap();
+    let fifo = p.path("suites/snapshots/x.snap.new");
+    let c = std::ffi::CString::new(fifo.to_string_lossy().as_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let out = p.run_as_user(&["accept"], &[], "");
+    assert_eq!(out.code, 1, "{}", out.normalized(&p));
+    assert_eq!(
+        out.stderr,
+        "failed to read snapshot `suites/snapshots/x.snap.new`: not a regular file; remove it\n"
+    );
+}
