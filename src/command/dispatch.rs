@@ -70,9 +70,7 @@ pub fn dispatch(cli: Cli, env: &Env) -> Result<ExitCode, Error> {
                 },
         }) => super::import::import_postman(&collection, environment.as_deref(), &out),
         Some(Command::Init(args)) => crate::init::run(&args, &mut std::io::stdout()),
-        Some(Command::Review(args)) => {
-            crate::review::review(&args, &mut std::io::stdin().lock(), &mut std::io::stdout())
-        }
+        Some(Command::Review(args)) => crate::review::review_stdin(&args, &mut std::io::stdout()),
         Some(Command::Accept(args)) => crate::review::accept(&args, &mut std::io::stdout()),
         Some(Command::Reject(args)) => crate::review::reject(&args, &mut std::io::stdout()),
         Some(Command::Schema { out }) => super::schema::schema(&out),

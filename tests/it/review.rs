@@ -233,3 +233,73 @@ fn review_refuses_a_pending_file_that_is_a_fifo() {
         "failed to read snapshot `suites/snapshots/x.snap.new`: not a regular file; remove it\n"
     );
 }
+
+/// On a terminal one key answers, without Enter (as `cargo insta review`):
+/// run through `script`, which gives the review a pseudo-terminal.
+#[test]
+fn review_on_a_terminal_takes_one_key_without_enter() {
+    use std::io::{Read as _, Write as _};
+    use std::process::{Command, Stdio};
+    use std::time::Duration;
+    let api = TestApi::start();
+    let p = project("review-keys");
+    assert_eq!(run(&p, &api, "1").code, 1);
+    let review = format!("{} review", env!("CARGO_BIN_EXE_gatecheck"));
+    let mut cmd = Command::new("script");
+    cmd.args(["-qec", &review, "/dev/null"])
+        .current_dir(&p.dir)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("GATECHECK_TOKEN_CACHE", "off")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let mut child = match cmd.spawn() {
+        Ok(child) => child,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            println!("SKIPPED: `script` (util-linux) is not installed");
+            return;
+        }
+        Err(e) => panic!("{e}"),
+    };
+    let mut stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut buffer = [0u8; 4096];
+        while let Ok(n) = stdout.read(&mut buffer) {
+            if n == 0 || tx.send(buffer[..n].to_vec()).is_err() {
+                return;
+            }
+        }
+    });
+    let mut seen = String::new();
+    // Waits for `text` in the output; a bound (not a timing) ends a hang.
+    let mut wait_for = |text: &str, child: &mut std::process::Child| {
+        while !seen.contains(text) {
+            match rx.recv_timeout(Duration::from_secs(60)) {
+                Ok(bytes) => seen.push_str(&String::from_utf8_lossy(&bytes)),
+                Err(_) => {
+                    let _ = child.kill();
+                    panic!("no `{text}` in:\n{seen}");
+                }
+            }
+        }
+    };
+    let mut stdin = child.stdin.take().unwrap();
+    wait_for("[a/r/s, q to quit]", &mut child);
+    // One key, no Enter: a line-based review would wait here for ever.
+    stdin.write_all(b"a").unwrap();
+    stdin.flush().unwrap();
+    let step = "accepted suites/snapshots/items__create_then_read__step2.snap";
+    wait_for(step, &mut child);
+    stdin.write_all(b"q").unwrap();
+    stdin.flush().unwrap();
+    wait_for("1 accepted, 0 rejected, 2 skipped", &mut child);
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+    assert!(p.path(STEP).is_file());
+    assert!(
+        p.path(&format!("{LIST}.new")).is_file(),
+        "quit: still pending"
+    );
+}
