@@ -328,6 +328,30 @@ mod tests {
     }
 
     #[test]
+    fn a_ca_cert_that_is_a_device_or_fifo_is_refused_unread() {
+        let dir = std::env::temp_dir().join(format!("gatecheck-ca-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let fifo = dir.join("ca.pem");
+        let c = std::ffi::CString::new(fifo.to_string_lossy().as_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let client = LoginClient::new(Duration::from_secs(1));
+        for (path, kind) in [
+            (fifo.to_string_lossy().into_owned(), "a FIFO"),
+            ("/dev/zero".to_owned(), "a device"),
+        ] {
+            let message = client.with_ca_cert(&path).http.unwrap_err();
+            assert_eq!(
+                message,
+                format!(
+                    "failed to read ca_cert `{path}`: is not a regular file ({kind}); give the path of a file"
+                )
+            );
+        }
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
     fn waits_only_for_a_near_reset() {
         let now = UNIX_EPOCH + Duration::from_secs(1000);
         assert_eq!(

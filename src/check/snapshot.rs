@@ -306,7 +306,15 @@ pub fn check(snapshot: &Snapshot) -> Outcome {
             (Err(why), None) => write_error = Some(why.clone()),
             (Ok(_), None) => {
                 let why = failure.trim_start_matches(UNWRAP_PANIC);
-                write_error = Some(format!("insta failed: {why}"));
+                write_error = Some(match staged_file_error(why) {
+                    // The file is named as the user will look for it, not
+                    // by its path in the staging folder.
+                    Some(reason) => format!(
+                        "writing `{}` failed: {reason}",
+                        relative(&pending_file).display()
+                    ),
+                    None => format!("insta failed: {why}"),
+                });
             }
             _ => {}
         }
@@ -318,6 +326,12 @@ pub fn check(snapshot: &Snapshot) -> Outcome {
         file,
         write_error,
     }
+}
+
+/// The reason in insta's `File error for "<path>": <reason>`.
+fn staged_file_error(message: &str) -> Option<&str> {
+    let rest = &message[message.find("File error for \"")?..];
+    Some(&rest[rest.find("\": ")? + 3..])
 }
 
 /// insta's assertion (what `assert_json_snapshot!` expands to), with the

@@ -192,8 +192,10 @@ fn a_full_disk_leaves_no_cut_report_and_no_empty_pending_snapshot() {
     let out = p.run(&["--junit", "full/junit.xml"], &env);
     assert_eq!(out.code, 1, "{}", out.normalized(&p));
     assert!(
-        out.stdout.contains("the snapshot could not be written")
-            || out.stdout.contains("it could not be written"),
+        out.stdout.contains(
+            "it could not be written (writing `suites/snapshots/items__list_items.snap.new` \
+             failed: No space left on device (os error 28))"
+        ),
         "{}",
         out.stdout
     );

@@ -146,6 +146,22 @@ fn a_closed_output_pipe_does_not_stop_the_run_or_its_reports() {
     assert!(junit.contains("tests=\"2\""), "{junit}");
     assert!(p.path("h.html").is_file());
     assert_eq!(api.hits(), 2);
+
+    // Output onto a full device: every write fails with ENOSPC.
+    std::fs::remove_file(p.path("j.xml")).unwrap();
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = p
+        .command(&["--junit", "j.xml"], &[("API_URL", &api.url)])
+        .stdin(Stdio::null())
+        .stdout(full)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(p.path("j.xml").is_file());
 }
 
 #[test]
