@@ -247,6 +247,20 @@ mod tests {
     }
 
     #[test]
+    fn a_signal_s_clean_up_removes_the_staging_folders_in_use() {
+        let real = temp("signal").join("snapshots");
+        fs::create_dir_all(&real).unwrap();
+        let staging = Staging::create(&real, "t").unwrap();
+        // A half-written file, as insta leaves it when the process stops.
+        fs::write(staging.dir().join("t.snap.new"), "---\nsource: cu").unwrap();
+        assert!(staging.dir().is_dir());
+        remove_staging();
+        assert!(!staging.dir().exists());
+        drop(staging);
+        fs::remove_dir_all(real.parent().unwrap()).unwrap();
+    }
+
+    #[test]
     fn nothing_written_leaves_no_folder_behind() {
         let root = temp("nothing");
         let real = root.join("snapshots");

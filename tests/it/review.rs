@@ -234,6 +234,22 @@ fn review_refuses_a_pending_file_that_is_a_fifo() {
     );
 }
 
+#[test]
+fn review_refuses_a_huge_pending_file_unread() {
+    let p = project("review-huge");
+    std::fs::create_dir_all(p.path("suites/snapshots")).unwrap();
+    // Sparse: 3 GiB that reading would bring into memory.
+    let file = std::fs::File::create(p.path("suites/snapshots/x.snap.new")).unwrap();
+    file.set_len(3 << 30).unwrap();
+    let out = p.run_as_user(&["accept"], &[], "");
+    assert_eq!(out.code, 1, "{}", out.normalized(&p));
+    assert_eq!(
+        out.stderr,
+        "failed to read snapshot `suites/snapshots/x.snap.new`: larger than 256 MiB; \
+         remove it, or reject it with `gatecheck reject`\n"
+    );
+}
+
 /// On a terminal one key answers, without Enter (as `cargo insta review`):
 /// run through `script`, which gives the review a pseudo-terminal.
 #[test]
