@@ -242,6 +242,16 @@ pub fn check(snapshot: &Snapshot) -> Outcome {
     let dir = std::path::absolute(snapshot.dir).unwrap_or_else(|_| snapshot.dir.to_path_buf());
     let file = dir.join(format!("{}.snap", snapshot.name));
     let pending_file = pending_path(&file);
+    if let Some(problem) = not_a_snapshot_file(&file) {
+        // Never read (a FIFO would block, /dev/zero never ends).
+        return Outcome::Mismatch {
+            diff: String::new(),
+            missing: false,
+            pending: false,
+            write_error: Some(format!("`{}` {problem}", relative(&file).display())),
+            file,
+        };
+    }
     let missing = !file.is_file();
     let stale = modified(&pending_file);
     memoize(&file);
@@ -412,6 +422,21 @@ fn pending_path(file: &Path) -> PathBuf {
     moved
         .unwrap_or_else(|| file.to_path_buf())
         .with_extension("snap.new")
+}
+
+/// The largest snapshot file read (far above the 64 MiB body a run reads by
+/// default).
+pub const MAX_SNAPSHOT_FILE: u64 = 256 << 20;
+
+/// Why the `.snap` at `file` (following a link) is not read at all: not a
+/// regular file, or too large.
+fn not_a_snapshot_file(file: &Path) -> Option<String> {
+    let meta = std::fs::metadata(file).ok()?;
+    if !meta.is_file() {
+        return Some("is not a regular file; remove it".to_owned());
+    }
+    (meta.len() > MAX_SNAPSHOT_FILE)
+        .then(|| format!("is larger than {} MiB; remove it", MAX_SNAPSHOT_FILE >> 20))
 }
 
 /// Why an existing `.snap` was not compared: insta treats a file it cannot

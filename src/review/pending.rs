@@ -74,9 +74,7 @@ pub fn selected(new_file: &Path, filters: &[String]) -> bool {
     filters.is_empty() || filters.iter().any(|f| path.contains(f.as_str()))
 }
 
-/// The largest snapshot file read (far above any body a run snapshots by
-/// default, 64 MiB, so a stray huge file is not read into memory).
-pub const MAX_SNAPSHOT_FILE: u64 = 256 << 20;
+use crate::check::snapshot::MAX_SNAPSHOT_FILE;
 
 fn read(file: &Path) -> Result<insta::Snapshot, String> {
     let fail =

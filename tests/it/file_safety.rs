@@ -278,3 +278,27 @@ fn a_suite_linked_outside_the_project_is_not_read_or_shown() {
          is this a gatecheck file?\n1 error found; nothing was run\n"
     );
 }
+
+#[test]
+fn a_snapshot_file_that_is_a_fifo_fails_its_test_unread() {
+    let api = TestApi::start();
+    let p = Project::new("snap-fifo");
+    p.file(
+        "suites/items.yaml",
+        "base_url: ${API_URL}\ntests:\n  - name: list items\n    request: {url: /items}\n    expect: {status: 200}\n",
+    );
+    let fifo = p.path("suites/snapshots/items__list_items.snap");
+    std::fs::create_dir_all(fifo.parent().unwrap()).unwrap();
+    let c = std::ffi::CString::new(fifo.to_string_lossy().as_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let out = finish(p.command(&[], &[("API_URL", &api.url)]));
+    assert_eq!(out.code, 1, "{}", out.normalized(&p));
+    assert!(
+        out.stdout.contains(
+            "it could not be written (`suites/snapshots/items__list_items.snap` is not a regular file; remove it)"
+        ),
+        "{}",
+        out.stdout
+    );
+}
