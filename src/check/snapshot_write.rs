@@ -129,7 +129,7 @@ pub fn remove_staging() {
 
 /// Removes, once per folder and process, the staging folders that a
 /// process which no longer runs left in `real_dir` (killed mid-write).
-fn sweep_once(real_dir: &Path) {
+pub fn sweep_once(real_dir: &Path) {
     static SWEPT: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
     let mut swept = SWEPT.lock().unwrap_or_else(|e| e.into_inner());
     if !swept.insert(real_dir.to_path_buf()) {

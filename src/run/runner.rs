@@ -75,6 +75,10 @@ pub fn run(opts: &RunOptions, env: &Env) -> Result<Summary, Error> {
     snapshot::init();
     let warm = std::thread::spawn(move || warm_up(threads));
     let (mut project, specs) = load_valid(&opts.paths, env, &var_names)?;
+    // Staging folders a killed run left (with half-written files) go first.
+    for suite in &project.suites {
+        snapshot::sweep_stale_staging(&suite.snapshot_dir);
+    }
     let specs: Vec<TrialSpec> = specs
         .into_iter()
         .filter(|t| selected_by_tags(&t.tags, &opts.tags, &opts.exclude_tags))

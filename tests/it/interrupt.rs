@@ -194,4 +194,17 @@ fn a_staging_folder_left_by_a_killed_run_is_removed_by_the_next() {
             "suites/snapshots/items__list.snap.new"
         ]
     );
+    // A green run (the snapshot matches without staging) sweeps too.
+    assert_eq!(p.run(&["accept"], &[]).code, 0);
+    p.file(&stale, "---\nsource: cut");
+    let out = p.run(&[], &[("API_URL", &api.url)]);
+    assert_eq!(out.code, 0, "{}", out.normalized(&p));
+    assert_eq!(
+        p.files(),
+        [
+            "suites/items.yaml",
+            live.as_str(),
+            "suites/snapshots/items__list.snap"
+        ]
+    );
 }
