@@ -19,7 +19,12 @@ pub fn read_env() -> Env {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let env = read_env();
-    match dispatch(cli, &env) {
+    // A closed reader (`gatecheck | head -1`) must not stop a run or a
+    // command half-way: the rest of the output is dropped instead.
+    let stdout = super::stdout::tolerate_closed_stdout();
+    let result = dispatch(cli, &env);
+    drop(stdout);
+    match result {
         Ok(code) => code,
         Err(err) => {
             let _ = writeln!(std::io::stderr(), "{err}");

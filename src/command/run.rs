@@ -55,11 +55,7 @@ pub fn run_suites(args: RunArgs, env: &Env) -> Result<ExitCode, Error> {
         html: args.html.clone(),
         partition: args.partition,
     };
-    // A closed reader (`gatecheck | head`) must not stop the run.
-    let stdout = super::stdout::tolerate_closed_stdout();
-    let summary = run::run(&opts, env);
-    drop(stdout);
-    let summary = summary?;
+    let summary = run::run(&opts, env)?;
     report_end(&summary, env);
     Ok(ExitCode::from(if summary.failed > 0 {
         exit::FAILED

@@ -147,6 +147,18 @@ fn a_closed_output_pipe_does_not_stop_the_run_or_its_reports() {
     assert!(p.path("h.html").is_file());
     assert_eq!(api.hits(), 2);
 
+    // Other commands too: `schema` prints a line per file it wrote.
+    let mut cmd = p.command(&["schema", "--out", "schemas"], &[]);
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(p.path("schemas/suite.schema.json").is_file());
+
     // Output onto a full device: every write fails with ENOSPC.
     std::fs::remove_file(p.path("j.xml")).unwrap();
     let full = std::fs::OpenOptions::new()
