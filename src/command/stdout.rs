@@ -1,11 +1,11 @@
 //! Standard output that survives its reader going away. libtest-mimic
-//! writes the test lines with `unwrap()`: into a closed pipe (`gatecheck |
-//! head -1`) or a full device that panics (exit 101) and the reports are
-//! never written (and `println!` panics the same way). While a command
-//! runs, file descriptor 1 is a pipe of our own; a thread copies it to the real output and, once that fails, keeps
-//! reading and drops the rest. The run goes on, writes its reports and
-//! exits 0 or 1 as usual. A terminal is left as it is (it keeps its colours
-//! and never closes like a pipe).
+//! writes the test lines with `unwrap()`, and `println!` panics too: into
+//! a closed pipe (`gatecheck | head -1`) or a full device that ends the
+//! process (exit 101) before the reports are written. While a command
+//! runs, file descriptor 1 is a pipe of our own; a thread copies it to the
+//! real output and, once that fails, keeps reading and drops the rest. The
+//! run goes on, writes its reports and exits 0 or 1 as usual. A terminal
+//! is left as it is (it keeps its colours and never closes like a pipe).
 
 /// Restores the real standard output on drop, after the copy is done.
 pub struct Tolerant {
