@@ -4,7 +4,8 @@
 //! within one folder is atomic, so a reader (or a CI after a full disk or a
 //! kill) sees the old file or the new one, never a cut one; and a target
 //! that is a symbolic link is replaced by the new file, while the file the
-//! link pointed at is left untouched.
+//! link pointed at is left untouched. A character device or FIFO
+//! (`/dev/stdout`) is written to as it is.
 
 use std::fs;
 use std::io::{self, Write as _};
@@ -14,7 +15,27 @@ use std::path::{Path, PathBuf};
 /// creating its folder. On an error nothing is left behind and the target
 /// is unchanged.
 pub fn write_whole(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    if is_stream(path) {
+        // `--junit /dev/stdout`, a FIFO a reader waits on: written to as
+        // they are (a stream cannot be replaced, nor cut like a file).
+        return fs::OpenOptions::new()
+            .write(true)
+            .open(path)?
+            .write_all(bytes);
+    }
     write_whole_with(path, |_, file| file.write_all(bytes))
+}
+
+/// Whether `path` is (or links to) a character device or a FIFO.
+#[cfg(unix)]
+fn is_stream(path: &Path) -> bool {
+    use std::os::unix::fs::FileTypeExt as _;
+    fs::metadata(path).is_ok_and(|m| m.file_type().is_char_device() || m.file_type().is_fifo())
+}
+
+#[cfg(not(unix))]
+fn is_stream(_: &Path) -> bool {
+    false
 }
 
 /// [`write_whole`] for a writer that wants a path (insta's `save`): `fill`
@@ -195,6 +216,23 @@ mod tests {
         std::os::unix::fs::symlink(dir.join("elsewhere"), &link).unwrap();
         assert!(!write_new_whole(&link, b"x").unwrap());
         assert!(!dir.join("elsewhere").exists());
+        fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_device_is_written_to_as_a_stream_and_stays_in_place() {
+        let dir = temp("device");
+        let link = dir.join("out.xml");
+        std::os::unix::fs::symlink("/dev/null", &link).unwrap();
+        write_whole(&link, b"<testsuites/>").unwrap();
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(entries(&dir), ["out.xml"]);
         fs::remove_dir_all(dir).unwrap();
     }
 
