@@ -19,35 +19,44 @@ fn blocking_server() -> (String, mpsc::Receiver<()>) {
     let url = format!("http://{}", listener.local_addr().unwrap());
     let (arrived, wait) = mpsc::channel();
     std::thread::spawn(move || {
-        let mut held = Vec::new();
         for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { return };
-            let mut line = String::new();
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            if reader.read_line(&mut line).is_err() {
-                continue;
-            }
-            // The rest of the head.
-            loop {
-                let mut header = String::new();
-                if reader.read_line(&mut header).unwrap_or(0) == 0 || header == "\r\n" {
-                    break;
-                }
-            }
-            if line.contains("/block") {
-                let _ = arrived.send(());
-                held.push(stream);
-            } else {
-                let body = "{\"ok\":true}";
-                let _ = write!(
-                    stream,
-                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
-                    body.len()
-                );
-            }
+            let Ok(stream) = stream else { return };
+            let arrived = arrived.clone();
+            // A thread per connection: a slow one never holds up the next.
+            std::thread::spawn(move || answer(stream, &arrived));
         }
     });
     (url, wait)
+}
+
+/// Answers one request: `/fast` at once (closing the connection, so that
+/// the next request opens its own), `/block` never.
+fn answer(mut stream: std::net::TcpStream, arrived: &mpsc::Sender<()>) {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut line = String::new();
+    if reader.read_line(&mut line).is_err() {
+        return;
+    }
+    loop {
+        let mut header = String::new();
+        if reader.read_line(&mut header).unwrap_or(0) == 0 || header == "\r\n" {
+            break;
+        }
+    }
+    if line.contains("/block") {
+        let _ = arrived.send(());
+        // Held open until the test ends.
+        let mut rest = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut reader, &mut rest);
+        return;
+    }
+    let body = "{\"ok\":true}";
+    let _ = write!(
+        stream,
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\
+         content-length: {}\r\n\r\n{body}",
+        body.len()
+    );
 }
 
 #[test]
@@ -74,11 +83,16 @@ fn a_signal_mid_run_writes_the_reports_of_what_finished() {
         cmd.stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        let child = cmd.spawn().unwrap();
+        let mut child = cmd.spawn().unwrap();
         // The first test has passed and the second waits on the server.
-        arrived
-            .recv_timeout(Duration::from_secs(60))
-            .expect("the blocking request arrives");
+        if arrived.recv_timeout(Duration::from_secs(60)).is_err() {
+            let _ = child.kill();
+            let out = child.wait_with_output().unwrap();
+            panic!(
+                "the blocking request never came:\n{}",
+                String::from_utf8_lossy(&out.stdout)
+            );
+        }
         // SAFETY: sends a signal to the child this test started.
         assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, signal) }, 0);
         let out = child.wait_with_output().unwrap();
