@@ -54,8 +54,13 @@ pub fn run(args: &InitArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         client_id: args.client_id.clone(),
         api_url,
     };
+    let files = files(&real);
+    // Checked before anything is written.
+    for (path, _) in &files {
+        refuse_dangling(&args.dir.join(path), path)?;
+    }
     let mut report = Vec::new();
-    for (path, text) in files(&real) {
+    for (path, text) in files {
         let written = write_new(&args.dir.join(&path), &text)?;
         report.push(if written {
             format!("wrote {path}")
@@ -63,8 +68,12 @@ pub fn run(args: &InitArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
             format!("kept {path} (it exists; not overwritten)")
         });
     }
-    if ignore_pending(&args.dir.join(".gitignore"))? {
-        report.push(format!("added `{IGNORE_LINE}` to .gitignore"));
+    match ignore_pending(&args.dir.join(".gitignore"))? {
+        Ignore::Added => report.push(format!("added `{IGNORE_LINE}` to .gitignore")),
+        Ignore::Link => report.push(format!(
+            "left .gitignore alone (a symbolic link); add the line `{IGNORE_LINE}` to it yourself"
+        )),
+        Ignore::Present => {}
     }
     let text = format!("{}\n{}", report.join("\n"), next_steps(&real));
     out.write_all(text.as_bytes())
@@ -215,51 +224,68 @@ fn next_steps(real: &Real) -> String {
     }
 }
 
-/// Creates `path` with `text` unless it exists; `false` when it did.
-fn write_new(path: &Path, text: &str) -> Result<bool, Error> {
-    let fail =
-        |e: std::io::Error| Error::Runtime(format!("failed to write `{}`: {e}", path.display()));
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).map_err(fail)?;
+/// A file to write that is a symbolic link to nothing would be "kept" yet
+/// missing: refused, with what to do.
+fn refuse_dangling(path: &Path, shown: &str) -> Result<(), Error> {
+    let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if is_link && fs::metadata(path).is_err() {
+        let target = fs::read_link(path).unwrap_or_default();
+        return Err(Error::Usage(format!(
+            "`{shown}` is a symbolic link to `{}`, which does not exist; remove the link \
+             (or create its target) and run `gatecheck init` again; nothing was written",
+            target.display()
+        )));
     }
-    let file = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path);
-    match file {
-        Ok(mut file) => file.write_all(text.as_bytes()).map(|()| true).map_err(fail),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
-        Err(e) => Err(fail(e)),
-    }
+    Ok(())
 }
 
-/// Appends the pending-snapshot line to `.gitignore` unless a line already
-/// says it; `true` when it was added.
-fn ignore_pending(path: &Path) -> Result<bool, Error> {
-    let fail =
-        |e: std::io::Error| Error::Runtime(format!("failed to update `{}`: {e}", path.display()));
-    let existing = match fs::read_to_string(path) {
-        Ok(text) => text,
+/// Creates `path` with `text` unless it exists; `false` when it did. The
+/// file is whole or absent, and an existing link is never written through.
+fn write_new(path: &Path, text: &str) -> Result<bool, Error> {
+    crate::disk::write_new_whole(path, text.as_bytes())
+        .map_err(|e| Error::Runtime(format!("failed to write `{}`: {e}", path.display())))
+}
+
+/// What [`ignore_pending`] did.
+#[derive(Debug, PartialEq, Eq)]
+enum Ignore {
+    Added,
+    /// A line already says it.
+    Present,
+    /// `.gitignore` is a symbolic link: not edited (it may lead anywhere).
+    Link,
+}
+
+/// The largest `.gitignore` read.
+const MAX_GITIGNORE: u64 = 1 << 20;
+
+/// Adds the pending-snapshot line to `.gitignore` unless a line already
+/// says it; the file is rewritten whole (never cut by a full disk).
+fn ignore_pending(path: &Path) -> Result<Ignore, Error> {
+    let fail = |e: &dyn std::fmt::Display| {
+        Error::Runtime(format!("failed to update `{}`: {e}", path.display()))
+    };
+    let meta = fs::symlink_metadata(path);
+    if meta.as_ref().is_ok_and(|m| m.file_type().is_symlink()) {
+        return Ok(Ignore::Link);
+    }
+    let existing = match meta {
+        Ok(_) => crate::disk::read_regular_text(path, MAX_GITIGNORE).map_err(|e| fail(&e))?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => return Err(fail(e)),
+        Err(e) => return Err(fail(&e)),
     };
     if existing.lines().any(|l| l.trim() == IGNORE_LINE) {
-        return Ok(false);
+        return Ok(Ignore::Present);
     }
-    let mut add = String::new();
-    if !existing.is_empty() && !existing.ends_with('\n') {
-        add.push('\n');
+    let mut text = existing;
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
     }
-    add.push_str("# gatecheck: snapshots waiting for `gatecheck review`\n");
-    add.push_str(IGNORE_LINE);
-    add.push('\n');
-    let mut file = fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(fail)?;
-    file.write_all(add.as_bytes()).map_err(fail)?;
-    Ok(true)
+    text.push_str("# gatecheck: snapshots waiting for `gatecheck review`\n");
+    text.push_str(IGNORE_LINE);
+    text.push('\n');
+    crate::disk::write_whole(path, text.as_bytes()).map_err(|e| fail(&e))?;
+    Ok(Ignore::Added)
 }
 
 const EXAMPLE_SUITE: &str = include_str!("init/example.yaml");

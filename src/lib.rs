@@ -12,6 +12,7 @@ pub mod check;
 pub mod cli;
 pub mod command;
 pub mod diag;
+pub mod disk;
 pub mod emulator;
 pub mod error;
 pub mod http;

@@ -49,7 +49,7 @@ pub fn write_all(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
         .into_iter()
         .map(|(name, schema)| {
             let path = dir.join(name);
-            std::fs::write(&path, text(&schema))?;
+            crate::disk::write_whole(&path, text(&schema).as_bytes())?;
             Ok(path)
         })
         .collect()

@@ -218,6 +218,28 @@ mod tests {
     }
 
     #[test]
+    fn a_huge_entry_is_refused_without_being_read_whole() {
+        let dir = temp();
+        let cache = TokenCache::at(&dir);
+        cache.store(&key(), &token(3600)).unwrap();
+        // Grown in place (sparse): 3 GiB that reading would bring into memory.
+        let file = fs::OpenOptions::new()
+            .write(true)
+            .open(cache.file(&key()))
+            .unwrap();
+        file.set_len(3 << 30).unwrap();
+        let err = cache.load(&key(), SystemTime::now()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "token cache entry `{}` is larger than 1 MiB, far more than tokens take; delete it",
+                cache.file(&key()).display()
+            )
+        );
+        let _ = fs::remove_dir_all(dir);
+    }
+
+    #[test]
     fn off_in_ci_unless_asked() {
         let env = |pairs: &'static [(&'static str, &'static str)]| {
             move |k: &str| {

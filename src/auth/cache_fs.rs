@@ -33,6 +33,8 @@ pub enum CacheError {
     EntryIsLink(PathBuf),
     #[error("token cache entry `{0}` is not a regular file; delete it")]
     NotAFile(PathBuf),
+    #[error("token cache entry `{0}` is larger than 1 MiB, far more than tokens take; delete it")]
+    TooLarge(PathBuf),
     #[error("token cache entry `{path}` belongs to another user (uid {owner}); delete it")]
     EntryNotOwned { path: PathBuf, owner: u32 },
     #[error(
@@ -115,9 +117,12 @@ pub(super) fn private_dir(dir: &Path, create: bool) -> Result<bool, CacheError> 
     Ok(true)
 }
 
+/// The largest cache entry read: tokens take a few KiB.
+const MAX_ENTRY: u64 = 1 << 20;
+
 /// The text of `file`, if it exists and is safe to trust.
 pub(super) fn read_entry(file: &Path) -> Result<Option<String>, CacheError> {
-    let mut handle = match open_nofollow(file) {
+    let handle = match open_nofollow(file) {
         Ok(handle) => handle,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) if is_link_error(&e) => return Err(CacheError::EntryIsLink(file.to_path_buf())),
@@ -132,10 +137,17 @@ pub(super) fn read_entry(file: &Path) -> Result<Option<String>, CacheError> {
     if owner_check(Kind::Entry, file, &meta)? {
         set_file_mode(&handle).map_err(|e| CacheError::io("change the mode of", file, e))?;
     }
+    if meta.len() > MAX_ENTRY {
+        return Err(CacheError::TooLarge(file.to_path_buf()));
+    }
     let mut text = String::new();
     handle
+        .take(MAX_ENTRY + 1)
         .read_to_string(&mut text)
         .map_err(|e| CacheError::io("read", file, e))?;
+    if text.len() as u64 > MAX_ENTRY {
+        return Err(CacheError::TooLarge(file.to_path_buf()));
+    }
     Ok(Some(text))
 }
 

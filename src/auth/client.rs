@@ -54,7 +54,8 @@ impl LoginClient {
     /// cannot be read or holds no certificate makes every request fail
     /// with a message naming it.
     pub fn with_ca_cert(&self, path: &str) -> Self {
-        let roots = std::fs::read(path)
+        // A CA bundle is some hundred KiB; a FIFO or device is refused.
+        let roots = crate::disk::read_regular(std::path::Path::new(path), 16 << 20)
             .map_err(|e| format!("failed to read ca_cert `{path}`: {e}"))
             .and_then(|pem| {
                 CertificateDer::pem_slice_iter(&pem)
@@ -329,6 +330,30 @@ mod tests {
             "POST",
             &reqwest::Url::parse("http://127.0.0.1:1/api/v1/authn").unwrap(),
         )
+    }
+
+    #[test]
+    fn a_ca_cert_that_is_a_device_or_fifo_is_refused_unread() {
+        let dir = std::env::temp_dir().join(format!("gatecheck-ca-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let fifo = dir.join("ca.pem");
+        let c = std::ffi::CString::new(fifo.to_string_lossy().as_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let client = LoginClient::new(Duration::from_secs(1));
+        for (path, kind) in [
+            (fifo.to_string_lossy().into_owned(), "a FIFO"),
+            ("/dev/zero".to_owned(), "a device"),
+        ] {
+            let message = client.with_ca_cert(&path).http.unwrap_err();
+            assert_eq!(
+                message,
+                format!(
+                    "failed to read ca_cert `{path}`: is not a regular file ({kind}); give the path of a file"
+                )
+            );
+        }
+        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]

@@ -25,6 +25,7 @@ use super::snapshot_tape::{matches_tape, redacted_tokens};
 use super::snapshot_text::matches_text;
 use super::snapshot_view::{View, fast_path_allowed, matches_file, stored_body, with_stored_body};
 use super::snapshot_write::{Staging, memoize};
+pub use super::snapshot_write::{remove_staging, sweep_once as sweep_stale_staging};
 use crate::secret::mask::MaskSet;
 use crate::suite::expect::JsonPath;
 use crate::suite::yaml::KeyPath;
@@ -263,6 +264,9 @@ fn fast_match(file: &Path, snapshot: &Snapshot) -> bool {
 /// place (see [`Staging`]): no snapshot file is ever half-written.
 pub fn check(snapshot: &Snapshot) -> Outcome {
     let file = snap_file(snapshot);
+    if let Some(refused) = refuse_unreadable(&file) {
+        return refused;
+    }
     let missing = !file.is_file();
     let stale = modified(&pending_path(&file));
     memoize(&file);
@@ -283,6 +287,9 @@ pub fn check(snapshot: &Snapshot) -> Outcome {
 /// mismatch, never a silent pass.
 pub fn check_text(snapshot: &Snapshot, text: &str) -> Outcome {
     let file = snap_file(snapshot);
+    if let Some(refused) = refuse_unreadable(&file) {
+        return refused;
+    }
     let missing = !file.is_file();
     let stale = modified(&pending_path(&file));
     memoize(&file);
@@ -309,6 +316,19 @@ pub fn body_text(body: &[u8], secrets: &MaskSet) -> String {
 pub fn stored_is_json(dir: &Path, name: &str) -> Option<bool> {
     let body = stored_body(&dir.join(format!("{name}.snap")))?;
     Some(serde_json::from_str::<serde::de::IgnoredAny>(&body).is_ok())
+}
+
+/// A snapshot path that is not a regular file (a FIFO would block,
+/// `/dev/zero` never ends) fails its test without being read.
+fn refuse_unreadable(file: &Path) -> Option<Outcome> {
+    let problem = not_a_snapshot_file(file)?;
+    Some(Outcome::Mismatch {
+        diff: String::new(),
+        missing: false,
+        pending: false,
+        write_error: Some(format!("`{}` {problem}", relative(file).display())),
+        file: file.to_path_buf(),
+    })
 }
 
 /// `<dir>/<name>.snap`, absolute.
@@ -340,15 +360,23 @@ fn compare(
     let compared = COMPARED.with(|c| c.borrow_mut().take());
     let matched = result.is_ok() && compared.as_ref().is_some_and(|c| c.matched);
 
+    // insta failed to write (a full disk): what it left is cut, so it is
+    // not moved into place (the staging folder goes with its drop).
+    let insta_failed = matches!(&result, Err(m) if !m.starts_with(INSTA_FAILURE));
     let (pending, mut write_error) = match &staging {
+        Ok(_) if insta_failed => (false, None),
         Ok(staging) => match staging.finish(snapshot.name, pending_path) {
             Ok(moved) => (moved.pending, None),
             Err(e) => (false, Some(e)),
         },
-        Err(_) => (
-            modified(&pending_file).is_some_and(|t| Some(t) != stale),
-            None,
-        ),
+        Err(_) => {
+            let written = modified(&pending_file).is_some_and(|t| Some(t) != stale);
+            if written && insta_failed {
+                // Written in place and cut: removed, never offered for review.
+                let _ = std::fs::remove_file(&pending_file);
+            }
+            (written && !insta_failed, None)
+        }
     };
     if pending {
         PENDING_WRITTEN.fetch_add(1, Ordering::Relaxed);
@@ -377,7 +405,15 @@ fn compare(
             (Err(why), None) => write_error = Some(why.clone()),
             (Ok(_), None) => {
                 let why = failure.trim_start_matches(UNWRAP_PANIC);
-                write_error = Some(format!("insta failed: {why}"));
+                write_error = Some(match staged_file_error(why) {
+                    // The file is named as the user will look for it, not
+                    // by its path in the staging folder.
+                    Some(reason) => format!(
+                        "writing `{}` failed: {reason}",
+                        relative(&pending_file).display()
+                    ),
+                    None => format!("insta failed: {why}"),
+                });
             }
             _ => {}
         }
@@ -389,6 +425,12 @@ fn compare(
         file,
         write_error,
     }
+}
+
+/// The reason in insta's `File error for "<path>": <reason>`.
+fn staged_file_error(message: &str) -> Option<&str> {
+    let rest = &message[message.find("File error for \"")?..];
+    Some(&rest[rest.find("\": ")? + 3..])
 }
 
 /// insta's assertion (what `assert_json_snapshot!` expands to), with the
@@ -468,6 +510,21 @@ fn pending_path(file: &Path) -> PathBuf {
     moved
         .unwrap_or_else(|| file.to_path_buf())
         .with_extension("snap.new")
+}
+
+/// The largest snapshot file read (far above the 64 MiB body a run reads by
+/// default).
+pub const MAX_SNAPSHOT_FILE: u64 = 256 << 20;
+
+/// Why the `.snap` at `file` (following a link) is not read at all: not a
+/// regular file, or too large.
+fn not_a_snapshot_file(file: &Path) -> Option<String> {
+    let meta = std::fs::metadata(file).ok()?;
+    if !meta.is_file() {
+        return Some("is not a regular file; remove it".to_owned());
+    }
+    (meta.len() > MAX_SNAPSHOT_FILE)
+        .then(|| format!("is larger than {} MiB; remove it", MAX_SNAPSHOT_FILE >> 20))
 }
 
 /// Why an existing `.snap` was not compared: insta treats a file it cannot

@@ -38,6 +38,10 @@ pub(super) fn matches_file(file: &Path, view: &View<'_>) -> bool {
 
 /// The body of a stored `.snap` file (after its header), when it has one.
 pub(super) fn stored_body(file: &Path) -> Option<String> {
+    // Only a regular file is read: a FIFO would block.
+    if !std::fs::metadata(file).ok()?.is_file() {
+        return None;
+    }
     let text = std::fs::read_to_string(file).ok()?;
     let rest = text.strip_prefix("---\n")?;
     let (_, body) = rest.split_once("\n---\n")?;

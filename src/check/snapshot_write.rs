@@ -7,9 +7,11 @@
 //! rename within one folder tree is atomic, so a snapshot file is either
 //! whole or absent.
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Name prefix of staging folders.
@@ -44,9 +46,13 @@ impl Staging {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
         let created_real = !real_dir.is_dir();
+        if !created_real {
+            sweep_once(real_dir);
+        }
         let dir = real_dir.join(format!("{STAGING_PREFIX}{}-{n}", std::process::id()));
         let cannot = |e: std::io::Error| format!("cannot write to {}: {e}", real_dir.display());
         fs::create_dir_all(&dir).map_err(cannot)?;
+        live().insert(dir.clone());
         let mut staging = Self {
             real_dir: real_dir.to_path_buf(),
             dir,
@@ -98,12 +104,70 @@ impl Staging {
 
 impl Drop for Staging {
     fn drop(&mut self) {
+        live().remove(&self.dir);
         let _ = fs::remove_dir_all(&self.dir);
         if self.created_real {
             // Only when empty: nothing was written (CI), so nothing is left.
             let _ = fs::remove_dir(&self.real_dir);
         }
     }
+}
+
+/// The staging folders of this process that exist now.
+fn live() -> std::sync::MutexGuard<'static, BTreeSet<PathBuf>> {
+    static LIVE: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
+    LIVE.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Removes every staging folder of this process (a signal stops the run
+/// while trials are inside theirs).
+pub fn remove_staging() {
+    for dir in std::mem::take(&mut *live()) {
+        let _ = fs::remove_dir_all(dir);
+    }
+}
+
+/// Removes, once per folder and process, the staging folders that a
+/// process which no longer runs left in `real_dir` (killed mid-write).
+pub fn sweep_once(real_dir: &Path) {
+    static SWEPT: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
+    let mut swept = SWEPT.lock().unwrap_or_else(|e| e.into_inner());
+    if !swept.insert(real_dir.to_path_buf()) {
+        return;
+    }
+    let Ok(entries) = fs::read_dir(real_dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(STAGING_PREFIX))
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !process_exists(pid) {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+#[cfg(unix)]
+fn process_exists(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    // SAFETY: signal 0 only checks that the process exists.
+    let alive = unsafe { libc::kill(pid, 0) } == 0;
+    alive || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+#[cfg(not(unix))]
+fn process_exists(_pid: u32) -> bool {
+    // Without a cheap check, another process's folder is left alone.
+    true
 }
 
 fn snap_file(dir: &Path, name: &str) -> PathBuf {
@@ -115,7 +179,12 @@ fn move_into_place(from: &Path, to: &Path) -> Result<(), String> {
         fs::create_dir_all(parent)
             .map_err(|e| format!("cannot write to {}: {e}", parent.display()))?;
     }
-    fs::rename(from, to).map_err(|e| format!("cannot write {}: {e}", to.display()))
+    // On the disk before the rename makes it visible: a crash cannot leave
+    // an empty file in place (insta does not flush its files).
+    fs::File::open(from)
+        .and_then(|f| f.sync_all())
+        .and_then(|()| fs::rename(from, to))
+        .map_err(|e| format!("cannot write {}: {e}", to.display()))
 }
 
 /// Tells `cargo insta test --unreferenced` that `file` is in use (insta
@@ -174,6 +243,20 @@ mod tests {
         assert!(!dir.exists());
         assert_eq!(fs::read_to_string(real.join("t.snap.new")).unwrap(), "new");
         assert_eq!(fs::read_to_string(real.join("t.snap")).unwrap(), "old");
+        fs::remove_dir_all(real.parent().unwrap()).unwrap();
+    }
+
+    #[test]
+    fn a_signal_s_clean_up_removes_the_staging_folders_in_use() {
+        let real = temp("signal").join("snapshots");
+        fs::create_dir_all(&real).unwrap();
+        let staging = Staging::create(&real, "t").unwrap();
+        // A half-written file, as insta leaves it when the process stops.
+        fs::write(staging.dir().join("t.snap.new"), "---\nsource: cu").unwrap();
+        assert!(staging.dir().is_dir());
+        remove_staging();
+        assert!(!staging.dir().exists());
+        drop(staging);
         fs::remove_dir_all(real.parent().unwrap()).unwrap();
     }
 

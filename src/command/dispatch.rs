@@ -19,7 +19,12 @@ pub fn read_env() -> Env {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let env = read_env();
-    match dispatch(cli, &env) {
+    // A closed reader (`gatecheck | head -1`) must not stop a run or a
+    // command half-way: the rest of the output is dropped instead.
+    let stdout = super::stdout::tolerate_closed_stdout();
+    let result = dispatch(cli, &env);
+    drop(stdout);
+    match result {
         Ok(code) => code,
         Err(err) => {
             let _ = writeln!(std::io::stderr(), "{err}");
@@ -70,9 +75,7 @@ pub fn dispatch(cli: Cli, env: &Env) -> Result<ExitCode, Error> {
                 },
         }) => super::import::import_postman(&collection, environment.as_deref(), &out),
         Some(Command::Init(args)) => crate::init::run(&args, &mut std::io::stdout()),
-        Some(Command::Review(args)) => {
-            crate::review::review(&args, &mut std::io::stdin().lock(), &mut std::io::stdout())
-        }
+        Some(Command::Review(args)) => crate::review::review_stdin(&args, &mut std::io::stdout()),
         Some(Command::Accept(args)) => crate::review::accept(&args, &mut std::io::stdout()),
         Some(Command::Reject(args)) => crate::review::reject(&args, &mut std::io::stdout()),
         Some(Command::Schema { out }) => super::schema::schema(&out),

@@ -6,6 +6,7 @@ pub mod emulator;
 pub mod import;
 pub mod run;
 pub mod schema;
+pub mod stdout;
 pub mod token;
 pub mod validate;
 

@@ -28,7 +28,8 @@ pub async fn run_standalone_with(
     let tls = ca_cert_out.is_some();
     let emulator = Emulator::start_with(config, okta_port, api_port, tls).await?;
     if let (Some(path), Some(pem)) = (ca_cert_out, emulator.ca_cert_pem()) {
-        std::fs::write(path, pem).map_err(|e| {
+        // Whole, and never through a link planted at a /tmp path.
+        crate::disk::write_whole(path, pem.as_bytes()).map_err(|e| {
             std::io::Error::other(format!(
                 "failed to write the CA certificate `{}`: {e}",
                 path.display()

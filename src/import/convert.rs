@@ -13,7 +13,7 @@ use super::postman::{Collection, Environment};
 use super::render::{self, SuiteOut, TestOut};
 use super::request::Req;
 use super::summary::{self, Summary};
-use super::vars::{VarDef, slug, upper_snake, variables};
+use super::vars::{VarDef, env_name, slug, variables};
 use super::walk::walk;
 
 /// What an import produces: relative paths and their texts, warnings (one
@@ -85,7 +85,8 @@ pub fn convert(collection: &Collection, environment: Option<&Environment>) -> Ou
     }
     let mut secrets: BTreeSet<String> = kept.iter().flat_map(|r| r.secret_envs.clone()).collect();
     let suites = build_suites(&walked.names, &kept, &identities, base.as_ref());
-    let mut names = Vec::new();
+    // `gatecheck` is the config file's name: a folder so named is `gatecheck-2`.
+    let mut names = vec!["gatecheck".to_owned()];
     for mut out in suites {
         out.vars = suite_vars(&out, &vars, &mut secrets, &mut warnings);
         summary.suites += 1;
@@ -135,7 +136,7 @@ fn static_identity(r: &Req, logins: &mut Logins, warnings: &mut Vec<String>) -> 
     }
     let token = r.bearer.as_deref().unwrap_or_default();
     let env = match crate::suite::template::names(&super::vars::template(token).text) {
-        Ok(names) if names.len() == 1 => upper_snake(&names[0]),
+        Ok(names) if names.len() == 1 => env_name(&names[0]),
         _ => "API_TOKEN".to_owned(),
     };
     let oauth2 = r.oauth2.is_some();
@@ -269,6 +270,11 @@ fn base_url(reqs: &[&Req], resolve: &dyn Fn(&str) -> Option<String>) -> Option<B
             .map_or(first.url.len(), |i| after + i);
         first.url[..end].to_owned()
     };
+    if prefix.contains("${") {
+        // A credential read from the environment (`https://u:${PASSWORD}@h`)
+        // cannot be a default inside `${API_URL:-...}`: URLs stay whole.
+        return None;
+    }
     let at_boundary = |u: &str| {
         u.strip_prefix(&prefix)
             .is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?']))
@@ -309,7 +315,7 @@ fn suite_vars(
                         Json::String(format!("${{{env}}}"))
                     }
                     None => {
-                        let env = upper_snake(&name);
+                        let env = env_name(&name);
                         if super::vars::looks_secret(&name) {
                             secrets.insert(env.clone());
                         }

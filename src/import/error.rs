@@ -15,6 +15,8 @@ pub enum ImportError {
     Format { path: PathBuf, message: String },
     #[error("`{}` already exists; remove it or import with another --out", path.display())]
     Exists { path: PathBuf },
+    #[error("cannot write `{}`: {problem}; nothing was written (rename the folder in the collection)", path.display())]
+    Name { path: PathBuf, problem: String },
     #[error("failed to write `{}`: {source}", path.display())]
     Write {
         path: PathBuf,

@@ -429,11 +429,12 @@ fn field(vars: &IndexMap<String, VarDef>, identity: &str, field: &str, text: &st
     }
     let env = env_name(identity, field);
     let names = crate::suite::template::names(text).unwrap_or_default();
-    let secret_var = names
-        .iter()
-        .find(|n| matches!(vars.get(*n), Some(VarDef::Env(_))));
-    if let Some(var) = secret_var {
-        return format!("${{{}}}", upper_snake(var));
+    let secret_env = names.iter().find_map(|n| match vars.get(n) {
+        Some(VarDef::Env(env)) => Some(env),
+        _ => None,
+    });
+    if let Some(env) = secret_env {
+        return format!("${{{env}}}");
     }
     let secret = looks_secret(field) && !matches!(field, "refresh_token" | "token_url");
     let secret = secret || field == "refresh_token" || text == LITERAL_SECRET;

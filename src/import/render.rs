@@ -27,7 +27,7 @@ pub struct TestOut {
 
 pub fn suite(suite: &SuiteOut) -> String {
     let mut header = Map::new();
-    header.insert("name".into(), json!(suite.name));
+    header.insert("name".into(), json!(literal(&suite.name)));
     if let Some(base) = &suite.base_url {
         header.insert("base_url".into(), json!(base));
     }
@@ -65,7 +65,7 @@ pub fn suite(suite: &SuiteOut) -> String {
 
 fn test_value(test: &TestOut) -> Json {
     let mut map = Map::new();
-    map.insert("name".into(), json!(test.name));
+    map.insert("name".into(), json!(literal(&test.name)));
     if let Some(auth) = &test.auth {
         map.insert("auth".into(), json!(auth));
     }
@@ -77,7 +77,7 @@ fn test_value(test: &TestOut) -> Json {
             .iter()
             .map(|s| {
                 let mut m = Map::new();
-                m.insert("name".into(), json!(s.name));
+                m.insert("name".into(), json!(literal(&s.name)));
                 step_fields(s, &mut m);
                 Json::Object(m)
             })
@@ -147,7 +147,13 @@ fn expect(req: &Req) -> Option<Json> {
     if !checks.headers.is_empty() {
         map.insert(
             "headers".into(),
-            Json::Object(checks.headers.clone().into_iter().collect()),
+            Json::Object(
+                checks
+                    .headers
+                    .iter()
+                    .map(|(k, v)| (k.clone(), literal_json(v)))
+                    .collect(),
+            ),
         );
     }
     if !checks.json.is_empty() {
@@ -173,6 +179,39 @@ fn holds_credentials(url: &str) -> bool {
         .expect("valid regex")
     });
     AUTH.is_match(url)
+}
+
+/// `text` as a YAML value that the loader does not expand: every `${` that
+/// is not already written `$${` becomes `$${` (a hostile collection's
+/// `${SECRET}` in a name would otherwise pull the environment into test
+/// names and reports).
+fn literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("${") {
+        out.push_str(&rest[..i]);
+        if !out.ends_with('$') {
+            out.push('$');
+        }
+        out.push_str("${");
+        rest = &rest[i + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// [`literal`] in every string of an expected value.
+fn literal_json(value: &Json) -> Json {
+    match value {
+        Json::String(s) => Json::String(literal(s)),
+        Json::Array(items) => Json::Array(items.iter().map(literal_json).collect()),
+        Json::Object(map) => Json::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), literal_json(v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
 }
 
 /// The `{{ }}` names a step uses (request and expectations).

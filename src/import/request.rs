@@ -6,7 +6,7 @@ use serde_json::Value as Json;
 
 use super::postman::{self, Auth, KeyValue, Url};
 use super::scripts::Checks;
-use super::vars::{Templated, looks_secret, looks_secret_value, template, upper_snake};
+use super::vars::{Templated, env_name, looks_secret, looks_secret_value, template, upper_snake};
 
 /// A converted request, before it is placed in a suite.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -58,7 +58,7 @@ impl Ctx<'_> {
             let env = if key.trim().is_empty() || upper_snake(key).is_empty() {
                 "API_SECRET".to_owned()
             } else {
-                upper_snake(key)
+                env_name(key)
             };
             self.warnings.push(format!(
                 "request `{}`: the value of `{key}` looks like a credential; it is read from ${{{env}}} (not written)",
@@ -169,7 +169,7 @@ fn url(cx: &mut Ctx<'_>, url: Option<&Url>, req: &mut Req) {
         };
         raw = replace_path_var(&raw, &var.key, &replacement);
     }
-    req.url = cx.text(&raw);
+    req.url = url_text(cx, &raw);
     for q in query.iter().filter(|q| !q.disabled) {
         let value = Json::String(cx.value(&q.key, &q.text()));
         if req.query.insert(cx.text(&q.key), value).is_some() {
@@ -178,6 +178,62 @@ fn url(cx: &mut Ctx<'_>, url: Option<&Url>, req: &mut Req) {
                 cx.label, q.key
             ));
         }
+    }
+}
+
+/// A URL as written: templated, with credentials in it read from the
+/// environment instead (a password in `https://user:PASS@host`, a
+/// `?access_token=...` or other secret-looking query value).
+fn url_text(cx: &mut Ctx<'_>, raw: &str) -> String {
+    let (address, query) = match raw.split_once('?') {
+        Some((address, query)) => (address, Some(query)),
+        None => (raw, None),
+    };
+    let mut out = userinfo_text(cx, address);
+    if let Some(query) = query {
+        let (query, fragment) = match query.split_once('#') {
+            Some((q, f)) => (q, Some(f)),
+            None => (query, None),
+        };
+        out.push('?');
+        let pairs: Vec<String> = query
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((key, value)) => format!("{}={}", cx.text(key), cx.value(key, value)),
+                None => cx.text(pair),
+            })
+            .collect();
+        out.push_str(&pairs.join("&"));
+        if let Some(fragment) = fragment {
+            out.push('#');
+            out.push_str(&cx.text(fragment));
+        }
+    }
+    out
+}
+
+/// `scheme://user:PASS@host/path` with the password read from the environment.
+fn userinfo_text(cx: &mut Ctx<'_>, address: &str) -> String {
+    let split = address.find("://").and_then(|start| {
+        let authority_start = start + 3;
+        let authority_end = address[authority_start..]
+            .find('/')
+            .map_or(address.len(), |i| authority_start + i);
+        let at = address[authority_start..authority_end].rfind('@')? + authority_start;
+        let (user, pass) = address[authority_start..at].split_once(':')?;
+        Some((authority_start, user, pass, at))
+    });
+    match split {
+        Some((start, user, pass, at)) if !pass.is_empty() && !pass.contains("{{") => {
+            let password = cx.value("password", pass);
+            format!(
+                "{}{}:{password}{}",
+                cx.text(&address[..start]),
+                cx.text(user),
+                cx.text(&address[at..])
+            )
+        }
+        _ => cx.text(address),
     }
 }
 
@@ -349,7 +405,7 @@ fn apikey(cx: &mut Ctx<'_>, auth: &Auth, req: &mut Req) {
     let value = if value.contains("{{") {
         cx.text(&value)
     } else {
-        let env = upper_snake(&key);
+        let env = env_name(&key);
         cx.secret_envs.push(env.clone());
         cx.warnings.push(format!(
             "request `{}`: the API key `{key}` is read from ${{{env}}} (its value is not written)",

@@ -38,7 +38,7 @@ pub fn variables(
             || looks_secret(key)
             || value.and_then(Json::as_str).is_some_and(looks_secret_value)
         {
-            VarDef::Env(upper_snake(key))
+            VarDef::Env(env_name(key))
         } else {
             VarDef::Clear(value.cloned().unwrap_or(Json::String(String::new())))
         };
@@ -225,6 +225,42 @@ pub fn upper_snake(name: &str) -> String {
     }
 }
 
+/// The environment variable a collection's name is read from: its
+/// [`upper_snake`] form, unless shells or CI set a variable of that name
+/// (`pwd` as `${PWD}` would send the working folder as the password): then
+/// with `_VALUE` added.
+pub fn env_name(name: &str) -> String {
+    let out = upper_snake(name);
+    if taken_by_the_system(&out) {
+        format!("{out}_VALUE")
+    } else {
+        out
+    }
+}
+
+/// Environment variables that shells, CI systems and tools set: a variable
+/// named like one would silently take its value.
+fn taken_by_the_system(name: &str) -> bool {
+    const NAMES: [&str; 29] = [
+        "PWD", "OLDPWD", "HOME", "PATH", "USER", "USERNAME", "LOGNAME", "SHELL", "TERM", "LANG",
+        "LANGUAGE", "HOSTNAME", "TMPDIR", "TMP", "TEMP", "EDITOR", "VISUAL", "PAGER", "UID",
+        "EUID", "PPID", "RANDOM", "SECONDS", "IFS", "PS1", "DISPLAY", "MAIL", "CI", "TZ",
+    ];
+    const PREFIXES: [&str; 10] = [
+        "LC_",
+        "XDG_",
+        "SSH_",
+        "GITHUB_",
+        "RUNNER_",
+        "CARGO_",
+        "RUST",
+        "INSTA_",
+        "GATECHECK_",
+        "LD_",
+    ];
+    NAMES.contains(&name) || PREFIXES.iter().any(|p| name.starts_with(p))
+}
+
 /// A file name for a suite: `My Folder!` -> `my-folder`.
 pub fn slug(name: &str) -> String {
     let mut out = String::new();
@@ -235,13 +271,23 @@ pub fn slug(name: &str) -> String {
             out.push('-');
         }
     }
-    let out = out.trim_matches('-').to_owned();
+    let out = out.trim_matches('-');
+    // A file name holds 255 bytes: a long folder name is cut (at a
+    // character boundary), leaving room for `-2` and `.yaml`.
+    let mut end = out.len().min(MAX_SLUG);
+    while !out.is_char_boundary(end) {
+        end -= 1;
+    }
+    let out = out[..end].trim_end_matches('-');
     if out.is_empty() {
         "collection".into()
     } else {
-        out
+        out.to_owned()
     }
 }
+
+/// The longest suite file name made from a folder name (bytes).
+pub const MAX_SLUG: usize = 100;
 
 #[cfg(test)]
 mod tests {

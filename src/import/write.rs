@@ -43,7 +43,9 @@ pub fn import_postman(
         .into_iter()
         .map(|(rel, text)| (out.join(rel), text))
         .collect();
-    if let Some((path, _)) = files.iter().find(|(p, _)| p.exists()) {
+    // Every name is checked before anything is written.
+    check_names(&files)?;
+    if let Some((path, _)) = files.iter().find(|(p, _)| fs::symlink_metadata(p).is_ok()) {
         return Err(ImportError::Exists { path: path.clone() });
     }
     for (path, text) in &files {
@@ -56,27 +58,55 @@ pub fn import_postman(
     })
 }
 
+/// The largest collection or environment file read.
+const MAX_INPUT: u64 = 256 << 20;
+
 fn read(path: &Path) -> Result<String, ImportError> {
-    fs::read_to_string(path).map_err(|source| ImportError::Read {
+    crate::disk::read_regular_text(path, MAX_INPUT).map_err(|e| ImportError::Read {
         path: path.to_owned(),
-        source,
+        source: match e {
+            crate::disk::ReadError::Io(source) => source,
+            other => std::io::Error::other(other.to_string()),
+        },
     })
 }
 
-fn write(path: &Path, text: &str) -> Result<(), ImportError> {
-    let err = |source| ImportError::Write {
-        path: path.to_owned(),
-        source,
-    };
-    if let Some(dir) = path.parent() {
-        fs::create_dir_all(dir).map_err(err)?;
+/// The largest file name most file systems hold (bytes).
+const MAX_FILE_NAME: usize = 255;
+
+/// Two outputs with one name, or a name no file system holds, stop the
+/// import before anything is written.
+fn check_names(files: &[(PathBuf, String)]) -> Result<(), ImportError> {
+    let mut seen = std::collections::HashSet::new();
+    for (path, _) in files {
+        let name = path.file_name().map_or(0, |n| n.len());
+        if name > MAX_FILE_NAME {
+            return Err(ImportError::Name {
+                path: path.clone(),
+                problem: format!("its name is {name} bytes long (the most is {MAX_FILE_NAME})"),
+            });
+        }
+        if !seen.insert(path) {
+            return Err(ImportError::Name {
+                path: path.clone(),
+                problem: "two outputs have this name".to_owned(),
+            });
+        }
     }
-    // create_new: a file that appeared since the check is not overwritten.
-    use std::io::Write;
-    fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .and_then(|mut f| f.write_all(text.as_bytes()))
-        .map_err(err)
+    Ok(())
+}
+
+fn write(path: &Path, text: &str) -> Result<(), ImportError> {
+    // Whole or absent; a file (or link) that appeared since the check is
+    // not overwritten.
+    match crate::disk::write_new_whole(path, text.as_bytes()) {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(ImportError::Exists {
+            path: path.to_owned(),
+        }),
+        Err(source) => Err(ImportError::Write {
+            path: path.to_owned(),
+            source,
+        }),
+    }
 }

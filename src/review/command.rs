@@ -42,14 +42,49 @@ pub fn reject(args: &PendingArgs, out: &mut dyn Write) -> Result<ExitCode, Error
     Ok(ExitCode::SUCCESS)
 }
 
-/// `gatecheck review`: one snapshot at a time, answered from `input`.
+/// `gatecheck review`: one snapshot at a time, answered from `input`, a
+/// line per answer.
 pub fn review(
     args: &PendingArgs,
     input: &mut dyn BufRead,
     out: &mut dyn Write,
 ) -> Result<ExitCode, Error> {
+    review_with(args, &mut prompt::Lines(input), out)
+}
+
+/// `gatecheck review` on a terminal: one key per answer (a line per answer
+/// when standard input is not a terminal).
+pub fn review_stdin(args: &PendingArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    // The terminal is set only once there is something to review.
     let files = selected(args, out)?;
-    let decisions = prompt::review(&files, input, out).map_err(Error::Runtime)?;
+    if files.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    match super::keys::Keys::new() {
+        Some(mut keys) => decide(&files, &mut keys, out),
+        None => decide(
+            &files,
+            &mut prompt::Lines(&mut std::io::stdin().lock()),
+            out,
+        ),
+    }
+}
+
+fn review_with(
+    args: &PendingArgs,
+    input: &mut dyn prompt::Answers,
+    out: &mut dyn Write,
+) -> Result<ExitCode, Error> {
+    let files = selected(args, out)?;
+    decide(&files, input, out)
+}
+
+fn decide(
+    files: &[PathBuf],
+    input: &mut dyn prompt::Answers,
+    out: &mut dyn Write,
+) -> Result<ExitCode, Error> {
+    let decisions = prompt::review(files, input, out).map_err(Error::Runtime)?;
     summary(out, &decisions);
     Ok(ExitCode::SUCCESS)
 }

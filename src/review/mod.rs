@@ -5,9 +5,10 @@
 
 pub mod command;
 pub mod decision;
+pub mod keys;
 pub mod pending;
 pub mod prompt;
 
-pub use command::{PendingArgs, accept, reject, review};
+pub use command::{PendingArgs, accept, reject, review, review_stdin};
 pub use decision::Decision;
 pub use pending::{accept_file, find, reject_file, render};

@@ -74,9 +74,25 @@ pub fn selected(new_file: &Path, filters: &[String]) -> bool {
     filters.is_empty() || filters.iter().any(|f| path.contains(f.as_str()))
 }
 
+use crate::check::snapshot::MAX_SNAPSHOT_FILE;
+
 fn read(file: &Path) -> Result<insta::Snapshot, String> {
-    insta::Snapshot::from_file(file)
-        .map_err(|e| format!("failed to read snapshot `{}`: {e}", shown(file)))
+    let fail =
+        |e: &dyn std::fmt::Display| format!("failed to read snapshot `{}`: {e}", shown(file));
+    // Checked first: insta reads the whole file, whatever it is.
+    match fs::metadata(file) {
+        Ok(meta) if !meta.is_file() => {
+            return Err(fail(&"not a regular file; remove it"));
+        }
+        Ok(meta) if meta.len() > MAX_SNAPSHOT_FILE => {
+            return Err(fail(&format!(
+                "larger than {} MiB; remove it, or reject it with `gatecheck reject`",
+                MAX_SNAPSHOT_FILE >> 20
+            )));
+        }
+        _ => {}
+    }
+    insta::Snapshot::from_file(file).map_err(|e| fail(&e))
 }
 
 /// Makes the pending snapshot the accepted one, as `cargo insta accept`
@@ -85,9 +101,14 @@ fn read(file: &Path) -> Result<insta::Snapshot, String> {
 pub fn accept_file(new_file: &Path) -> Result<PathBuf, String> {
     let snapshot = read(new_file)?;
     let file = target(new_file);
-    snapshot
-        .save(&file)
-        .map_err(|e| format!("failed to write `{}`: {e}", shown(&file)))?;
+    // insta's `save` writes the new temporary file; a `.snap` that is a
+    // link is replaced, never written through.
+    crate::disk::write_whole_with(&file, |tmp, _| {
+        snapshot
+            .save(tmp)
+            .map_err(|e| std::io::Error::other(e.to_string()))
+    })
+    .map_err(|e| format!("failed to write `{}`: {e}", shown(&file)))?;
     fs::remove_file(new_file)
         .map_err(|e| format!("failed to remove `{}`: {e}", shown(new_file)))?;
     Ok(file)

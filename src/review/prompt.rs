@@ -1,6 +1,7 @@
-//! The interactive review: each pending snapshot with its diff, then a
-//! line-based answer (`a` accept, `r` reject, `s` skip, `q` quit, then
-//! Enter), so it works on a terminal and with piped input alike.
+//! The interactive review: each pending snapshot with its diff, then an
+//! answer (`a` accept, `r` reject, `s` skip, `q` quit). On a terminal one
+//! key answers, as in `cargo insta review`; from a pipe or a file each
+//! answer is a line, so scripted input works too.
 
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
@@ -14,7 +15,7 @@ const QUESTION: &str = "accept, reject or skip? [a/r/s, q to quit] ";
 /// skipped on `q` or at the end of the input).
 pub fn review(
     files: &[PathBuf],
-    input: &mut dyn BufRead,
+    input: &mut dyn Answers,
     out: &mut dyn Write,
 ) -> Result<Vec<Decision>, String> {
     let mut decisions = Vec::with_capacity(files.len());
@@ -40,26 +41,45 @@ enum Answer {
     Quit,
 }
 
-/// Asks until a known answer comes; `None` at the end of the input.
-fn ask(input: &mut dyn BufRead, out: &mut dyn Write) -> Result<Option<Answer>, String> {
-    loop {
-        write_out(out, QUESTION)?;
+/// Where answers come from: lines, or single keys.
+pub trait Answers {
+    /// The next answer (trimmed); `None` at the end of the input.
+    fn next(&mut self, out: &mut dyn Write) -> Result<Option<String>, String>;
+    /// How to answer, for the line after an unknown answer.
+    fn how(&self) -> &'static str;
+}
+
+/// One answer per line (piped or scripted input).
+pub struct Lines<'a>(pub &'a mut dyn BufRead);
+
+impl Answers for Lines<'_> {
+    fn next(&mut self, _: &mut dyn Write) -> Result<Option<String>, String> {
         let mut line = String::new();
-        let read = input
+        let read = self
+            .0
             .read_line(&mut line)
             .map_err(|e| format!("failed to read the answer: {e}"))?;
-        if read == 0 {
+        Ok((read > 0).then(|| line.trim().to_owned()))
+    }
+
+    fn how(&self) -> &'static str {
+        "type a, r, s or q, then Enter"
+    }
+}
+
+/// Asks until a known answer comes; `None` at the end of the input.
+fn ask(input: &mut dyn Answers, out: &mut dyn Write) -> Result<Option<Answer>, String> {
+    loop {
+        write_out(out, QUESTION)?;
+        let Some(answer) = input.next(out)? else {
             write_out(out, "\nend of input: the rest are skipped\n")?;
             return Ok(None);
-        }
-        match parse(line.trim()) {
+        };
+        match parse(&answer) {
             Some(answer) => return Ok(Some(answer)),
             None => write_out(
                 out,
-                &format!(
-                    "unknown answer `{}`: type a, r, s or q, then Enter\n",
-                    line.trim()
-                ),
+                &format!("unknown answer `{answer}`: {}\n", input.how()),
             )?,
         }
     }

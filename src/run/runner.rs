@@ -3,6 +3,7 @@
 //! libtest-mimic, then write reports.
 
 use std::collections::HashMap;
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -14,14 +15,15 @@ use tokio::runtime::Handle;
 use super::demo::{Demo, identities, start_demo};
 use super::exec::{self, RunCtx};
 use super::html_records as build;
+use super::interrupt;
 use super::outline::Outline;
 use super::partition;
 use super::plan::TrialSpec;
 use super::planned::{load_outlined, load_valid};
+use super::reports::{Records, Reports, Traces, list_entry, record};
 use crate::check::snapshot;
 use crate::error::Error;
-use crate::report::html::{files, model::RunMeta};
-use crate::report::junit::{self, Outcome, TrialRecord};
+use crate::report::junit::Outcome;
 use crate::secret::mask::Masker;
 use crate::suite::Project;
 use crate::suite::load::Env;
@@ -66,12 +68,17 @@ pub fn run(opts: &RunOptions, env: &Env) -> Result<Summary, Error> {
     if opts.args.list {
         return list(opts, env, &var_names);
     }
+    check_report_paths(opts)?;
     // The runtime and the HTTP client (which reads the system's CA
     // certificates) are built on another core while the suites load.
     let threads = opts.args.test_threads.unwrap_or(DEFAULT_CONCURRENCY);
     snapshot::init();
     let warm = std::thread::spawn(move || warm_up(threads));
     let (mut project, specs) = load_valid(&opts.paths, env, &var_names)?;
+    // Staging folders a killed run left (with half-written files) go first.
+    for suite in &project.suites {
+        snapshot::sweep_stale_staging(&suite.snapshot_dir);
+    }
     let specs: Vec<TrialSpec> = specs
         .into_iter()
         .filter(|t| selected_by_tags(&t.tags, &opts.tags, &opts.exclude_tags))
@@ -119,35 +126,71 @@ pub fn run(opts: &RunOptions, env: &Env) -> Result<Summary, Error> {
             trial(spec, ctx.clone(), handle.clone(), sinks)
         })
         .collect();
+    let reports = Arc::new(Reports {
+        junit: opts.junit.clone(),
+        html: opts.html.clone(),
+        specs,
+        args: args.clone(),
+        records,
+        traces,
+        ctx: ctx.clone(),
+        command: build::command_line(std::env::args()),
+        commit: build::commit(env),
+        started,
+        partition: opts.partition.map(|p| p.to_string()),
+        written: Mutex::new(false),
+    });
+    interrupt::listen(&handle, reports.clone());
     let conclusion = libtest_mimic::run(&args, trials);
     for warning in ctx.identities.warnings() {
-        eprintln!("warning: {warning}");
+        let _ = writeln!(std::io::stderr(), "warning: {warning}");
     }
     let pending = snapshot::pending_written();
-    if let Some(path) = &opts.junit {
-        write_junit(path, &specs, &args, records.as_ref(), &ctx.masker)?;
-    }
-    if let (Some(path), Some(traces)) = (&opts.html, &traces) {
-        let records = all_records(&specs, &args, records.as_ref(), &ctx.masker);
-        let traces = traces.lock().unwrap_or_else(|e| e.into_inner());
-        let meta = RunMeta {
-            command: build::command_line(std::env::args()),
-            commit: build::commit(env),
-            started: humantime::format_rfc3339_seconds(started.0).to_string(),
-            duration_ms: started.1.elapsed().as_millis() as u64,
-            logins: ctx.identities.logins_made(),
-            pending_snapshots: pending as u64,
-            partition: opts.partition.map(|p| p.to_string()),
-        };
-        let mut model = build::build(&specs, &records, &traces, meta);
-        model
-            .mask(&ctx.masker.current())
-            .map_err(|e| Error::Runtime(format!("failed to encode the HTML report: {e}")))?;
-        files::write(path, &model).map_err(|e| Error::Runtime(e.to_string()))?;
-    }
+    reports.write(pending, None)?;
     drop(demo); // stops the emulator
     runtime.shutdown_timeout(Duration::from_secs(1));
     Ok(summary(&conclusion, pending))
+}
+
+/// The report paths, checked before any test runs: a path that cannot be
+/// a file (`/`, a folder, under a file) and one path given for both reports
+/// are usage errors; missing folders are created now, so that a folder
+/// that cannot be made fails here and not after the run.
+fn check_report_paths(opts: &RunOptions) -> Result<(), Error> {
+    let reports = [("--junit", &opts.junit), ("--html", &opts.html)];
+    for (flag, path) in reports {
+        let Some(path) = path else { continue };
+        let problem =
+            |e: &dyn std::fmt::Display| Error::Usage(format!("{flag} `{}`: {e}", path.display()));
+        crate::disk::check_target(path).map_err(|e| problem(&e))?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| problem(&e))?;
+        }
+    }
+    if let (Some(junit), Some(html)) = (&opts.junit, &opts.html)
+        && same_file(junit, html)
+    {
+        return Err(Error::Usage(format!(
+            "--junit and --html name one file (`{}`); give each report its own file",
+            html.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Whether two paths name one file (their folders resolved, so `a/../x`
+/// and `./x` are the same file).
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    let resolved = |p: &std::path::Path| {
+        let dir = match p.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => std::path::Path::new("."),
+        };
+        dir.canonicalize()
+            .ok()
+            .map(|d| d.join(p.file_name().unwrap_or_default()))
+    };
+    a == b || resolved(a).is_some_and(|ra| Some(ra) == resolved(b))
 }
 
 /// The shared runtime and the one HTTP client of a run. The client's own
@@ -172,10 +215,6 @@ fn warm_up(test_threads: usize) -> Result<(tokio::runtime::Runtime, reqwest::Cli
     };
     Ok((runtime, client))
 }
-
-type Records = Arc<Mutex<Vec<TrialRecord>>>;
-/// The exchanges of each trial, kept for the HTML report.
-type Traces = Arc<Mutex<build::Traces>>;
 
 /// A libtest trial that runs `spec` on the shared runtime and records how
 /// it ended (and, for the HTML report, its exchanges).
@@ -232,20 +271,6 @@ fn list(opts: &RunOptions, env: &Env, var_names: &[String]) -> Result<Summary, E
     Ok(summary(&c, 0))
 }
 
-fn list_entry(spec: &TrialSpec) -> Trial {
-    Trial::test(spec.name.clone(), || Ok(())).with_ignored_flag(spec.skip.is_some())
-}
-
-fn record(spec: &TrialSpec, outcome: Outcome, duration: Duration) -> TrialRecord {
-    TrialRecord {
-        name: spec.name.clone(),
-        suite_id: spec.suite.id.clone(),
-        suite_title: spec.suite.title.clone(),
-        outcome,
-        duration,
-    }
-}
-
 /// Keeps the trials of this shard (filtered-out trials stay, so that
 /// libtest still counts them as filtered out).
 fn shard<T>(
@@ -269,57 +294,6 @@ fn shard<T>(
             partition.contains(position - 1, trial.name())
         })
         .collect()
-}
-
-/// Writes the JUnit report: every trial that ran, and the ignored ones.
-fn write_junit(
-    path: &std::path::Path,
-    specs: &[TrialSpec],
-    args: &Arguments,
-    records: Option<&Records>,
-    masker: &Masker,
-) -> Result<(), Error> {
-    let all = all_records(specs, args, records, masker);
-    let xml = junit::render(&all).map_err(Error::Runtime)?;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        let _ = std::fs::create_dir_all(dir);
-    }
-    std::fs::write(path, xml).map_err(|e| {
-        Error::Runtime(format!(
-            "failed to write JUnit report `{}`: {e}",
-            path.display()
-        ))
-    })
-}
-
-/// Every trial that ran, and the ignored ones, masked with every secret.
-fn all_records(
-    specs: &[TrialSpec],
-    args: &Arguments,
-    records: Option<&Records>,
-    masker: &Masker,
-) -> Vec<TrialRecord> {
-    let mut all = records.map_or_else(Vec::new, |r| {
-        r.lock().unwrap_or_else(|e| e.into_inner()).clone()
-    });
-    let ran: std::collections::HashSet<String> = all.iter().map(|r| r.name.clone()).collect();
-    for spec in specs {
-        let entry = list_entry(spec);
-        if !args.is_filtered_out(&entry) && !ran.contains(&spec.name) {
-            all.push(record(
-                spec,
-                Outcome::Ignored(spec.skip.clone()),
-                Duration::ZERO,
-            ));
-        }
-    }
-    // Masked again with every secret of the run (some were found after the
-    // trial that shows them ended).
-    let secrets = masker.current();
-    for record in &mut all {
-        record.mask(&secrets);
-    }
-    all
 }
 
 fn summary(c: &libtest_mimic::Conclusion, pending: usize) -> Summary {

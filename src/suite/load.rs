@@ -19,6 +19,36 @@ use super::yaml::{self, KeyPath, Located, Seg};
 use crate::auth::Fixture;
 use crate::error::Diagnostic;
 
+/// The largest YAML file (suite, config, fixture) read.
+pub const MAX_YAML_FILE: u64 = 64 << 20;
+
+/// The real path of `file` when it is named inside the current folder but
+/// leads outside it through a symbolic link (a suite linked to `~/.npmrc`).
+/// A path named outside the current folder is the user's own choice.
+fn leaves_project(file: &Path) -> Option<PathBuf> {
+    let cwd = std::env::current_dir().ok()?;
+    let named = std::path::absolute(file).ok()?;
+    if !named.starts_with(&cwd) {
+        return None;
+    }
+    let real = fs::canonicalize(file).ok()?;
+    let real_cwd = fs::canonicalize(&cwd).ok()?;
+    (!real.starts_with(&real_cwd)).then_some(real)
+}
+
+/// What a YAML value is, without its text.
+fn shape(value: &serde_yaml::Value) -> &'static str {
+    match value {
+        serde_yaml::Value::Null => "nothing",
+        serde_yaml::Value::Bool(_) => "a boolean",
+        serde_yaml::Value::Number(_) => "a number",
+        serde_yaml::Value::String(_) => "a string",
+        serde_yaml::Value::Sequence(_) => "a list",
+        serde_yaml::Value::Mapping(_) => "a map",
+        serde_yaml::Value::Tagged(_) => "a tagged value",
+    }
+}
+
 /// Suite files read per thread at least: fewer files are read on this
 /// thread alone (starting a thread costs more than a small file).
 const FILES_PER_THREAD: usize = 4;
@@ -347,14 +377,27 @@ impl Loader<'_> {
     }
 
     pub(super) fn read_doc(&mut self, file: &Path) -> Option<Located> {
-        let text = match fs::read_to_string(file) {
+        if let Some(real) = leaves_project(file) {
+            self.diag(
+                file,
+                None,
+                format!(
+                    "is a symbolic link that leads outside the project (to `{}`); \
+                     gatecheck reads no file outside the current folder through a link \
+                     (its content could be shown in messages): copy the file into the project",
+                    real.display()
+                ),
+            );
+            return None;
+        }
+        let text = match crate::disk::read_regular_text(file, MAX_YAML_FILE) {
             Ok(text) => text,
             Err(e) => {
-                let message = match e.kind() {
-                    std::io::ErrorKind::InvalidData => {
-                        "is not UTF-8 text; save it as UTF-8".to_owned()
+                let message = match e {
+                    crate::disk::ReadError::Io(e) => {
+                        format!("cannot read file: {e}; make it readable, or remove it")
                     }
-                    _ => format!("cannot read file: {e}; make it readable, or remove it"),
+                    other => other.to_string(),
                 };
                 self.diag(file, None, message);
                 return None;
@@ -394,7 +437,17 @@ impl Loader<'_> {
             Ok(v) => Some(v),
             Err(err) => {
                 let path = join_path(base, err.path());
-                let message = with_suggestion(&err.inner().to_string());
+                let message = if path.is_root() && !matches!(value, serde_yaml::Value::Mapping(_)) {
+                    // The whole file is not a map: it is perhaps not a suite
+                    // at all, and its text is not repeated.
+                    format!(
+                        "expected a map of keys (such as `tests:`), found {}; \
+                         is this a gatecheck file?",
+                        shape(value)
+                    )
+                } else {
+                    with_suggestion(&err.inner().to_string())
+                };
                 let message = if path.is_root() {
                     message
                 } else {

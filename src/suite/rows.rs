@@ -1,7 +1,6 @@
 //! Data rows for `each: FILE`: a YAML list of maps, or a CSV file with a
 //! header line (every value a string).
 
-use std::fs;
 use std::path::Path;
 
 use indexmap::IndexMap;
@@ -9,9 +8,12 @@ use serde_json::Value as Json;
 
 pub type Row = IndexMap<String, Json>;
 
+/// The largest rows file read.
+pub const MAX_ROWS_FILE: u64 = 64 << 20;
+
 /// Reads the rows of a `.csv`, `.yaml` or `.yml` file.
 pub fn read(path: &Path) -> Result<Vec<Row>, String> {
-    let text = fs::read_to_string(path)
+    let text = crate::disk::read_regular_text(path, MAX_ROWS_FILE)
         .map_err(|e| format!("failed to read rows file `{}`: {e}", path.display()))?;
     // Spreadsheet programs write a byte-order mark at the start of CSV files.
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);

@@ -12,7 +12,7 @@ pub enum ReportError {
     #[error("failed to read HTML report `{path}`: {source}")]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        source: crate::disk::ReadError,
     },
     #[error("`{path}`: {source}")]
     Page { path: PathBuf, source: PageError },
@@ -66,21 +66,22 @@ pub fn run(command: &ReportCommand) -> Result<String, ReportError> {
 /// Writes `model` as a page at `path` (creating its folder).
 pub fn write(path: &Path, model: &Model) -> Result<(), ReportError> {
     let html = page::render(model)?;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        let _ = std::fs::create_dir_all(dir);
-    }
-    std::fs::write(path, html).map_err(|source| ReportError::Write {
+    crate::disk::write_whole(path, html.as_bytes()).map_err(|source| ReportError::Write {
         path: path.to_path_buf(),
         source,
     })
 }
 
+/// The largest report page read.
+const MAX_PAGE: u64 = 1 << 30;
+
 /// Reads the model of the page at `path`.
 pub fn read(path: &Path) -> Result<Model, ReportError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ReportError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text =
+        crate::disk::read_regular_text(path, MAX_PAGE).map_err(|source| ReportError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
     page::extract(&text).map_err(|source| ReportError::Page {
         path: path.to_path_buf(),
         source,

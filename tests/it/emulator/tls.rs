@@ -112,6 +112,12 @@ async fn the_command_writes_the_ca_file_and_prints_its_path() {
     let dir = std::env::temp_dir().join(format!("gatecheck-tls-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let ca_path = dir.join("ca.pem");
+    // A link planted at the path (as at a guessable /tmp name) is replaced,
+    // and the file it points at keeps its text.
+    let victim = dir.join("victim");
+    std::fs::write(&victim, "keep me").unwrap();
+    let _ = std::fs::remove_file(&ca_path);
+    std::os::unix::fs::symlink(&victim, &ca_path).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_gatecheck"))
         .args(["emulator", "--tls", "--ca-cert-out"])
         .arg(&ca_path)
@@ -144,6 +150,7 @@ async fn the_command_writes_the_ca_file_and_prints_its_path() {
         .find_map(|l| l.trim().strip_prefix("okta_url:"))
         .map(|u| u.trim().to_string());
     let ca_pem = std::fs::read_to_string(&ca_path);
+    let victim_text = std::fs::read_to_string(&victim).unwrap_or_default();
     let discovery = match (&okta_url, &ca_pem) {
         (Some(url), Ok(pem)) => trusting(pem)
             .get(format!(
@@ -162,6 +169,7 @@ async fn the_command_writes_the_ca_file_and_prints_its_path() {
         "{text}"
     );
     assert!(text.contains("NODE_EXTRA_CA_CERTS"), "{text}");
+    assert_eq!(victim_text, "keep me", "written through the link");
     let okta_url = okta_url.unwrap_or_default();
     assert!(okta_url.starts_with("https://127.0.0.1:"), "{text}");
     assert!(ca_pem.unwrap().starts_with("-----BEGIN CERTIFICATE-----"));
