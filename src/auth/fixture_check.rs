@@ -22,6 +22,15 @@ pub fn problems(fixture: &Fixture) -> Vec<(&'static str, String)> {
             (None, "", None)
         }
         Fixture::Static(_) => (None, "", None),
+        Fixture::Auth0(f) => {
+            if let Some(p) = url_or_demo(&f.domain).and_then(|_| absolute_url_problem(&f.root())) {
+                out.push(("domain", p));
+            }
+            if let Some(p) = absolute_url_problem(&f.redirect_uri) {
+                out.push(("redirect_uri", p));
+            }
+            (None, "", None)
+        }
     };
     if let Some(p) = okta_url.and_then(|url| okta_url_problem(url, auth_server)) {
         out.push(("okta_url", p));

@@ -4,6 +4,7 @@
 //! snapshot bridge, import and schema.
 
 mod architecture;
+mod auth0;
 mod bodies;
 mod browser;
 mod ca_cert;
