@@ -24,6 +24,7 @@ mod import_corpus;
 mod import_idx;
 mod import_run;
 mod init;
+mod interop_auth0;
 mod key_support;
 mod limits;
 mod loader_input;
