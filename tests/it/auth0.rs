@@ -409,3 +409,29 @@ async fn the_tenant_serves_discovery() {
     assert_eq!(doc["token_endpoint"], format!("{issuer}oauth/token"));
     assert_eq!(doc["jwks_uri"], format!("{issuer}.well-known/jwks.json"));
 }
+
+/// The shipped example (examples/auth0) logs into the emulator's tenant
+/// with no environment set and its tests pass.
+#[test]
+fn the_auth0_example_runs_against_the_built_in_tenant() {
+    fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap().flatten() {
+            let target = to.join(entry.file_name());
+            match entry.path().is_dir() {
+                true => copy_dir(&entry.path(), &target),
+                false => drop(std::fs::copy(entry.path(), &target).unwrap()),
+            }
+        }
+    }
+    let p = crate::common::Project::new("auth0-example");
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/auth0");
+    copy_dir(&example, &p.dir);
+    let out = p.run(&["suites"], &[("CI", "true")]);
+    assert_eq!(out.code, 0, "{}", out.normalized(&p));
+    assert!(
+        out.stdout.contains("test result: ok. 2 passed"),
+        "{}",
+        out.stdout
+    );
+}
