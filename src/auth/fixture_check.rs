@@ -38,6 +38,16 @@ pub fn problems(fixture: &Fixture) -> Vec<(&'static str, String)> {
     if let Some(p) = token_url.and_then(absolute_url_problem) {
         out.push(("token_url", p));
     }
+    if let Fixture::Auth0(f) = fixture
+        && !f.scopes.iter().any(|s| s == "openid")
+    {
+        out.push((
+            "scopes",
+            "`openid` is missing: Auth0's /authorize with a login ticket is an OpenID Connect \
+             request; add `openid` to the scopes"
+                .to_owned(),
+        ));
+    }
     if let Fixture::OktaPkce(f) | Fixture::OktaIdx(f) = fixture
         && !f.scopes.iter().any(|s| s == "openid")
     {

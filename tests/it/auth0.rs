@@ -435,3 +435,43 @@ fn the_auth0_example_runs_against_the_built_in_tenant() {
         out.stdout
     );
 }
+
+/// A broken auth0 fixture is refused at load time, each problem with its
+/// file, line and key.
+#[test]
+fn a_broken_auth0_fixture_names_file_line_and_key() {
+    let p = crate::common::Project::new("auth0-broken");
+    p.file(
+        "suites/gatecheck.yaml",
+        "base_url: http://127.0.0.1:9\nauth: user\n",
+    )
+    .file(
+        "suites/a.yaml",
+        "name: a\ntests:\n  - name: t\n    request: {url: /x}\n    expect: {status: 200, snapshot: false}\n",
+    )
+    .file(
+        "fixtures/user.yaml",
+        "kind: auth0\ndomain: tenant.example\nclient_id: spa\nredirect_uri: not a url\n\
+         scopes: [profile]\nusername: ada\npassword: pw\n",
+    )
+    .file(
+        "fixtures/typo.yaml",
+        "kind: auth0\ndomain: tenant.example\nclient_id: spa\nredirect_uri: http://localhost/cb\n\
+         conection: db\nusername: ada\npassword: pw\n",
+    );
+    let out = p.run(&["validate"], &[]);
+    assert_ne!(out.code, 0);
+    let err = out.normalized(&p);
+    assert!(err.contains("fixtures/user.yaml:4:"), "{err}");
+    assert!(
+        err.contains("redirect_uri: the url contains a space"),
+        "{err}"
+    );
+    assert!(err.contains("fixtures/user.yaml:5:"), "{err}");
+    assert!(err.contains("scopes: `openid` is missing"), "{err}");
+    assert!(err.contains("fixtures/typo.yaml:5:"), "{err}");
+    assert!(
+        err.contains("`conection`") && err.contains("connection"),
+        "{err}"
+    );
+}
