@@ -118,3 +118,25 @@ async fn auth0_js_logs_in_with_cross_origin_authentication_and_the_login_ticket(
     let c = em.counters();
     assert_eq!((c.authn, c.authorize, c.token), (3, 2, 1), "{c:?}");
 }
+
+/// From a page whose origin the app does not allow, the browser itself
+/// refuses the answer (the emulator's CORS preflight says no), and the SDK
+/// reports the failed request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auth0_js_on_a_foreign_origin_is_refused_by_cors() {
+    let Some(dir) = project() else {
+        return;
+    };
+    let em = emulator().await;
+    let domain = format!("{}/auth0", em.okta_url());
+    let stdout = tokio::task::spawn_blocking(move || {
+        run_node(&dir, &[&domain, API, "http://evil.localhost:4000"])
+    })
+    .await
+    .unwrap();
+    let out: Value = serde_json::from_str(stdout.trim()).expect("one JSON line");
+    assert_eq!(out["code"], "request_error", "{out}");
+    let description = out["description"].as_str().unwrap();
+    assert!(description.contains("crossDomain"), "{out}");
+    assert_eq!(em.counters().authn, 0, "the preflight stopped it: {out}");
+}

@@ -5,19 +5,25 @@
 // makes with the login ticket, followed with the page's cookies, then the
 // SDK's oauthToken call for the code. Prints one JSON object on stdout.
 //
-// usage: node login.cjs DOMAIN_URL AUDIENCE
+// usage: node login.cjs DOMAIN_URL AUDIENCE [PAGE_ORIGIN]
+// With PAGE_ORIGIN (an origin the app does not allow), only a login is
+// tried and the SDK's error printed.
 'use strict';
 
 const crypto = require('node:crypto');
-const { JSDOM } = require('jsdom');
+const { JSDOM, VirtualConsole } = require('jsdom');
 
-const [domain, audience] = process.argv.slice(2);
-const PAGE = 'http://localhost:3000/login';
+const [domain, audience, pageOrigin] = process.argv.slice(2);
+const PAGE = `${pageOrigin || 'http://localhost:3000'}/login`;
 const REDIRECT_URI = 'http://localhost:3000/callback';
 const CONNECTION = 'Username-Password-Authentication';
 const TIMEOUT_MS = 20000;
 
-const dom = new JSDOM('<!doctype html><html><body></body></html>', { url: PAGE });
+// jsdom's own reports (a refused CORS request) stay out of the output:
+// the SDK's callback says what happened.
+const virtualConsole = new VirtualConsole();
+virtualConsole.sendTo(console, { omitJSDOMErrors: true });
+const dom = new JSDOM('<!doctype html><html><body></body></html>', { url: PAGE, virtualConsole });
 const page = dom.window;
 
 // auth0-js reads the global `window`; a browser navigates when it assigns
@@ -118,7 +124,17 @@ function tokenFor(code, verifier) {
   );
 }
 
+async function foreign() {
+  const attempt = await login('ada@example.com', 'correct-horse', pkce().challenge);
+  const err = attempt.err || {};
+  const out = attempt.err
+    ? { code: err.code || err.error, description: String(err.description || err.error_description || '') }
+    : { unexpected: attempt.url };
+  process.stdout.write(JSON.stringify(out) + '\n');
+}
+
 async function main() {
+  if (pageOrigin) return foreign();
   const out = {};
   // A wrong password: the SDK's callback gets Auth0's error.
   const wrong = await login('ada@example.com', 'wrong-horse', pkce().challenge);
