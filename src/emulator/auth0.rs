@@ -134,12 +134,13 @@ fn authenticate(t: &Tenant, headers: &HeaderMap, body: &[u8]) -> Result<Response
             "Cross origin login not allowed.",
         ));
     }
-    match field("credential_type") {
-        PASSWORD_REALM => {}
+    // `password` (what auth0-js sends without a realm): the default connection.
+    let realm = match field("credential_type") {
+        PASSWORD_REALM => field("realm"),
+        "password" => t.config.connection.as_str(),
         "" => return Err(bad("Missing required parameter: credential_type")),
         other => return Err(bad(&format!("Unsupported credential_type: {other}"))),
-    }
-    let realm = field("realm");
+    };
     if realm != t.config.connection {
         return Err(bad(&format!("Unknown or disabled connection: {realm}")));
     }

@@ -279,6 +279,21 @@ async fn the_login_ticket_is_bound_to_the_session_cookie() {
         )
     };
     let location = |r: reqwest::Response| r.headers()["location"].to_str().unwrap().to_owned();
+    // The `password` credential type (no realm) uses the default connection.
+    let answer: Value = browser
+        .post(format!("{base}/co/authenticate"))
+        .header("origin", "http://localhost:3000")
+        .json(&serde_json::json!({
+            "client_id": "auth0-spa", "username": "ada@example.com",
+            "password": "correct-horse", "credential_type": "password",
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(answer["login_ticket"].is_string(), "{answer}");
     // Without the cookie (another client): Auth0's login page, no code.
     let t1 = ticket(browser.clone()).await;
     let cookieless = reqwest::Client::builder()
