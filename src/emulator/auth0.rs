@@ -55,8 +55,8 @@ pub(crate) fn router(shared: AppState) -> Router {
         .route("/auth0/oauth/token", post(grants::token).options(preflight))
         .route(
             "/auth0/userinfo",
-            get(grants::userinfo)
-                .post(grants::userinfo)
+            get(super::auth0_tokens::userinfo)
+                .post(super::auth0_tokens::userinfo)
                 .options(preflight),
         )
         .route("/auth0/.well-known/openid-configuration", get(discovery))
@@ -252,47 +252,12 @@ fn authorize_code(t: &Tenant, headers: &HeaderMap, p: &Params) -> Response {
         query.extend(state.map(|s| ("state", s)));
         found(&append_query(redirect_uri, &query))
     };
-    if field("response_type") != "code" {
-        return fail(
-            "unsupported_response_type",
-            &format!("Unsupported response type: {}", field("response_type")),
-        );
-    }
-    if !client.grant_types.contains(&Auth0Grant::AuthorizationCode) {
-        return fail(
-            "unauthorized_client",
-            "Grant type 'authorization_code' not allowed for the client.",
-        );
+    if let Some((error, description)) = request_problem(t, client, p) {
+        return fail(error, &description);
     }
     let challenge = p.get("code_challenge").cloned();
-    match (challenge.as_deref(), field("code_challenge_method")) {
-        (None, _) if client.client_secret.is_none() => {
-            return fail(
-                "invalid_request",
-                "code_challenge is required for a client without a secret (PKCE)",
-            );
-        }
-        (Some(_), method) if method != "S256" => {
-            return fail("invalid_request", "code_challenge_method must be S256");
-        }
-        _ => {}
-    }
     let audience = p.get("audience").filter(|a| !a.is_empty()).cloned();
-    if let Some(audience) = &audience
-        && t.config.api(audience).is_none()
-    {
-        return fail("access_denied", &format!("Service not found: {audience}"));
-    }
-    // The session: the ticket's (with its cookie) or the cookie's own.
-    let sid = session_id(headers);
-    let session = match p.get("login_ticket") {
-        Some(ticket) => t
-            .tickets
-            .take(ticket)
-            .filter(|tk| tk.client_id == client.client_id && Some(&tk.sid) == sid.as_ref())
-            .and_then(|tk| t.sessions.get(&tk.sid)),
-        None => sid.as_deref().and_then(|sid| t.sessions.get(sid)),
-    };
+    let session = session_of(t, client, headers, p);
     let Some(session) = session else {
         if field("prompt") == "none" {
             return fail("login_required", "Login required");
@@ -335,6 +300,56 @@ fn authorize_code(t: &Tenant, headers: &HeaderMap, p: &Params) -> Response {
     let mut query = vec![("code", code.as_str())];
     query.extend(state.map(|s| ("state", s)));
     found(&append_query(redirect_uri, &query))
+}
+
+/// What makes the request unusable, as an error redirect: the response
+/// type, the grant, PKCE, the audience.
+fn request_problem(t: &Tenant, client: &Auth0Client, p: &Params) -> Option<(&'static str, String)> {
+    let field = |name: &str| p.get(name).map(String::as_str).unwrap_or_default();
+    if field("response_type") != "code" {
+        let text = format!("Unsupported response type: {}", field("response_type"));
+        return Some(("unsupported_response_type", text));
+    }
+    if !client.grant_types.contains(&Auth0Grant::AuthorizationCode) {
+        let text = "Grant type 'authorization_code' not allowed for the client.";
+        return Some(("unauthorized_client", text.to_owned()));
+    }
+    match (p.get("code_challenge"), field("code_challenge_method")) {
+        (None, _) if client.client_secret.is_none() => {
+            let text = "code_challenge is required for a client without a secret (PKCE)";
+            return Some(("invalid_request", text.to_owned()));
+        }
+        (Some(_), method) if method != "S256" => {
+            let text = "code_challenge_method must be S256";
+            return Some(("invalid_request", text.to_owned()));
+        }
+        _ => {}
+    }
+    let audience = p.get("audience").filter(|a| !a.is_empty())?;
+    t.config
+        .api(audience)
+        .is_none()
+        .then(|| ("access_denied", format!("Service not found: {audience}")))
+}
+
+/// The session of the request: the login ticket's, only with the session
+/// cookie that came with it (the ticket is spent either way); without a
+/// ticket, the cookie's own.
+fn session_of(
+    t: &Tenant,
+    client: &Auth0Client,
+    headers: &HeaderMap,
+    p: &Params,
+) -> Option<Session> {
+    let sid = session_id(headers);
+    match p.get("login_ticket") {
+        Some(ticket) => t
+            .tickets
+            .take(ticket)
+            .filter(|tk| tk.client_id == client.client_id && Some(&tk.sid) == sid.as_ref())
+            .and_then(|tk| t.sessions.get(&tk.sid)),
+        None => sid.as_deref().and_then(|sid| t.sessions.get(sid)),
+    }
 }
 
 /// The organization of the login: checked against the client's usage and

@@ -7,6 +7,7 @@ mod auth0;
 mod auth0_config;
 mod auth0_grants;
 mod auth0_state;
+mod auth0_tokens;
 mod authn;
 mod authn_view;
 mod authorize;

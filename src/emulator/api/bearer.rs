@@ -87,7 +87,7 @@ fn bearer_token(headers: &HeaderMap) -> Result<(bool, &str), ApiError> {
 }
 
 fn validate(shared: &Shared, token: &str) -> Result<Principal, ApiError> {
-    if let Some(claims) = crate::emulator::auth0_grants::verify_api_token(shared, token) {
+    if let Some(claims) = crate::emulator::auth0_tokens::verify_api_token(shared, token) {
         let claims = claims
             .map_err(|rejection| ApiError::invalid_token(&rejection.describe("access token")))?;
         return auth0_principal(&claims);
