@@ -2,7 +2,8 @@
 //! `{okta}/auth0/`), configured by the `auth0:` section: cross-origin
 //! authentication (`POST /co/authenticate` -> a login ticket bound to the
 //! session cookie it sets), `/authorize` with the ticket, discovery, JWKS
-//! and /userinfo here; `/oauth/token` and the tokens in `auth0_grants`.
+//! here; `/oauth/token` in `auth0_grants`, the tokens and /userinfo in
+//! `auth0_tokens`.
 //! The answers and error bodies are Auth0's (docs/emulator.md).
 
 use std::sync::Arc;
