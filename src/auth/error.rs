@@ -232,6 +232,17 @@ pub(crate) enum Failure {
         advice: String,
         kind: LoginErrorKind,
     },
+    /// An identity provider other than Okta refused a step: `provider`
+    /// names it, `what` is its answer (error and description), `advice`
+    /// what to change.
+    #[error("{provider} refused the login at {at}: {what}; {advice}")]
+    Refused {
+        provider: &'static str,
+        at: At,
+        what: String,
+        advice: String,
+        kind: LoginErrorKind,
+    },
 }
 
 impl Failure {
@@ -255,6 +266,7 @@ impl Failure {
             Failure::RedirectMismatch { .. } => K::Authorize,
             Failure::InteractRefused { .. } => K::Authorize,
             Failure::IdxStopped { kind, .. } => *kind,
+            Failure::Refused { kind, .. } => *kind,
         }
     }
 

@@ -2,8 +2,8 @@
 
 use super::kinds::Client;
 pub use super::kinds::{
-    AuthMethod, ClientCredentialsFixture, Oauth2PkceFixture, OktaPkceFixture, PasswordFixture,
-    RefreshTokenFixture, StaticFixture,
+    Auth0Fixture, AuthMethod, ClientCredentialsFixture, Oauth2PkceFixture, OktaPkceFixture,
+    PasswordFixture, RefreshTokenFixture, StaticFixture,
 };
 use serde::Deserialize;
 
@@ -23,6 +23,8 @@ pub enum Fixture {
     Password(PasswordFixture),
     RefreshToken(RefreshTokenFixture),
     Static(StaticFixture),
+    /// Auth0: cross-origin authentication, /authorize with the login ticket, PKCE.
+    Auth0(Auth0Fixture),
 }
 
 /// What identifies a token for the token cache (SPEC §6).
@@ -45,6 +47,7 @@ impl Fixture {
             Fixture::Password(_) => "password",
             Fixture::RefreshToken(_) => "refresh-token",
             Fixture::Static(_) => "static",
+            Fixture::Auth0(_) => "auth0",
         }
     }
 
@@ -57,6 +60,7 @@ impl Fixture {
             Fixture::Password(f) => Some(f.client()),
             Fixture::RefreshToken(f) => Some(f.client()),
             Fixture::Static(_) => None,
+            Fixture::Auth0(f) => Some(f.client()),
         }
     }
 
@@ -76,6 +80,7 @@ impl Fixture {
             Fixture::Password(f) => vec![Some(&f.password), f.totp_secret.as_ref()],
             Fixture::RefreshToken(f) => vec![Some(&f.refresh_token)],
             Fixture::Static(f) => vec![Some(&f.access_token)],
+            Fixture::Auth0(f) => vec![Some(&f.password), f.totp_secret.as_ref()],
         };
         if let Some(client) = self.client() {
             candidates.extend([client.secret, pem_text(client.private_key)]);
@@ -98,6 +103,7 @@ impl Fixture {
         match self {
             // `issuer: demo`: the emulator's generic auto-login server.
             Fixture::Oauth2Pkce(f) => f.issuer == DEMO,
+            Fixture::Auth0(f) => f.domain == DEMO,
             _ => self.okta_url().is_some_and(|url| url == DEMO),
         }
     }
@@ -116,6 +122,12 @@ impl Fixture {
                 None
             }
             Fixture::Static(_) => None,
+            Fixture::Auth0(f) => {
+                if f.domain == DEMO {
+                    f.domain = format!("{okta_url}/auth0");
+                }
+                None
+            }
         };
         if let Some(url) = slot.filter(|url| *url == DEMO) {
             *url = okta_url.to_owned();
@@ -143,15 +155,16 @@ impl Fixture {
             Fixture::ClientCredentials(f) => Some(key(
                 f.endpoint().issuer(),
                 &f.client_id,
-                &f.client_id,
+                &with_audience(&f.client_id, f.audience.as_deref(), None),
                 &f.scopes,
             )),
             Fixture::Password(f) => Some(key(
                 f.endpoint().issuer(),
                 &f.client_id,
-                &f.username,
+                &with_audience(&f.username, f.audience.as_deref(), f.realm.as_deref()),
                 &f.scopes,
             )),
+            Fixture::Auth0(f) => Some(key(f.issuer(), &f.client_id, &f.cache_subject(), &f.scopes)),
             Fixture::RefreshToken(_) | Fixture::Static(_) => None,
         }
     }
@@ -168,6 +181,7 @@ impl Fixture {
             Fixture::ClientCredentials(f) => format!("client `{}`", f.client_id),
             Fixture::RefreshToken(f) => format!("client `{}` with a refresh token", f.client_id),
             Fixture::Static(_) => "a static token".to_owned(),
+            Fixture::Auth0(f) => format!("`{}`", f.username),
         }
     }
 
@@ -177,9 +191,32 @@ impl Fixture {
             Fixture::ClientCredentials(f) => f.okta_url.as_deref(),
             Fixture::Password(f) => f.okta_url.as_deref(),
             Fixture::RefreshToken(f) => f.okta_url.as_deref(),
-            Fixture::Oauth2Pkce(_) | Fixture::Static(_) => None,
+            Fixture::Oauth2Pkce(_) | Fixture::Static(_) | Fixture::Auth0(_) => None,
         }
     }
+
+    /// What the user should know before the login runs (printed once).
+    pub fn warnings(&self) -> Vec<String> {
+        match self {
+            Fixture::Auth0(f) if f.audience.is_none() => vec![format!(
+                "the auth0 fixture for `{}` sets no audience: Auth0 then issues an opaque access token that only its /userinfo accepts; set audience (AUTH0_AUDIENCE) to the API's identifier",
+                f.username
+            )],
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// The cache subject of a login whose token also depends on an audience or realm.
+fn with_audience(subject: &str, audience: Option<&str>, realm: Option<&str>) -> String {
+    let mut out = subject.to_owned();
+    if let Some(realm) = realm {
+        out.push_str(&format!(" realm={realm}"));
+    }
+    if let Some(audience) = audience {
+        out.push_str(&format!(" audience={audience}"));
+    }
+    out
 }
 
 /// A private key given as PEM text (a secret); a file path is not one.

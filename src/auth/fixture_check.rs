@@ -22,12 +22,31 @@ pub fn problems(fixture: &Fixture) -> Vec<(&'static str, String)> {
             (None, "", None)
         }
         Fixture::Static(_) => (None, "", None),
+        Fixture::Auth0(f) => {
+            if let Some(p) = url_or_demo(&f.domain).and_then(|_| absolute_url_problem(&f.root())) {
+                out.push(("domain", p));
+            }
+            if let Some(p) = absolute_url_problem(&f.redirect_uri) {
+                out.push(("redirect_uri", p));
+            }
+            (None, "", None)
+        }
     };
     if let Some(p) = okta_url.and_then(|url| okta_url_problem(url, auth_server)) {
         out.push(("okta_url", p));
     }
     if let Some(p) = token_url.and_then(absolute_url_problem) {
         out.push(("token_url", p));
+    }
+    if let Fixture::Auth0(f) = fixture
+        && !f.scopes.iter().any(|s| s == "openid")
+    {
+        out.push((
+            "scopes",
+            "`openid` is missing: Auth0's /authorize with a login ticket is an OpenID Connect \
+             request; add `openid` to the scopes"
+                .to_owned(),
+        ));
     }
     if let Fixture::OktaPkce(f) | Fixture::OktaIdx(f) = fixture
         && !f.scopes.iter().any(|s| s == "openid")

@@ -36,6 +36,7 @@ pub async fn client_credentials(
     }
     let mut form = vec![("grant_type", "client_credentials".to_owned())];
     push_scopes(&mut form, &f.scopes);
+    push_audience(&mut form, f.audience.as_deref());
     token::request(client, &url, form, f.client_auth(), dpop, masker).await
 }
 
@@ -46,17 +47,25 @@ pub async fn password(
     masker: &Masker,
 ) -> Result<Token, Failure> {
     let url = token_url(f.endpoint())?;
+    let grant = match f.realm {
+        Some(_) => token::PASSWORD_REALM_GRANT,
+        None => "password",
+    };
     let mut form = vec![
-        ("grant_type", "password".to_owned()),
+        ("grant_type", grant.to_owned()),
         ("username", f.username.clone()),
         ("password", f.password.clone()),
     ];
+    if let Some(realm) = &f.realm {
+        form.push(("realm", realm.clone()));
+    }
     push_scopes(&mut form, &f.scopes);
+    push_audience(&mut form, f.audience.as_deref());
     let auth = f.client_auth();
     auth.register(masker);
     let (at, reply) = token::post(client, &url, form, auth, dpop, masker).await?;
     let Some(mfa_token) = mfa_token(&reply) else {
-        return token::read_token(&reply, &at, auth, "password", masker, SystemTime::now())
+        return token::read_token(&reply, &at, auth, grant, masker, SystemTime::now())
             .map_err(|e| token::without_proof(e, dpop.is_some()));
     };
     masker.add(mfa_token.as_str());
@@ -218,6 +227,13 @@ client_auth_of!(
 fn push_scopes(form: &mut Vec<(&'static str, String)>, scopes: &[String]) {
     if !scopes.is_empty() {
         form.push(("scope", scopes.join(" ")));
+    }
+}
+
+/// `audience`, as Auth0 wants it in token requests for an API.
+fn push_audience(form: &mut Vec<(&'static str, String)>, audience: Option<&str>) {
+    if let Some(audience) = audience {
+        form.push(("audience", audience.to_owned()));
     }
 }
 

@@ -56,6 +56,7 @@ impl Identities {
         for secret in fixtures.values().flat_map(Fixture::secrets) {
             masker.add(secret);
         }
+        let warnings: Vec<String> = fixtures.values().flat_map(Fixture::warnings).collect();
         let slots = fixtures
             .into_iter()
             .map(|(name, fixture)| {
@@ -78,7 +79,7 @@ impl Identities {
             cache: None,
             fresh: false,
             clock: Arc::new(SystemTime::now),
-            warnings: Default::default(),
+            warnings: std::sync::Mutex::new(warnings),
             logins: Default::default(),
         }
     }

@@ -109,6 +109,9 @@ client_fixture! {
         pub auth_method: AuthMethod,
         #[serde(default, deserialize_with = "scope_list")]
         pub scopes: Vec<String>,
+        /// The API the token is for (`audience`, as Auth0 asks for it).
+        #[serde(default, deserialize_with = "empty_as_none")]
+        pub audience: Option<String>,
     }
 }
 
@@ -130,6 +133,12 @@ client_fixture! {
         pub password: String,
         #[serde(default, deserialize_with = "empty_as_none")]
         pub totp_secret: Option<String>,
+        /// Auth0's password-realm grant: the connection (realm) the user is in.
+        #[serde(default, deserialize_with = "empty_as_none")]
+        pub realm: Option<String>,
+        /// The API the token is for (`audience`, as Auth0 asks for it).
+        #[serde(default, deserialize_with = "empty_as_none")]
+        pub audience: Option<String>,
     }
 }
 
@@ -149,6 +158,37 @@ client_fixture! {
         #[serde(default, deserialize_with = "scope_list")]
         pub scopes: Vec<String>,
         pub refresh_token: String,
+    }
+}
+
+client_fixture! {
+    /// `kind: auth0`: Auth0's cross-origin authentication (`/co/authenticate`)
+    /// -> `/authorize` with the login ticket -> `/oauth/token`.
+    pub struct Auth0Fixture {
+        /// The tenant's domain (`TENANT.us.auth0.com`, a custom domain) or
+        /// its URL; `demo`: the built-in emulator's tenant.
+        pub domain: String,
+        pub client_id: String,
+        /// The database connection the user is in (sent as `realm`).
+        #[serde(default = "default_auth0_connection")]
+        pub connection: String,
+        /// The `Origin` sent to /co/authenticate: one of the app's Allowed
+        /// Web Origins; default: the origin of `redirect_uri`.
+        #[serde(default, deserialize_with = "empty_as_none")]
+        pub origin: Option<String>,
+        pub redirect_uri: String,
+        /// The API identifier; without it Auth0 issues an opaque access token.
+        #[serde(default, deserialize_with = "empty_as_none")]
+        pub audience: Option<String>,
+        /// An Auth0 Organization id (`org_...`) or name to log in to.
+        #[serde(default, deserialize_with = "empty_as_none")]
+        pub organization: Option<String>,
+        #[serde(default = "default_scopes", deserialize_with = "scope_list")]
+        pub scopes: Vec<String>,
+        pub username: String,
+        pub password: String,
+        #[serde(default, deserialize_with = "empty_as_none")]
+        pub totp_secret: Option<String>,
     }
 }
 
@@ -222,6 +262,39 @@ impl OktaPkceFixture {
     }
 }
 
+impl Auth0Fixture {
+    /// The tenant's root URL without a trailing slash (`https://{domain}`
+    /// for a bare domain).
+    pub fn root(&self) -> String {
+        let domain = self.domain.trim().trim_end_matches('/');
+        if domain.starts_with("https://") || domain.starts_with("http://") {
+            domain.to_owned()
+        } else {
+            format!("https://{domain}")
+        }
+    }
+
+    /// The issuer of Auth0's tokens: the root with a trailing slash.
+    pub fn issuer(&self) -> String {
+        format!("{}/", self.root())
+    }
+
+    /// Who logs in, for the token cache: the user in its connection, and
+    /// the API and organization the token is for.
+    pub fn cache_subject(&self) -> String {
+        let mut subject = format!("{} realm={}", self.username, self.connection);
+        for (name, value) in [
+            ("audience", &self.audience),
+            ("organization", &self.organization),
+        ] {
+            if let Some(value) = value {
+                subject.push_str(&format!(" {name}={value}"));
+            }
+        }
+        subject
+    }
+}
+
 /// Words that make an extra parameter's value a secret (masked).
 const SECRET_PARAM_WORDS: [&str; 5] = ["password", "secret", "token", "key", "otp"];
 
@@ -291,13 +364,15 @@ debug_hiding!(OktaPkceFixture { okta_url, auth_server, client_id, redirect_uri, 
     hiding { client_secret, private_key, password, totp_secret });
 debug_hiding!(Oauth2PkceFixture { issuer, client_id, auth_method, redirect_uri, scopes, ca_cert }
     hiding { client_secret, private_key, extra_params });
-debug_hiding!(ClientCredentialsFixture { okta_url, auth_server, token_url, client_id, auth_method, scopes, ca_cert }
+debug_hiding!(ClientCredentialsFixture { okta_url, auth_server, token_url, client_id, auth_method, scopes, audience, ca_cert }
     hiding { client_secret, private_key });
-debug_hiding!(PasswordFixture { okta_url, auth_server, token_url, client_id, auth_method, scopes, username, ca_cert }
+debug_hiding!(PasswordFixture { okta_url, auth_server, token_url, client_id, auth_method, scopes, username, realm, audience, ca_cert }
     hiding { client_secret, private_key, password, totp_secret });
 debug_hiding!(RefreshTokenFixture { okta_url, auth_server, token_url, client_id, auth_method, scopes, ca_cert }
     hiding { client_secret, private_key, refresh_token });
 debug_hiding!(StaticFixture { token_type } hiding { access_token });
+debug_hiding!(Auth0Fixture { domain, client_id, connection, origin, redirect_uri, audience, organization, scopes, username, ca_cert }
+    hiding { client_secret, private_key, password, totp_secret });
 
 fn default_auth_server() -> String {
     "default".to_owned()
@@ -305,6 +380,10 @@ fn default_auth_server() -> String {
 
 fn default_scopes() -> Vec<String> {
     ["openid", "profile", "email"].map(String::from).to_vec()
+}
+
+fn default_auth0_connection() -> String {
+    "Username-Password-Authentication".to_owned()
 }
 
 fn default_oauth2_scopes() -> Vec<String> {

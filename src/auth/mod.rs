@@ -1,5 +1,6 @@
 //! Login fixtures -> tokens: one `fixtures/NAME.yaml` per identity (SPEC §4).
 
+mod auth0;
 mod authn;
 mod authorize;
 pub mod cache;
@@ -31,9 +32,9 @@ pub use client::{LoginClient, MAX_RATE_LIMIT_WAIT};
 pub use dpop::{DpopKey, ath as dpop_ath};
 pub use error::{LoginError, LoginErrorKind};
 pub use fixture::{
-    AuthMethod, CacheKey, ClientCredentialsFixture, DEMO, Fixture, Oauth2PkceFixture,
+    Auth0Fixture, AuthMethod, CacheKey, ClientCredentialsFixture, DEMO, Fixture, Oauth2PkceFixture,
     OktaPkceFixture, PasswordFixture, RefreshTokenFixture, StaticFixture,
 };
 pub use identities::{Clock, Identities};
-pub use login::login;
+pub use login::{login, renew};
 pub use token::Token;

@@ -13,6 +13,9 @@ use std::time::{Duration, SystemTime};
 /// Okta's (and Auth0's) grant for answering mfa_required with a code.
 pub const MFA_OTP_GRANT: &str = "http://auth0.com/oauth/grant-type/mfa-otp";
 
+/// Auth0's grant (and /co/authenticate credential type) for a password in a connection.
+pub const PASSWORD_REALM_GRANT: &str = "http://auth0.com/oauth/grant-type/password-realm";
+
 /// What a login yields.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Token {
@@ -323,6 +326,8 @@ pub fn token_hint(error: &str, description: &str, auth: ClientAuth<'_>, grant: &
         "invalid_grant" if d.contains("pkce") => "the code_verifier does not match the code_challenge sent to /authorize (each login makes a fresh pair)".to_owned(),
         "invalid_grant" if d.contains("redirect") => "redirect_uri must be the same at /authorize and /token".to_owned(),
         "invalid_grant" if grant == "password" => "check the fixture's username / password (OKTA_USERNAME / OKTA_PASSWORD)".to_owned(),
+        "invalid_grant" if grant == PASSWORD_REALM_GRANT => "check the fixture's username / password, and realm: the connection the user is in".to_owned(),
+        "unauthorized" if d.contains("blocked") => "the user is blocked; unblock it (Auth0: User Management > Users > the user > Unblock) and check the password".to_owned(),
         "invalid_grant" if grant == "refresh_token" => "the refresh token is invalid, expired or already rotated; put a fresh one in the fixture's refresh_token".to_owned(),
         "invalid_grant" if grant == MFA_OTP_GRANT => "check that totp_secret (OKTA_TOTP_SECRET) is the user's TOTP secret and that this machine's clock is right".to_owned(),
         "invalid_grant" if d.contains("expired") || d.contains("invalid") => "the authorization code expired or was already used (codes are one-time and live 300 s)".to_owned(),
@@ -330,6 +335,7 @@ pub fn token_hint(error: &str, description: &str, auth: ClientAuth<'_>, grant: &
         "invalid_request" if d.contains("multiple client credentials") => "send the client secret one way only (client_secret_basic or client_secret_post)".to_owned(),
         "unauthorized_client" | "unsupported_grant_type" => format!("allow the grant type `{grant}` for the app (Applications > the app > General > Grant type)"),
         "invalid_scope" => "check scopes (each must exist on the authorization server and be allowed by its access policy)".to_owned(),
+        "access_denied" if d.contains("service not found") => "audience is not an API of this tenant; set it to the API's identifier".to_owned(),
         "access_denied" => "check the authorization server's access policy rules for this client and grant type".to_owned(),
         _ => String::new(),
     };

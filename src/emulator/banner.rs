@@ -57,7 +57,50 @@ pub(crate) fn write(
             grants.join(", ")
         )?;
     }
+    if let Some(tenant) = &config.auth0 {
+        write_auth0(emulator, tenant, out)?;
+    }
     writeln!(out, "press Ctrl-C to stop")
+}
+
+/// The Auth0 tenant: its domain (an auth0 fixture's `domain`), users and apps.
+fn write_auth0(
+    emulator: &Emulator,
+    tenant: &super::auth0_config::Auth0TenantConfig,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    writeln!(out, "auth0 tenant:")?;
+    writeln!(out, "  domain:  {}/auth0", emulator.okta_url())?;
+    writeln!(out, "  issuer:  {}/auth0/", emulator.okta_url())?;
+    writeln!(out, "  connection: {}", tenant.connection)?;
+    for api in &tenant.apis {
+        writeln!(
+            out,
+            "  api:     {}  [{}]",
+            api.identifier,
+            api.scopes.join(", ")
+        )?;
+    }
+    for user in &tenant.users {
+        let state = match (user.blocked, user.totp_secret.is_some()) {
+            (true, _) => "blocked",
+            (false, true) => "mfa (TOTP)",
+            (false, false) => "active",
+        };
+        writeln!(out, "  user {:<30} {state}", user.email)?;
+    }
+    for client in &tenant.clients {
+        let kind = match client.client_secret {
+            Some(_) => "confidential",
+            None => "public (PKCE)",
+        };
+        let co = match client.cross_origin_authentication {
+            true => "cross-origin auth on",
+            false => "cross-origin auth off",
+        };
+        writeln!(out, "  app  {:<30} {kind}, {co}", client.client_id)?;
+    }
+    Ok(())
 }
 
 fn status_label(status: UserStatus, totp: bool) -> &'static str {

@@ -29,6 +29,9 @@ pub struct EmulatorConfig {
     /// a browser (CORS), as Okta's Trusted Origins.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub trusted_origins: Vec<String>,
+    /// An Auth0-shaped tenant served under `/auth0` (none when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth0: Option<super::auth0_config::Auth0TenantConfig>,
 }
 
 /// One user of the org.

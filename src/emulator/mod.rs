@@ -3,6 +3,11 @@
 //! both served in-process on loopback.
 
 mod api;
+mod auth0;
+mod auth0_config;
+mod auth0_grants;
+mod auth0_state;
+mod auth0_tokens;
 mod authn;
 mod authn_view;
 mod authorize;
@@ -47,6 +52,10 @@ mod userinfo;
 mod validate;
 mod verify;
 
+pub use auth0_config::{
+    Auth0Api, Auth0Client, Auth0Grant, Auth0Organization, Auth0TenantConfig, Auth0User,
+    OrganizationUsage,
+};
 pub use config::{
     AuthServerConfig, ClientConfig, ConfigError, EmulatorConfig, GrantType, IdxAuthenticator,
     LimitedEndpoint, RateLimitConfig, SignOnPolicy, TokenKind, UserConfig, UserStatus,

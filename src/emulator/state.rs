@@ -105,7 +105,7 @@ pub(crate) struct Shared {
 /// Every server with its own keys: org, the custom servers, generic.
 fn server_ids(config: &EmulatorConfig) -> Vec<&str> {
     let custom = config.auth_servers.iter().map(|s| s.id.as_str());
-    ["org", super::consts::SERVER_ID]
+    ["org", super::consts::SERVER_ID, super::consts::AUTH0_KEYS]
         .into_iter()
         .chain(custom)
         .collect()

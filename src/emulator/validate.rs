@@ -48,6 +48,9 @@ pub(crate) fn validate(config: &EmulatorConfig) -> Result<(), String> {
         }
     }
     check_rate_limit(config, &mut errors);
+    if let Some(tenant) = &config.auth0 {
+        tenant.check(&mut errors);
+    }
     for (i, origin) in config.trusted_origins.iter().enumerate() {
         if !is_origin(origin) {
             errors.push(format!(

@@ -57,6 +57,7 @@ pub fn find(reqs: &[&Req], vars: &IndexMap<String, VarDef>, warnings: &mut Vec<S
     if let Some(recipe) = &idx {
         idx_recipe(reqs, recipe, &resolve, &mut logins);
     }
+    auth0_recipe(reqs, vars, &mut logins);
     match okta::find(reqs) {
         Ok(Some(recipe)) if idx.is_none() => {
             okta_recipe(reqs, &recipe, &resolve, &mut logins, warnings)
@@ -191,8 +192,17 @@ fn token_request(
     let req = reqs[i];
     let kind = match grant {
         "client_credentials" => "client-credentials",
-        "password" => "password",
+        "password" | PASSWORD_REALM => "password",
         "refresh_token" => "refresh-token",
+        MFA_OTP => {
+            // The second step of a password login: the password fixture does it.
+            warnings.push(format!(
+                "request `{}`: the mfa-otp step is made by the password fixture; set its totp_secret",
+                req.name
+            ));
+            logins.dropped.insert(i);
+            return;
+        }
         "authorization_code" => "authorization-code",
         other => {
             warnings.push(format!(
@@ -215,6 +225,8 @@ fn token_request(
             ("password", "password"),
             ("refresh_token", "refresh_token"),
             ("redirect_uri", "redirect_uri"),
+            ("realm", "realm"),
+            ("audience", "audience"),
         ] {
             if let Some(v) = body.get(key).and_then(Json::as_str) {
                 // A literal credential (already `${KEY}`) gets this identity's name.
@@ -402,6 +414,13 @@ fn fixture_text(
         lines.push(format!("username: {}", field("username", get("username"))));
         lines.push(format!("password: {}", field("password", get("password"))));
     }
+    for extra in ["realm", "audience"] {
+        let value = get(extra);
+        let wanted = matches!(kind, "password" | "client-credentials") && !value.is_empty();
+        if wanted && (extra == "audience" || kind == "password") {
+            lines.push(format!("{extra}: {}", field(extra, value)));
+        }
+    }
     if kind == "refresh-token" {
         lines.push(format!(
             "refresh_token: {}",
@@ -418,6 +437,121 @@ fn issuer_guess(token_url: &str) -> String {
         Regex::new(r"(?:/oauth2?)?(?:/v1)?/token/?(?:\?.*)?$").expect("valid regex")
     });
     TAIL.replace(token_url, "").into_owned()
+}
+
+/// Auth0's grants, as token requests post them.
+const PASSWORD_REALM: &str = "http://auth0.com/oauth/grant-type/password-realm";
+const MFA_OTP: &str = "http://auth0.com/oauth/grant-type/mfa-otp";
+
+/// `{domain}/co/authenticate`.
+static CO_AUTHENTICATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(.*?)/co/authenticate/?(?:\?.*)?$").expect("valid regex"));
+
+/// Auth0's cross-origin login (`POST /co/authenticate`, then `/authorize`
+/// with the ticket, then `/oauth/token` with the code) becomes an `auth0`
+/// fixture; its requests are dropped.
+fn auth0_recipe(reqs: &[&Req], vars: &IndexMap<String, VarDef>, logins: &mut Logins) {
+    let Some((start, domain)) = reqs.iter().enumerate().find_map(|(i, r)| {
+        let c = CO_AUTHENTICATE.captures(&r.url)?;
+        (r.method.eq_ignore_ascii_case("POST")).then(|| (i, c[1].to_owned()))
+    }) else {
+        return;
+    };
+    let text = |value: Option<&Json>| value.and_then(Json::as_str).unwrap_or("").to_owned();
+    let body = match &reqs[start].body {
+        Some(("form" | "json", Json::Object(body))) => body.clone(),
+        _ => serde_json::Map::new(),
+    };
+    let authorize = (start + 1..reqs.len()).find(|&j| {
+        let url = reqs[j].url.split('?').next().unwrap_or_default();
+        url.starts_with(&domain) && url.trim_end_matches('/').ends_with("/authorize")
+    });
+    let query = |name: &str| {
+        authorize
+            .and_then(|j| reqs[j].query.get(name))
+            .map(|v| text(Some(v)))
+            .unwrap_or_default()
+    };
+    let token = (authorize.unwrap_or(start) + 1..reqs.len()).find(|&j| {
+        reqs[j].url.starts_with(&domain)
+            && grant_type(reqs[j], &|n: &str| clear(vars, n)).as_deref()
+                == Some("authorization_code")
+    });
+    let name = logins.name_for("auth0");
+    let field = |f: &str, value: &str| field(vars, &name, f, value);
+    let mut lines = vec![
+        "# yaml-language-server: $schema=../schema/fixture.schema.json".to_owned(),
+        format!("# The identity `{name}`, replacing the collection's Auth0 cross-origin login."),
+        "kind: auth0".to_owned(),
+        format!("domain: {}", field("domain", &domain)),
+        format!(
+            "client_id: {}",
+            field("client_id", &text(body.get("client_id")))
+        ),
+    ];
+    let realm = text(body.get("realm"));
+    if !realm.is_empty() {
+        lines.push(format!("connection: {}", field("connection", &realm)));
+    }
+    let redirect = match query("redirect_uri") {
+        r if r.is_empty() => "http://localhost:3000/callback".to_owned(),
+        r => r,
+    };
+    lines.push(format!(
+        "redirect_uri: {}",
+        field("redirect_uri", &redirect)
+    ));
+    let origin = reqs[start]
+        .headers
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("origin"))
+        .map(|(_, value)| value.clone())
+        .unwrap_or_default();
+    for (key, value) in [
+        ("origin", origin),
+        ("audience", query("audience")),
+        ("organization", query("organization")),
+    ] {
+        if !value.is_empty() {
+            lines.push(format!("{key}: {}", field(key, &value)));
+        }
+    }
+    let scopes =
+        okta_fixture::substitute(&query("scope"), &|n: &str| clear(vars, n)).unwrap_or_default();
+    let scopes: Vec<&str> = scopes
+        .split([' ', '+', ','])
+        .filter(|s| !s.is_empty())
+        .collect();
+    if !scopes.is_empty() {
+        lines.push(format!("scopes: [{}]", scopes.join(", ")));
+    }
+    let literal = |key: &str| {
+        let v = text(body.get(key));
+        let env = v.strip_prefix("${").and_then(|v| v.strip_suffix('}'));
+        match env.is_some_and(|env| reqs[start].secret_envs.iter().any(|e| e == env)) {
+            true => LITERAL_SECRET.to_owned(),
+            false => v,
+        }
+    };
+    lines.push(format!(
+        "username: {}",
+        field("username", &literal("username"))
+    ));
+    lines.push(format!(
+        "password: {}",
+        field("password", &literal("password"))
+    ));
+    logins.fixtures.push(Fixture {
+        name: name.clone(),
+        kind: "auth0",
+        text: lines.join("\n") + "\n",
+    });
+    logins
+        .dropped
+        .extend([Some(start), authorize, token].into_iter().flatten());
+    if let Some(var) = token.and_then(|j| reqs[j].checks.captured_from("$.access_token")) {
+        logins.by_var.insert(var, name);
+    }
 }
 
 /// A fixture field: `${ENV:-clear default}`, or `${ENV}` for secrets and

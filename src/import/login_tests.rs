@@ -152,3 +152,123 @@ fn oauth2_auth_blocks_become_fixtures_and_name_the_identity() {
     assert_eq!(logins.identity(&a), Some(Some("user".to_owned())));
     assert_eq!(logins.identity(&b), Some(Some("service".to_owned())));
 }
+
+#[test]
+fn auth0_cross_origin_login_becomes_an_auth0_fixture() {
+    let co = Req {
+        name: "co".into(),
+        method: "POST".into(),
+        url: "https://{{ tenant }}/co/authenticate".into(),
+        body: Some((
+            "json",
+            json!({"client_id": "spa1", "username": "ada@example.com", "password": "{{ pw }}",
+                   "realm": "Username-Password-Authentication",
+                   "credential_type": "http://auth0.com/oauth/grant-type/password-realm"}),
+        )),
+        headers: [("Origin".to_owned(), "http://localhost:3000".to_owned())]
+            .into_iter()
+            .collect(),
+        ..Req::default()
+    };
+    let mut authorize = Req {
+        name: "authorize".into(),
+        method: "GET".into(),
+        url: "https://{{ tenant }}/authorize".into(),
+        ..Req::default()
+    };
+    for (k, v) in [
+        ("redirect_uri", "http://localhost:3000/callback"),
+        ("audience", "https://api.example/"),
+        ("scope", "openid profile"),
+        ("login_ticket", "{{ ticket }}"),
+    ] {
+        authorize.query.insert(k.into(), json!(v));
+    }
+    let token = token_req(
+        "https://{{ tenant }}/oauth/token",
+        json!({"grant_type": "authorization_code", "client_id": "spa1", "code": "{{ code }}"}),
+        "user_token",
+    );
+    let api = Req {
+        name: "me".into(),
+        url: "{{ base }}/me".into(),
+        bearer: Some("{{user_token}}".into()),
+        ..Req::default()
+    };
+    let vars: IndexMap<String, VarDef> = [
+        (
+            "tenant".to_owned(),
+            VarDef::Clear(json!("acme.eu.auth0.com")),
+        ),
+        ("pw".to_owned(), VarDef::Env("PW".into())),
+    ]
+    .into_iter()
+    .collect();
+    let mut warnings = Vec::new();
+    let logins = find(&[&co, &authorize, &token, &api], &vars, &mut warnings);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(logins.dropped, BTreeSet::from([0, 1, 2]));
+    assert_eq!(logins.fixtures.len(), 1, "{:?}", logins.fixtures);
+    assert_eq!(logins.fixtures[0].kind, "auth0");
+    assert_eq!(
+        logins.fixtures[0].text,
+        "# yaml-language-server: $schema=../schema/fixture.schema.json\n\
+         # The identity `user`, replacing the collection's Auth0 cross-origin login.\n\
+         kind: auth0\n\
+         domain: ${USER_DOMAIN:-https://acme.eu.auth0.com}\n\
+         client_id: ${USER_CLIENT_ID:-spa1}\n\
+         connection: ${USER_CONNECTION:-Username-Password-Authentication}\n\
+         redirect_uri: ${USER_REDIRECT_URI:-http://localhost:3000/callback}\n\
+         origin: ${USER_ORIGIN:-http://localhost:3000}\n\
+         audience: ${USER_AUDIENCE:-https://api.example/}\n\
+         scopes: [openid, profile]\n\
+         username: ${USER_USERNAME:-ada@example.com}\n\
+         password: ${PW}\n"
+    );
+    assert_eq!(logins.identity(&api), Some(Some("user".to_owned())));
+}
+
+#[test]
+fn auth0_password_realm_and_audience_are_kept() {
+    let pw = token_req(
+        "https://acme.eu.auth0.com/oauth/token",
+        json!({"grant_type": "http://auth0.com/oauth/grant-type/password-realm", "client_id": "web1",
+               "username": "ada", "password": "{{ pw }}", "realm": "db", "audience": "https://api.example/"}),
+        "user_token",
+    );
+    let mfa = token_req(
+        "https://acme.eu.auth0.com/oauth/token",
+        json!({"grant_type": "http://auth0.com/oauth/grant-type/mfa-otp", "mfa_token": "{{ mfa }}", "otp": "123456"}),
+        "user_token",
+    );
+    let cc = token_req(
+        "https://acme.eu.auth0.com/oauth/token",
+        json!({"grant_type": "client_credentials", "client_id": "m2m", "client_secret": "{{ secret }}", "audience": "https://api.example/"}),
+        "svc_token",
+    );
+    let vars: IndexMap<String, VarDef> = [
+        ("pw".to_owned(), VarDef::Env("PW".into())),
+        ("secret".to_owned(), VarDef::Env("SECRET".into())),
+    ]
+    .into_iter()
+    .collect();
+    let mut warnings = Vec::new();
+    let logins = find(&[&pw, &mfa, &cc], &vars, &mut warnings);
+    assert_eq!(logins.dropped, BTreeSet::from([0, 1, 2]));
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("set its totp_secret"), "{warnings:?}");
+    let user = &logins.fixtures[0].text;
+    assert!(user.contains("kind: password\n"), "{user}");
+    assert!(
+        user.contains(
+            "realm: ${USER_REALM:-db}\naudience: ${USER_AUDIENCE:-https://api.example/}\n"
+        ),
+        "{user}"
+    );
+    let service = &logins.fixtures[1].text;
+    assert!(
+        service.contains("audience: ${SERVICE_AUDIENCE:-https://api.example/}\n"),
+        "{service}"
+    );
+    assert!(!service.contains("realm"), "{service}");
+}

@@ -87,6 +87,7 @@ impl Loader<'_> {
                 .typed(file, doc, &root, &fields)
                 .map(Fixture::RefreshToken),
             Some("static") => self.typed(file, doc, &root, &fields).map(Fixture::Static),
+            Some("auth0") => self.typed(file, doc, &root, &fields).map(Fixture::Auth0),
             _ => self.typed(file, doc, &root, &doc.value),
         }
     }

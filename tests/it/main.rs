@@ -4,6 +4,7 @@
 //! snapshot bridge, import and schema.
 
 mod architecture;
+mod auth0;
 mod bodies;
 mod browser;
 mod ca_cert;
@@ -25,6 +26,7 @@ mod import_hostile;
 mod import_idx;
 mod import_run;
 mod init;
+mod interop_auth0;
 mod interrupt;
 mod jsonpath_cts;
 mod key_support;

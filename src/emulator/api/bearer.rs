@@ -87,6 +87,11 @@ fn bearer_token(headers: &HeaderMap) -> Result<(bool, &str), ApiError> {
 }
 
 fn validate(shared: &Shared, token: &str) -> Result<Principal, ApiError> {
+    if let Some(claims) = crate::emulator::auth0_tokens::verify_api_token(shared, token) {
+        let claims = claims
+            .map_err(|rejection| ApiError::invalid_token(&rejection.describe("access token")))?;
+        return auth0_principal(&claims);
+    }
     let Some(server) = shared.server(TRUSTED_SERVER) else {
         return Err(ApiError::invalid_token(
             "The demo API trusts the 'default' authorization server, which is not configured.",
@@ -100,4 +105,43 @@ fn validate(shared: &Shared, token: &str) -> Result<Principal, ApiError> {
         .map_err(|rejection| ApiError::invalid_token(&rejection.describe("access token")))?;
     serde_json::from_value(claims)
         .map_err(|_| ApiError::invalid_token("The access token lacks a required claim."))
+}
+
+/// The caller of an Auth0 token: its `permissions` (`read:todos` is
+/// `todos.read`), else its `scope`, stand for the scopes.
+fn auth0_principal(claims: &serde_json::Value) -> Result<Principal, ApiError> {
+    let text = |name: &str| claims.get(name).and_then(|v| v.as_str()).map(str::to_owned);
+    let Some(sub) = text("sub") else {
+        return Err(ApiError::invalid_token(
+            "The access token lacks a required claim.",
+        ));
+    };
+    let granted: Vec<String> = match claims.get("permissions").and_then(|p| p.as_array()) {
+        Some(list) => list
+            .iter()
+            .filter_map(|p| p.as_str())
+            .map(str::to_owned)
+            .collect(),
+        None => text("scope")
+            .unwrap_or_default()
+            .split_whitespace()
+            .filter(|s| !crate::emulator::consts::OIDC_SCOPES.contains(s))
+            .map(str::to_owned)
+            .collect(),
+    };
+    let scp = granted
+        .iter()
+        .map(|p| match p.split_once(':') {
+            Some((action, resource)) => format!("{resource}.{action}"),
+            None => p.clone(),
+        })
+        .collect();
+    Ok(Principal {
+        sub,
+        uid: None,
+        cid: text("azp"),
+        scp,
+        groups: Vec::new(),
+        cnf: None,
+    })
 }
