@@ -232,6 +232,15 @@ pub(crate) enum Failure {
         advice: String,
         kind: LoginErrorKind,
     },
+    /// Amazon Cognito refused or stopped the sign-in: `what` names the
+    /// exception or challenge, `advice` says what to change.
+    #[error("Amazon Cognito stopped the sign-in at {at}: {what}; {advice}")]
+    Cognito {
+        at: At,
+        what: String,
+        advice: String,
+        kind: LoginErrorKind,
+    },
 }
 
 impl Failure {
@@ -255,6 +264,7 @@ impl Failure {
             Failure::RedirectMismatch { .. } => K::Authorize,
             Failure::InteractRefused { .. } => K::Authorize,
             Failure::IdxStopped { kind, .. } => *kind,
+            Failure::Cognito { kind, .. } => *kind,
         }
     }
 

@@ -1,5 +1,6 @@
 //! Login fixtures: one `fixtures/NAME.yaml` file per identity (SPEC §4).
 
+pub use super::cognito_kind::{CognitoAuthFlow, CognitoFixture, CognitoToken};
 use super::kinds::Client;
 pub use super::kinds::{
     AuthMethod, ClientCredentialsFixture, Oauth2PkceFixture, OktaPkceFixture, PasswordFixture,
@@ -23,6 +24,8 @@ pub enum Fixture {
     Password(PasswordFixture),
     RefreshToken(RefreshTokenFixture),
     Static(StaticFixture),
+    /// Amazon Cognito: a user pool's InitiateAuth (SRP) and challenges.
+    Cognito(CognitoFixture),
 }
 
 /// What identifies a token for the token cache (SPEC §6).
@@ -45,6 +48,7 @@ impl Fixture {
             Fixture::Password(_) => "password",
             Fixture::RefreshToken(_) => "refresh-token",
             Fixture::Static(_) => "static",
+            Fixture::Cognito(_) => "cognito",
         }
     }
 
@@ -57,6 +61,7 @@ impl Fixture {
             Fixture::Password(f) => Some(f.client()),
             Fixture::RefreshToken(f) => Some(f.client()),
             Fixture::Static(_) => None,
+            Fixture::Cognito(f) => Some(f.client()),
         }
     }
 
@@ -76,6 +81,7 @@ impl Fixture {
             Fixture::Password(f) => vec![Some(&f.password), f.totp_secret.as_ref()],
             Fixture::RefreshToken(f) => vec![Some(&f.refresh_token)],
             Fixture::Static(f) => vec![Some(&f.access_token)],
+            Fixture::Cognito(f) => vec![Some(&f.password), f.totp_secret.as_ref()],
         };
         if let Some(client) = self.client() {
             candidates.extend([client.secret, pem_text(client.private_key)]);
@@ -98,6 +104,7 @@ impl Fixture {
         match self {
             // `issuer: demo`: the emulator's generic auto-login server.
             Fixture::Oauth2Pkce(f) => f.issuer == DEMO,
+            Fixture::Cognito(f) => f.endpoint.as_deref() == Some(DEMO),
             _ => self.okta_url().is_some_and(|url| url == DEMO),
         }
     }
@@ -116,6 +123,7 @@ impl Fixture {
                 None
             }
             Fixture::Static(_) => None,
+            Fixture::Cognito(f) => f.endpoint.as_mut(),
         };
         if let Some(url) = slot.filter(|url| *url == DEMO) {
             *url = okta_url.to_owned();
@@ -152,6 +160,12 @@ impl Fixture {
                 &f.username,
                 &f.scopes,
             )),
+            Fixture::Cognito(f) => Some(key(
+                f.issuer(),
+                &f.client_id,
+                &f.username,
+                &f.cache_scopes(),
+            )),
             Fixture::RefreshToken(_) | Fixture::Static(_) => None,
         }
     }
@@ -168,6 +182,7 @@ impl Fixture {
             Fixture::ClientCredentials(f) => format!("client `{}`", f.client_id),
             Fixture::RefreshToken(f) => format!("client `{}` with a refresh token", f.client_id),
             Fixture::Static(_) => "a static token".to_owned(),
+            Fixture::Cognito(f) => format!("`{}`", f.username),
         }
     }
 
@@ -177,7 +192,7 @@ impl Fixture {
             Fixture::ClientCredentials(f) => f.okta_url.as_deref(),
             Fixture::Password(f) => f.okta_url.as_deref(),
             Fixture::RefreshToken(f) => f.okta_url.as_deref(),
-            Fixture::Oauth2Pkce(_) | Fixture::Static(_) => None,
+            Fixture::Oauth2Pkce(_) | Fixture::Static(_) | Fixture::Cognito(_) => None,
         }
     }
 }

@@ -6,7 +6,7 @@ use super::error::{Failure, LoginError};
 use super::fixture::Fixture;
 use super::grants::{self, keep_refresh_token};
 use super::token::{ClientAuth, Token};
-use super::{idx, oauth2_pkce, okta};
+use super::{cognito, idx, oauth2_pkce, okta};
 use crate::secret::mask::Masker;
 use reqwest::Url;
 use std::sync::Arc;
@@ -55,6 +55,7 @@ async fn by_kind(
         Fixture::Password(f) => grants::password(f, client, dpop, masker).await,
         Fixture::RefreshToken(f) => grants::refresh_token(f, client, dpop, masker).await,
         Fixture::Static(f) => grants::static_token(f),
+        Fixture::Cognito(f) => cognito::login(f, client, masker).await,
     }
 }
 
@@ -108,7 +109,7 @@ async fn refresh_target<'a>(
         Fixture::RefreshToken(f) => {
             grants::token_url(f.endpoint()).map(|url| (url, f.client_auth()))
         }
-        Fixture::ClientCredentials(_) | Fixture::Static(_) => return None,
+        Fixture::ClientCredentials(_) | Fixture::Static(_) | Fixture::Cognito(_) => return None,
     };
     Some(target)
 }

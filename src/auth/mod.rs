@@ -6,6 +6,10 @@ pub mod cache;
 mod cache_fs;
 mod client;
 mod client_assertion;
+mod cognito;
+mod cognito_advice;
+mod cognito_check;
+mod cognito_kind;
 mod discovery;
 mod dpop;
 mod error;
@@ -31,8 +35,9 @@ pub use client::{LoginClient, MAX_RATE_LIMIT_WAIT};
 pub use dpop::{DpopKey, ath as dpop_ath};
 pub use error::{LoginError, LoginErrorKind};
 pub use fixture::{
-    AuthMethod, CacheKey, ClientCredentialsFixture, DEMO, Fixture, Oauth2PkceFixture,
-    OktaPkceFixture, PasswordFixture, RefreshTokenFixture, StaticFixture,
+    AuthMethod, CacheKey, ClientCredentialsFixture, CognitoAuthFlow, CognitoFixture, CognitoToken,
+    DEMO, Fixture, Oauth2PkceFixture, OktaPkceFixture, PasswordFixture, RefreshTokenFixture,
+    StaticFixture,
 };
 pub use identities::{Clock, Identities};
 pub use login::login;
