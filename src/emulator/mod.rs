@@ -10,6 +10,10 @@ mod banner;
 mod builtin;
 mod client_auth;
 mod client_auth_jwt;
+mod cognito;
+mod cognito_pool;
+mod cognito_state;
+mod cognito_verify;
 mod config;
 mod consts;
 mod cors;
@@ -47,6 +51,7 @@ mod userinfo;
 mod validate;
 mod verify;
 
+pub use cognito_pool::{COGNITO_POOL_ID, COGNITO_REGION};
 pub use config::{
     AuthServerConfig, ClientConfig, ConfigError, EmulatorConfig, GrantType, IdxAuthenticator,
     LimitedEndpoint, RateLimitConfig, SignOnPolicy, TokenKind, UserConfig, UserStatus,

@@ -18,7 +18,8 @@ use super::{
 pub(crate) fn router(state: AppState) -> Router {
     okta_router(state.clone())
         .merge(idx::router(state.clone()))
-        .merge(generic::router(state))
+        .merge(generic::router(state.clone()))
+        .merge(super::cognito::router(state))
 }
 
 fn okta_router(state: AppState) -> Router {

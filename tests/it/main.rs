@@ -10,6 +10,7 @@ mod ca_cert;
 mod ci;
 mod cli;
 mod client_jwt;
+mod cognito;
 mod common;
 mod dpop;
 mod emulator;

@@ -1,0 +1,361 @@
+//! `kind: cognito` against the emulator's Amazon Cognito user pool: SRP and
+//! password sign-ins, SECRET_HASH, TOTP MFA, every error and challenge a
+//! headless login cannot pass, and the demo API accepting the tokens.
+
+use crate::login_support::*;
+use gatecheck::auth::{Fixture, LoginErrorKind};
+use gatecheck::emulator::{COGNITO_POOL_ID, Emulator};
+use jsonwebtoken::jwk::JwkSet;
+use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode};
+use serde_json::Value;
+
+const SECRETS: [&str; 2] = ["demo-cognito-client-secret", "JBSWY3DPEHPK3PXP"];
+
+/// A cognito fixture for the emulator's pool: `username` with the built-in
+/// password, plus `extra` lines (later keys win).
+fn cognito(em: &Emulator, username: &str, extra: &str) -> Fixture {
+    let mut base: serde_yaml::Mapping = serde_yaml::from_str(&format!(
+        "kind: cognito\nendpoint: OKTA\nuser_pool_id: {COGNITO_POOL_ID}\n\
+         client_id: demo-cognito\nusername: {username}\npassword: correct-horse\n"
+    ))
+    .unwrap();
+    if !extra.trim().is_empty() {
+        let extra: serde_yaml::Mapping = serde_yaml::from_str(extra).unwrap();
+        base.extend(extra);
+    }
+    fixture(em, &serde_yaml::to_string(&base).unwrap())
+}
+
+fn pool_issuer(em: &Emulator) -> String {
+    format!("{}/{COGNITO_POOL_ID}", em.okta_url())
+}
+
+/// Verifies a token against the pool's JWKS (fetched as a verifier would).
+async fn verify_pool_token(em: &Emulator, token: &str) -> Value {
+    let url = format!("{}/.well-known/jwks.json", pool_issuer(em));
+    let jwks: JwkSet = reqwest::get(url).await.unwrap().json().await.unwrap();
+    let kid = jsonwebtoken::decode_header(token).unwrap().kid.unwrap();
+    let jwk = jwks
+        .find(&kid)
+        .expect("the token's kid is in the pool's JWKS");
+    let mut validation = Validation::new(Algorithm::RS256);
+    validation.set_issuer(&[pool_issuer(em)]);
+    validation.validate_aud = false;
+    decode::<Value>(token, &DecodingKey::from_jwk(jwk).unwrap(), &validation)
+        .unwrap()
+        .claims
+}
+
+async fn api(em: &Emulator, path: &str, token: &str) -> (u16, Value) {
+    let response = reqwest::Client::new()
+        .get(format!("{}{path}", em.api_url()))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn token_of(fx: &Fixture) -> String {
+    let (token, masker) = run(fx).await;
+    let token = token.unwrap_or_else(|e| panic!("login failed: {e}"));
+    assert!(
+        masker.contains_secret(&token.access_token),
+        "the token is masked"
+    );
+    token.access_token
+}
+
+async fn cognito_failure(fx: &Fixture) -> String {
+    let message = failure(fx).await;
+    for secret in SECRETS {
+        assert!(!message.contains(secret), "`{secret}` in: {message}");
+    }
+    message
+}
+
+#[tokio::test]
+async fn srp_sign_in_gives_an_access_token_the_api_accepts() {
+    let em = emulator().await;
+    let token = token_of(&cognito(&em, "ada@example.com", "")).await;
+    let claims = verify_pool_token(&em, &token).await;
+    assert_eq!(claims["token_use"], "access");
+    assert_eq!(claims["client_id"], "demo-cognito");
+    assert_eq!(claims["scope"], "aws.cognito.signin.user.admin");
+    let sub = claims["sub"].as_str().unwrap().to_owned();
+    assert_eq!(
+        sub.len(),
+        36,
+        "Cognito's name for the user is a UUID: {sub}"
+    );
+    assert_eq!(claims["username"], sub.as_str());
+    assert!(
+        claims.get("aud").is_none(),
+        "access tokens have client_id, not aud"
+    );
+    let (status, me) = api(&em, "/api/me", &token).await;
+    assert_eq!(status, 200, "{me}");
+    assert_eq!(me["sub"], sub.as_str());
+    assert_eq!(me["cid"], "demo-cognito");
+    let (status, _) = api(&em, "/api/todos", &token).await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn token_id_sends_the_id_token() {
+    let em = emulator().await;
+    let token = token_of(&cognito(&em, "ada@example.com", "token: id")).await;
+    let claims = verify_pool_token(&em, &token).await;
+    assert_eq!(claims["token_use"], "id");
+    assert_eq!(claims["aud"], "demo-cognito");
+    assert_eq!(claims["email"], "ada@example.com");
+    assert_eq!(claims["cognito:username"], claims["sub"]);
+    let (status, me) = api(&em, "/api/me", &token).await;
+    assert_eq!((status, me["cid"].as_str()), (200, Some("demo-cognito")));
+}
+
+#[tokio::test]
+async fn password_flow_and_groups() {
+    let em = emulator().await;
+    let fx = cognito(
+        &em,
+        "grace@example.com",
+        "auth_flow: USER_PASSWORD_AUTH\npassword: analytical-engine",
+    );
+    let token = token_of(&fx).await;
+    let claims = verify_pool_token(&em, &token).await;
+    assert_eq!(claims["cognito:groups"], serde_json::json!(["admins"]));
+    assert_eq!(api(&em, "/api/admin/report", &token).await.0, 200);
+    let ada = token_of(&cognito(&em, "ada@example.com", "")).await;
+    assert_eq!(api(&em, "/api/admin/report", &ada).await.0, 403);
+}
+
+#[tokio::test]
+async fn a_client_with_a_secret_gets_secret_hash() {
+    let em = emulator().await;
+    let secret = "client_id: demo-cognito-secret\nclient_secret: demo-cognito-client-secret\n";
+    for flow in ["USER_SRP_AUTH", "USER_PASSWORD_AUTH"] {
+        let fx = cognito(
+            &em,
+            "ada@example.com",
+            &format!("{secret}auth_flow: {flow}"),
+        );
+        let claims = verify_pool_token(&em, &token_of(&fx).await).await;
+        assert_eq!(claims["client_id"], "demo-cognito-secret", "{flow}");
+    }
+    // With TOTP MFA too: every RespondToAuthChallenge carries the hash.
+    let fx = cognito(
+        &em,
+        "mfa@example.com",
+        &format!("{secret}totp_secret: JBSWY3DPEHPK3PXP"),
+    );
+    token_of(&fx).await;
+
+    let missing = cognito(&em, "ada@example.com", "client_id: demo-cognito-secret");
+    let message = cognito_failure(&missing).await;
+    assert!(
+        message.contains("400 NotAuthorizedException (Client demo-cognito-secret is configured for secret but secret was not received)"),
+        "{message}"
+    );
+    assert!(
+        message.contains("set client_secret (COGNITO_CLIENT_SECRET)"),
+        "{message}"
+    );
+    let wrong = cognito(
+        &em,
+        "ada@example.com",
+        "client_id: demo-cognito-secret\nclient_secret: not-the-secret",
+    );
+    let message = cognito_failure(&wrong).await;
+    assert!(
+        message.contains("Unable to verify secret hash"),
+        "{message}"
+    );
+    assert!(message.contains("check client_secret"), "{message}");
+    assert!(!message.contains("not-the-secret"), "{message}");
+}
+
+#[tokio::test]
+async fn totp_mfa_is_answered_with_the_secret() {
+    let em = emulator().await;
+    for user in ["mfa@example.com", "select-mfa@example.com"] {
+        let fx = cognito(&em, user, "totp_secret: JBSWY3DPEHPK3PXP");
+        let claims = verify_pool_token(&em, &token_of(&fx).await).await;
+        assert_eq!(claims["token_use"], "access", "{user}");
+    }
+    let message = cognito_failure(&cognito(&em, "mfa@example.com", "")).await;
+    assert!(
+        message.contains("challenge SOFTWARE_TOKEN_MFA"),
+        "{message}"
+    );
+    assert!(
+        message.contains("set totp_secret (COGNITO_TOTP_SECRET)"),
+        "{message}"
+    );
+    // Another secret's code is refused by the pool.
+    let fx = cognito(&em, "mfa@example.com", "totp_secret: GEZDGNBVGY3TQOJQ");
+    let message = cognito_failure(&fx).await;
+    assert!(message.contains("CodeMismatchException"), "{message}");
+    assert!(message.contains("check that totp_secret"), "{message}");
+}
+
+#[tokio::test]
+async fn a_wrong_password_is_refused_in_both_flows() {
+    let em = emulator().await;
+    for flow in ["USER_SRP_AUTH", "USER_PASSWORD_AUTH"] {
+        let fx = cognito(
+            &em,
+            "ada@example.com",
+            &format!("password: correct-horse-battery\nauth_flow: {flow}"),
+        );
+        let (result, masker) = run(&fx).await;
+        let err = result.expect_err("a wrong password must be refused");
+        assert_eq!(err.kind(), LoginErrorKind::Credentials, "{flow}");
+        let message = err.to_string();
+        assert_clean(&message, &masker);
+        assert!(
+            message.contains("400 NotAuthorizedException (Incorrect username or password.)"),
+            "{message}"
+        );
+        assert!(
+            message.contains("check the fixture's username / password"),
+            "{message}"
+        );
+        assert!(!message.contains("correct-horse-battery"), "{message}");
+    }
+}
+
+#[tokio::test]
+async fn users_a_headless_login_cannot_pass_are_named_with_advice() {
+    let em = emulator().await;
+    let cases = [
+        (
+            "nobody@example.com",
+            "400 UserNotFoundException (User does not exist.)",
+            "there is no user `nobody@example.com`",
+            LoginErrorKind::Credentials,
+        ),
+        (
+            "unconfirmed@example.com",
+            "400 UserNotConfirmedException",
+            "admin-confirm-sign-up",
+            LoginErrorKind::UserState,
+        ),
+        (
+            "reset@example.com",
+            "400 PasswordResetRequiredException",
+            "admin-set-user-password",
+            LoginErrorKind::UserState,
+        ),
+        (
+            "new-password@example.com",
+            "challenge NEW_PASSWORD_REQUIRED",
+            "temporary password",
+            LoginErrorKind::UserState,
+        ),
+        (
+            "sms-mfa@example.com",
+            "challenge SMS_MFA",
+            "make a TOTP authenticator the user's MFA",
+            LoginErrorKind::UserState,
+        ),
+        (
+            "email-otp@example.com",
+            "challenge EMAIL_OTP",
+            "Cognito sent a code by email",
+            LoginErrorKind::UserState,
+        ),
+        (
+            "mfa-setup@example.com",
+            "challenge MFA_SETUP",
+            "has none set up",
+            LoginErrorKind::UserState,
+        ),
+    ];
+    for (user, what, advice, kind) in cases {
+        let (result, masker) = run(&cognito(&em, user, "")).await;
+        let err = result.expect_err(user);
+        let message = err.to_string();
+        assert_clean(&message, &masker);
+        assert_eq!(err.kind(), kind, "{message}");
+        assert!(
+            message.starts_with(&format!(
+                "login as `{user}` failed: Amazon Cognito stopped the sign-in at POST {}/ (",
+                em.okta_url()
+            )),
+            "{message}"
+        );
+        assert!(message.contains(what), "{user}: {message}");
+        assert!(message.contains(advice), "{user}: {message}");
+    }
+}
+
+#[tokio::test]
+async fn a_client_without_the_password_flow_says_which_to_use() {
+    let em = emulator().await;
+    let fx = cognito(
+        &em,
+        "ada@example.com",
+        "client_id: demo-cognito-srp-only\nauth_flow: USER_PASSWORD_AUTH",
+    );
+    let message = cognito_failure(&fx).await;
+    assert!(
+        message.contains("USER_PASSWORD_AUTH flow not enabled for this client"),
+        "{message}"
+    );
+    assert!(
+        message.contains("turn on ALLOW_USER_PASSWORD_AUTH"),
+        "{message}"
+    );
+    assert!(message.contains("`auth_flow: USER_SRP_AUTH`"), "{message}");
+    let fx = cognito(&em, "ada@example.com", "client_id: demo-cognito-srp-only");
+    token_of(&fx).await;
+    let message = cognito_failure(&cognito(&em, "ada@example.com", "client_id: nope")).await;
+    assert!(message.contains("ResourceNotFoundException"), "{message}");
+    assert!(
+        message.contains("check client_id (COGNITO_CLIENT_ID)"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn the_api_refuses_a_tampered_pool_token() {
+    let em = emulator().await;
+    let token = token_of(&cognito(&em, "ada@example.com", "token: id")).await;
+    let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let mut claims: Value = serde_json::from_slice(&b64.decode(&parts[1]).unwrap()).unwrap();
+    claims["cognito:groups"] = serde_json::json!(["admins"]);
+    parts[1] = b64.encode(claims.to_string());
+    let (status, body) = api(&em, "/api/admin/report", &parts.join(".")).await;
+    assert_eq!(status, 401, "{body}");
+}
+
+#[tokio::test]
+async fn the_pool_publishes_discovery_and_keys() {
+    let em = emulator().await;
+    let issuer = pool_issuer(&em);
+    let doc: Value = reqwest::get(format!("{issuer}/.well-known/openid-configuration"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(doc["issuer"], issuer.as_str());
+    assert_eq!(doc["jwks_uri"], format!("{issuer}/.well-known/jwks.json"));
+    let other = reqwest::get(format!(
+        "{}/us-east-1_other/.well-known/jwks.json",
+        em.okta_url()
+    ))
+    .await
+    .unwrap();
+    assert_eq!(other.status().as_u16(), 404);
+}
+
+#[tokio::test]
+async fn fifty_callers_share_one_cognito_login() {
+    let em = emulator().await;
+    fifty_concurrent_callers(cognito(&em, "ada@example.com", "")).await;
+}
