@@ -11,6 +11,7 @@ mod ci;
 mod cli;
 mod client_jwt;
 mod cognito;
+mod cognito_interop;
 mod common;
 mod dpop;
 mod emulator;
