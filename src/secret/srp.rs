@@ -235,15 +235,26 @@ pub fn claim_signature(
     secret_block: &str,
     timestamp: &str,
 ) -> Result<String, SrpError> {
-    let block = STANDARD
-        .decode(secret_block.trim())
-        .map_err(|_| SrpError::SecretBlock)?;
+    let block = lenient_base64(secret_block).ok_or(SrpError::SecretBlock)?;
     let mut mac = hmac_of(key);
     mac.update(pool_name.as_bytes());
     mac.update(user_id.as_bytes());
     mac.update(&block);
     mac.update(timestamp.as_bytes());
     Ok(STANDARD.encode(mac.finalize().into_bytes()))
+}
+
+/// Base64 read as the SDKs read SECRET_BLOCK (Node's `Buffer.from(text,
+/// 'base64')`, Python's `b64decode`): characters outside the alphabet are
+/// skipped, padding is optional. moto, for one, sends a UUID there.
+fn lenient_base64(text: &str) -> Option<Vec<u8>> {
+    let kept: String = text
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '+' || *c == '/')
+        .collect();
+    base64::engine::general_purpose::STANDARD_NO_PAD
+        .decode(kept)
+        .ok()
 }
 
 /// SECRET_HASH: Base64(HMAC-SHA256(client secret, username | client id)).

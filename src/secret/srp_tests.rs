@@ -106,3 +106,23 @@ fn pool_name_is_after_the_region() {
     assert_eq!(pool_name("us-east-1_AbC123"), "AbC123");
     assert_eq!(pool_name("plain"), "plain");
 }
+
+#[test]
+fn the_secret_block_is_read_as_the_sdks_read_it() {
+    assert_eq!(
+        lenient_base64("c2VjcmV0LWJsb2NrLWJ5dGVz").unwrap(),
+        b"secret-block-bytes"
+    );
+    assert_eq!(
+        lenient_base64("c2VjcmV0\nLWJsb2Nr").unwrap(),
+        b"secret-block"
+    );
+    // Python's b64decode of moto's UUID block, the dashes skipped.
+    let uuid = "6b4c52e4-5c3a-4a4e-9c8d-2f0e1d3c4b5a";
+    assert_eq!(lenient_base64(uuid).unwrap().len(), 24);
+    assert_eq!(
+        lenient_base64("abcde"),
+        None,
+        "a lone sixth character is no Base64"
+    );
+}
