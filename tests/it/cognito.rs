@@ -359,3 +359,37 @@ async fn fifty_callers_share_one_cognito_login() {
     let em = emulator().await;
     fifty_concurrent_callers(cognito(&em, "ada@example.com", "")).await;
 }
+
+#[test]
+fn the_shipped_fixture_signs_into_the_demo_pool() {
+    let fixture = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/cognito-user.yaml"),
+    )
+    .unwrap();
+    let p = crate::common::Project::new("cognito-demo");
+    p.file("fixtures/cognito-user.yaml", &fixture);
+    p.file(
+        "suites/me.yaml",
+        "base_url: demo\nauth: cognito-user\ntests:\n  - name: me\n    request: {url: /api/me}\n    \
+         expect:\n      status: 200\n      json:\n        $.cid: demo-cognito\n      snapshot: false\n",
+    );
+    let out = p.run(&[], &[]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("1 passed"), "{}", out.stdout);
+    let decoded = p.run(&["token", "cognito-user", "--decode"], &[]);
+    assert_eq!(decoded.code, 0, "{}", decoded.stderr);
+    let json: Value = serde_json::from_str(&decoded.stdout).unwrap();
+    assert_eq!(json["claims"]["token_use"], "access");
+    assert!(
+        json["claims"]["iss"]
+            .as_str()
+            .unwrap()
+            .ends_with("/us-east-1_gatecheck")
+    );
+    let id = p.run(
+        &["token", "cognito-user", "--decode"],
+        &[("COGNITO_TOKEN", "id")],
+    );
+    let json: Value = serde_json::from_str(&id.stdout).unwrap();
+    assert_eq!(json["claims"]["email"], "ada@example.com", "{}", id.stderr);
+}
