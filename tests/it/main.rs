@@ -21,6 +21,7 @@ mod identities;
 mod idx_identities;
 mod idx_login;
 mod import;
+mod import_cognito;
 mod import_corpus;
 mod import_idx;
 mod import_run;
