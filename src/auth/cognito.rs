@@ -9,7 +9,7 @@
 
 use super::client::{LoginClient, Reply};
 use super::cognito_advice::{challenge_stop, exception};
-use super::cognito_kind::{CognitoAuthFlow, CognitoFixture, CognitoToken};
+use super::cognito_kind::{CognitoAuthFlow, CognitoFixture, CognitoFlow, CognitoToken};
 use super::error::{At, Failure, excerpt};
 use super::fixture::DEMO;
 use super::okta_api::parse_url;
@@ -35,10 +35,13 @@ pub async fn login(
     client: &LoginClient,
     masker: &Masker,
 ) -> Result<Token, Failure> {
-    if f.endpoint.as_deref() == Some(DEMO) {
+    if f.uses_demo(DEMO) {
         return Err(Failure::Config(
-            "endpoint is `demo` but the built-in emulator was not started".to_owned(),
+            "endpoint or domain is `demo` but the built-in emulator was not started".to_owned(),
         ));
+    }
+    if f.flow == CognitoFlow::Hosted {
+        return super::cognito_hosted::login(f, client, masker).await;
     }
     let url = parse_url("endpoint", &format!("{}/", f.endpoint_url()))?;
     let api = Api {

@@ -43,5 +43,30 @@ pub fn problems(f: &CognitoFixture) -> Vec<(&'static str, String)> {
             format!("{problem}; endpoint is the Cognito API's URL, or `demo`"),
         ));
     }
+    if f.flow == super::cognito_kind::CognitoFlow::Hosted {
+        for (key, value) in [("domain", &f.domain), ("redirect_uri", &f.redirect_uri)] {
+            match value.as_deref() {
+                None => out.push((
+                    key,
+                    format!("`flow: hosted` needs {key}: {}", hosted_hint(key)),
+                )),
+                Some(url) if url != DEMO || key == "redirect_uri" => {
+                    if let Some(problem) = absolute_url_problem(url) {
+                        out.push((key, format!("{problem}; {}", hosted_hint(key))));
+                    }
+                }
+                Some(_) => {}
+            }
+        }
+    }
     out
+}
+
+fn hosted_hint(key: &str) -> &'static str {
+    match key {
+        "domain" => {
+            "the user pool's domain, such as https://myapp.auth.us-east-1.amazoncognito.com (Cognito console > the pool > Domain), or `demo`"
+        }
+        _ => "one of the app client's allowed callback URLs",
+    }
 }

@@ -38,6 +38,36 @@ pub struct CognitoFixture {
     /// A PEM file of CA certificates to trust besides the system's.
     #[serde(default, deserialize_with = "empty_as_none")]
     pub ca_cert: Option<String>,
+    /// `api` (default): the sign-in API (InitiateAuth); `hosted`: the
+    /// managed login (Hosted UI) pages, authorization code + PKCE.
+    #[serde(default)]
+    pub flow: CognitoFlow,
+    /// `flow: hosted`: the user pool's domain,
+    /// `https://DOMAIN.auth.REGION.amazoncognito.com` or a custom domain;
+    /// `demo`: the built-in emulator's.
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub domain: Option<String>,
+    /// `flow: hosted`: one of the app client's allowed callback URLs.
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub redirect_uri: Option<String>,
+    /// `flow: hosted`: the scopes to ask (an ID token comes with `openid`).
+    #[serde(default = "default_hosted_scopes")]
+    pub scopes: Vec<String>,
+}
+
+/// How a `cognito` fixture signs in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CognitoFlow {
+    /// InitiateAuth and RespondToAuthChallenge.
+    #[default]
+    Api,
+    /// The managed login pages: /oauth2/authorize, the /login form, /oauth2/token.
+    Hosted,
+}
+
+fn default_hosted_scopes() -> Vec<String> {
+    vec!["openid".to_owned()]
 }
 
 /// Cognito's `AuthFlow` for a user's password.
@@ -107,6 +137,10 @@ impl std::fmt::Debug for CognitoFixture {
             .field("region", &self.region)
             .field("endpoint", &self.endpoint)
             .field("ca_cert", &self.ca_cert)
+            .field("flow", &self.flow)
+            .field("domain", &self.domain)
+            .field("redirect_uri", &self.redirect_uri)
+            .field("scopes", &self.scopes)
             .field("client_secret", &"***")
             .field("password", &"***")
             .field("totp_secret", &"***")
@@ -131,11 +165,31 @@ impl CognitoFixture {
         }
     }
 
+    /// Points `demo` values at the running emulator: the API at its root,
+    /// the managed login under `/cognito`.
+    pub fn resolve_demo(&mut self, okta_url: &str, demo: &str) {
+        if self.endpoint.as_deref() == Some(demo) {
+            self.endpoint = Some(okta_url.to_owned());
+        }
+        if self.domain.as_deref() == Some(demo) {
+            self.domain = Some(format!("{okta_url}/cognito"));
+        }
+    }
+
+    /// True when the endpoint or the domain is `demo`.
+    pub fn uses_demo(&self, demo: &str) -> bool {
+        self.endpoint.as_deref() == Some(demo) || self.domain.as_deref() == Some(demo)
+    }
+
     /// The token cache tells the ID token from the access token apart.
     pub fn cache_scopes(&self) -> Vec<String> {
-        match self.token {
-            CognitoToken::Access => Vec::new(),
-            CognitoToken::Id => vec!["id_token".to_owned()],
+        let mut scopes = match self.flow {
+            CognitoFlow::Api => Vec::new(),
+            CognitoFlow::Hosted => self.scopes.clone(),
+        };
+        if self.token == CognitoToken::Id {
+            scopes.push("id_token".to_owned());
         }
+        scopes
     }
 }

@@ -1,6 +1,6 @@
 //! Login fixtures: one `fixtures/NAME.yaml` file per identity (SPEC §4).
 
-pub use super::cognito_kind::{CognitoAuthFlow, CognitoFixture, CognitoToken};
+pub use super::cognito_kind::{CognitoAuthFlow, CognitoFixture, CognitoFlow, CognitoToken};
 use super::kinds::Client;
 pub use super::kinds::{
     AuthMethod, ClientCredentialsFixture, Oauth2PkceFixture, OktaPkceFixture, PasswordFixture,
@@ -104,7 +104,7 @@ impl Fixture {
         match self {
             // `issuer: demo`: the emulator's generic auto-login server.
             Fixture::Oauth2Pkce(f) => f.issuer == DEMO,
-            Fixture::Cognito(f) => f.endpoint.as_deref() == Some(DEMO),
+            Fixture::Cognito(f) => f.uses_demo(DEMO),
             _ => self.okta_url().is_some_and(|url| url == DEMO),
         }
     }
@@ -123,7 +123,10 @@ impl Fixture {
                 None
             }
             Fixture::Static(_) => None,
-            Fixture::Cognito(f) => f.endpoint.as_mut(),
+            Fixture::Cognito(f) => {
+                f.resolve_demo(okta_url, DEMO);
+                None
+            }
         };
         if let Some(url) = slot.filter(|url| *url == DEMO) {
             *url = okta_url.to_owned();

@@ -9,6 +9,7 @@ mod client_assertion;
 mod cognito;
 mod cognito_advice;
 mod cognito_check;
+mod cognito_hosted;
 mod cognito_kind;
 mod discovery;
 mod dpop;
@@ -35,9 +36,9 @@ pub use client::{LoginClient, MAX_RATE_LIMIT_WAIT};
 pub use dpop::{DpopKey, ath as dpop_ath};
 pub use error::{LoginError, LoginErrorKind};
 pub use fixture::{
-    AuthMethod, CacheKey, ClientCredentialsFixture, CognitoAuthFlow, CognitoFixture, CognitoToken,
-    DEMO, Fixture, Oauth2PkceFixture, OktaPkceFixture, PasswordFixture, RefreshTokenFixture,
-    StaticFixture,
+    AuthMethod, CacheKey, ClientCredentialsFixture, CognitoAuthFlow, CognitoFixture, CognitoFlow,
+    CognitoToken, DEMO, Fixture, Oauth2PkceFixture, OktaPkceFixture, PasswordFixture,
+    RefreshTokenFixture, StaticFixture,
 };
 pub use identities::{Clock, Identities};
 pub use login::login;

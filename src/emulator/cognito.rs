@@ -426,6 +426,39 @@ fn ask(shared: &Shared, user: &PoolUser, client: &PoolClient, challenge: &'stati
 /// AuthenticationResult: access and ID tokens with Cognito's claims, an
 /// opaque refresh token.
 fn tokens(shared: &Shared, user: &PoolUser, client: &PoolClient) -> Answer {
+    let minted = mint(shared, user, client, SIGNIN_SCOPE, true).map_err(|message| Fault {
+        status: StatusCode::INTERNAL_SERVER_ERROR,
+        name: "InternalErrorException",
+        message,
+    })?;
+    Ok(json!({
+        "AuthenticationResult": {
+            "AccessToken": minted.access,
+            "ExpiresIn": minted.lifetime,
+            "IdToken": minted.id,
+            "RefreshToken": minted.refresh,
+            "TokenType": "Bearer",
+        },
+        "ChallengeParameters": {},
+    }))
+}
+
+/// Tokens of one sign-in.
+pub(crate) struct Minted {
+    pub(crate) access: String,
+    pub(crate) id: Option<String>,
+    pub(crate) refresh: String,
+    pub(crate) lifetime: u64,
+}
+
+/// Signs the access token (with `scope`) and, when asked, the ID token.
+pub(crate) fn mint(
+    shared: &Shared,
+    user: &PoolUser,
+    client: &PoolClient,
+    scope: &str,
+    with_id: bool,
+) -> Result<Minted, String> {
     let now = epoch_secs();
     let lifetime = shared.config.access_token_lifetime_secs;
     let sub = user.sub();
@@ -439,7 +472,7 @@ fn tokens(shared: &Shared, user: &PoolUser, client: &PoolClient) -> Answer {
         "origin_jti": origin,
         "event_id": event,
         "token_use": "access",
-        "scope": SIGNIN_SCOPE,
+        "scope": scope,
         "auth_time": now,
         "exp": now + lifetime,
         "iat": now,
@@ -466,28 +499,24 @@ fn tokens(shared: &Shared, user: &PoolUser, client: &PoolClient) -> Answer {
         id["cognito:groups"] = json!(user.groups);
     }
     let sign = |claims: &Value| {
-        shared.cognito.keys.sign(claims).map_err(|e| Fault {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
-            name: "InternalErrorException",
-            message: e.to_string(),
-        })
+        let token = shared
+            .cognito
+            .keys
+            .sign(claims)
+            .map_err(|e| e.to_string())?;
+        shared.remember(&token);
+        Ok::<_, String>(token)
     };
-    let access_token = sign(&access)?;
-    let id_token = sign(&id)?;
-    let refresh_token = random_token("", 300);
-    for token in [&access_token, &id_token, &refresh_token] {
-        shared.remember(token);
-    }
-    Ok(json!({
-        "AuthenticationResult": {
-            "AccessToken": access_token,
-            "ExpiresIn": lifetime,
-            "IdToken": id_token,
-            "RefreshToken": refresh_token,
-            "TokenType": "Bearer",
-        },
-        "ChallengeParameters": {},
-    }))
+    let access = sign(&access)?;
+    let id = if with_id { Some(sign(&id)?) } else { None };
+    let refresh = random_token("", 300);
+    shared.remember(&refresh);
+    Ok(Minted {
+        access,
+        id,
+        refresh,
+        lifetime,
+    })
 }
 
 fn unknown_pool(pool: &str) -> Response {

@@ -28,11 +28,24 @@ pub(crate) struct ChallengePending {
     pub(crate) challenge: &'static str,
 }
 
+/// An authorization code of the managed login.
+#[derive(Debug, Clone)]
+pub(crate) struct HostedCode {
+    pub(crate) email: &'static str,
+    pub(crate) client_id: String,
+    pub(crate) redirect_uri: String,
+    pub(crate) challenge: Option<String>,
+    pub(crate) scope: String,
+}
+
 /// The user pool's state.
 pub(crate) struct CognitoState {
     pub(crate) keys: KeyRing,
     pub(crate) srp: Store<SrpPending>,
     pub(crate) sessions: Store<ChallengePending>,
+    /// The managed login's `_csrf` values handed out with a login page.
+    pub(crate) csrf: Store<()>,
+    pub(crate) codes: Store<HostedCode>,
 }
 
 impl CognitoState {
@@ -43,6 +56,8 @@ impl CognitoState {
             keys: KeyRing::default(),
             srp: Store::new(minutes(3)),
             sessions: Store::new(minutes(3)),
+            csrf: Store::new(minutes(10)),
+            codes: Store::new(minutes(5)),
         }
     }
 }

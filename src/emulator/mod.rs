@@ -11,6 +11,7 @@ mod builtin;
 mod client_auth;
 mod client_auth_jwt;
 mod cognito;
+mod cognito_hosted;
 mod cognito_pool;
 mod cognito_state;
 mod cognito_verify;

@@ -19,7 +19,8 @@ pub(crate) fn router(state: AppState) -> Router {
     okta_router(state.clone())
         .merge(idx::router(state.clone()))
         .merge(generic::router(state.clone()))
-        .merge(super::cognito::router(state))
+        .merge(super::cognito::router(state.clone()))
+        .merge(super::cognito_hosted::router(state))
 }
 
 fn okta_router(state: AppState) -> Router {

@@ -393,3 +393,167 @@ fn the_shipped_fixture_signs_into_the_demo_pool() {
     let json: Value = serde_json::from_str(&id.stdout).unwrap();
     assert_eq!(json["claims"]["email"], "ada@example.com", "{}", id.stderr);
 }
+
+/// A `flow: hosted` fixture for the emulator's managed login.
+fn hosted(em: &Emulator, username: &str, extra: &str) -> Fixture {
+    let mut lines: serde_yaml::Mapping = serde_yaml::from_str(
+        "flow: hosted\ndomain: OKTA/cognito\nredirect_uri: http://localhost:3000/callback\n\
+         scopes: [openid, email]\n",
+    )
+    .unwrap();
+    if !extra.trim().is_empty() {
+        lines.extend(serde_yaml::from_str::<serde_yaml::Mapping>(extra).unwrap());
+    }
+    cognito(em, username, &serde_yaml::to_string(&lines).unwrap())
+}
+
+#[tokio::test]
+async fn the_managed_login_gives_tokens_through_the_login_form() {
+    let em = emulator().await;
+    let token = token_of(&hosted(&em, "ada@example.com", "")).await;
+    let claims = verify_pool_token(&em, &token).await;
+    assert_eq!(claims["token_use"], "access");
+    assert_eq!(claims["scope"], "openid email");
+    assert_eq!(claims["client_id"], "demo-cognito");
+    assert_eq!(api(&em, "/api/me", &token).await.0, 200);
+    // A confidential client authenticates at /oauth2/token; the ID token on request.
+    let fx = hosted(
+        &em,
+        "grace@example.com",
+        "client_id: demo-cognito-secret\nclient_secret: demo-cognito-client-secret\n\
+         password: analytical-engine\ntoken: id",
+    );
+    let claims = verify_pool_token(&em, &token_of(&fx).await).await;
+    assert_eq!(claims["token_use"], "id");
+    assert_eq!(claims["aud"], "demo-cognito-secret");
+    assert_eq!(claims["cognito:groups"], serde_json::json!(["admins"]));
+}
+
+#[tokio::test]
+async fn the_managed_login_names_what_stops_it() {
+    let em = emulator().await;
+    let message = cognito_failure(&hosted(&em, "ada@example.com", "password: wrong-one")).await;
+    assert!(
+        message.contains("the login page answered \"Incorrect username or password.\""),
+        "{message}"
+    );
+    assert!(
+        message.contains("check the fixture's username / password"),
+        "{message}"
+    );
+    let message = cognito_failure(&hosted(&em, "mfa@example.com", "")).await;
+    assert!(
+        message.contains("went on to http://127.0.0.1:"),
+        "{message}"
+    );
+    assert!(message.contains("/cognito/mfa"), "{message}");
+    assert!(message.contains("use `flow: api`"), "{message}");
+    let fx = hosted(
+        &em,
+        "ada@example.com",
+        "redirect_uri: http://localhost:9999/elsewhere",
+    );
+    let message = cognito_failure(&fx).await;
+    assert!(
+        message.contains("the error page (redirect_mismatch)"),
+        "{message}"
+    );
+    assert!(message.contains("allowed callback URLs"), "{message}");
+    let fx = hosted(
+        &em,
+        "ada@example.com",
+        "client_id: demo-cognito-secret\nclient_secret: nope",
+    );
+    let message = cognito_failure(&fx).await;
+    assert!(message.contains("invalid_client"), "{message}");
+}
+
+#[test]
+fn hosted_needs_a_domain_and_a_redirect_uri() {
+    let f: Fixture = serde_yaml::from_str(
+        "kind: cognito\nflow: hosted\nuser_pool_id: us-east-1_A1\nclient_id: c\nusername: u\npassword: p\n",
+    )
+    .unwrap();
+    let problems = gatecheck::auth::fixture_check::problems(&f);
+    let keys: Vec<&str> = problems.iter().map(|(k, _)| *k).collect();
+    assert_eq!(keys, ["domain", "redirect_uri"], "{problems:?}");
+    assert!(problems[0].1.contains("amazoncognito.com"), "{problems:?}");
+}
+
+#[tokio::test]
+async fn the_login_form_needs_its_csrf_cookie_and_the_code_its_verifier() {
+    let em = emulator().await;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let challenge = gatecheck::secret::pkce_hash::s256_challenge(
+        "a-verifier-of-enough-length-0123456789-abcdefgh",
+    );
+    let query = format!(
+        "response_type=code&client_id=demo-cognito&redirect_uri=http%3A%2F%2Flocalhost%3A3000%2Fcallback\
+         &state=s1&scope=openid&code_challenge={challenge}&code_challenge_method=S256"
+    );
+    let login = format!("{}/cognito/login?{query}", em.okta_url());
+    let page = http.get(&login).send().await.unwrap();
+    let cookie = page.headers()["set-cookie"].to_str().unwrap().to_owned();
+    let xsrf = cookie.split(';').next().unwrap().to_owned();
+    let body = page.text().await.unwrap();
+    let csrf = body
+        .split("name=\"_csrf\" type=\"hidden\" value=\"")
+        .nth(1)
+        .unwrap();
+    let csrf = &csrf[..csrf.find('"').unwrap()];
+    assert_eq!(xsrf, format!("XSRF-TOKEN={csrf}"));
+    let form = [
+        ("_csrf", csrf),
+        ("username", "ada@example.com"),
+        ("password", "correct-horse"),
+    ];
+    let without_cookie = http.post(&login).form(&form).send().await.unwrap();
+    assert_eq!(
+        without_cookie.headers()["location"],
+        "/cognito/error?error=csrf"
+    );
+    let with_cookie = http
+        .post(&login)
+        .header("cookie", &xsrf)
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    let to = with_cookie.headers()["location"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        to.starts_with("http://localhost:3000/callback?code="),
+        "{to}"
+    );
+    let code = to.split("code=").nth(1).unwrap().split('&').next().unwrap();
+    let token = |verifier: &'static str| {
+        http.post(format!("{}/cognito/oauth2/token", em.okta_url()))
+            .form(&[
+                ("grant_type", "authorization_code"),
+                ("client_id", "demo-cognito"),
+                ("code", code),
+                ("redirect_uri", "http://localhost:3000/callback"),
+                ("code_verifier", verifier),
+            ])
+    };
+    let wrong = token("another-verifier-of-enough-length-0123456789-abcdef")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status().as_u16(), 400);
+    assert_eq!(
+        wrong.json::<Value>().await.unwrap()["error"],
+        "invalid_grant"
+    );
+    // The code was used up by the refused attempt, as codes are one-time.
+    let again = token("a-verifier-of-enough-length-0123456789-abcdefgh")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status().as_u16(), 400);
+}
