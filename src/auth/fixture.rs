@@ -24,7 +24,8 @@ pub enum Fixture {
     Password(PasswordFixture),
     RefreshToken(RefreshTokenFixture),
     Static(StaticFixture),
-    /// Amazon Cognito: a user pool's InitiateAuth (SRP) and challenges.
+    /// Amazon Cognito: a user pool's InitiateAuth (SRP) and challenges, or
+    /// its managed login pages (`flow: hosted`).
     Cognito(CognitoFixture),
 }
 
