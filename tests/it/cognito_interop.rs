@@ -7,11 +7,14 @@
 //! - pycognito (PyPI, AWS's SRP as amazon-cognito-identity-js does it, over
 //!   boto3) signing in to gatecheck's emulator, proving the emulator's SRP
 //!   verification, SECRET_HASH and TOTP, and its tokens (pycognito verifies
-//!   them against the pool's JWKS); a wrong password must be refused.
+//!   them against the pool's JWKS); a wrong password must be refused;
+//! - amazon-cognito-identity-js (npm, AWS's own JavaScript client, the SRP
+//!   of Amplify) signing in to the emulator the same way (public clients
+//!   only: it sends no SECRET_HASH).
 //!
 //! The Python packages are pinned in tests/interop/cognito/requirements.txt
 //! and installed by .ci/run, which points `GATECHECK_COGNITO_PYTHON` at the
-//! interpreter. Skipped (with a message) when that Python cannot import
+//! interpreter; the npm package by `npm ci` in tests/interop/cognito/js. Skipped (with a message) when that Python cannot import
 //! them and `GATECHECK_INTEROP_TESTS` is not set; CI sets it, so there a
 //! missing package fails the test.
 
@@ -364,4 +367,79 @@ async fn gatechecks_client_signs_in_to_motos_pool() {
         assert!(message.contains(what), "{user}: {message}");
         assert!(message.contains("; "), "advice follows: {message}");
     }
+}
+
+/// node with amazon-cognito-identity-js installed, or None (skipped).
+fn node_client() -> Option<PathBuf> {
+    let dir = script("js");
+    let installed = dir.join("node_modules/amazon-cognito-identity-js").is_dir();
+    let node = Command::new("node")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    let required = std::env::var_os(REQUIRED).is_some_and(|v| !v.is_empty());
+    match (installed && node, required) {
+        (true, _) => Some(dir.join("login.js")),
+        (false, true) => panic!(
+            "{REQUIRED} is set but node or amazon-cognito-identity-js is missing: \
+             npm ci --prefix tests/interop/cognito/js (as .ci/run does)"
+        ),
+        (false, false) => {
+            eprintln!(
+                "SKIPPED: Cognito interop test: node or amazon-cognito-identity-js is missing \
+                 (npm ci --prefix tests/interop/cognito/js); set {REQUIRED}=1 to make this a failure"
+            );
+            None
+        }
+    }
+}
+
+async fn js_login(
+    script: &std::path::Path,
+    url: &str,
+    user: &str,
+    password: &str,
+    totp: &str,
+) -> Value {
+    let mut command = Command::new("node");
+    command
+        .arg(script)
+        .args([url, COGNITO_POOL_ID, "demo-cognito", user, password, totp]);
+    let out = tokio::task::spawn_blocking(move || output_of(command))
+        .await
+        .unwrap();
+    serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("{e}: {out}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn amazon_cognito_identity_js_signs_in_to_the_emulators_pool() {
+    let Some(script) = node_client() else { return };
+    let em = emulator().await;
+    let url = format!("{}/", em.okta_url());
+    // Several sign-ins: each draws new SRP values on both sides, so the
+    // padding of numbers with a high first bit is met both ways.
+    for _ in 0..6 {
+        let ok = js_login(&script, &url, "ada@example.com", "correct-horse", "").await;
+        assert_eq!(ok["ok"], true, "{ok}");
+        assert_eq!(ok["access"]["client_id"], "demo-cognito");
+        assert_eq!(ok["id"]["email"], "ada@example.com");
+    }
+    let wrong = js_login(&script, &url, "ada@example.com", "correct-hors3", "").await;
+    assert_eq!(
+        wrong["error"], "NotAuthorizedException",
+        "a wrong password must be refused: {wrong}"
+    );
+    assert_eq!(wrong["message"], "Incorrect username or password.");
+    let mfa = js_login(
+        &script,
+        &url,
+        "mfa@example.com",
+        "correct-horse",
+        "JBSWY3DPEHPK3PXP",
+    )
+    .await;
+    assert_eq!(mfa["ok"], true, "{mfa}");
+    let unknown = js_login(&script, &url, "nobody@example.com", "correct-horse", "").await;
+    assert_eq!(unknown["error"], "UserNotFoundException", "{unknown}");
 }
