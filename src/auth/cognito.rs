@@ -95,6 +95,67 @@ pub async fn login(
     ))
 }
 
+/// A fresh token for an expiring one: InitiateAuth with REFRESH_TOKEN_AUTH
+/// (SECRET_HASH over Cognito's name for the user, read from the old tokens).
+pub async fn refresh(
+    f: &CognitoFixture,
+    client: &LoginClient,
+    refresh_token: &str,
+    old: &Token,
+    masker: &Masker,
+) -> Result<Token, Failure> {
+    let url = parse_url("endpoint", &format!("{}/", f.endpoint_url()))?;
+    let api = Api {
+        url,
+        client,
+        masker,
+    };
+    let mut params = Map::new();
+    params.insert("REFRESH_TOKEN".into(), refresh_token.into());
+    if let Some(secret) = &f.client_secret {
+        let name = cognito_username(old).unwrap_or_else(|| f.username.clone());
+        let hash = srp::secret_hash(&name, &f.client_id, secret);
+        masker.add(hash.as_str());
+        params.insert("SECRET_HASH".into(), hash.into());
+    }
+    let body = json!({
+        "AuthFlow": "REFRESH_TOKEN_AUTH",
+        "ClientId": f.client_id,
+        "AuthParameters": params,
+    });
+    let answer = api
+        .call("InitiateAuth", body)
+        .await
+        .map_err(|e| e.into_failure(f))?;
+    let result = answer.value.get("AuthenticationResult").ok_or_else(|| {
+        Failure::protocol(
+            &answer.at,
+            "a refresh answered without AuthenticationResult",
+        )
+    })?;
+    token(f, result, &answer.at, masker)
+}
+
+/// Cognito's name for the user (`username` of the access token,
+/// `cognito:username` of the ID token), read without verifying.
+fn cognito_username(old: &Token) -> Option<String> {
+    use base64::Engine as _;
+    [Some(&old.access_token), old.id_token.as_ref()]
+        .into_iter()
+        .flatten()
+        .find_map(|jwt| {
+            let payload = jwt.split('.').nth(1)?;
+            let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(payload)
+                .ok()?;
+            let claims: Value = serde_json::from_slice(&bytes).ok()?;
+            ["username", "cognito:username"]
+                .iter()
+                .find_map(|k| claims.get(*k).and_then(Value::as_str))
+                .map(str::to_owned)
+        })
+}
+
 /// One answer of the API, where it came from.
 struct Answer {
     at: At,

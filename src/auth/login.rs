@@ -81,6 +81,12 @@ pub async fn renew(
     masker: &Masker,
 ) -> Result<Token, LoginError> {
     let trusting = for_fixture(fixture, client);
+    if let (Fixture::Cognito(f), Some(refresh_token)) = (fixture, &old.refresh_token)
+        && f.flow == super::fixture::CognitoFlow::Api
+        && let Ok(token) = cognito::refresh(f, &trusting, refresh_token, old, masker).await
+    {
+        return Ok(keep_refresh_token(token, refresh_token));
+    }
     let dpop = old.dpop.as_deref();
     if let (Some(refresh_token), Some(Ok((url, auth)))) =
         (&old.refresh_token, refresh_target(fixture, &trusting).await)

@@ -22,7 +22,7 @@ use serde_json::{Map, Value, json};
 use super::cognito_pool::{
     COGNITO_POOL_ID, Outcome, PoolClient, PoolUser, SIGNIN_SCOPE, TOTP_SECRET, client, user_named,
 };
-use super::cognito_state::{ChallengePending, SrpPending};
+use super::cognito_state::{ChallengePending, RefreshGrant, SrpPending};
 use super::counters::Counter;
 use super::ids::{epoch_secs, random_token};
 use super::keyring::JWKS_MAX_AGE_SECS;
@@ -182,11 +182,14 @@ fn initiate(shared: &Shared, request: &Map<String, Value>) -> Answer {
     let client = pool_client(request)?;
     let flow = required(request, "AuthFlow")?;
     let params = object(request, "AuthParameters")?;
+    if flow == "REFRESH_TOKEN_AUTH" || flow == "REFRESH_TOKEN" {
+        return refresh(shared, client, params);
+    }
     if flow != "USER_SRP_AUTH" && flow != "USER_PASSWORD_AUTH" {
         return Err(fault(
             "InvalidParameterException",
             format!(
-                "AuthFlow {flow} is not served by this user pool (USER_SRP_AUTH, USER_PASSWORD_AUTH)"
+                "AuthFlow {flow} is not served by this user pool (USER_SRP_AUTH, USER_PASSWORD_AUTH, REFRESH_TOKEN_AUTH)"
             ),
         ));
     }
@@ -243,6 +246,36 @@ fn initiate(shared: &Shared, request: &Map<String, Value>) -> Answer {
             "USERNAME": sub,
             "USER_ID_FOR_SRP": sub,
         },
+    }))
+}
+
+/// REFRESH_TOKEN_AUTH: new access and ID tokens; the refresh token stays
+/// (no rotation), so the answer carries none. SECRET_HASH is over Cognito's
+/// name for the user.
+fn refresh(shared: &Shared, client: &PoolClient, params: &Map<String, Value>) -> Answer {
+    let revoked = || fault("NotAuthorizedException", "Invalid Refresh Token");
+    let token = required(params, "REFRESH_TOKEN")?;
+    let grant = shared
+        .cognito
+        .refresh_tokens
+        .get(token)
+        .filter(|g| g.client_id == client.id)
+        .ok_or_else(revoked)?;
+    let user = user_named(grant.email).ok_or_else(revoked)?;
+    check_secret_hash(client, &user.sub(), params)?;
+    let minted = mint(shared, user, client, &grant.scope, true).map_err(|message| Fault {
+        status: StatusCode::INTERNAL_SERVER_ERROR,
+        name: "InternalErrorException",
+        message,
+    })?;
+    Ok(json!({
+        "AuthenticationResult": {
+            "AccessToken": minted.access,
+            "ExpiresIn": minted.lifetime,
+            "IdToken": minted.id,
+            "TokenType": "Bearer",
+        },
+        "ChallengeParameters": {},
     }))
 }
 
@@ -511,6 +544,14 @@ pub(crate) fn mint(
     let id = if with_id { Some(sign(&id)?) } else { None };
     let refresh = random_token("", 300);
     shared.remember(&refresh);
+    shared.cognito.refresh_tokens.insert(
+        refresh.clone(),
+        RefreshGrant {
+            email: user.email,
+            client_id: client.id.to_owned(),
+            scope: scope.to_owned(),
+        },
+    );
     Ok(Minted {
         access,
         id,

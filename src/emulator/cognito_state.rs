@@ -28,6 +28,14 @@ pub(crate) struct ChallengePending {
     pub(crate) challenge: &'static str,
 }
 
+/// What a refresh token stands for.
+#[derive(Debug, Clone)]
+pub(crate) struct RefreshGrant {
+    pub(crate) email: &'static str,
+    pub(crate) client_id: String,
+    pub(crate) scope: String,
+}
+
 /// An authorization code of the managed login.
 #[derive(Debug, Clone)]
 pub(crate) struct HostedCode {
@@ -46,6 +54,7 @@ pub(crate) struct CognitoState {
     /// The managed login's `_csrf` values handed out with a login page.
     pub(crate) csrf: Store<()>,
     pub(crate) codes: Store<HostedCode>,
+    pub(crate) refresh_tokens: Store<RefreshGrant>,
 }
 
 impl CognitoState {
@@ -58,6 +67,8 @@ impl CognitoState {
             sessions: Store::new(minutes(3)),
             csrf: Store::new(minutes(10)),
             codes: Store::new(minutes(5)),
+            // Cognito's default refresh token lifetime: 30 days.
+            refresh_tokens: Store::new(minutes(60 * 24 * 30)),
         }
     }
 }

@@ -557,3 +557,39 @@ async fn the_login_form_needs_its_csrf_cookie_and_the_code_its_verifier() {
         .unwrap();
     assert_eq!(again.status().as_u16(), 400);
 }
+
+#[tokio::test]
+async fn an_expiring_cognito_token_is_refreshed_with_its_refresh_token() {
+    let em = emulator().await;
+    let fx = cognito(
+        &em,
+        "ada@example.com",
+        "client_id: demo-cognito-secret\nclient_secret: demo-cognito-client-secret",
+    );
+    let fixtures = std::collections::BTreeMap::from([("user".to_owned(), fx)]);
+    let clock = TestClock::default();
+    let ids = gatecheck::auth::Identities::new(
+        fixtures,
+        client(),
+        gatecheck::report::mask::Masker::new(),
+    )
+    .with_clock(clock.clock());
+    let first = ids.token("user").await.unwrap();
+    let calls = em.counters().token;
+    assert_eq!(calls, 2, "InitiateAuth and the password proof");
+    // Just inside the renewal margin of the one-hour token.
+    clock.advance(std::time::Duration::from_secs(3570));
+    let second = ids.token("user").await.unwrap();
+    assert_ne!(first.access_token, second.access_token);
+    assert_eq!(
+        em.counters().token,
+        calls + 1,
+        "one REFRESH_TOKEN_AUTH, not a new sign-in"
+    );
+    let claims = verify_pool_token(&em, &second.access_token).await;
+    assert_eq!(claims["client_id"], "demo-cognito-secret");
+    assert_eq!(
+        second.refresh_token, first.refresh_token,
+        "Cognito keeps the refresh token"
+    );
+}
