@@ -215,7 +215,10 @@ fn initiate(shared: &Shared, request: &Map<String, Value>) -> Answer {
             "SRP_A is not a valid SRP value",
         )
     };
-    let big_a = srp::from_hex("SRP_A", required(params, "SRP_A")?).map_err(|_| bad_a())?;
+    let big_a = srp::from_hex("SRP_A", required(params, "SRP_A")?)
+        .ok()
+        .filter(srp::is_valid_public)
+        .ok_or_else(bad_a)?;
     let sub = user.sub();
     let salt = user.salt();
     let v = srp::verifier(srp::pool_name(COGNITO_POOL_ID), &sub, user.password, &salt);

@@ -161,6 +161,12 @@ pub fn client_public(a: &BigUint) -> Result<BigUint, SrpError> {
     Ok(big_a)
 }
 
+/// False for a public value that is zero modulo N: with such an A (or B)
+/// the shared secret is known without the password.
+pub fn is_valid_public(value: &BigUint) -> bool {
+    value % &group().n != BigUint::ZERO
+}
+
 /// The server's public value B = (k·v + gᵇ) mod N.
 pub fn server_public(b: &BigUint, v: &BigUint) -> Result<BigUint, SrpError> {
     let grp = group();

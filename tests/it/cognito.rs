@@ -593,3 +593,31 @@ async fn an_expiring_cognito_token_is_refreshed_with_its_refresh_token() {
         "Cognito keeps the refresh token"
     );
 }
+
+#[tokio::test]
+async fn the_pool_refuses_an_srp_a_that_would_need_no_password() {
+    let em = emulator().await;
+    // A = 0 or A = N makes the shared secret 0 whatever the password.
+    let n = "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7EDEE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF0598DA48361C55D39A69163FA8FD24CF5F83655D23DCA3AD961C62F356208552BB9ED529077096966D670C354E4ABC9804F1746C08CA18217C32905E462E36CE3BE39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF6955817183995497CEA956AE515D2261898FA051015728E5A8AAAC42DAD33170D04507A33A85521ABDF1CBA64ECFB850458DBEF0A8AEA71575D060C7DB3970F85A6E1E4C7ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6BF12FFA06D98A0864D87602733EC86A64521F2B18177B200CBBE117577A615D6C770988C0BAD946E208E24FA074E5AB3143DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF";
+    for srp_a in ["0", n] {
+        let body = serde_json::json!({
+            "AuthFlow": "USER_SRP_AUTH",
+            "ClientId": "demo-cognito",
+            "AuthParameters": {"USERNAME": "ada@example.com", "SRP_A": srp_a},
+        });
+        let response = reqwest::Client::new()
+            .post(format!("{}/", em.okta_url()))
+            .header(
+                "X-Amz-Target",
+                "AWSCognitoIdentityProviderService.InitiateAuth",
+            )
+            .header("Content-Type", "application/x-amz-json-1.1")
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 400);
+        let answer: Value = response.json().await.unwrap();
+        assert_eq!(answer["__type"], "InvalidParameterException", "{answer}");
+    }
+}
