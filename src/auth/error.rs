@@ -243,6 +243,15 @@ pub(crate) enum Failure {
         advice: String,
         kind: LoginErrorKind,
     },
+    /// Amazon Cognito refused or stopped the sign-in: `what` names the
+    /// exception or challenge, `advice` says what to change.
+    #[error("Amazon Cognito stopped the sign-in at {at}: {what}; {advice}")]
+    Cognito {
+        at: At,
+        what: String,
+        advice: String,
+        kind: LoginErrorKind,
+    },
 }
 
 impl Failure {
@@ -267,6 +276,7 @@ impl Failure {
             Failure::InteractRefused { .. } => K::Authorize,
             Failure::IdxStopped { kind, .. } => *kind,
             Failure::Refused { kind, .. } => *kind,
+            Failure::Cognito { kind, .. } => *kind,
         }
     }
 

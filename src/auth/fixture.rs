@@ -1,5 +1,6 @@
 //! Login fixtures: one `fixtures/NAME.yaml` file per identity (SPEC §4).
 
+pub use super::cognito_kind::{CognitoAuthFlow, CognitoFixture, CognitoFlow, CognitoToken};
 use super::kinds::Client;
 pub use super::kinds::{
     Auth0Fixture, AuthMethod, ClientCredentialsFixture, Oauth2PkceFixture, OktaPkceFixture,
@@ -25,6 +26,9 @@ pub enum Fixture {
     Static(StaticFixture),
     /// Auth0: cross-origin authentication, /authorize with the login ticket, PKCE.
     Auth0(Auth0Fixture),
+    /// Amazon Cognito: a user pool's InitiateAuth (SRP) and challenges, or
+    /// its managed login pages (`flow: hosted`).
+    Cognito(CognitoFixture),
 }
 
 /// What identifies a token for the token cache (SPEC §6).
@@ -48,6 +52,7 @@ impl Fixture {
             Fixture::RefreshToken(_) => "refresh-token",
             Fixture::Static(_) => "static",
             Fixture::Auth0(_) => "auth0",
+            Fixture::Cognito(_) => "cognito",
         }
     }
 
@@ -61,6 +66,7 @@ impl Fixture {
             Fixture::RefreshToken(f) => Some(f.client()),
             Fixture::Static(_) => None,
             Fixture::Auth0(f) => Some(f.client()),
+            Fixture::Cognito(f) => Some(f.client()),
         }
     }
 
@@ -81,6 +87,7 @@ impl Fixture {
             Fixture::RefreshToken(f) => vec![Some(&f.refresh_token)],
             Fixture::Static(f) => vec![Some(&f.access_token)],
             Fixture::Auth0(f) => vec![Some(&f.password), f.totp_secret.as_ref()],
+            Fixture::Cognito(f) => vec![Some(&f.password), f.totp_secret.as_ref()],
         };
         if let Some(client) = self.client() {
             candidates.extend([client.secret, pem_text(client.private_key)]);
@@ -104,6 +111,7 @@ impl Fixture {
             // `issuer: demo`: the emulator's generic auto-login server.
             Fixture::Oauth2Pkce(f) => f.issuer == DEMO,
             Fixture::Auth0(f) => f.domain == DEMO,
+            Fixture::Cognito(f) => f.uses_demo(DEMO),
             _ => self.okta_url().is_some_and(|url| url == DEMO),
         }
     }
@@ -126,6 +134,10 @@ impl Fixture {
                 if f.domain == DEMO {
                     f.domain = format!("{okta_url}/auth0");
                 }
+                None
+            }
+            Fixture::Cognito(f) => {
+                f.resolve_demo(okta_url, DEMO);
                 None
             }
         };
@@ -165,6 +177,12 @@ impl Fixture {
                 &f.scopes,
             )),
             Fixture::Auth0(f) => Some(key(f.issuer(), &f.client_id, &f.cache_subject(), &f.scopes)),
+            Fixture::Cognito(f) => Some(key(
+                f.issuer(),
+                &f.client_id,
+                &f.username,
+                &f.cache_scopes(),
+            )),
             Fixture::RefreshToken(_) | Fixture::Static(_) => None,
         }
     }
@@ -182,6 +200,7 @@ impl Fixture {
             Fixture::RefreshToken(f) => format!("client `{}` with a refresh token", f.client_id),
             Fixture::Static(_) => "a static token".to_owned(),
             Fixture::Auth0(f) => format!("`{}`", f.username),
+            Fixture::Cognito(f) => format!("`{}`", f.username),
         }
     }
 
@@ -191,7 +210,7 @@ impl Fixture {
             Fixture::ClientCredentials(f) => f.okta_url.as_deref(),
             Fixture::Password(f) => f.okta_url.as_deref(),
             Fixture::RefreshToken(f) => f.okta_url.as_deref(),
-            Fixture::Oauth2Pkce(_) | Fixture::Static(_) | Fixture::Auth0(_) => None,
+            Fixture::Oauth2Pkce(_) | Fixture::Static(_) | Fixture::Auth0(_) | Fixture::Cognito(_) => None,
         }
     }
 

@@ -31,6 +31,10 @@ pub fn problems(fixture: &Fixture) -> Vec<(&'static str, String)> {
             }
             (None, "", None)
         }
+        Fixture::Cognito(f) => {
+            out.extend(super::cognito_check::problems(f));
+            (None, "", None)
+        }
     };
     if let Some(p) = okta_url.and_then(|url| okta_url_problem(url, auth_server)) {
         out.push(("okta_url", p));

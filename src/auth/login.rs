@@ -6,7 +6,7 @@ use super::error::{Failure, LoginError};
 use super::fixture::Fixture;
 use super::grants::{self, keep_refresh_token};
 use super::token::{ClientAuth, Token};
-use super::{auth0, idx, oauth2_pkce, okta};
+use super::{auth0, cognito, idx, oauth2_pkce, okta};
 use crate::secret::mask::Masker;
 use reqwest::Url;
 use std::sync::Arc;
@@ -56,6 +56,7 @@ async fn by_kind(
         Fixture::RefreshToken(f) => grants::refresh_token(f, client, dpop, masker).await,
         Fixture::Static(f) => grants::static_token(f),
         Fixture::Auth0(f) => auth0::login(f, client, dpop, masker).await,
+        Fixture::Cognito(f) => cognito::login(f, client, masker).await,
     }
 }
 
@@ -81,6 +82,12 @@ pub async fn renew(
     masker: &Masker,
 ) -> Result<Token, LoginError> {
     let trusting = for_fixture(fixture, client);
+    if let (Fixture::Cognito(f), Some(refresh_token)) = (fixture, &old.refresh_token)
+        && f.flow == super::fixture::CognitoFlow::Api
+        && let Ok(token) = cognito::refresh(f, &trusting, refresh_token, old, masker).await
+    {
+        return Ok(keep_refresh_token(token, refresh_token));
+    }
     let dpop = old.dpop.as_deref();
     if let (Some(refresh_token), Some(Ok((url, auth)))) =
         (&old.refresh_token, refresh_target(fixture, &trusting).await)
@@ -110,7 +117,7 @@ async fn refresh_target<'a>(
             grants::token_url(f.endpoint()).map(|url| (url, f.client_auth()))
         }
         Fixture::Auth0(f) => auth0::token_url(f).map(|url| (url, auth0::client_auth(f))),
-        Fixture::ClientCredentials(_) | Fixture::Static(_) => return None,
+        Fixture::ClientCredentials(_) | Fixture::Static(_) | Fixture::Cognito(_) => return None,
     };
     Some(target)
 }

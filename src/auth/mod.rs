@@ -7,6 +7,11 @@ pub mod cache;
 mod cache_fs;
 mod client;
 mod client_assertion;
+mod cognito;
+mod cognito_advice;
+mod cognito_check;
+mod cognito_hosted;
+mod cognito_kind;
 mod discovery;
 mod dpop;
 mod error;
@@ -32,8 +37,9 @@ pub use client::{LoginClient, MAX_RATE_LIMIT_WAIT};
 pub use dpop::{DpopKey, ath as dpop_ath};
 pub use error::{LoginError, LoginErrorKind};
 pub use fixture::{
-    Auth0Fixture, AuthMethod, CacheKey, ClientCredentialsFixture, DEMO, Fixture, Oauth2PkceFixture,
-    OktaPkceFixture, PasswordFixture, RefreshTokenFixture, StaticFixture,
+    Auth0Fixture, AuthMethod, CacheKey, ClientCredentialsFixture, CognitoAuthFlow, CognitoFixture,
+    CognitoFlow, CognitoToken, DEMO, Fixture, Oauth2PkceFixture, OktaPkceFixture, PasswordFixture,
+    RefreshTokenFixture, StaticFixture,
 };
 pub use identities::{Clock, Identities};
 pub use login::{login, renew};

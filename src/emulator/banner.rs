@@ -31,6 +31,12 @@ pub(crate) fn write(
             emulator.jwks_url(&server.id)
         )?;
     }
+    let pool = super::cognito_pool::COGNITO_POOL_ID;
+    writeln!(
+        out,
+        "  cognito pool:   {pool}  (endpoint {okta}, issuer {okta}/{pool}, managed login {okta}/cognito)",
+        okta = emulator.okta_url()
+    )?;
     writeln!(out, "users:")?;
     for user in &config.users {
         let groups = user.groups.join(", ");

@@ -15,6 +15,11 @@ mod banner;
 mod builtin;
 mod client_auth;
 mod client_auth_jwt;
+mod cognito;
+mod cognito_hosted;
+mod cognito_pool;
+mod cognito_state;
+mod cognito_verify;
 mod config;
 mod consts;
 mod cors;
@@ -56,6 +61,7 @@ pub use auth0_config::{
     Auth0Api, Auth0Client, Auth0Grant, Auth0Organization, Auth0TenantConfig, Auth0User,
     OrganizationUsage,
 };
+pub use cognito_pool::{COGNITO_POOL_ID, COGNITO_REGION};
 pub use config::{
     AuthServerConfig, ClientConfig, ConfigError, EmulatorConfig, GrantType, IdxAuthenticator,
     LimitedEndpoint, RateLimitConfig, SignOnPolicy, TokenKind, UserConfig, UserStatus,

@@ -19,7 +19,9 @@ pub(crate) fn router(state: AppState) -> Router {
     okta_router(state.clone())
         .merge(idx::router(state.clone()))
         .merge(generic::router(state.clone()))
-        .merge(super::auth0::router(state))
+        .merge(super::auth0::router(state.clone()))
+        .merge(super::cognito::router(state.clone()))
+        .merge(super::cognito_hosted::router(state))
 }
 
 fn okta_router(state: AppState) -> Router {

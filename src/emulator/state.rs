@@ -100,6 +100,8 @@ pub(crate) struct Shared {
     pub(crate) seen_jtis: Store<()>,
     /// The nonce DPoP proofs at /token must carry.
     pub(crate) dpop_nonce: String,
+    /// The Amazon Cognito user pool's keys and pending sign-ins.
+    pub(crate) cognito: super::cognito_state::CognitoState,
 }
 
 /// Every server with its own keys: org, the custom servers, generic.
@@ -135,6 +137,7 @@ impl Shared {
             issued: std::sync::Mutex::default(),
             seen_jtis: Store::new(minutes(70)),
             dpop_nonce: super::ids::random_token("", 32),
+            cognito: super::cognito_state::CognitoState::new(),
             okta_url,
             config,
         })

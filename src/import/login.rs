@@ -65,6 +65,9 @@ pub fn find(reqs: &[&Req], vars: &IndexMap<String, VarDef>, warnings: &mut Vec<S
         Ok(_) => {}
         Err(e) => warnings.extend(idx.is_none().then_some(e)),
     }
+    for signin in super::cognito::find(reqs) {
+        cognito_signin(signin, vars, &mut logins, warnings);
+    }
     for (i, req) in reqs.iter().enumerate() {
         if logins.dropped.contains(&i) {
             continue;
@@ -109,6 +112,7 @@ impl Logins {
             _ if !taken("user") => "user",
             "password" => "password-user",
             "refresh-token" => "refresh",
+            "cognito" => "cognito-user",
             _ => "pkce-user",
         };
         let mut name = base.to_owned();
@@ -160,6 +164,32 @@ fn idx_recipe(
     logins
         .dropped
         .extend((0..reqs.len()).filter(|&i| recipe.contains(i)));
+}
+
+/// An Amazon Cognito sign-in (InitiateAuth and its challenges) becomes a
+/// `cognito` fixture.
+fn cognito_signin(
+    signin: super::cognito::Signin,
+    vars: &IndexMap<String, VarDef>,
+    logins: &mut Logins,
+    warnings: &mut Vec<String>,
+) {
+    let name = logins.name_for("cognito");
+    let text = super::cognito::fixture_text(
+        &name,
+        &signin,
+        &|f: &str, t: &str| field(vars, &name, f, t),
+        warnings,
+    );
+    logins.fixtures.push(Fixture {
+        name: name.clone(),
+        kind: "cognito",
+        text,
+    });
+    logins.dropped.extend(signin.dropped);
+    if let Some(var) = signin.token_var {
+        logins.by_var.insert(var, name);
+    }
 }
 
 /// The `grant_type` a request posts, if it is a token request.

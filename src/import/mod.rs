@@ -5,6 +5,7 @@
 //! puts them together, `render` writes YAML text and `write` does the I/O.
 
 pub mod chai;
+pub mod cognito;
 pub mod convert;
 pub mod error;
 pub mod flow;

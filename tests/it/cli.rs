@@ -395,7 +395,7 @@ fn a_broken_fixture_is_reported_once_with_did_you_mean() {
     assert_eq!(
         out.stderr,
         "error: fixtures/user.yaml:1:1: kind: unknown variant `okta-pcke`, expected one of `okta-pkce`, \
-         `okta-idx`, `oauth2-pkce`, `client-credentials`, `password`, `refresh-token`, `static`, `auth0` (did you mean `okta-pkce`?)\n\
+         `okta-idx`, `oauth2-pkce`, `client-credentials`, `password`, `refresh-token`, `static`, `auth0`, `cognito` (did you mean `okta-pkce`?)\n\
          1 error found; nothing was run\n"
     );
 }

@@ -61,7 +61,13 @@ pub(crate) fn authorize(
         Access::Read => "todos.read",
         Access::Write => "todos.write",
     };
-    if principal.scp.iter().any(|s| s == scope || s == "openid") {
+    // A Cognito user's token (sign-in API scope) acts for the user, like openid.
+    let user_scopes = ["openid", crate::emulator::cognito_pool::SIGNIN_SCOPE];
+    if principal
+        .scp
+        .iter()
+        .any(|s| s == scope || user_scopes.contains(&s.as_str()))
+    {
         Ok(principal)
     } else {
         Err(ApiError::insufficient_scope(scope))
@@ -91,6 +97,11 @@ fn validate(shared: &Shared, token: &str) -> Result<Principal, ApiError> {
         let claims = claims
             .map_err(|rejection| ApiError::invalid_token(&rejection.describe("access token")))?;
         return auth0_principal(&claims);
+    }
+    if let Some(claims) = crate::emulator::cognito_verify::principal(shared, token) {
+        let claims = claims.map_err(|reason| ApiError::invalid_token(&reason))?;
+        return serde_json::from_value(claims)
+            .map_err(|_| ApiError::invalid_token("The access token lacks a required claim."));
     }
     let Some(server) = shared.server(TRUSTED_SERVER) else {
         return Err(ApiError::invalid_token(
