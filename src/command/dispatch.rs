@@ -69,6 +69,24 @@ pub fn dispatch(cli: Cli, env: &Env) -> Result<ExitCode, Error> {
                     out,
                 },
         }) => super::import::import_postman(&collection, environment.as_deref(), &out),
+        Some(Command::Coverage {
+            openapi,
+            paths,
+            json,
+            fail_under,
+            identities,
+            vars,
+        }) => super::coverage::coverage(
+            super::coverage::CoverageOptions {
+                openapi,
+                paths,
+                json,
+                fail_under,
+                identities,
+                vars,
+            },
+            env,
+        ),
         Some(Command::Init(args)) => crate::init::run(&args, &mut std::io::stdout()),
         Some(Command::Review(args)) => {
             crate::review::review(&args, &mut std::io::stdin().lock(), &mut std::io::stdout())
