@@ -113,6 +113,10 @@ pub enum Command {
         /// the temp directory. The path is printed.
         #[arg(long, requires = "tls")]
         ca_cert_out: Option<PathBuf>,
+        /// Plant authorization bugs in the demo API (for trying out
+        /// authorization tests; see docs/openapi.md).
+        #[arg(long)]
+        vulnerable: bool,
     },
 }
 

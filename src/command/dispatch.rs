@@ -38,6 +38,7 @@ pub fn dispatch(cli: Cli, env: &Env) -> Result<ExitCode, Error> {
             api_port,
             tls,
             ca_cert_out,
+            vulnerable,
         }) => {
             let ca_cert_out = tls.then(|| {
                 ca_cert_out.unwrap_or_else(|| {
@@ -45,7 +46,13 @@ pub fn dispatch(cli: Cli, env: &Env) -> Result<ExitCode, Error> {
                     std::env::temp_dir().join(name)
                 })
             });
-            super::emulator::emulator(config.as_deref(), port, api_port, ca_cert_out.as_deref())
+            super::emulator::emulator(
+                config.as_deref(),
+                port,
+                api_port,
+                ca_cert_out.as_deref(),
+                vulnerable,
+            )
         }
         Some(Command::Token {
             identity,

@@ -29,6 +29,10 @@ pub struct EmulatorConfig {
     /// a browser (CORS), as Okta's Trusted Origins.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub trusted_origins: Vec<String>,
+    /// Plant the demo API's authorization bugs (docs/openapi.md): for
+    /// trying out gatecheck's authorization tests, never for real use.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub vulnerable: bool,
 }
 
 /// One user of the org.

@@ -34,6 +34,7 @@ mod login_support;
 mod misbehaving;
 mod oauth2_pkce;
 mod okta;
+mod openapi_coverage;
 mod openapi_load;
 mod redirect_uri;
 mod review;
