@@ -171,7 +171,7 @@ fn string(schema: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::openapi::load::from_value;
+    use crate::openapi::model::from_value;
 
     fn doc(schemas: Value) -> Document {
         let value = json!({

@@ -9,8 +9,6 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
 
-use super::model::{self, Document};
-
 /// References followed one after the other before giving up (a cycle).
 const MAX_REF_CHAIN: usize = 32;
 
@@ -204,7 +202,7 @@ pub struct Resolver {
 }
 
 impl Resolver {
-    fn new(root: &Path, value: Arc<Value>) -> Self {
+    pub(super) fn new(root: &Path, value: Arc<Value>) -> Self {
         let mut files = HashMap::new();
         files.insert(root.to_path_buf(), value);
         Resolver {
@@ -339,60 +337,6 @@ pub fn parse_value(bytes: &[u8]) -> Result<Value, String> {
     } else {
         serde_yaml::from_str::<Value>(text).map_err(|e| format!("invalid YAML: {e}"))
     }
-}
-
-/// Reads an OpenAPI 3.0 or 3.1 document, with every operation's effective
-/// security resolved.
-pub fn load(path: &Path) -> Result<Document, OpenApiError> {
-    let value = read_value(path)?;
-    from_value(path, value)
-}
-
-/// Builds the document from an already parsed value (`path` names it in
-/// messages and is where relative `$ref`s start).
-pub fn from_value(path: &Path, value: Value) -> Result<Document, OpenApiError> {
-    let value = Arc::new(value);
-    let root = Node::root(value.clone(), path);
-    if !root.value().is_object() {
-        return Err(root.error(format!(
-            "expected an OpenAPI document (a map with `openapi:`), found {}",
-            crate::wire::value::describe(root.value())
-        )));
-    }
-    if let Some(swagger) = root.get("swagger") {
-        return Err(swagger.error(format!(
-            "this is a Swagger {} document; gatecheck reads OpenAPI 3.0 and 3.1. \
-             Convert it first, e.g. `npx swagger2openapi {} -o openapi.yaml`, \
-             and give that file",
-            swagger.value().as_str().unwrap_or("2.0"),
-            path.display()
-        )));
-    }
-    let version = match root.get("openapi") {
-        None => {
-            return Err(root.error(
-                "no `openapi:` version; expected an OpenAPI 3.0 or 3.1 document \
-                 (`openapi: 3.1.0`)",
-            ));
-        }
-        Some(v) => match v.value() {
-            Value::String(s) => s.clone(),
-            Value::Number(n) => n.to_string(),
-            other => {
-                return Err(v.error(format!(
-                    "expected a version such as `3.1.0`, found {}",
-                    crate::wire::value::describe(other)
-                )));
-            }
-        },
-    };
-    if !(version.starts_with("3.0") || version.starts_with("3.1") || version.starts_with("3.2")) {
-        return Err(root.get("openapi").unwrap_or(root.clone()).error(format!(
-            "OpenAPI {version} is not supported; gatecheck reads 3.0, 3.1 and 3.2"
-        )));
-    }
-    let resolver = Resolver::new(path, value);
-    model::build(root, version, resolver)
 }
 
 #[cfg(test)]

@@ -10,6 +10,6 @@ pub mod model;
 pub mod paths;
 pub mod security;
 
-pub use load::{OpenApiError, load};
-pub use model::{Document, Operation};
+pub use load::OpenApiError;
+pub use model::{Document, Operation, load};
 pub use security::{Qualifies, Requirement, Scheme, Security};
