@@ -93,11 +93,13 @@ pub fn grid(
     let mut unmatched = Vec::new();
     let mut contradictions = Vec::new();
     for trial in trials {
-        if trial.skip.is_some() {
+        // Broken-authentication trials test authentication, not a cell.
+        if trial.skip.is_some() || trial.broken.is_some() {
             continue;
         }
-        let label = trial.identity.clone().unwrap_or_else(|| NONE.to_owned());
-        for (request, status) in requests(trial) {
+        let trial_label = trial.identity.clone().unwrap_or_else(|| NONE.to_owned());
+        for (request, status, step_auth) in requests(trial) {
+            let label = step_auth.map_or_else(|| trial_label.clone(), str::to_owned);
             let method = request.method();
             let path = request_path(trial, request);
             let Some(op) = doc.find(&method, &path) else {
@@ -208,7 +210,7 @@ pub fn grid(
 
 /// Every request a trial sends, with the statuses it expects (for this
 /// trial's identity).
-fn requests(trial: &TrialSpec) -> Vec<(&RequestDef, Option<StatusSet>)> {
+fn requests(trial: &TrialSpec) -> Vec<(&RequestDef, Option<StatusSet>, Option<&str>)> {
     let label = trial.identity_label.as_deref().unwrap_or(NONE);
     let status_of = |status: Option<&StatusExpect>| match status {
         Some(StatusExpect::Any(set)) => Some(set.clone()),
@@ -222,6 +224,7 @@ fn requests(trial: &TrialSpec) -> Vec<(&RequestDef, Option<StatusSet>)> {
                 (
                     &s.request,
                     status_of(s.expect.as_ref().and_then(|e| e.status.as_ref())),
+                    s.auth.as_deref(),
                 )
             })
             .collect(),
@@ -231,6 +234,7 @@ fn requests(trial: &TrialSpec) -> Vec<(&RequestDef, Option<StatusSet>)> {
                 .matrix_status
                 .clone()
                 .or_else(|| status_of(trial.test.expect.as_ref().and_then(|e| e.status.as_ref()))),
+            None,
         )],
         (None, None) => Vec::new(),
     }

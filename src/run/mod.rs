@@ -6,6 +6,7 @@ pub mod demo;
 mod dpop;
 pub mod exec;
 pub mod html_records;
+pub mod negative;
 pub mod outline;
 pub mod partition;
 pub mod plan;

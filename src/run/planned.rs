@@ -13,6 +13,7 @@ use super::unique;
 use crate::error::{Diagnostic, Error};
 use crate::suite::load::{Env, load_each};
 use crate::suite::model::TestDef;
+use crate::suite::negative::BrokenAuth;
 use crate::suite::{Project, Suite, validate};
 
 /// What `--list` and `validate` need of a valid project.
@@ -64,7 +65,15 @@ fn load_planned<T: Send>(
             &validate::identities(project),
             cli_vars,
         ));
-        let specs = plan::plan_suite(&suite);
+        let mut specs = plan::plan_suite(&suite);
+        // `dpop-as-bearer` applies to identities whose tokens are DPoP-bound.
+        specs.retain(|s| {
+            s.broken != Some(BrokenAuth::DpopAsBearer)
+                || s.identity
+                    .as_ref()
+                    .and_then(|i| project.fixtures.get(i))
+                    .is_some_and(|f| f.dpop())
+        });
         let outlines = outlines(&specs);
         (SuiteOutline::of(&suite), outlines, keep(suite, specs))
     };

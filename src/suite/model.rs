@@ -33,6 +33,8 @@ pub struct SuiteHeader {
     #[serde(default)]
     pub headers: BTreeMap<String, String>,
     pub timeout: Option<Dur>,
+    /// Broken-authentication trials for every test that runs as an identity.
+    pub negative_auth: Option<super::negative::NegativeAuth>,
     #[schemars(with = "Vec<TestDef>")]
     pub tests: TestList,
 }
@@ -74,6 +76,8 @@ pub struct TestDef {
     pub each: Option<Box<EachDef>>,
     pub retry: Option<Box<RetryDef>>,
     pub timeout: Option<Dur>,
+    /// Broken-authentication trials (overrides the suite's).
+    pub negative_auth: Option<super::negative::NegativeAuth>,
 }
 
 /// One step of a scenario.
@@ -81,6 +85,8 @@ pub struct TestDef {
 #[serde(deny_unknown_fields)]
 pub struct StepDef {
     pub name: Option<String>,
+    /// The identity this step sends as (`none`: no token); default: the test's.
+    pub auth: Option<String>,
     pub request: RequestDef,
     pub expect: Option<ExpectDef>,
     #[serde(default)]
