@@ -94,7 +94,7 @@ pub fn dispatch(cli: Cli, env: &Env) -> Result<ExitCode, Error> {
             },
             env,
         ),
-        Some(Command::Init(args)) => crate::init::run(&args, &mut std::io::stdout()),
+        Some(Command::Init(args)) => crate::init::run_with_env(&args, env, &mut std::io::stdout()),
         Some(Command::Review(args)) => {
             crate::review::review(&args, &mut std::io::stdin().lock(), &mut std::io::stdout())
         }

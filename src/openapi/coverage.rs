@@ -208,6 +208,25 @@ pub fn grid(
     }
 }
 
+/// The operations (indices) some trial sends a request to, as anyone.
+pub fn covered_operations(
+    doc: &Document,
+    trials: &[TrialSpec],
+) -> std::collections::BTreeSet<usize> {
+    let mut covered = std::collections::BTreeSet::new();
+    for trial in trials.iter().filter(|t| t.broken.is_none()) {
+        for (request, _, _) in requests(trial) {
+            let path = request_path(trial, request);
+            if let Some(op) = doc.find(&request.method(), &path)
+                && let Some(i) = doc.operations.iter().position(|o| std::ptr::eq(o, op))
+            {
+                covered.insert(i);
+            }
+        }
+    }
+    covered
+}
+
 /// Every request a trial sends, with the statuses it expects (for this
 /// trial's identity).
 fn requests(trial: &TrialSpec) -> Vec<(&RequestDef, Option<StatusSet>, Option<&str>)> {
