@@ -418,8 +418,7 @@ impl TestCtx<'_> {
             let note = self.note(format!(
                 "the created object's `{param}` is read from `$.id` of the POST's response"
             ));
-            text.push_str(&note);
-            text.push('\n');
+            let _ = writeln!(text, "        {}", note.trim_start());
             "id".to_owned()
         };
         let _ = writeln!(text, "        capture: {{{param}: \"$.{field}\"}}");

@@ -35,6 +35,7 @@ mod misbehaving;
 mod oauth2_pkce;
 mod okta;
 mod openapi_coverage;
+mod openapi_init;
 mod openapi_load;
 mod redirect_uri;
 mod review;
