@@ -208,7 +208,7 @@ impl TestCtx<'_> {
     fn note(&mut self, what: String) -> String {
         self.out
             .uninferred
-            .push(format!("{}::{}: {what}", self.suite, self.test));
+            .push(format!("{}::{}: {what}", slug(self.suite), self.test));
         format!("  # gatecheck: not inferred: {what}")
     }
 

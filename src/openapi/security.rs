@@ -171,8 +171,17 @@ impl Security {
                     blocked = Some(format!("`{name}` ({scheme}) is not a bearer token"));
                     break;
                 }
-                if !scheme.has_scopes() || needed.is_empty() {
+                if needed.is_empty() {
                     continue;
+                }
+                if !scheme.has_scopes() {
+                    // 3.1 lets any scheme list roles; a fixture's scopes
+                    // do not tell whether a token has them.
+                    blocked = Some(format!(
+                        "`{name}` ({scheme}) asks for roles {}",
+                        needed.join(", ")
+                    ));
+                    break;
                 }
                 match scopes {
                     None => {
@@ -267,6 +276,14 @@ mod tests {
         assert_eq!(
             security.qualifies(&schemes(), Some(&have)),
             Qualifies::LacksScopes(scopes(&["todos.read"]))
+        );
+        let roles = Security {
+            requirements: vec![req(&[("jwt", &["read:users"])])],
+            source: Source::Operation,
+        };
+        assert_eq!(
+            roles.qualifies(&schemes(), Some(&scopes(&["read:users"]))),
+            Qualifies::Unknown("`jwt` (http bearer) asks for roles read:users".into())
         );
         let both = Security {
             requirements: vec![req(&[("okta", &["a"]), ("jwt", &[])])],

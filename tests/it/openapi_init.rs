@@ -265,3 +265,51 @@ fn the_demo_api_serves_its_document_and_is_correct_by_default() {
     let config = EmulatorConfig::from_yaml("vulnerable: true\n").unwrap();
     assert!(config.vulnerable);
 }
+
+#[test]
+fn negative_auth_trials_are_named_by_kind_and_dpop_as_bearer_needs_a_dpop_fixture() {
+    let p = Project::new("negative-auth");
+    p.file("fixtures/user.yaml", &repo("fixtures/user.yaml"));
+    p.file("suites/gatecheck.yaml", "base_url: demo\nauth: user\n");
+    p.file(
+        "suites/n.yaml",
+        "negative_auth: all\ntests:\n  - name: me\n    request: {url: /api/me}\n    expect: {status: {none: 401, user: 200}, snapshot: false}\n  - name: anonymous\n    auth: none\n    request: {url: /api/health}\n    expect: {snapshot: false}\n  - name: only two\n    negative_auth: [alg-none, no-token]\n    request: {url: /api/todos}\n    expect: {snapshot: false}\n",
+    );
+    let list = p.run(&["--list"], &[]);
+    assert_eq!(list.code, 0, "{}", list.stderr);
+    let names: Vec<&str> = list
+        .stdout
+        .lines()
+        .filter_map(|l| l.strip_suffix(": test"))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "n::me[none]",
+            "n::me[user]",
+            "n::me[no-token]",
+            "n::me[malformed]",
+            "n::me[bad-signature]",
+            "n::me[alg-none]",
+            "n::me[wrong-audience]",
+            "n::anonymous",
+            "n::only two",
+            "n::only two[no-token]",
+            "n::only two[alg-none]",
+        ]
+    );
+    // Against the correct built-in demo API every broken credential is refused.
+    let run = p.run(&[], &[]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    p.file(
+        "suites/n.yaml",
+        "tests:\n  - name: x\n    negative_auth: [alg-nun]\n    request: {url: /api/me}\n",
+    );
+    let bad = p.run(&["validate"], &[]);
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr.contains("unknown negative_auth kind `alg-nun`"),
+        "{}",
+        bad.stderr
+    );
+}
