@@ -87,15 +87,34 @@ enum Step {
     Index(usize),
 }
 
+/// The steps from a file's root to a node, last step first: a child shares
+/// its parent's steps (one allocation per node, no copies).
+#[derive(Debug)]
+struct Link {
+    step: Step,
+    parent: Option<Arc<Link>>,
+}
+
 /// A value where it was found: its file and JSON path. It holds its file's
 /// parsed value (shared) and the steps to it, not a copy: walking a large
 /// document copies nothing.
 #[derive(Debug, Clone)]
 pub struct Node {
     root: Arc<Value>,
-    steps: Vec<Step>,
+    link: Option<Arc<Link>>,
     pub file: Arc<Path>,
-    pub at: JPath,
+}
+
+fn walk<'a>(root: &'a Value, link: Option<&Arc<Link>>) -> &'a Value {
+    let Some(link) = link else {
+        return root;
+    };
+    let parent = walk(root, link.parent.as_ref());
+    let next = match &link.step {
+        Step::Key(k) => parent.get(k.as_str()),
+        Step::Index(i) => parent.get(*i),
+    };
+    next.unwrap_or(&Value::Null)
 }
 
 impl Node {
@@ -103,9 +122,8 @@ impl Node {
     pub fn root(value: Arc<Value>, file: &Path) -> Self {
         Node {
             root: value,
-            steps: Vec::new(),
+            link: None,
             file: Arc::from(file),
-            at: JPath::root(),
         }
     }
 
@@ -116,35 +134,41 @@ impl Node {
 
     /// The value this node stands for.
     pub fn value(&self) -> &Value {
-        let mut value: &Value = &self.root;
-        for step in &self.steps {
-            let next = match step {
-                Step::Key(k) => value.get(k.as_str()),
-                Step::Index(i) => value.get(*i),
-            };
-            match next {
-                Some(v) => value = v,
-                None => return &Value::Null,
-            }
-        }
-        value
+        walk(&self.root, self.link.as_ref())
     }
 
-    fn child(&self, step: Step, at: JPath) -> Node {
-        let mut steps = self.steps.clone();
-        steps.push(step);
+    /// Where the node is: `$.paths["/pets"].get` (built when asked).
+    pub fn at(&self) -> JPath {
+        let mut steps = Vec::new();
+        let mut link = self.link.as_ref();
+        while let Some(l) = link {
+            steps.push(&l.step);
+            link = l.parent.as_ref();
+        }
+        steps
+            .into_iter()
+            .rev()
+            .fold(JPath::root(), |at, step| match step {
+                Step::Key(k) => at.key(k),
+                Step::Index(i) => at.index(*i),
+            })
+    }
+
+    fn child(&self, step: Step) -> Node {
         Node {
             root: self.root.clone(),
-            steps,
+            link: Some(Arc::new(Link {
+                step,
+                parent: self.link.clone(),
+            })),
             file: self.file.clone(),
-            at,
         }
     }
 
     pub fn error(&self, message: impl Into<String>) -> OpenApiError {
         OpenApiError {
             file: self.file.to_path_buf(),
-            at: self.at.to_string(),
+            at: self.at().to_string(),
             message: message.into(),
         }
     }
@@ -153,7 +177,7 @@ impl Node {
     pub fn get(&self, key: &str) -> Option<Node> {
         self.value()
             .get(key)
-            .map(|_| self.child(Step::Key(key.to_owned()), self.at.key(key)))
+            .map(|_| self.child(Step::Key(key.to_owned())))
     }
 
     /// The members of an object (none when it is not one).
@@ -161,7 +185,7 @@ impl Node {
         match self.value() {
             Value::Object(map) => map
                 .keys()
-                .map(|k| (k.clone(), self.child(Step::Key(k.clone()), self.at.key(k))))
+                .map(|k| (k.clone(), self.child(Step::Key(k.clone()))))
                 .collect(),
             _ => Vec::new(),
         }
@@ -171,7 +195,7 @@ impl Node {
     pub fn items(&self) -> Vec<Node> {
         match self.value() {
             Value::Array(items) => (0..items.len())
-                .map(|i| self.child(Step::Index(i), self.at.index(i)))
+                .map(|i| self.child(Step::Index(i)))
                 .collect(),
             _ => Vec::new(),
         }
@@ -184,7 +208,7 @@ impl Node {
             Some(Value::String(s)) => Ok(Some(s.clone())),
             Some(other) => Err(OpenApiError {
                 file: self.file.to_path_buf(),
-                at: self.at.key(key).to_string(),
+                at: self.at().key(key).to_string(),
                 message: format!(
                     "expected a string, found {}",
                     crate::wire::value::describe(other)
@@ -265,14 +289,13 @@ impl Resolver {
                 let token = percent_decode(token).replace("~1", "/").replace("~0", "~");
                 let next = match node.value() {
                     Value::Object(map) if map.contains_key(&token) => {
-                        let at = node.at.key(&token);
-                        Some(node.child(Step::Key(token.clone()), at))
+                        Some(node.child(Step::Key(token.clone())))
                     }
                     Value::Array(items) => token
                         .parse::<usize>()
                         .ok()
                         .filter(|i| *i < items.len())
-                        .map(|i| node.child(Step::Index(i), node.at.index(i))),
+                        .map(|i| node.child(Step::Index(i))),
                     _ => None,
                 };
                 node = next.ok_or_else(|| {

@@ -506,7 +506,7 @@ fn path_item(
             body,
             responses,
             prefixes: prefixes(servers),
-            at: op.at.to_string(),
+            at: op.at().to_string(),
         });
     }
     Ok(())
