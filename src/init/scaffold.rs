@@ -480,6 +480,61 @@ fn env_name(name: &str) -> String {
 mod tests {
     use super::*;
 
+    fn doc() -> Document {
+        let value = serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "security": [{"oauth": ["read"]}],
+            "paths": {
+                "/open": {"get": {"operationId": "open", "security": [], "responses": {"204": {"description": "ok"}}}},
+                "/maybe": {"get": {"operationId": "maybe", "security": [{}, {"oauth": ["read"]}], "responses": {"200": {"description": "ok"}}}},
+                "/things": {"post": {"operationId": "make", "security": [{"oauth": ["write"]}],
+                    "requestBody": {"content": {"application/json": {"schema": {"type": "object", "required": ["n"], "properties": {"n": {"type": "integer", "minimum": 2}}}}}},
+                    "responses": {"201": {"description": "made"}}}},
+                "/things/{id}": {"get": {"operationId": "one", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                    "responses": {"200": {"description": "ok"}, "404": {"description": "none"}}}}
+            },
+            "components": {"securitySchemes": {"oauth": {"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": "https://x/token", "scopes": {"read": "r", "write": "w"}}}}}}
+        });
+        crate::openapi::model::from_value(std::path::Path::new("t.yaml"), value).unwrap()
+    }
+
+    #[test]
+    fn matrices_follow_the_security_and_the_fixtures_scopes() {
+        let ids = [
+            Identity {
+                name: "reader".into(),
+                scopes: Some(vec!["read".into()]),
+            },
+            Identity {
+                name: "writer".into(),
+                scopes: Some(vec!["read".into(), "write".into()]),
+            },
+        ];
+        let out = scaffold(&doc(), "t.yaml", &ids, &|_| true);
+        let text: String = out.suites.iter().map(|s| s.text.clone()).collect();
+        // Public: `none` alone, with the documented success.
+        assert!(text.contains("name: \"open\"\n    request:\n      method: GET\n      url: \"/open\"\n    expect:\n      status:\n        \"none\": 204\n      snapshot: false\n"), "{text}");
+        // Optional: everyone succeeds, no broken-token trials.
+        assert!(text.contains("        \"none\": 200\n        \"reader\": 200\n        \"writer\": 200\n      snapshot: false\n"), "{text}");
+        let maybe = &out.suites.iter().find(|s| s.stem == "maybe").unwrap().text;
+        assert!(!maybe.contains("negative_auth"), "{maybe}");
+        // Secured: 401, 403 for the reader (no `write`), success for the writer; a minimal body.
+        assert!(text.contains("json: {\"n\":2}\n    expect:\n      status:\n        \"none\": 401\n        \"reader\": 403\n        \"writer\": 201\n      snapshot: false\n    negative_auth: all"), "{text}");
+        // No example for the id: a variable, listed; 404 accepted.
+        assert!(text.contains("url: \"/things/${ID}\""), "{text}");
+        assert!(text.contains("        \"reader\": [200, 404]\n"), "{text}");
+        assert!(out.vars.contains("ID"));
+        // The object-level test needs two identities that may create and read: only the writer may.
+        assert!(
+            out.uninferred
+                .iter()
+                .any(|l| l.contains("no object-level test for `/things`")),
+            "{:?}",
+            out.uninferred
+        );
+    }
+
     #[test]
     fn names() {
         assert_eq!(env_name("petId"), "PET_ID");
