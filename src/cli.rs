@@ -74,6 +74,26 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::report::html::files::ReportCommand,
     },
+    /// Which operations of an OpenAPI document the suites test, as which identities.
+    Coverage {
+        /// The OpenAPI 3.0 or 3.1 document (YAML or JSON).
+        #[arg(long, value_name = "FILE")]
+        openapi: PathBuf,
+        /// Suite folders or files (default: suites/).
+        paths: Vec<PathBuf>,
+        /// Print the grid as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Exit 1 when fewer than PCT percent of the grid's cells are covered.
+        #[arg(long, value_name = "PCT")]
+        fail_under: Option<f64>,
+        /// An identity column (repeatable); default: every fixture.
+        #[arg(long = "identity", value_name = "NAME")]
+        identities: Vec<String>,
+        /// A variable that will be given with --var at run time (repeatable).
+        #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+        vars: Vec<(String, String)>,
+    },
     /// Run the built-in Okta emulator and demo API until Ctrl-C.
     Emulator {
         /// Users, groups and clients (YAML); default: the built-in set.
@@ -93,6 +113,10 @@ pub enum Command {
         /// the temp directory. The path is printed.
         #[arg(long, requires = "tls")]
         ca_cert_out: Option<PathBuf>,
+        /// Plant authorization bugs in the demo API (for trying out
+        /// authorization tests; see docs/openapi.md).
+        #[arg(long)]
+        vulnerable: bool,
     },
 }
 

@@ -12,6 +12,9 @@ use std::process::ExitCode;
 
 use crate::error::Error;
 
+mod from_openapi;
+mod scaffold;
+
 /// Where the schemas go, relative to the project folder; the modelines of
 /// the written files point there (`gatecheck schema --out` refreshes them).
 pub const SCHEMA_DIR: &str = ".gatecheck/schema";
@@ -33,10 +36,32 @@ pub struct InitArgs {
     /// The folder to write into (default: the current folder).
     #[arg(long, default_value = ".")]
     pub dir: PathBuf,
+    /// Scaffold suites from this OpenAPI 3.0/3.1 document: one test per
+    /// operation, an authorization matrix over the identities.
+    #[arg(long, value_name = "FILE")]
+    pub openapi: Option<PathBuf>,
+    /// An identity of the matrices (repeatable); default: every fixture in fixtures/.
+    #[arg(long = "identity", value_name = "NAME", requires = "openapi")]
+    pub identities: Vec<String>,
+    /// Add tests only for the operations no test covers yet.
+    #[arg(long, requires = "openapi")]
+    pub update: bool,
 }
 
 /// Writes the files that do not exist yet, and says what to do next.
 pub fn run(args: &InitArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    run_with_env(args, &crate::suite::load::Env::new(), out)
+}
+
+/// [`run`], with the environment (`${VAR}`s of fixtures) for `--openapi`.
+pub fn run_with_env(
+    args: &InitArgs,
+    env: &crate::suite::load::Env,
+    out: &mut dyn Write,
+) -> Result<ExitCode, Error> {
+    if let Some(document) = &args.openapi {
+        return from_openapi::run(args, document, env, out);
+    }
     let okta_url = args.okta_url.as_deref().map(org_url).transpose()?;
     let api_url = args.api_url.as_deref().map(base_url).transpose()?;
     if args
@@ -68,13 +93,7 @@ pub fn run(args: &InitArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
             format!("kept {path} (it exists; not overwritten)")
         });
     }
-    match ignore_pending(&args.dir.join(".gitignore"))? {
-        Ignore::Added => report.push(format!("added `{IGNORE_LINE}` to .gitignore")),
-        Ignore::Link => report.push(format!(
-            "left .gitignore alone (a symbolic link); add the line `{IGNORE_LINE}` to it yourself"
-        )),
-        Ignore::Present => {}
-    }
+    report.extend(ignore_pending_in(&args.dir)?);
     let text = format!("{}\n{}", report.join("\n"), next_steps(&real));
     out.write_all(text.as_bytes())
         .map_err(|e| Error::Runtime(format!("failed to write to stdout: {e}")))?;
@@ -83,15 +102,15 @@ pub fn run(args: &InitArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
 
 /// What `--okta-url`, `--client-id` and `--api-url` filled in.
 #[derive(Debug, Default)]
-struct Real {
-    okta_url: Option<String>,
-    client_id: Option<String>,
-    api_url: Option<String>,
+pub(crate) struct Real {
+    pub(crate) okta_url: Option<String>,
+    pub(crate) client_id: Option<String>,
+    pub(crate) api_url: Option<String>,
 }
 
 /// `https://dev-1.okta.com/` -> `https://dev-1.okta.com`; an issuer URL or a
 /// URL without scheme is a usage error that says what to give.
-fn org_url(url: &str) -> Result<String, Error> {
+pub(crate) fn org_url(url: &str) -> Result<String, Error> {
     let url = base_url(url).map_err(|_| {
         Error::Usage(format!(
             "--okta-url `{url}`: expected your org's URL, e.g. https://dev-123456.okta.com"
@@ -106,7 +125,7 @@ fn org_url(url: &str) -> Result<String, Error> {
     Ok(url)
 }
 
-fn base_url(url: &str) -> Result<String, Error> {
+pub(crate) fn base_url(url: &str) -> Result<String, Error> {
     let url = url.trim().trim_end_matches('/');
     let host = url
         .strip_prefix("https://")
@@ -120,7 +139,7 @@ fn base_url(url: &str) -> Result<String, Error> {
 }
 
 /// Every file with its text, as paths relative to the project folder.
-fn files(real: &Real) -> Vec<(String, String)> {
+pub(crate) fn files(real: &Real) -> Vec<(String, String)> {
     let mut files = vec![
         ("suites/gatecheck.yaml".to_owned(), config(real)),
         ("suites/example.yaml".to_owned(), EXAMPLE_SUITE.to_owned()),
@@ -241,9 +260,20 @@ fn refuse_dangling(path: &Path, shown: &str) -> Result<(), Error> {
 
 /// Creates `path` with `text` unless it exists; `false` when it did. The
 /// file is whole or absent, and an existing link is never written through.
-fn write_new(path: &Path, text: &str) -> Result<bool, Error> {
+pub(crate) fn write_new(path: &Path, text: &str) -> Result<bool, Error> {
     crate::disk::write_new_whole(path, text.as_bytes())
         .map_err(|e| Error::Runtime(format!("failed to write `{}`: {e}", path.display())))
+}
+
+/// Adds the pending-snapshot line to `dir/.gitignore`; what to report.
+pub(crate) fn ignore_pending_in(dir: &Path) -> Result<Option<String>, Error> {
+    Ok(match ignore_pending(&dir.join(".gitignore"))? {
+        Ignore::Added => Some(format!("added `{IGNORE_LINE}` to .gitignore")),
+        Ignore::Link => Some(format!(
+            "left .gitignore alone (a symbolic link); add the line `{IGNORE_LINE}` to it yourself"
+        )),
+        Ignore::Present => None,
+    })
 }
 
 /// What [`ignore_pending`] did.

@@ -18,6 +18,7 @@ pub mod error;
 pub mod http;
 pub mod import;
 pub mod init;
+pub mod openapi;
 pub mod report;
 pub mod review;
 pub mod run;

@@ -11,6 +11,7 @@
 
 mod bodies;
 mod floor;
+mod openapi;
 mod proc;
 mod scale;
 mod server;
@@ -25,7 +26,7 @@ use table::Table;
 
 /// Options: `--quick` (1 repetition instead of 5), `--reps N`, `--keep`
 /// (keep the temporary folder), `--no-build` (do not run `cargo build`),
-/// `--only NAME` (sequential, latency, snapshots, startup, startup1, scale,
+/// `--only NAME` (sequential, latency, snapshots, startup, startup1, scale, openapi,
 /// login, hurl, bodies),
 /// `--serve SECS` (only run the servers, for profiling a kept folder).
 struct Opts {

@@ -68,6 +68,9 @@ pub fn run_all(bin: &Path, work: &Path, reps: usize, only: Option<&str>, table: 
     if wanted("bodies") {
         crate::bodies::run(&ctx, table);
     }
+    if wanted("openapi") {
+        crate::openapi::run(&ctx, table);
+    }
 }
 
 impl Ctx<'_> {

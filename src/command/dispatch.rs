@@ -43,6 +43,7 @@ pub fn dispatch(cli: Cli, env: &Env) -> Result<ExitCode, Error> {
             api_port,
             tls,
             ca_cert_out,
+            vulnerable,
         }) => {
             let ca_cert_out = tls.then(|| {
                 ca_cert_out.unwrap_or_else(|| {
@@ -50,7 +51,13 @@ pub fn dispatch(cli: Cli, env: &Env) -> Result<ExitCode, Error> {
                     std::env::temp_dir().join(name)
                 })
             });
-            super::emulator::emulator(config.as_deref(), port, api_port, ca_cert_out.as_deref())
+            super::emulator::emulator(
+                config.as_deref(),
+                port,
+                api_port,
+                ca_cert_out.as_deref(),
+                vulnerable,
+            )
         }
         Some(Command::Token {
             identity,
@@ -74,7 +81,25 @@ pub fn dispatch(cli: Cli, env: &Env) -> Result<ExitCode, Error> {
                     out,
                 },
         }) => super::import::import_postman(&collection, environment.as_deref(), &out),
-        Some(Command::Init(args)) => crate::init::run(&args, &mut std::io::stdout()),
+        Some(Command::Coverage {
+            openapi,
+            paths,
+            json,
+            fail_under,
+            identities,
+            vars,
+        }) => super::coverage::coverage(
+            super::coverage::CoverageOptions {
+                openapi,
+                paths,
+                json,
+                fail_under,
+                identities,
+                vars,
+            },
+            env,
+        ),
+        Some(Command::Init(args)) => crate::init::run_with_env(&args, env, &mut std::io::stdout()),
         Some(Command::Review(args)) => crate::review::review_stdin(&args, &mut std::io::stdout()),
         Some(Command::Accept(args)) => crate::review::accept(&args, &mut std::io::stdout()),
         Some(Command::Reject(args)) => crate::review::reject(&args, &mut std::io::stdout()),

@@ -10,9 +10,10 @@ pub fn emulator(
     port: u16,
     api_port: u16,
     ca_cert_out: Option<&Path>,
+    vulnerable: bool,
 ) -> Result<ExitCode, Error> {
     use crate::emulator::{EmulatorConfig, run_standalone_with};
-    let config = match config {
+    let mut config = match config {
         None => EmulatorConfig::builtin(),
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|e| {
@@ -25,6 +26,7 @@ pub fn emulator(
                 .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?
         }
     };
+    config.vulnerable |= vulnerable;
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|e| Error::Runtime(format!("failed to start the async runtime: {e}")))?;
     let mut out = std::io::stdout();

@@ -1,6 +1,7 @@
 //! The work of each subcommand, one module each; [`crate::cli`] holds the
 //! command-line definition only.
 
+pub mod coverage;
 pub mod dispatch;
 pub mod emulator;
 pub mod import;

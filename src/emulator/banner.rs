@@ -14,6 +14,13 @@ pub(crate) fn write(
     writeln!(out, "gatecheck Okta emulator")?;
     writeln!(out, "  okta_url:  {}", emulator.okta_url())?;
     writeln!(out, "  demo API:  {}", emulator.api_url())?;
+    writeln!(out, "  OpenAPI:   {}/openapi.yaml", emulator.api_url())?;
+    if config.vulnerable {
+        writeln!(
+            out,
+            "  WARNING: vulnerable: the demo API has planted authorization bugs (docs/openapi.md)"
+        )?;
+    }
     writeln!(out, "  issuer (org):  {}", emulator.issuer("org"))?;
     writeln!(out, "  jwks (org):    {}", emulator.jwks_url("org"))?;
     for server in &config.auth_servers {

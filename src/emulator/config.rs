@@ -32,6 +32,10 @@ pub struct EmulatorConfig {
     /// An Auth0-shaped tenant served under `/auth0` (none when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth0: Option<super::auth0_config::Auth0TenantConfig>,
+    /// Plant the demo API's authorization bugs (docs/openapi.md): for
+    /// trying out gatecheck's authorization tests, never for real use.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub vulnerable: bool,
 }
 
 /// One user of the org.

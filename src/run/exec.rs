@@ -21,7 +21,9 @@ use crate::secret::mask::Masker;
 use crate::suite::expect::{CaptureSource, StatusExpect};
 use crate::suite::limits::ByteSize;
 use crate::suite::model::{ExpectDef, RequestDef, RetryDef};
+use crate::suite::negative::BrokenAuth;
 use crate::suite::template::Scope;
+use crate::suite::validate::NONE;
 use crate::suite::yaml::KeyPath;
 
 /// Everything shared by the trials of a run.
@@ -49,6 +51,8 @@ struct Step<'a> {
     expect: Option<&'a ExpectDef>,
     capture: &'a crate::suite::expect::Captures,
     retry: Option<&'a RetryDef>,
+    /// The step's own identity (`auth:` of a step).
+    auth: Option<&'a str>,
 }
 
 fn steps(spec: &TrialSpec) -> Vec<Step<'_>> {
@@ -69,15 +73,18 @@ fn steps(spec: &TrialSpec) -> Vec<Step<'_>> {
                 expect: s.expect.as_ref(),
                 capture: &s.capture,
                 retry: s.retry.as_deref(),
+                auth: s.auth.as_deref(),
             })
             .collect(),
         (None, Some(request)) => vec![Step {
             label: None,
             base,
             request,
-            expect: test.expect.as_ref(),
+            // A broken-authentication trial checks its status only.
+            expect: test.expect.as_ref().filter(|_| spec.broken.is_none()),
             capture: &test.capture,
             retry: test.retry.as_deref(),
+            auth: None,
         }],
         (None, None) => Vec::new(),
     }
@@ -119,12 +126,17 @@ async fn run_steps(
     }
     let all = steps(spec);
     for step in &all {
+        let step_token = match step.auth {
+            None => token.clone(),
+            Some(NONE) => None,
+            Some(identity) => Some(login(ctx, spec, identity).await?),
+        };
         let exchange = run_step(
             ctx,
             spec,
             step,
             &scope,
-            token.as_deref(),
+            step_token.as_deref(),
             trace.as_deref_mut(),
         )
         .await?;
@@ -218,12 +230,25 @@ async fn run_step(
         }
         .finish()
     };
+    let (authorization, token) = match spec.broken {
+        None => (token.map(Token::authorization), token),
+        // Sent as it is: no DPoP proof.
+        Some(kind) => {
+            let value = super::negative::authorization(kind, token)
+                .map_err(|message| fail(at_request(Kind::Request { message }), None, None, 1))?;
+            if let Some(value) = value.as_ref().filter(|_| kind != BrokenAuth::Malformed) {
+                ctx.masker
+                    .add(value.trim_start_matches("Bearer ").to_owned());
+            }
+            (value, None)
+        }
+    };
     let mut prepared = prepare(
         step.request,
         scope,
         &spec.suite,
         ctx.demo_api_url.as_deref(),
-        token.map(Token::authorization).as_deref(),
+        authorization.as_deref(),
         timeout,
     )
     .map_err(|e| {
@@ -234,7 +259,7 @@ async fn run_step(
     })?;
     // The snapshot fast path reads the body into a tape, in the same pass
     // that checks it is JSON.
-    prepared.tape = takes_snapshot(step);
+    prepared.tape = takes_snapshot(spec, step);
     let request_line = failure::request_line(&prepared, spec.identity_label.as_deref());
     let attempts = step.retry.map_or(1, |r| r.attempts.max(1));
     let delay = step
@@ -388,7 +413,10 @@ fn check_exchange(spec: &TrialSpec, step: &Step<'_>, ex: &Exchange, scope: &Scop
 
 /// Whether the step's body is compared with a snapshot: a single-request
 /// test's JSON body by default, a step's only when asked.
-fn takes_snapshot(step: &Step<'_>) -> bool {
+fn takes_snapshot(spec: &TrialSpec, step: &Step<'_>) -> bool {
+    if spec.broken.is_some() {
+        return false;
+    }
     let def = step.expect.and_then(|e| e.snapshot.as_ref());
     def.map_or(step.label.is_none(), |d| d.enabled)
 }
@@ -400,7 +428,7 @@ fn snapshot_step(
     step: &Step<'_>,
     ex: &Exchange,
 ) -> Option<Failure> {
-    if !takes_snapshot(step) {
+    if !takes_snapshot(spec, step) {
         return None;
     }
     let def = step.expect.and_then(|e| e.snapshot.clone());

@@ -7,6 +7,7 @@ mod dpop;
 pub mod exec;
 pub mod html_records;
 pub mod interrupt;
+pub mod negative;
 pub mod outline;
 pub mod partition;
 pub mod plan;

@@ -12,8 +12,9 @@ use serde_json::Value as Json;
 use crate::check::snapshot::slug;
 use crate::secret::mask::MaskSet;
 use crate::suite::Suite;
-use crate::suite::expect::{StatusExpect, StatusSet};
+use crate::suite::expect::{StatusExpect, StatusPattern, StatusSet};
 use crate::suite::model::{EachDef, ExpectDef, TestDef, escape_controls};
+use crate::suite::negative::BrokenAuth;
 use crate::suite::validate::NONE;
 use crate::suite::yaml::{KeyPath, Positions};
 
@@ -64,6 +65,9 @@ pub struct TrialSpec {
     /// The suite's tags and the test's (shared by the test's trials).
     pub tags: Arc<[String]>,
     pub skip: Option<String>,
+    /// A `negative_auth` trial: the broken credential it sends (it
+    /// expects 401 and checks nothing else).
+    pub broken: Option<BrokenAuth>,
 }
 
 /// One snapshot a trial may write: where it is set, and its file name.
@@ -97,6 +101,9 @@ impl TrialSpec {
     /// Every snapshot this trial may write (when its bodies are JSON): a
     /// single-request test by default, a step when it asks for one.
     pub fn snapshots(&self) -> Vec<SnapshotUse> {
+        if self.broken.is_some() {
+            return Vec::new();
+        }
         // Key paths are built only for the snapshots there are.
         let base = || KeyPath::root().key("tests").index(self.test.index);
         let one = |path: &dyn Fn() -> KeyPath, expect: Option<&ExpectDef>, default: bool, step| {
@@ -275,8 +282,75 @@ fn plan_test(
                 snapshot_suffix: suffix,
                 tags: tags.clone(),
                 skip: test.skip.clone(),
+                broken: None,
             });
         }
+        plan_negative(suite, info, &test, &ids, row.as_ref(), &tags, out);
+    }
+}
+
+/// The identity whose token the broken credentials are derived from: the
+/// first the test expects to succeed, else its first identity.
+fn negative_base(ids: &[(Option<String>, Option<StatusSet>)]) -> Option<String> {
+    let real =
+        |id: &&(Option<String>, Option<StatusSet>)| id.0.as_deref().is_some_and(|i| i != NONE);
+    let succeeds = |set: &StatusSet| {
+        set.0.iter().all(|p| match p {
+            StatusPattern::Exact(c) => (200..300).contains(c),
+            StatusPattern::Class(c) => *c == 2,
+        })
+    };
+    ids.iter()
+        .filter(real)
+        .find(|(_, s)| s.as_ref().is_none_or(succeeds))
+        .or_else(|| ids.iter().find(real))
+        .and_then(|(id, _)| id.clone())
+}
+
+/// The `negative_auth` trials of a single-request test that runs as an
+/// identity: `suite::test[kind]`, each expecting 401.
+fn plan_negative(
+    suite: &Suite,
+    info: &Arc<SuiteInfo>,
+    test: &Arc<TestDef>,
+    ids: &[(Option<String>, Option<StatusSet>)],
+    row: Option<&(String, IndexMap<String, Json>)>,
+    tags: &Arc<[String]>,
+    out: &mut Vec<TrialSpec>,
+) {
+    let Some(kinds) = test.negative_auth.or(suite.header.negative_auth) else {
+        return;
+    };
+    if test.steps.is_some() {
+        return;
+    }
+    let Some(base) = negative_base(ids) else {
+        return;
+    };
+    for kind in kinds.kinds() {
+        let mut name = format!("{}::{}", suite.id, test.name);
+        let mut suffix = String::new();
+        if let Some((label, _)) = row {
+            name.push_str(&format!("[{label}]"));
+            suffix.push_str(&format!("__{}", slug(label)));
+        }
+        name.push_str(&format!("[{kind}]"));
+        suffix.push_str(&format!("__{kind}"));
+        out.push(TrialSpec {
+            name: escape_controls(&name),
+            suite: info.clone(),
+            test: test.clone(),
+            identity: Some(base.clone()),
+            identity_label: Some(base.clone()),
+            matrix_status: Some(StatusSet(vec![StatusPattern::Exact(401)])),
+            row: row.map(|(_, r)| r.clone()),
+            snapshot_name: format!("{}__{}{suffix}", info.snapshot_stem, slug(&test.name)),
+            snapshot_stem: info.snapshot_stem.clone(),
+            snapshot_suffix: suffix,
+            tags: tags.clone(),
+            skip: test.skip.clone(),
+            broken: Some(kind),
+        });
     }
 }
 

@@ -14,6 +14,7 @@ use crate::error::{Diagnostic, Error};
 use crate::secret::mask::Masker;
 use crate::suite::load::{Env, load_each};
 use crate::suite::model::TestDef;
+use crate::suite::negative::BrokenAuth;
 use crate::suite::{Project, Suite, validate};
 
 /// What `--list` and `validate` need of a valid project.
@@ -74,7 +75,15 @@ fn load_planned<T: Send>(
             }
             masker.current()
         });
-        let specs = plan::plan_suite(&suite, secrets);
+        let mut specs = plan::plan_suite(&suite, secrets);
+        // `dpop-as-bearer` applies to identities whose tokens are DPoP-bound.
+        specs.retain(|s| {
+            s.broken != Some(BrokenAuth::DpopAsBearer)
+                || s.identity
+                    .as_ref()
+                    .and_then(|i| project.fixtures.get(i))
+                    .is_some_and(|f| f.dpop())
+        });
         let outlines = outlines(&specs);
         (SuiteOutline::of(&suite), outlines, keep(suite, specs))
     };

@@ -8,6 +8,7 @@ pub mod keypath;
 pub mod load;
 pub mod matcher;
 pub mod model;
+pub mod negative;
 pub mod rows;
 mod scalar;
 mod schemas;

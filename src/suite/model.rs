@@ -34,6 +34,8 @@ pub struct SuiteHeader {
     pub headers: BTreeMap<String, String>,
     #[serde(default, deserialize_with = "super::expect::timeout")]
     pub timeout: Option<Dur>,
+    /// Broken-authentication trials for every test that runs as an identity.
+    pub negative_auth: Option<super::negative::NegativeAuth>,
     #[schemars(with = "Vec<TestDef>")]
     pub tests: TestList,
 }
@@ -76,6 +78,8 @@ pub struct TestDef {
     pub retry: Option<Box<RetryDef>>,
     #[serde(default, deserialize_with = "super::expect::timeout")]
     pub timeout: Option<Dur>,
+    /// Broken-authentication trials (overrides the suite's).
+    pub negative_auth: Option<super::negative::NegativeAuth>,
 }
 
 /// One step of a scenario.
@@ -83,6 +87,8 @@ pub struct TestDef {
 #[serde(deny_unknown_fields)]
 pub struct StepDef {
     pub name: Option<String>,
+    /// The identity this step sends as (`none`: no token); default: the test's.
+    pub auth: Option<String>,
     pub request: RequestDef,
     pub expect: Option<ExpectDef>,
     #[serde(default)]

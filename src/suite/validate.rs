@@ -150,6 +150,9 @@ impl<'a> SuiteCheck<'a> {
                 }
                 for (i, step) in steps.iter().enumerate() {
                     let sp = path.key("steps").index(i);
+                    if let Some(auth) = &step.auth {
+                        self.identity(&sp.key("auth"), auth);
+                    }
                     self.request(&sp.key("request"), &step.request, &known);
                     if let Some(expect) = &step.expect {
                         self.expect(&sp.key("expect"), expect, &known);

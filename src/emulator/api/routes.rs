@@ -12,7 +12,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{Value, json};
 
-use super::bearer::{Access, Principal, authorize};
+use super::bearer::{Access, Lax, Principal, authorize, authorize_lax};
 use super::error::ApiError;
 use super::todos::{MAX_ITEMS, Patch};
 use crate::emulator::counters::Counter;
@@ -24,6 +24,9 @@ type ApiResult = Result<Response, ApiError>;
 const ADMIN_GROUP: &str = "admins";
 const MAX_TITLE: usize = 1000;
 
+/// The demo API's OpenAPI document, served at `/openapi.yaml`.
+pub(crate) const OPENAPI_YAML: &str = include_str!("openapi.yaml");
+
 /// All demo API routes, counted.
 pub(crate) fn router(state: AppState) -> Router {
     Router::new()
@@ -32,6 +35,8 @@ pub(crate) fn router(state: AppState) -> Router {
         .route("/api/todos", get(list).post(create))
         .route("/api/todos/{id}", get(read).patch(update).delete(remove))
         .route("/api/admin/report", get(report))
+        .route("/api/admin/users", get(users))
+        .route("/openapi.yaml", get(openapi))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -50,8 +55,26 @@ async fn health() -> Json<Value> {
     Json(json!({"status": "ok"}))
 }
 
+async fn openapi() -> Response {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/yaml")],
+        OPENAPI_YAML,
+    )
+        .into_response()
+}
+
+/// True when the emulator plants the demo API's bugs (`vulnerable`).
+fn vulnerable(shared: &AppState) -> bool {
+    shared.config.vulnerable
+}
+
 async fn me(State(shared): State<AppState>, headers: HeaderMap) -> ApiResult {
-    let p = authorize(&shared, &headers, Access::Read)?;
+    // Planted bug: an unsigned `alg: none` token is accepted here.
+    let lax = Lax {
+        alg_none: vulnerable(&shared),
+        ..Lax::default()
+    };
+    let p = authorize_lax(&shared, &headers, Access::Read, lax)?;
     Ok(
         Json(json!({"sub": p.sub, "uid": p.uid, "cid": p.cid, "scp": p.scp, "groups": p.groups}))
             .into_response(),
@@ -63,6 +86,10 @@ async fn list(
     headers: HeaderMap,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> ApiResult {
+    // Planted bug: without an Authorization header the list is served.
+    if vulnerable(&shared) && !headers.contains_key(axum::http::header::AUTHORIZATION) {
+        return Ok(Json(json!({"items": [], "count": 0})).into_response());
+    }
     let p = authorize(&shared, &headers, Access::Read)?;
     let query = query.map(|q| q.0).unwrap_or_default();
     let limit = match query.get("limit") {
@@ -77,7 +104,12 @@ async fn list(
 }
 
 async fn create(State(shared): State<AppState>, headers: HeaderMap, body: Bytes) -> ApiResult {
-    let p = authorize(&shared, &headers, Access::Write)?;
+    // Planted bug: a token of any audience is accepted here.
+    let lax = Lax {
+        any_audience: vulnerable(&shared),
+        ..Lax::default()
+    };
+    let p = authorize_lax(&shared, &headers, Access::Write, lax)?;
     let patch = parse_patch(&body)?;
     let title = patch
         .title
@@ -101,10 +133,13 @@ async fn read(
     Path(id): Path<String>,
 ) -> ApiResult {
     let p = authorize(&shared, &headers, Access::Read)?;
-    let todo = shared
-        .todos
-        .get(&p.sub, &id)
-        .ok_or_else(|| todo_not_found(&id))?;
+    // Planted bug: any user's todo is readable by id.
+    let todo = if vulnerable(&shared) {
+        shared.todos.get_any(&id)
+    } else {
+        shared.todos.get(&p.sub, &id)
+    };
+    let todo = todo.ok_or_else(|| todo_not_found(&id))?;
     Ok(Json(todo).into_response())
 }
 
@@ -137,7 +172,8 @@ async fn remove(
 
 async fn report(State(shared): State<AppState>, headers: HeaderMap) -> ApiResult {
     let p: Principal = authorize(&shared, &headers, Access::Read)?;
-    if !p.groups.iter().any(|g| g == ADMIN_GROUP) {
+    // Planted bug: the group is not checked.
+    if !vulnerable(&shared) && !p.groups.iter().any(|g| g == ADMIN_GROUP) {
         return Err(ApiError::forbidden(ADMIN_GROUP));
     }
     let config = &shared.config;
@@ -149,6 +185,26 @@ async fn report(State(shared): State<AppState>, headers: HeaderMap) -> ApiResult
         "clients": config.clients.len(),
     }))
     .into_response())
+}
+
+async fn users(State(shared): State<AppState>, headers: HeaderMap) -> ApiResult {
+    let p: Principal = authorize(&shared, &headers, Access::Read)?;
+    if !p.groups.iter().any(|g| g == ADMIN_GROUP) {
+        // Planted bug: a signed-in user without the group gets 401, not 403.
+        if vulnerable(&shared) {
+            return Err(ApiError::invalid_token(
+                "Membership in the 'admins' group is required.",
+            ));
+        }
+        return Err(ApiError::forbidden(ADMIN_GROUP));
+    }
+    let users: Vec<Value> = shared
+        .config
+        .users
+        .iter()
+        .map(|u| json!({"login": u.login, "groups": u.groups}))
+        .collect();
+    Ok(Json(json!({"users": users})).into_response())
 }
 
 async fn not_found(request: Request) -> ApiError {

@@ -1,0 +1,199 @@
+//! Reading OpenAPI documents: published documents written by others
+//! (tests/corpus/openapi, see SOURCES.md there) list every operation with
+//! its security resolved as an independent reading of the same files says
+//! (expected-security.txt); `$ref`s to other files; version and error
+//! handling.
+
+use std::path::Path;
+
+use gatecheck::openapi::{self, Qualifies};
+
+use crate::common::Project;
+
+fn corpus(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/corpus/openapi")
+        .join(name)
+}
+
+#[test]
+fn published_documents_resolve_every_operations_security() {
+    let expected = std::fs::read_to_string(corpus("expected-security.txt")).unwrap();
+    let mut got = String::new();
+    for file in [
+        "museum.yaml",
+        "non-oauth-scopes.json",
+        "petstore3.yaml",
+        "tictactoe.yaml",
+    ] {
+        let doc = openapi::load(&corpus(file)).unwrap_or_else(|e| panic!("{e}"));
+        got.push_str(&format!("# {file}\n"));
+        for op in &doc.operations {
+            got.push_str(&format!("{} -> {}\n", op.label(), op.security));
+        }
+    }
+    assert_eq!(got, expected);
+}
+
+#[test]
+fn petstore_overrides_scopes_and_server_prefix() {
+    let doc = openapi::load(&corpus("petstore3.yaml")).unwrap();
+    assert!(doc.version.starts_with("3.0"), "{}", doc.version);
+    // `servers: [{url: https://petstore3.swagger.io/api/v3}]`: requests
+    // under /api/v3 are matched, segment by segment.
+    let op = doc.find("GET", "/api/v3/pet/42").expect("GET /pet/{petId}");
+    assert_eq!(op.path, "/pet/{petId}");
+    assert_eq!(
+        doc.find("GET", "/api/v3/pet/findByStatus").unwrap().path,
+        "/pet/findByStatus"
+    );
+    assert!(doc.find("GET", "/pet/42").is_none());
+    assert!(doc.find("PATCH", "/api/v3/pet/42").is_none());
+    // api_key OR petstore_auth[write:pets read:pets]: a token with both
+    // scopes qualifies, one with read:pets only lacks write:pets... but
+    // the api_key alternative cannot be judged from a token.
+    let read = vec!["read:pets".to_owned()];
+    assert!(matches!(
+        op.security.qualifies(&doc.schemes, Some(&read)),
+        Qualifies::Unknown(reason) if reason.contains("apiKey header `api_key`")
+    ));
+    let update = doc.find("PUT", "/api/v3/pet").unwrap();
+    assert_eq!(
+        update.security.qualifies(&doc.schemes, Some(&read)),
+        Qualifies::LacksScopes(vec!["write:pets".to_owned()])
+    );
+    let both = vec!["write:pets".to_owned(), "read:pets".to_owned()];
+    assert_eq!(
+        update.security.qualifies(&doc.schemes, Some(&both)),
+        Qualifies::Yes
+    );
+    // The store's order operations say nothing and there is no global
+    // security: public.
+    assert!(
+        doc.find("POST", "/api/v3/store/order")
+            .unwrap()
+            .security
+            .is_public()
+    );
+}
+
+#[test]
+fn refs_to_relative_files_optional_security_and_server_variables() {
+    let p = Project::new("openapi-refs");
+    p.file(
+        "api/openapi.yaml",
+        r#"openapi: 3.1.0
+info: {title: Refs, version: "1"}
+servers:
+  - url: "https://{region}.example.com/{base}"
+    variables:
+      region: {default: eu}
+      base: {default: v2}
+security:
+  - oidc: [openid, orders.read]
+paths:
+  /orders/{id}:
+    $ref: "paths/orders.yaml#/item"
+  /status:
+    get:
+      security: []
+      responses: {"200": {description: ok}}
+  /catalog:
+    get:
+      security: [{}, {oidc: []}]
+      responses: {"200": {description: ok}}
+components:
+  securitySchemes:
+    oidc: {$ref: "schemes.json#/oidc"}
+"#,
+    );
+    p.file(
+        "api/schemes.json",
+        r#"{"oidc": {"type": "openIdConnect", "openIdConnectUrl": "https://id.example.com/.well-known/openid-configuration"}}"#,
+    );
+    p.file(
+        "api/paths/orders.yaml",
+        r#"item:
+  parameters:
+    - $ref: "../common.yaml#/components/parameters/Id"
+  get:
+    responses: {"200": {description: ok}, "404": {description: missing}}
+  delete:
+    security:
+      - oidc: [orders.write]
+    responses: {"204": {description: gone}}
+"#,
+    );
+    p.file(
+        "api/common.yaml",
+        "components:\n  parameters:\n    Id: {name: id, in: path, required: true, schema: {type: string, example: o-1}}\n",
+    );
+    let doc = openapi::load(&p.path("api/openapi.yaml")).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(doc.servers, vec!["https://eu.example.com/v2".to_owned()]);
+    let get = doc
+        .find("GET", "/v2/orders/o-9")
+        .expect("matched under the server's /v2");
+    assert_eq!(get.security.to_string(), "oidc[openid orders.read]");
+    assert_eq!(get.parameters[0].name, "id");
+    assert_eq!(get.parameters[0].example, Some(serde_json::json!("o-1")));
+    assert_eq!(get.success_code(), Some(200));
+    let delete = doc.find("DELETE", "/v2/orders/o-9").unwrap();
+    assert_eq!(delete.security.to_string(), "oidc[orders.write]");
+    assert!(doc.find("GET", "/v2/status").unwrap().security.is_public());
+    let catalog = &doc.find("GET", "/v2/catalog").unwrap().security;
+    assert!(catalog.is_optional() && !catalog.is_secured());
+}
+
+fn load_error(p: &Project, text: &str) -> String {
+    p.file("doc.yaml", text);
+    openapi::load(&p.path("doc.yaml")).unwrap_err().to_string()
+}
+
+#[test]
+fn unreadable_documents_are_errors_with_their_json_path() {
+    let p = Project::new("openapi-errors");
+    let err = load_error(
+        &p,
+        "swagger: \"2.0\"\ninfo: {title: x, version: \"1\"}\npaths: {}\n",
+    );
+    assert!(
+        err.contains("at $.swagger: this is a Swagger 2.0 document"),
+        "{err}"
+    );
+    assert!(err.contains("npx swagger2openapi"), "{err}");
+    let err = load_error(
+        &p,
+        "openapi: 3.0.3\ninfo: {title: x, version: \"1\"}\npaths:\n  /a:\n    get:\n      security:\n        - jwt: []\n      responses: {}\n",
+    );
+    assert!(
+        err.contains(
+            r#"at $.paths["/a"].get.security[0].jwt: security scheme `jwt` is not declared"#
+        ),
+        "{err}"
+    );
+    let err = load_error(
+        &p,
+        "openapi: 3.0.3\ninfo: {title: x, version: \"1\"}\npaths:\n  /a:\n    get:\n      parameters: [{$ref: \"#/components/parameters/Nope\"}]\n      responses: {}\n",
+    );
+    assert!(
+        err.contains(r#"at $.paths["/a"].get.parameters[0]: `$ref: #/components/parameters/Nope`"#),
+        "{err}"
+    );
+    let err = load_error(
+        &p,
+        "openapi: 3.0.3\ninfo: {title: x, version: \"1\"}\npaths:\n  /a: {$ref: \"#/paths/~1b\"}\n  /b: {$ref: \"#/paths/~1a\"}\n",
+    );
+    assert!(err.contains("a reference cycle?"), "{err}");
+    let err = load_error(&p, "openapi: 2.5\npaths: {}\n");
+    assert!(err.contains("OpenAPI 2.5 is not supported"), "{err}");
+    let err = load_error(
+        &p,
+        "openapi: 3.1.0\npaths:\n  /a:\n    get:\n      security: {jwt: []}\n",
+    );
+    assert!(
+        err.contains("at $.paths[\"/a\"].get.security: `security` must be a list"),
+        "{err}"
+    );
+    let err = load_error(&p, "- just\n- a list\n");
+    assert!(err.contains("at $: expected an OpenAPI document"), "{err}");
+}
