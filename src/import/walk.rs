@@ -2,6 +2,9 @@
 //! its test script and the auth and test scripts it inherits from its
 //! folders and the collection. Pure.
 
+use indexmap::IndexMap;
+use serde_json::Value as Json;
+
 use super::postman::{Auth, Collection, Event, Item, script_lines};
 use super::request::{self, Req};
 use super::scripts::{self, Checks};
@@ -12,6 +15,9 @@ use super::summary::Summary;
 pub struct Walked {
     pub names: Vec<String>,
     pub reqs: Vec<Req>,
+    /// Variables that script-only helper requests (`about:blank`, dropped)
+    /// set to values written in their scripts, for the requests after them.
+    pub helper_vars: IndexMap<String, Json>,
 }
 
 /// What a folder passes down: its auth and its test script's checks.
@@ -29,6 +35,7 @@ pub fn walk(collection: &Collection, warnings: &mut Vec<String>, summary: &mut S
     };
     let mut names = vec![collection.info.name.clone()];
     let mut reqs = Vec::new();
+    let mut helper_vars = IndexMap::new();
     for item in &collection.item {
         let suite = if item.item.is_some() {
             names.push(item.name.clone());
@@ -38,7 +45,37 @@ pub fn walk(collection: &Collection, warnings: &mut Vec<String>, summary: &mut S
         };
         walk_item(item, "", suite, inherited, &mut reqs, warnings, summary);
     }
-    Walked { names, reqs }
+    // Script-only helpers run their scripts and send nothing useful.
+    reqs.retain(|r| {
+        if !r.url.trim_start().starts_with("about:") {
+            return true;
+        }
+        warnings.push(format!(
+            "request `{}` only runs scripts (its URL is `{}`); it is dropped{}",
+            r.label,
+            r.url,
+            if r.checks.sets.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    ", and the variables its scripts set ({}) become suite variables",
+                    r.checks
+                        .sets
+                        .keys()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }
+        ));
+        helper_vars.extend(r.checks.sets.clone());
+        false
+    });
+    Walked {
+        names,
+        reqs,
+        helper_vars,
+    }
 }
 
 fn walk_item(
@@ -88,9 +125,19 @@ fn walk_item(
             .push("not converted: the pre-request script".into());
     }
     let lines = script_lines(&item.event, "test");
+    if req.url.trim_start().starts_with("about:") {
+        let mut sets = scripts::read(&script_lines(&item.event, "prerequest")).sets;
+        sets.extend(scripts::read(&lines).sets);
+        req.checks.sets = sets;
+        out.push(req);
+        return;
+    }
     req.had_tests = lines.iter().any(|l| !l.trim().is_empty()) || inherited.checks.any();
     req.checks = scripts::read(&lines);
     inherit(&mut req.checks, inherited.checks);
+    for note in &req.checks.notes {
+        req.comments.push(note.clone());
+    }
     for u in &req.checks.unconverted {
         req.comments.push(format!(
             "not converted (test line {}, {}): {}",
