@@ -116,6 +116,14 @@ fn index(base: Val, seg: &str) -> Val {
 
 /// `pm.response.json()`, `JSON.parse(responseBody)`, header and variable reads.
 fn call(c: &oxc_ast::ast::CallExpression<'_>, scope: &Scope) -> Val {
+    // `res.json()` of a response a script received (`pm.sendRequest`).
+    if let Expression::StaticMemberExpression(m) = c.callee.without_parentheses()
+        && m.property.name == "json"
+        && c.arguments.is_empty()
+        && eval(&m.object, scope) == Val::Response
+    {
+        return Val::Json("$".into());
+    }
     let Some(callee) = dotted(&c.callee) else {
         return Val::Unknown;
     };

@@ -45,6 +45,7 @@ pub fn convert(collection: &Collection, environment: Option<&Environment>) -> Ou
     let blocks = unused_oauth2_blocks(collection, &all);
     let mut with_blocks = all.clone();
     with_blocks.extend(blocks.iter());
+    with_blocks.extend(walked.sent.iter());
     let mut logins = login::find(&with_blocks, &vars, &mut warnings);
     summary.requests = all.len();
     summary.login_requests = logins.dropped.len();

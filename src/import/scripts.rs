@@ -40,9 +40,20 @@ pub struct Checks {
     pub notes: Vec<String>,
     /// Variables set to a value written in the script (`pm.environment.set("page", 2)`).
     pub sets: IndexMap<String, Json>,
+    /// Requests the script sends with `pm.sendRequest`.
+    pub sent: Vec<Sent>,
     /// Assertion lines read, and how many of them were converted.
     pub assertions: usize,
     pub converted: usize,
+}
+
+/// A request a script sends with `pm.sendRequest`: the request as a
+/// Postman request object (`{url, method, header, body}`), and what its
+/// callback stores from the response (`token` -> `$.access_token`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Sent {
+    pub request: Json,
+    pub captures: IndexMap<String, Json>,
 }
 
 /// A script line that was not converted.
@@ -110,6 +121,7 @@ pub fn read(lines: &[String]) -> Checks {
         outcomes: BTreeMap::new(),
         others: Vec::new(),
         depth: 0,
+        consts: IndexMap::new(),
     };
     let parsed = js::parse(&alloc, &source);
     let failed = parsed.is_err();
@@ -157,6 +169,8 @@ struct Reader<'s, 'a> {
     others: Vec<(usize, String)>,
     /// Helper calls being followed.
     depth: usize,
+    /// Locals whose value is known text or data (for `pm.sendRequest`).
+    consts: IndexMap<String, Json>,
 }
 
 /// The name a loop's element is bound to for its callback's first parameter.
@@ -291,6 +305,10 @@ impl<'s, 'a> Reader<'s, 'a> {
                         let _ = e;
                     }
                     Some(e) => {
+                        match request_value(e, &self.consts) {
+                            Some(v) => self.consts.insert(name.to_owned(), v),
+                            None => self.consts.shift_remove(name),
+                        };
                         // An assertion used as a value still asserts.
                         if matches!(e, Expression::CallExpression(_)) {
                             let a = chai::assertion(e, &self.scope);
@@ -476,6 +494,10 @@ impl<'s, 'a> Reader<'s, 'a> {
                 self.set(e, &c.arguments, cx);
                 return;
             }
+            "pm.sendRequest" => {
+                self.send_request(e, &c.arguments, cx);
+                return;
+            }
             "_.each" | "_.forEach" => {
                 let list = arg(&c.arguments, 0).map_or(Val::Unknown, |l| eval(l, &self.scope));
                 if let Some(f) = arg(&c.arguments, 1) {
@@ -536,6 +558,36 @@ impl<'s, 'a> Reader<'s, 'a> {
             return;
         }
         self.other(e.span(), chai::kind_of(&callee));
+    }
+
+    /// `pm.sendRequest(request, (err, res) => ...)`: the request, and
+    /// the variables its callback sets from `res`.
+    fn send_request(&mut self, e: &'s Expression<'a>, args: &'s [Argument<'a>], cx: &Ctx) {
+        let request = arg(args, 0).and_then(|r| request_value(r, &self.consts));
+        let Some(request) = request.and_then(request_object) else {
+            self.other(e.span(), "pm.sendRequest");
+            return;
+        };
+        let (captures, guarded) = (
+            std::mem::take(&mut self.checks.captures),
+            std::mem::take(&mut self.checks.guarded_captures),
+        );
+        if let Some(f) = arg(args, 1) {
+            self.scope.push();
+            self.scope.declare(ELEMENT, Val::Response);
+            self.callback(f, &[1], cx);
+            self.scope.pop();
+        }
+        let mut got = std::mem::replace(&mut self.checks.captures, captures);
+        got.extend(std::mem::replace(
+            &mut self.checks.guarded_captures,
+            guarded,
+        ));
+        self.checks.sent.push(Sent {
+            request,
+            captures: got,
+        });
+        self.other(e.span(), "pm.sendRequest");
     }
 
     fn function_body(&mut self, body: &'s FunctionBody<'a>, cx: &Ctx) {
@@ -769,6 +821,120 @@ impl<'s, 'a> Reader<'s, 'a> {
         self.checks.unconverted.sort_by_key(|u| u.line);
         self.checks
     }
+}
+
+/// A value of the script as data, where it is written out or read from
+/// Postman variables (`pm.environment.get("x")` -> `"{{x}}"`): strings,
+/// `+` and template literals of them, objects, lists, `JSON.stringify`.
+fn request_value(e: &Expression<'_>, consts: &IndexMap<String, Json>) -> Option<Json> {
+    let text = |e: &Expression<'_>| match request_value(e, consts)? {
+        Json::String(s) => Some(s),
+        Json::Number(n) => Some(n.to_string()),
+        Json::Bool(b) => Some(b.to_string()),
+        _ => None,
+    };
+    match e.without_parentheses() {
+        Expression::Identifier(id) => consts.get(id.name.as_str()).cloned(),
+        Expression::TemplateLiteral(t) => {
+            let mut out = String::new();
+            for (i, q) in t.quasis.iter().enumerate() {
+                out.push_str(q.value.cooked.as_ref()?.as_str());
+                if let Some(x) = t.expressions.get(i) {
+                    out.push_str(&text(x)?);
+                }
+            }
+            Some(Json::String(out))
+        }
+        Expression::BinaryExpression(b) if b.operator == oxc_ast::ast::BinaryOperator::Addition => {
+            Some(Json::String(format!(
+                "{}{}",
+                text(&b.left)?,
+                text(&b.right)?
+            )))
+        }
+        Expression::CallExpression(c) => {
+            let callee = dotted(&c.callee).map(|p| p.join(".")).unwrap_or_default();
+            match callee.as_str() {
+                "pm.environment.get"
+                | "pm.globals.get"
+                | "pm.collectionVariables.get"
+                | "pm.variables.get"
+                | "postman.getEnvironmentVariable"
+                | "postman.getGlobalVariable" => arg(&c.arguments, 0)
+                    .and_then(string)
+                    .map(|n| Json::String(format!("{{{{{n}}}}}"))),
+                "pm.variables.replaceIn" => {
+                    arg(&c.arguments, 0).and_then(|a| request_value(a, consts))
+                }
+                "JSON.stringify" => {
+                    let v = request_value(arg(&c.arguments, 0)?, consts)?;
+                    Some(Json::String(v.to_string()))
+                }
+                _ => None,
+            }
+        }
+        Expression::ObjectExpression(o) => {
+            let mut map = serde_json::Map::new();
+            for p in &o.properties {
+                let oxc_ast::ast::ObjectPropertyKind::ObjectProperty(p) = p else {
+                    continue;
+                };
+                let key = match &p.key {
+                    oxc_ast::ast::PropertyKey::StaticIdentifier(id) => id.name.to_string(),
+                    oxc_ast::ast::PropertyKey::StringLiteral(s) => s.value.to_string(),
+                    _ => continue,
+                };
+                if let Some(v) = request_value(&p.value, consts) {
+                    map.insert(key, v);
+                }
+            }
+            Some(Json::Object(map))
+        }
+        Expression::ArrayExpression(a) => Some(Json::Array(
+            a.elements
+                .iter()
+                .filter_map(|x| x.as_expression().and_then(|x| request_value(x, consts)))
+                .collect(),
+        )),
+        other => js::literal(other),
+    }
+}
+
+/// `pm.sendRequest`'s first argument as a Postman request object: a URL
+/// string is a GET; a raw `a=1&b=2` body is read as its form fields.
+fn request_object(v: Json) -> Option<Json> {
+    let mut req = match v {
+        Json::String(url) => return Some(json!({"url": url, "method": "GET"})),
+        Json::Object(m) => m,
+        _ => return None,
+    };
+    let raw_form = req
+        .get("body")
+        .filter(|b| b.get("mode").and_then(Json::as_str) == Some("raw"))
+        .and_then(|b| b.get("raw"))
+        .and_then(Json::as_str)
+        .filter(|r| r.contains('=') && !r.trim_start().starts_with('{'))
+        .and_then(|r| serde_urlencoded::from_str::<Vec<(String, String)>>(r).ok());
+    if let Some(fields) = raw_form {
+        let list: Vec<Json> = fields
+            .into_iter()
+            .map(|(k, v)| json!({"key": k, "value": v}))
+            .collect();
+        req.insert(
+            "body".into(),
+            json!({"mode": "urlencoded", "urlencoded": list}),
+        );
+    }
+    // `header` may be an object of name -> value.
+    if let Some(Json::Object(h)) = req.get("header").cloned() {
+        let list: Vec<Json> = h
+            .into_iter()
+            .map(|(k, v)| json!({"key": k, "value": v}))
+            .collect();
+        req.insert("header".into(), Json::Array(list));
+    }
+    req.get("url")?;
+    Some(Json::Object(req))
 }
 
 /// A check made of a loop's elements (a filter over the list) or the

@@ -18,6 +18,16 @@ pub struct Walked {
     /// Variables that script-only helper requests (`about:blank`, dropped)
     /// set to values written in their scripts, for the requests after them.
     pub helper_vars: IndexMap<String, Json>,
+    /// Requests that pre-request scripts of the collection and its folders
+    /// send with `pm.sendRequest` (token requests, for the logins).
+    pub sent: Vec<Req>,
+}
+
+/// The requests of the collection, and those its scripts send.
+#[derive(Default)]
+struct Found {
+    reqs: Vec<Req>,
+    sent: Vec<Req>,
 }
 
 /// What a folder passes down: its auth and its test script's checks.
@@ -28,13 +38,19 @@ struct Inherited<'a> {
 }
 
 pub fn walk(collection: &Collection, warnings: &mut Vec<String>, summary: &mut Summary) -> Walked {
+    let mut found = Found::default();
+    sent_requests(
+        &collection.event,
+        "the collection",
+        &mut found.sent,
+        warnings,
+    );
     let top = folder_checks(&collection.event, "the collection", warnings, summary);
     let inherited = Inherited {
         auth: collection.auth.as_ref(),
         checks: &top,
     };
     let mut names = vec![collection.info.name.clone()];
-    let mut reqs = Vec::new();
     let mut helper_vars = IndexMap::new();
     for item in &collection.item {
         let suite = if item.item.is_some() {
@@ -43,8 +59,9 @@ pub fn walk(collection: &Collection, warnings: &mut Vec<String>, summary: &mut S
         } else {
             0
         };
-        walk_item(item, "", suite, inherited, &mut reqs, warnings, summary);
+        walk_item(item, "", suite, inherited, &mut found, warnings, summary);
     }
+    let Found { mut reqs, sent } = found;
     // Script-only helpers run their scripts and send nothing useful.
     reqs.retain(|r| {
         if !r.url.trim_start().starts_with("about:") {
@@ -75,6 +92,7 @@ pub fn walk(collection: &Collection, warnings: &mut Vec<String>, summary: &mut S
         names,
         reqs,
         helper_vars,
+        sent,
     }
 }
 
@@ -83,12 +101,18 @@ fn walk_item(
     prefix: &str,
     suite: usize,
     inherited: Inherited<'_>,
-    out: &mut Vec<Req>,
+    found: &mut Found,
     warnings: &mut Vec<String>,
     summary: &mut Summary,
 ) {
     let label = format!("{prefix}{}", item.name);
     if let Some(children) = &item.item {
+        sent_requests(
+            &item.event,
+            &format!("folder `{label}`"),
+            &mut found.sent,
+            warnings,
+        );
         let mut checks =
             folder_checks(&item.event, &format!("folder `{label}`"), warnings, summary);
         inherit(&mut checks, inherited.checks);
@@ -102,7 +126,7 @@ fn walk_item(
                 &format!("{label} / "),
                 suite,
                 inner,
-                out,
+                found,
                 warnings,
                 summary,
             );
@@ -129,7 +153,7 @@ fn walk_item(
         let mut sets = scripts::read(&script_lines(&item.event, "prerequest")).sets;
         sets.extend(scripts::read(&lines).sets);
         req.checks.sets = sets;
-        out.push(req);
+        found.reqs.push(req);
         return;
     }
     req.had_tests = lines.iter().any(|l| !l.trim().is_empty()) || inherited.checks.any();
@@ -144,7 +168,34 @@ fn walk_item(
             u.line, u.kind, u.text
         ));
     }
-    out.push(req);
+    found.reqs.push(req);
+}
+
+/// The requests a pre-request script sends with `pm.sendRequest`, as
+/// requests with what their callbacks capture (a token fetched before the
+/// collection's requests becomes the login it performs).
+fn sent_requests(events: &[Event], what: &str, out: &mut Vec<Req>, warnings: &mut Vec<String>) {
+    let lines = script_lines(events, "prerequest");
+    if lines.iter().all(|l| l.trim().is_empty()) {
+        return;
+    }
+    for s in scripts::read(&lines).sent {
+        let request = match serde_json::from_value::<super::postman::Request>(s.request) {
+            Ok(r) => r,
+            Err(e) => {
+                warnings.push(format!(
+                    "{what}: the request its pre-request script sends is not read: {e}"
+                ));
+                continue;
+            }
+        };
+        let label = format!("{what}: pm.sendRequest");
+        let mut own = Vec::new();
+        let mut req = request::convert(&label, &label, &request, None, &mut own);
+        warnings.extend(own);
+        req.checks.captures = s.captures;
+        out.push(req);
+    }
 }
 
 /// A folder's (or the collection's) test script runs after each of its
