@@ -995,10 +995,10 @@ pub fn kind_of(callee: &str) -> String {
         "flow control (setNextRequest)".into()
     } else if has("tv4.") || has("ajv") || has("jsonSchema") {
         "JSON schema validation".into()
-    } else if has(".unset") || has(".clear") {
-        "variable unset".into()
     } else if has("pm.cookies") || has("jar") {
         "cookies".into()
+    } else if has(".unset") || has(".clear") {
+        "variable unset".into()
     } else if has("pm.sendRequest") {
         "pm.sendRequest".into()
     } else if has("pm.visualizer") {

@@ -18,7 +18,7 @@ use oxc_span::GetSpan;
 use serde_json::{Value as Json, json};
 
 use super::chai::{self, Assertion, Check, eval};
-use super::js::{self, Lines, arg, dotted, string};
+use super::js::{self, Lines, arg, dotted, is, string};
 use super::scope::{Scope, Val};
 use super::vars::looks_secret;
 
@@ -508,6 +508,37 @@ impl<'s, 'a> Reader<'s, 'a> {
             }
             _ if callee.starts_with("console.") => return,
             _ => {}
+        }
+        // `(cond ? pm.test.skip : pm.test)("name", fn)`: a test skipped on a condition.
+        if let Expression::ConditionalExpression(t) = c.callee.without_parentheses()
+            && [&t.consequent, &t.alternate]
+                .iter()
+                .all(|x| is(x, "pm.test") || is(x, "pm.test.skip"))
+            && let Some(f) = arg(&c.arguments, 1)
+        {
+            let f: &'s Expression<'a> = f;
+            if reads_only_variables(&t.test, &self.scope) {
+                let mut inner = cx.clone();
+                inner.guard = Some(format!(
+                    "checked only when `{}` leaves the test to run in Postman",
+                    one_line(self.text(t.test.span()))
+                ));
+                self.callback(f, &[], &inner);
+            } else {
+                self.callback(
+                    f,
+                    &[],
+                    &cx.with_cond("in a `pm.test` skipped on a condition on the response"),
+                );
+            }
+            return;
+        }
+        // `pm.test.skip("name", fn)` never runs.
+        if callee == "pm.test.skip" {
+            if let Some(f) = arg(&c.arguments, 1) {
+                self.callback(f, &[], &cx.with_cond("in a skipped `pm.test`"));
+            }
+            return;
         }
         // `list.forEach(item => ...)`
         if let Expression::StaticMemberExpression(m) = c.callee.without_parentheses()
