@@ -302,6 +302,15 @@ fn locals_helpers_and_loops_follow_the_body() {
         ],
     );
     agrees(
+        &format!(
+            "{J}const isUser = (u) => pm.expect(u).to.have.property('email');\nisUser(j.owner);"
+        ),
+        &[
+            (json!({"owner": {"email": null}}), true),
+            (json!({"owner": {}}), false),
+        ],
+    );
+    agrees(
         &format!("{J}const {{ items }} = j;\npm.expect(items).to.have.lengthOf(1);"),
         &[(json!({"items": [0]}), true), (json!({"items": []}), false)],
     );

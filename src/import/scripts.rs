@@ -162,7 +162,7 @@ struct Reader<'s, 'a> {
     lines: Lines,
     checks: Checks,
     scope: Scope,
-    functions: IndexMap<String, &'s Function<'a>>,
+    functions: IndexMap<String, Helper<'s, 'a>>,
     /// Each assertion's outcome, by the line it starts on.
     outcomes: BTreeMap<usize, Vec<Outcome>>,
     /// Other statements not converted: (line, kind).
@@ -171,6 +171,13 @@ struct Reader<'s, 'a> {
     depth: usize,
     /// Locals whose value is known text or data (for `pm.sendRequest`).
     consts: IndexMap<String, Json>,
+}
+
+/// A helper function of the script: a declaration or an arrow function.
+#[derive(Clone, Copy)]
+enum Helper<'s, 'a> {
+    Function(&'s Function<'a>),
+    Arrow(&'s oxc_ast::ast::ArrowFunctionExpression<'a>),
 }
 
 /// The name a loop's element is bound to for its callback's first parameter.
@@ -196,7 +203,8 @@ impl<'s, 'a> Reader<'s, 'a> {
             if let Statement::FunctionDeclaration(f) = s
                 && let Some(id) = &f.id
             {
-                self.functions.insert(id.name.to_string(), f);
+                self.functions
+                    .insert(id.name.to_string(), Helper::Function(f));
             }
         }
     }
@@ -296,13 +304,12 @@ impl<'s, 'a> Reader<'s, 'a> {
                 let name = id.name.as_str();
                 match init.map(Expression::without_parentheses) {
                     Some(Expression::FunctionExpression(f)) => {
-                        self.functions.insert(name.to_owned(), f);
+                        self.functions.insert(name.to_owned(), Helper::Function(f));
                         self.scope.set(name, Val::Unknown);
                     }
-                    Some(e @ Expression::ArrowFunctionExpression(_)) => {
-                        self.functions.shift_remove(name);
+                    Some(Expression::ArrowFunctionExpression(f)) => {
+                        self.functions.insert(name.to_owned(), Helper::Arrow(f));
                         self.scope.set(name, Val::Unknown);
-                        let _ = e;
                     }
                     Some(e) => {
                         match request_value(e, &self.consts) {
@@ -568,19 +575,29 @@ impl<'s, 'a> Reader<'s, 'a> {
                         .map_or(Val::Unknown, |x| eval(x, &self.scope))
                 })
                 .collect();
-            if let Some(body) = &f.body {
-                self.depth += 1;
-                self.scope.push();
-                for (i, p) in f.params.items.iter().enumerate() {
-                    if let Some(name) = binding_name(&p.pattern) {
-                        self.scope
-                            .declare(&name, args.get(i).cloned().unwrap_or(Val::Undefined));
-                    }
+            let (params, body, expression) = match f {
+                Helper::Function(f) => match &f.body {
+                    Some(body) => (&f.params.items, &**body, false),
+                    None => return,
+                },
+                Helper::Arrow(a) => (&a.params.items, &*a.body, a.expression),
+            };
+            self.depth += 1;
+            self.scope.push();
+            for (i, p) in params.iter().enumerate() {
+                if let Some(name) = binding_name(&p.pattern) {
+                    self.scope
+                        .declare(&name, args.get(i).cloned().unwrap_or(Val::Undefined));
                 }
-                self.function_body(body, cx);
-                self.scope.pop();
-                self.depth -= 1;
             }
+            match (expression, body.statements.first()) {
+                (true, Some(Statement::ExpressionStatement(s))) => {
+                    self.expression(&s.expression, cx)
+                }
+                _ => self.function_body(body, cx),
+            }
+            self.scope.pop();
+            self.depth -= 1;
             return;
         }
         let result = chai::assertion(e, &self.scope);
