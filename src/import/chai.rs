@@ -912,7 +912,21 @@ fn response_word(
         if FILLER.contains(&word) {
             return Ok(None);
         }
-        return Err(format!("`pm.response.to.not.{word}`"));
+        // `.not.be.error`: any other class of status.
+        let classes = match word {
+            "info" => vec!["1xx"],
+            "success" => vec!["2xx"],
+            "redirection" => vec!["3xx"],
+            "clientError" => vec!["4xx"],
+            "serverError" => vec!["5xx"],
+            "error" => vec!["4xx", "5xx"],
+            _ => return Err(format!("`pm.response.to.not.{word}`")),
+        };
+        let rest: Vec<&str> = ["1xx", "2xx", "3xx", "4xx", "5xx"]
+            .into_iter()
+            .filter(|c| !classes.contains(c))
+            .collect();
+        return Ok(Some(vec![Check::Status(json!(rest))]));
     }
     let checks = match (word, args.map(<[_]>::len)) {
         ("status", Some(1)) => match lit(0) {

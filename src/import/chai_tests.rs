@@ -412,7 +412,12 @@ fn response_status_headers_and_time() {
         status("pm.expect(pm.response).to.have.status(201);"),
         Some(json!(201))
     );
-    // A reason phrase, or a negation, has no status expectation.
+    // Not an error: any class but 4xx and 5xx.
+    assert_eq!(
+        status("pm.response.to.not.be.error;"),
+        Some(json!(["1xx", "2xx", "3xx"]))
+    );
+    // A reason phrase, or a negation of a code, has no status expectation.
     for t in [
         "pm.response.to.have.status('Created');",
         "pm.response.to.not.have.status(200);",
