@@ -55,16 +55,22 @@ impl Lines {
 
 /// `pm.response.headers.get` -> `["pm", "response", "headers", "get"]`:
 /// an expression made only of identifiers and static member accesses.
+/// Names of the sandbox are short: a longer chain is none of them.
 pub fn dotted(expr: &Expression<'_>) -> Option<Vec<String>> {
+    dotted_within(expr, 8)
+}
+
+fn dotted_within(expr: &Expression<'_>, left: usize) -> Option<Vec<String>> {
+    let left = left.checked_sub(1)?;
     match expr.without_parentheses() {
         Expression::Identifier(id) => Some(vec![id.name.to_string()]),
         Expression::StaticMemberExpression(m) => {
-            let mut out = dotted(&m.object)?;
+            let mut out = dotted_within(&m.object, left)?;
             out.push(m.property.name.to_string());
             Some(out)
         }
         Expression::ComputedMemberExpression(m) => {
-            let mut out = dotted(&m.object)?;
+            let mut out = dotted_within(&m.object, left)?;
             out.push(string(&m.expression)?);
             Some(out)
         }

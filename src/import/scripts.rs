@@ -111,10 +111,31 @@ pub fn is_assertion_line(line: &str) -> bool {
 /// Reads a test script (its lines as exported).
 pub fn read(lines: &[String]) -> Checks {
     let source = lines.join("\n");
-    let alloc = Allocator::default();
-    let mut reader = Reader {
-        source: &source,
-        lines: Lines::new(&source),
+    if source.len() > MAX_SCRIPT {
+        return reader(&source).finish(Some("the script is too long to read (over 64 KiB)"));
+    }
+    // The parser and the reader recurse over the script's nesting: a
+    // thread of its own with a stack that 64 KiB of nesting cannot exhaust.
+    let read = std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .name("postman-script".into())
+            .stack_size(SCRIPT_STACK)
+            .spawn_scoped(s, || read_source(&source))
+            .ok()
+            .and_then(|h| h.join().ok())
+    });
+    read.unwrap_or_else(|| reader(&source).finish(Some("the script could not be read")))
+}
+
+/// Longest script read, and the stack its reading gets (about 2 KiB per
+/// level of nesting, a level per two bytes at most).
+const MAX_SCRIPT: usize = 64 * 1024;
+const SCRIPT_STACK: usize = 512 * 1024 * 1024;
+
+fn reader(source: &str) -> Reader<'_, '_> {
+    Reader {
+        source,
+        lines: Lines::new(source),
         checks: Checks::default(),
         scope: Scope::default(),
         functions: IndexMap::new(),
@@ -122,15 +143,21 @@ pub fn read(lines: &[String]) -> Checks {
         others: Vec::new(),
         depth: 0,
         consts: IndexMap::new(),
-    };
-    let parsed = js::parse(&alloc, &source);
-    let failed = parsed.is_err();
-    if let Ok(program) = &parsed {
-        reader.scope.push();
-        reader.hoist(&program.body);
-        reader.block(&program.body, &Ctx::default());
     }
-    reader.finish(failed)
+}
+
+fn read_source(source: &str) -> Checks {
+    let alloc = Allocator::default();
+    let mut reader = reader(source);
+    match js::parse(&alloc, source) {
+        Ok(program) => {
+            reader.scope.push();
+            reader.hoist(&program.body);
+            reader.block(&program.body, &Ctx::default());
+            reader.finish(None)
+        }
+        Err(_) => reader.finish(Some("the script does not parse")),
+    }
 }
 
 /// Where a statement runs.
@@ -814,7 +841,7 @@ impl<'s, 'a> Reader<'s, 'a> {
 
     /// The assertion lines with their outcomes, and the other lines not
     /// converted.
-    fn finish(mut self, failed: bool) -> Checks {
+    fn finish(mut self, failed: Option<&str>) -> Checks {
         let texts: Vec<&str> = self.source.lines().collect();
         let mut reported: Vec<usize> = Vec::new();
         for (i, text) in texts.iter().enumerate() {
@@ -824,7 +851,7 @@ impl<'s, 'a> Reader<'s, 'a> {
             }
             self.checks.assertions += 1;
             let kind = match self.outcomes.get(&n) {
-                _ if failed => Some("the script does not parse".to_owned()),
+                _ if failed.is_some() => failed.map(str::to_owned),
                 Some(list) if !list.is_empty() => list.iter().find_map(|o| o.clone().err()),
                 _ => Some(match self.others.iter().find(|(l, _)| *l == n) {
                     Some((_, k)) => k.clone(),

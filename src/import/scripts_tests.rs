@@ -154,3 +154,25 @@ fn expected_values_may_read_variables() {
     ));
     assert_eq!(checks.json["$.items"], json!({"length": 3}));
 }
+
+#[test]
+fn deep_nesting_and_long_scripts_end_in_a_kind_not_a_crash() {
+    for line in [
+        format!(
+            "tests['x'] = {}a{};",
+            "(".repeat(20_000),
+            ")".repeat(20_000)
+        ),
+        format!("pm.expect(j{}).to.eql(1);", ".a".repeat(20_000)),
+        format!("{}pm.expect(j.a).to.eql(1);", "if (a) ".repeat(8_000)),
+    ] {
+        let checks = read(&lines(&format!("var j = pm.response.json();\n{line}")));
+        assert_eq!(checks.assertions, 1);
+    }
+    let long = format!("pm.expect(1).to.eql(1);\n{}", "// padding\n".repeat(7_000));
+    let checks = read(&lines(&long));
+    assert_eq!(
+        checks.unconverted[0].kind,
+        "the script is too long to read (over 64 KiB)"
+    );
+}
