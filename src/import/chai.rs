@@ -48,7 +48,7 @@ pub fn eval(expr: &Expression<'_>, scope: &Scope) -> Val {
             let empty_fallback = matches!(literal(&l.right), Some(Json::Object(ref m)) if m.is_empty())
                 || matches!(literal(&l.right), Some(Json::Array(ref a)) if a.is_empty());
             match left {
-                Val::Json(_) | Val::Each { .. } if empty_fallback => left,
+                Val::Json(p) if empty_fallback => Val::OrEmpty(p),
                 _ => Val::Unknown,
             }
         }
@@ -104,7 +104,7 @@ fn member(base: Val, name: &str) -> Val {
 
 fn index(base: Val, seg: &str) -> Val {
     match base {
-        Val::Json(p) => Val::Json(format!("{p}{seg}")),
+        Val::Json(p) | Val::OrEmpty(p) => Val::Json(format!("{p}{seg}")),
         Val::Each { list, rel, lodash } => Val::Each {
             list,
             rel: format!("{rel}{seg}"),
@@ -325,7 +325,7 @@ fn predicate(c: &oxc_ast::ast::CallExpression<'_>, scope: &Scope) -> Result<Vec<
         }
         let object = eval(&m.object, scope);
         match (method, &object) {
-            ("hasOwnProperty", Val::Json(_) | Val::Each { .. }) => {
+            ("hasOwnProperty", Val::Json(_) | Val::OrEmpty(_) | Val::Each { .. }) => {
                 let key = a(0).and_then(string).ok_or_else(|| why("hasOwnProperty"))?;
                 return on(&member(object.clone(), &key), M::Exists(true));
             }
@@ -444,6 +444,7 @@ fn on(subject: &Val, m: M) -> Result<Vec<Check>, Why> {
         Val::Json(path) => json_check(path, m),
         Val::Each { list, rel, lodash } => each(list, rel, *lodash, m),
         Val::Text => Err(why("response text check")),
+        Val::OrEmpty(_) => Err(why("assertion on a value with a fallback (`x || {}`)")),
         Val::Response => Err(why("chai assertion on pm.response")),
         Val::Var(_) | Val::VarObject => Err(why("assertion on a Postman variable")),
         Val::Lit(_) | Val::Undefined => Err(why("assertion on a literal")),

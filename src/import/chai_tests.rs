@@ -292,6 +292,10 @@ fn locals_helpers_and_loops_follow_the_body() {
             (json!({}), false),
         ],
     );
+    // The fallback itself is the script's value: `{}` is empty.
+    unconverted(&format!(
+        "{J}var user = j.user || {{}};\npm.expect(user).to.be.empty;"
+    ));
     agrees(
         &format!(
             "{J}function checkUser(u) {{\n  pm.expect(u.id).to.be.a('number');\n}}\ncheckUser(j.owner);"

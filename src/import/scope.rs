@@ -18,6 +18,9 @@ pub enum Val {
     Response,
     /// A part of the JSON body, as a JSONPath (`$` for all of it).
     Json(String),
+    /// `json.user || {}`: its members are the body's (`$.user.email`), but
+    /// the value itself may be the script's empty fallback.
+    OrEmpty(String),
     /// Every element of the list at `list` (a loop variable), then `rel`.
     /// `lodash` is true for `_.each`, which also walks an object's values
     /// and does nothing on a missing value.

@@ -238,4 +238,9 @@ fn inherit(checks: &mut Checks, from: &Checks) {
     for (k, v) in &from.json {
         checks.json.entry(k.clone()).or_insert_with(|| v.clone());
     }
+    for note in &from.notes {
+        if !checks.notes.contains(note) {
+            checks.notes.push(note.clone());
+        }
+    }
 }
