@@ -759,6 +759,19 @@ fn chain(mut subject: Val, links: &[Link<'_, '_>], scope: &Scope) -> Result<Vec<
             }
             ("eql" | "eqls", Some(1)) => M::Eq(value(0)?, true),
             ("equal" | "equals" | "eq", Some(1)) => M::Eq(value(0)?, deep),
+            // `pm.expect([200, 201]).to.include(pm.response.code)`: one of the list.
+            ("include" | "includes" | "contain" | "contains", Some(1)) if matches!(&subject, Val::Lit(Json::Array(l)) if l.iter().all(|v| !v.is_object() && !v.is_array())) =>
+            {
+                let Val::Lit(list) = subject.clone() else {
+                    return Err(why("`.include`"));
+                };
+                if not {
+                    return Err(why("`.not.include` of a list"));
+                }
+                out.extend(on(&v(0).unwrap_or(Val::Unknown), M::OneOf(list))?);
+                asserted = true;
+                continue;
+            }
             ("include" | "includes" | "contain" | "contains", Some(1)) => {
                 match value(0)? {
                     Json::Object(map) if !deep => {

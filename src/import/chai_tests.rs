@@ -413,6 +413,14 @@ fn response_status_headers_and_time() {
     );
     assert_eq!(status("pm.response.to.have.status(204);"), Some(json!(204)));
     assert_eq!(
+        status("pm.expect([200, 201]).to.include(pm.response.code);"),
+        Some(json!([200, 201]))
+    );
+    agrees(
+        &format!("{J}pm.expect(['a', 'b']).to.include(j.s);"),
+        &[(json!({"s": "b"}), true), (json!({"s": "c"}), false)],
+    );
+    assert_eq!(
         status("pm.expect(pm.response).to.have.status(201);"),
         Some(json!(201))
     );
