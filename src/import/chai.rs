@@ -701,6 +701,7 @@ const FILLER: [&str; 16] = [
 /// `nested`, `length`) stay set for the rest of the chain.
 fn chain(mut subject: Val, links: &[Link<'_, '_>], scope: &Scope) -> Result<Vec<Check>, Why> {
     let (mut not, mut deep, mut nested, mut length) = (false, false, false, false);
+    let mut include = false;
     let mut out = Vec::new();
     let mut asserted = false;
     for link in links {
@@ -740,7 +741,43 @@ fn chain(mut subject: Val, links: &[Link<'_, '_>], scope: &Scope) -> Result<Vec<
                 nested = true;
                 continue;
             }
-            ("own", None) => continue,
+            ("own" | "all", None) => continue,
+            ("include" | "includes" | "contain" | "contains", None) => {
+                include = true;
+                continue;
+            }
+            ("any", None) => return Err(why("chai `.any.keys`")),
+            ("keys" | "key", Some(_)) => {
+                // Own keys: all of these (`.include`: and maybe others).
+                let mut names = Vec::new();
+                for i in 0..args.map_or(0, <[_]>::len) {
+                    match value(i)? {
+                        Json::String(k) => names.push(k),
+                        Json::Array(list) if i == 0 => {
+                            for k in list {
+                                names.push(
+                                    k.as_str()
+                                        .ok_or_else(|| why("`.keys` of non-strings"))?
+                                        .to_owned(),
+                                );
+                            }
+                        }
+                        _ => return Err(why("`.keys` of non-strings")),
+                    }
+                }
+                if not || names.is_empty() {
+                    return Err(why("`.not.keys`"));
+                }
+                if !include {
+                    out.extend(on(&subject, M::Type("object".into()))?);
+                    out.extend(on(&subject, M::Length(names.len() as u64))?);
+                }
+                for k in names {
+                    out.extend(on(&member(subject.clone(), &k), M::Exists(true))?);
+                }
+                asserted = true;
+                continue;
+            }
             ("length" | "lengthOf", None) => {
                 length = true;
                 continue;

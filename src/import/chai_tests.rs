@@ -155,6 +155,22 @@ fn include_property_and_length() {
             (json!({}), false),
         ],
     );
+    // `keys`: exactly these own keys; `.include.keys`: at least these.
+    agrees(
+        &format!("{J}pm.expect(j.o).to.have.all.keys('a', 'b');"),
+        &[
+            (json!({"o": {"a": 1, "b": null}}), true),
+            (json!({"o": {"a": 1, "b": 2, "c": 3}}), false),
+            (json!({"o": {"a": 1}}), false),
+        ],
+    );
+    agrees(
+        &format!("{J}pm.expect(j.o).to.include.keys(['a']);"),
+        &[
+            (json!({"o": {"a": 1, "c": 3}}), true),
+            (json!({"o": {"c": 3}}), false),
+        ],
+    );
     agrees(
         &format!("{J}pm.expect(j.l).to.have.lengthOf(2);"),
         &[
