@@ -391,6 +391,13 @@ impl<'s, 'a> Reader<'s, 'a> {
         cx: &Ctx,
     ) {
         let text = one_line(self.text(test.span()));
+        if text.contains("pm.expect(") || text.contains("pm.response.to.") {
+            let line = self.line_of(test.span());
+            self.outcomes
+                .entry(line)
+                .or_default()
+                .push(Err("assertion used as a condition".into()));
+        }
         if reads_only_variables(test, &self.scope) {
             if otherwise.is_some() {
                 let inner = cx.with_cond("if/else on a Postman variable");
@@ -839,6 +846,18 @@ impl<'s, 'a> Reader<'s, 'a> {
         }
     }
 
+    /// Whether line `n` is inside a helper function of the script that
+    /// was never called (its assertions never ran).
+    fn uncalled(&self, n: usize) -> bool {
+        self.functions.values().any(|h| {
+            let span = match h {
+                Helper::Function(f) => f.span,
+                Helper::Arrow(a) => a.span,
+            };
+            (self.line_of(span)..=self.lines.line(span.end)).contains(&n)
+        })
+    }
+
     /// The assertion lines with their outcomes, and the other lines not
     /// converted.
     fn finish(mut self, failed: Option<&str>) -> Checks {
@@ -855,7 +874,8 @@ impl<'s, 'a> Reader<'s, 'a> {
                 Some(list) if !list.is_empty() => list.iter().find_map(|o| o.clone().err()),
                 _ => Some(match self.others.iter().find(|(l, _)| *l == n) {
                     Some((_, k)) => k.clone(),
-                    None => "in a function that is never called".to_owned(),
+                    None if self.uncalled(n) => "in a function that is never called".to_owned(),
+                    None => "assertion inside another expression".to_owned(),
                 }),
             };
             match kind {

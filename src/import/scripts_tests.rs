@@ -176,3 +176,22 @@ fn deep_nesting_and_long_scripts_end_in_a_kind_not_a_crash() {
         "the script is too long to read (over 64 KiB)"
     );
 }
+
+#[test]
+fn assertions_that_never_run_as_checks_are_named() {
+    let checks = read(&lines(
+        "function unused(j) {\n  pm.expect(j.a).to.eql(1);\n}\nif (pm.response.to.have.header('X') === 'v') {\n  console.log('never');\n}",
+    ));
+    let got: Vec<(usize, &str)> = checks
+        .unconverted
+        .iter()
+        .map(|u| (u.line, u.kind.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (2, "in a function that is never called"),
+            (4, "assertion used as a condition"),
+        ]
+    );
+}
