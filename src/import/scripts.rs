@@ -17,9 +17,10 @@ use oxc_ast::ast::{
 use oxc_span::GetSpan;
 use serde_json::{Value as Json, json};
 
-use super::chai::{self, Assertion, Check, eval};
+use super::chai::{self, Assertion, Check};
 use super::js::{self, Lines, arg, dotted, is, string};
 use super::scope::{Scope, Val};
+use super::value::{self, eval};
 use super::vars::looks_secret;
 
 /// What a request's test script asserts and captures.
@@ -416,7 +417,7 @@ impl<'s, 'a> Reader<'s, 'a> {
             }
             return;
         }
-        if let Ok(needed) = chai::truth(test, &self.scope)
+        if let Ok(needed) = value::truth(test, &self.scope)
             && !needed.is_empty()
             && needed.iter().all(|c| self.asserted(c))
         {
@@ -639,7 +640,7 @@ impl<'s, 'a> Reader<'s, 'a> {
             self.record(line, result, cx);
             return;
         }
-        self.other(e.span(), chai::kind_of(&callee));
+        self.other(e.span(), value::kind_of(&callee));
     }
 
     /// `pm.sendRequest(request, (err, res) => ...)`: the request, and
