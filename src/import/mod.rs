@@ -5,6 +5,7 @@
 //! puts them together, `render` writes YAML text and `write` does the I/O.
 
 pub mod chai;
+pub mod checks;
 pub mod convert;
 pub mod error;
 pub mod flow;
@@ -19,6 +20,7 @@ pub mod render;
 pub mod request;
 pub mod scope;
 pub mod scripts;
+pub mod sent;
 pub mod summary;
 pub mod value;
 pub mod vars;

@@ -20,94 +20,11 @@ use serde_json::{Value as Json, json};
 use super::chai::{self, Assertion, Check};
 use super::js::{self, Lines, arg, dotted, is, string};
 use super::scope::{Scope, Val};
+use super::sent::{request_object, request_value};
 use super::value::{self, eval};
 use super::vars::looks_secret;
 
-/// What a request's test script asserts and captures.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Checks {
-    pub status: Option<Json>,
-    /// Header name -> an exact value or `{matches: REGEX}`.
-    pub headers: IndexMap<String, Json>,
-    pub json: IndexMap<String, Json>,
-    /// Variable -> a JSONPath, or `{json|header: .., secret: true}`.
-    pub captures: IndexMap<String, Json>,
-    /// Captures made only under a condition (not converted; used to
-    /// recognise token requests).
-    pub guarded_captures: IndexMap<String, Json>,
-    pub max_duration: Option<String>,
-    pub unconverted: Vec<Unconverted>,
-    /// Conditions on Postman variables the converted checks ran under.
-    pub notes: Vec<String>,
-    /// Variables set to a value written in the script (`pm.environment.set("page", 2)`).
-    pub sets: IndexMap<String, Json>,
-    /// Requests the script sends with `pm.sendRequest`.
-    pub sent: Vec<Sent>,
-    /// Assertion lines read, and how many of them were converted.
-    pub assertions: usize,
-    pub converted: usize,
-}
-
-/// A request a script sends with `pm.sendRequest`: the request as a
-/// Postman request object (`{url, method, header, body}`), and what its
-/// callback stores from the response (`token` -> `$.access_token`).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Sent {
-    pub request: Json,
-    pub captures: IndexMap<String, Json>,
-}
-
-/// A script line that was not converted.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unconverted {
-    /// 1-based line in the script.
-    pub line: usize,
-    pub text: String,
-    /// The idiom that stopped it, in a few words (the summary groups by it).
-    pub kind: String,
-    /// The line asserts something.
-    pub assertion: bool,
-}
-
-impl Checks {
-    /// True when the script asserted something that was converted.
-    pub fn any(&self) -> bool {
-        self.status.is_some()
-            || !self.json.is_empty()
-            || !self.headers.is_empty()
-            || self.max_duration.is_some()
-    }
-
-    /// The JSONPath a variable is captured from (plain or guarded).
-    pub fn captured_path(&self, name: &str) -> Option<&str> {
-        let capture = self
-            .captures
-            .get(name)
-            .or_else(|| self.guarded_captures.get(name))?;
-        capture
-            .as_str()
-            .or_else(|| capture.get("json").and_then(Json::as_str))
-    }
-
-    /// Names captured from `$.<field>` (plain or guarded).
-    pub fn captured_from(&self, path: &str) -> Option<String> {
-        self.captures
-            .keys()
-            .chain(self.guarded_captures.keys())
-            .find(|name| self.captured_path(name) == Some(path))
-            .cloned()
-    }
-}
-
-/// A line of the script that asserts something, as counted in the summary:
-/// `pm.expect(`, `pm.response.to.` or a legacy `tests[...]`, not commented out.
-pub fn is_assertion_line(line: &str) -> bool {
-    let line = line.trim();
-    !line.starts_with("//")
-        && (line.contains("pm.expect(")
-            || line.contains("pm.response.to.")
-            || line.starts_with("tests["))
-}
+pub use super::checks::{Checks, Sent, Unconverted, is_assertion_line};
 
 /// Reads a test script (its lines as exported).
 pub fn read(lines: &[String]) -> Checks {
@@ -787,64 +704,16 @@ impl<'s, 'a> Reader<'s, 'a> {
         if cx.in_loop && !checks.iter().all(of_elements) {
             return Err("inside a loop, not about its elements".into());
         }
-        if !checks.iter().all(|c| self.fits(c)) {
+        if !checks.iter().all(|c| self.checks.fits(c)) {
             return Err("a second check of the same value".into());
         }
         for c in checks {
-            self.apply(c);
+            self.checks.apply(c);
         }
         if let Some(g) = &cx.guard {
             self.note(g.clone());
         }
         Ok(())
-    }
-
-    /// Whether a check can join those already made (a path or header checked
-    /// twice must not contradict itself).
-    fn fits(&self, check: &Check) -> bool {
-        match check {
-            Check::Json(path, m) => match self.checks.json.get(path) {
-                None => true,
-                Some(old) => merge(old, m).is_some(),
-            },
-            Check::Header(name, want) => match self.checks.headers.get(name) {
-                None => true,
-                Some(old) => merge_header(old, want).is_some(),
-            },
-            Check::Status(s) => self.checks.status.as_ref().is_none_or(|old| old == s),
-            Check::Duration(_) => true,
-        }
-    }
-
-    fn apply(&mut self, check: Check) {
-        match check {
-            Check::Status(s) => self.checks.status = Some(s),
-            Check::Duration(ms) => {
-                let tighter = self
-                    .checks
-                    .max_duration
-                    .as_deref()
-                    .and_then(|d| d.trim_end_matches("ms").parse::<u64>().ok())
-                    .is_none_or(|old| ms < old);
-                if tighter {
-                    self.checks.max_duration = Some(format!("{ms}ms"));
-                }
-            }
-            Check::Json(path, m) => {
-                let value = match self.checks.json.get(&path) {
-                    Some(old) => merge(old, &m).unwrap_or(m),
-                    None => m,
-                };
-                self.checks.json.insert(path, value);
-            }
-            Check::Header(name, want) => {
-                let value = match self.checks.headers.get(&name) {
-                    Some(old) => merge_header(old, &want).unwrap_or(want),
-                    None => want,
-                };
-                self.checks.headers.insert(name, value);
-            }
-        }
     }
 
     /// Whether line `n` is inside a helper function of the script that
@@ -919,120 +788,6 @@ impl<'s, 'a> Reader<'s, 'a> {
     }
 }
 
-/// A value of the script as data, where it is written out or read from
-/// Postman variables (`pm.environment.get("x")` -> `"{{x}}"`): strings,
-/// `+` and template literals of them, objects, lists, `JSON.stringify`.
-fn request_value(e: &Expression<'_>, consts: &IndexMap<String, Json>) -> Option<Json> {
-    let text = |e: &Expression<'_>| match request_value(e, consts)? {
-        Json::String(s) => Some(s),
-        Json::Number(n) => Some(n.to_string()),
-        Json::Bool(b) => Some(b.to_string()),
-        _ => None,
-    };
-    match e.without_parentheses() {
-        Expression::Identifier(id) => consts.get(id.name.as_str()).cloned(),
-        Expression::TemplateLiteral(t) => {
-            let mut out = String::new();
-            for (i, q) in t.quasis.iter().enumerate() {
-                out.push_str(q.value.cooked.as_ref()?.as_str());
-                if let Some(x) = t.expressions.get(i) {
-                    out.push_str(&text(x)?);
-                }
-            }
-            Some(Json::String(out))
-        }
-        Expression::BinaryExpression(b) if b.operator == oxc_ast::ast::BinaryOperator::Addition => {
-            Some(Json::String(format!(
-                "{}{}",
-                text(&b.left)?,
-                text(&b.right)?
-            )))
-        }
-        Expression::CallExpression(c) => {
-            let callee = dotted(&c.callee).map(|p| p.join(".")).unwrap_or_default();
-            match callee.as_str() {
-                "pm.environment.get"
-                | "pm.globals.get"
-                | "pm.collectionVariables.get"
-                | "pm.variables.get"
-                | "postman.getEnvironmentVariable"
-                | "postman.getGlobalVariable" => arg(&c.arguments, 0)
-                    .and_then(string)
-                    .map(|n| Json::String(format!("{{{{{n}}}}}"))),
-                "pm.variables.replaceIn" => {
-                    arg(&c.arguments, 0).and_then(|a| request_value(a, consts))
-                }
-                "JSON.stringify" => {
-                    let v = request_value(arg(&c.arguments, 0)?, consts)?;
-                    Some(Json::String(v.to_string()))
-                }
-                _ => None,
-            }
-        }
-        Expression::ObjectExpression(o) => {
-            let mut map = serde_json::Map::new();
-            for p in &o.properties {
-                let oxc_ast::ast::ObjectPropertyKind::ObjectProperty(p) = p else {
-                    continue;
-                };
-                let key = match &p.key {
-                    oxc_ast::ast::PropertyKey::StaticIdentifier(id) => id.name.to_string(),
-                    oxc_ast::ast::PropertyKey::StringLiteral(s) => s.value.to_string(),
-                    _ => continue,
-                };
-                if let Some(v) = request_value(&p.value, consts) {
-                    map.insert(key, v);
-                }
-            }
-            Some(Json::Object(map))
-        }
-        Expression::ArrayExpression(a) => Some(Json::Array(
-            a.elements
-                .iter()
-                .filter_map(|x| x.as_expression().and_then(|x| request_value(x, consts)))
-                .collect(),
-        )),
-        other => js::literal(other),
-    }
-}
-
-/// `pm.sendRequest`'s first argument as a Postman request object: a URL
-/// string is a GET; a raw `a=1&b=2` body is read as its form fields.
-fn request_object(v: Json) -> Option<Json> {
-    let mut req = match v {
-        Json::String(url) => return Some(json!({"url": url, "method": "GET"})),
-        Json::Object(m) => m,
-        _ => return None,
-    };
-    let raw_form = req
-        .get("body")
-        .filter(|b| b.get("mode").and_then(Json::as_str) == Some("raw"))
-        .and_then(|b| b.get("raw"))
-        .and_then(Json::as_str)
-        .filter(|r| r.contains('=') && !r.trim_start().starts_with('{'))
-        .and_then(|r| serde_urlencoded::from_str::<Vec<(String, String)>>(r).ok());
-    if let Some(fields) = raw_form {
-        let list: Vec<Json> = fields
-            .into_iter()
-            .map(|(k, v)| json!({"key": k, "value": v}))
-            .collect();
-        req.insert(
-            "body".into(),
-            json!({"mode": "urlencoded", "urlencoded": list}),
-        );
-    }
-    // `header` may be an object of name -> value.
-    if let Some(Json::Object(h)) = req.get("header").cloned() {
-        let list: Vec<Json> = h
-            .into_iter()
-            .map(|(k, v)| json!({"key": k, "value": v}))
-            .collect();
-        req.insert("header".into(), Json::Array(list));
-    }
-    req.get("url")?;
-    Some(Json::Object(req))
-}
-
 /// A check made of a loop's elements (a filter over the list) or the
 /// list's own type.
 fn of_elements(c: &Check) -> bool {
@@ -1091,43 +846,6 @@ fn reads_only_variables(e: &Expression<'_>, scope: &Scope) -> bool {
             ) || matches!(eval(e, scope), Val::Var(_))
         }
         other => matches!(eval(other, scope), Val::Var(_)),
-    }
-}
-
-/// Two matchers for one path as one, or `None` when they cannot both hold
-/// in one map.
-fn merge(old: &Json, new: &Json) -> Option<Json> {
-    if old == new {
-        return Some(old.clone());
-    }
-    let as_map = |v: &Json| match v {
-        Json::Object(m) if m.keys().all(|k| MATCHERS.contains(&k.as_str())) => Some(m.clone()),
-        other => Some([("equals".to_owned(), other.clone())].into_iter().collect()),
-    };
-    let (mut a, b) = (as_map(old)?, as_map(new)?);
-    if b.keys().any(|k| a.contains_key(k)) {
-        return None;
-    }
-    a.extend(b);
-    Some(Json::Object(a))
-}
-
-const MATCHERS: [&str; 12] = [
-    "equals", "exists", "type", "matches", "contains", "length", "gt", "gte", "lt", "lte",
-    "one_of", "empty",
-];
-
-/// Two expectations of one header: presence yields to anything; two
-/// substrings are both required.
-fn merge_header(old: &Json, new: &Json) -> Option<Json> {
-    let pattern = |v: &Json| v.get("matches").and_then(Json::as_str).map(str::to_owned);
-    match (pattern(old), pattern(new)) {
-        (_, Some(n)) if n.is_empty() => Some(old.clone()),
-        (Some(o), _) if o.is_empty() => Some(new.clone()),
-        (Some(o), Some(n)) if !o.contains('|') && !n.contains('|') => {
-            Some(json!({"matches": format!("{o}.*{n}|{n}.*{o}")}))
-        }
-        _ => (old == new).then(|| old.clone()),
     }
 }
 
