@@ -3,6 +3,10 @@
 //! `request`, `scripts`, `vars`, `okta` and `okta_idx` (with
 //! `okta_fixture`) convert its parts, `convert`
 //! puts them together, `render` writes YAML text and `write` does the I/O.
+//! Scripts are parsed (`js`) and read by `scripts`, with `value` (what an
+//! expression stands for), `chai` (assertion chains), `matchers` (a check
+//! written for its subject), `checks` (what a script converts to) and
+//! `sent` (requests sent with `pm.sendRequest`).
 
 pub mod chai;
 pub mod checks;
