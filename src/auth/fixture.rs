@@ -210,7 +210,10 @@ impl Fixture {
             Fixture::ClientCredentials(f) => f.okta_url.as_deref(),
             Fixture::Password(f) => f.okta_url.as_deref(),
             Fixture::RefreshToken(f) => f.okta_url.as_deref(),
-            Fixture::Oauth2Pkce(_) | Fixture::Static(_) | Fixture::Auth0(_) | Fixture::Cognito(_) => None,
+            Fixture::Oauth2Pkce(_)
+            | Fixture::Static(_)
+            | Fixture::Auth0(_)
+            | Fixture::Cognito(_) => None,
         }
     }
 

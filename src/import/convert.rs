@@ -30,9 +30,23 @@ pub fn convert(collection: &Collection, environment: Option<&Environment>) -> Ou
     let mut warnings = Vec::new();
     let mut summary = Summary::default();
     let walked = walk(collection, &mut warnings, &mut summary);
-    let vars = variables(collection, environment);
+    let mut vars = variables(collection, environment);
+    for (name, value) in &walked.helper_vars {
+        let def = if super::vars::looks_secret(name) {
+            VarDef::Env(env_name(name))
+        } else {
+            VarDef::Clear(value.clone())
+        };
+        vars.insert(name.clone(), def);
+    }
     let all: Vec<&Req> = walked.reqs.iter().collect();
-    let mut logins = login::find(&all, &vars, &mut warnings);
+    // An `oauth2` block no request uses (a collection that only defines
+    // its login) still becomes its fixture.
+    let blocks = unused_oauth2_blocks(collection, &all);
+    let mut with_blocks = all.clone();
+    with_blocks.extend(blocks.iter());
+    with_blocks.extend(walked.sent.iter());
+    let mut logins = login::find(&with_blocks, &vars, &mut warnings);
     summary.requests = all.len();
     summary.login_requests = logins.dropped.len();
     for (i, r) in all.iter().enumerate() {
@@ -109,6 +123,35 @@ pub fn convert(collection: &Collection, environment: Option<&Environment>) -> Ou
         warnings,
         summary,
     }
+}
+
+/// The `oauth2` auth blocks of the collection and its folders that no
+/// request inherits, each as a request that carries only it.
+fn unused_oauth2_blocks(collection: &Collection, reqs: &[&Req]) -> Vec<Req> {
+    fn folders<'c>(items: &'c [super::postman::Item], out: &mut Vec<&'c super::postman::Auth>) {
+        for item in items {
+            if let Some(children) = &item.item {
+                out.extend(item.auth.iter());
+                folders(children, out);
+            }
+        }
+    }
+    let mut blocks: Vec<&super::postman::Auth> = collection.auth.iter().collect();
+    folders(&collection.item, &mut blocks);
+    let mut out: Vec<Req> = Vec::new();
+    for block in blocks.into_iter().filter(|b| b.kind == "oauth2") {
+        let used = reqs
+            .iter()
+            .chain(out.iter().collect::<Vec<_>>().iter())
+            .any(|r| r.oauth2.as_ref().is_some_and(|o| o.params == block.params));
+        if !used {
+            out.push(Req {
+                oauth2: Some(block.clone()),
+                ..Req::default()
+            });
+        }
+    }
+    out
 }
 
 /// Each kept request's identity (`None`: no token); a bearer token no
@@ -198,7 +241,7 @@ fn build_suites(
                     })
                     .collect();
                 TestOut {
-                    name: unique(&mut taken, steps[0].name.clone(), " "),
+                    name: unique_snapshot(&mut taken, steps[0].name.clone()),
                     auth: (id != auth).then(|| id.unwrap_or_else(|| "none".into())),
                     steps,
                 }
@@ -340,6 +383,21 @@ fn suite_vars(
     out
 }
 
+/// A test name whose snapshot file no other test of the suite claims:
+/// `Get  user` and `Get user` are one snapshot name, so the second becomes
+/// `Get user 2`.
+fn unique_snapshot(taken: &mut Vec<String>, name: String) -> String {
+    let key = |n: &str| crate::check::snapshot::slug(n);
+    let mut candidate = name.clone();
+    let mut n = 2;
+    while taken.iter().any(|t| key(t) == key(&candidate)) {
+        candidate = format!("{name} {n}");
+        n += 1;
+    }
+    taken.push(candidate.clone());
+    candidate
+}
+
 /// `name`, or `name 2`, `name 3`... when taken.
 fn unique(taken: &mut Vec<String>, name: String, sep: &str) -> String {
     let mut candidate = name.clone();
@@ -362,6 +420,25 @@ mod tests {
         assert_eq!(unique(&mut taken, "a".into(), " "), "a");
         assert_eq!(unique(&mut taken, "a".into(), " "), "a 2");
         assert_eq!(unique(&mut taken, "a".into(), " "), "a 3");
+    }
+
+    #[test]
+    fn names_differing_in_spaces_get_distinct_snapshots() {
+        let mut taken = Vec::new();
+        assert_eq!(unique_snapshot(&mut taken, "Get user".into()), "Get user");
+        assert_eq!(
+            unique_snapshot(&mut taken, "Get  user".into()),
+            "Get  user 2"
+        );
+        assert_eq!(
+            unique_snapshot(&mut taken, "get user ".into()),
+            "get user  3"
+        );
+        let slugs: Vec<String> = taken
+            .iter()
+            .map(|t| crate::check::snapshot::slug(t))
+            .collect();
+        assert_eq!(slugs, ["get_user", "get_user_2", "get_user_3"]);
     }
 
     #[test]

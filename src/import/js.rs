@@ -1,153 +1,211 @@
-//! Just enough JavaScript lexing for Postman scripts: comments, quotes,
-//! brackets and argument lists. Pure.
+//! Postman scripts read with a JavaScript parser (oxc): the program, the
+//! line of each node, and the small readings of expressions the translation
+//! shares (dotted names, literals, lodash paths). Pure.
 
-use serde_json::Value as Json;
+use oxc_allocator::Allocator;
+use oxc_ast::ast::{
+    Argument, ArrayExpressionElement, Expression, ObjectPropertyKind, Program, PropertyKey,
+};
+use oxc_parser::{ParseOptions, Parser};
+use oxc_span::SourceType;
+use serde_json::{Map, Number, Value as Json};
 
-/// The line without `// ...` and `/* ... */` outside strings.
-pub fn strip_comment(line: &str, in_comment: &mut bool) -> String {
-    let mut out = String::new();
-    let mut quote: Option<char> = None;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        if *in_comment {
-            if c == '*' && chars.peek() == Some(&'/') {
-                chars.next();
-                *in_comment = false;
-            }
-            continue;
-        }
-        if let Some(q) = quote {
-            out.push(c);
-            if c == '\\' {
-                out.extend(chars.next());
-            } else if c == q {
-                quote = None;
-            }
-            continue;
-        }
-        match (c, chars.peek()) {
-            ('/', Some('/')) => break,
-            ('/', Some('*')) => {
-                chars.next();
-                *in_comment = true;
-            }
-            ('"' | '\'' | '`', _) => {
-                quote = Some(c);
-                out.push(c);
-            }
-            _ => out.push(c),
-        }
+/// The program of a script, or why it does not parse (the first error).
+/// Postman runs a script as a function body, so `return` is allowed.
+pub fn parse<'a>(alloc: &'a Allocator, source: &'a str) -> Result<Program<'a>, String> {
+    let options = ParseOptions {
+        allow_return_outside_function: true,
+        ..ParseOptions::default()
+    };
+    let parsed = Parser::new(alloc, source, SourceType::cjs())
+        .with_options(options)
+        .parse();
+    if parsed.panicked || !parsed.errors.is_empty() {
+        let why = parsed
+            .errors
+            .first()
+            .map_or_else(|| "a syntax error".to_owned(), |e| e.message.to_string());
+        return Err(why);
     }
-    out
+    Ok(parsed.program)
 }
 
-/// `{` and `}` outside strings.
-pub fn braces(line: &str) -> (usize, usize) {
-    let (mut open, mut close) = (0, 0);
-    for (_, c, _) in code_chars(line).filter(|(_, _, code)| *code) {
-        match c {
-            '{' => open += 1,
-            '}' => close += 1,
-            _ => {}
-        }
+/// Byte offsets -> 1-based line numbers.
+pub struct Lines {
+    starts: Vec<u32>,
+}
+
+impl Lines {
+    pub fn new(source: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(
+            source
+                .bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+        );
+        Lines { starts }
     }
-    (open, close)
+
+    pub fn line(&self, offset: u32) -> usize {
+        self.starts.partition_point(|s| *s <= offset).max(1)
+    }
 }
 
-/// Each character with its byte index and whether it is code: outside a
-/// string literal (`"`, `'` or `` ` ``). An opening quote is code; the rest
-/// of the literal, its closing quote included, is not.
-fn code_chars(text: &str) -> impl Iterator<Item = (usize, char, bool)> + '_ {
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
-    text.char_indices().map(move |(i, c)| match quote {
-        None => {
-            if matches!(c, '"' | '\'' | '`') {
-                quote = Some(c);
-            }
-            (i, c, true)
-        }
-        Some(q) => {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == q {
-                quote = None;
-            }
-            (i, c, false)
-        }
-    })
+/// `pm.response.headers.get` -> `["pm", "response", "headers", "get"]`:
+/// an expression made only of identifiers and static member accesses.
+/// Names of the sandbox are short: a longer chain is none of them.
+pub fn dotted(expr: &Expression<'_>) -> Option<Vec<String>> {
+    dotted_within(expr, 8)
 }
 
-/// A quoted string's text.
-pub fn unquote(arg: &str) -> Option<String> {
-    let arg = arg.trim();
-    unquote_single(arg).or_else(|| match serde_json::from_str::<Json>(arg).ok()? {
-        Json::String(s) => Some(s),
+fn dotted_within(expr: &Expression<'_>, left: usize) -> Option<Vec<String>> {
+    let left = left.checked_sub(1)?;
+    match expr.without_parentheses() {
+        Expression::Identifier(id) => Some(vec![id.name.to_string()]),
+        Expression::StaticMemberExpression(m) => {
+            let mut out = dotted_within(&m.object, left)?;
+            out.push(m.property.name.to_string());
+            Some(out)
+        }
+        Expression::ComputedMemberExpression(m) => {
+            let mut out = dotted_within(&m.object, left)?;
+            out.push(string(&m.expression)?);
+            Some(out)
+        }
         _ => None,
-    })
+    }
 }
 
-pub fn unquote_single(arg: &str) -> Option<String> {
-    let inner = arg.strip_prefix('\'')?.strip_suffix('\'')?;
-    (!inner.contains('\'')).then(|| inner.replace("\\\"", "\""))
+/// `pm.response.code` -> true for `is(expr, "pm.response.code")`.
+pub fn is(expr: &Expression<'_>, name: &str) -> bool {
+    dotted(expr).is_some_and(|parts| parts.join(".") == name)
 }
 
-/// `a, "b, c", [1, 2]` -> three arguments (commas inside quotes and brackets kept).
-pub fn split_args(args: &str) -> Vec<String> {
-    split_top(args, ',')
+/// A string literal's value (also a template literal without `${}`).
+pub fn string(expr: &Expression<'_>) -> Option<String> {
+    match expr.without_parentheses() {
+        Expression::StringLiteral(s) => Some(s.value.to_string()),
+        Expression::TemplateLiteral(t) if t.expressions.is_empty() => Some(
+            t.quasis
+                .iter()
+                .map(|q| q.value.cooked.as_ref().map_or("", |c| c.as_str()))
+                .collect(),
+        ),
+        _ => None,
+    }
 }
 
-/// Splits at `sep` outside quotes and brackets; trimmed, empty parts dropped.
-pub fn split_top(text: &str, sep: char) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut depth = 0i32;
-    let mut current = String::new();
-    for (_, c, code) in code_chars(text) {
-        if code {
-            match c {
-                '(' | '[' | '{' => depth += 1,
-                ')' | ']' | '}' => depth -= 1,
-                c if c == sep && depth == 0 => {
-                    if !current.trim().is_empty() {
-                        out.push(current.trim().to_owned());
-                    }
-                    current.clear();
-                    continue;
-                }
-                _ => {}
+/// An argument as an expression (`None` for a spread).
+pub fn arg<'b, 'a>(args: &'b [Argument<'a>], i: usize) -> Option<&'b Expression<'a>> {
+    args.get(i).and_then(Argument::as_expression)
+}
+
+/// A JavaScript value written literally, as JSON: strings, numbers,
+/// `true`, `null`, and arrays and objects of them. `undefined` is not one.
+pub fn literal(expr: &Expression<'_>) -> Option<Json> {
+    match expr.without_parentheses() {
+        Expression::NullLiteral(_) => Some(Json::Null),
+        Expression::BooleanLiteral(b) => Some(Json::Bool(b.value)),
+        Expression::NumericLiteral(n) => number(n.value),
+        Expression::UnaryExpression(u)
+            if u.operator == oxc_ast::ast::UnaryOperator::UnaryNegation =>
+        {
+            match u.argument.without_parentheses() {
+                Expression::NumericLiteral(n) => number(-n.value),
+                _ => None,
             }
         }
-        current.push(c);
+        Expression::ArrayExpression(a) => {
+            a.elements
+                .iter()
+                .map(|e| match e {
+                    ArrayExpressionElement::SpreadElement(_)
+                    | ArrayExpressionElement::Elision(_) => None,
+                    other => literal(other.to_expression()),
+                })
+                .collect::<Option<Vec<_>>>()
+                .map(Json::Array)
+        }
+        Expression::ObjectExpression(o) => {
+            let mut map = Map::new();
+            for p in &o.properties {
+                let ObjectPropertyKind::ObjectProperty(p) = p else {
+                    return None;
+                };
+                if p.computed || p.method {
+                    return None;
+                }
+                let key = match &p.key {
+                    PropertyKey::StaticIdentifier(id) => id.name.to_string(),
+                    PropertyKey::StringLiteral(s) => s.value.to_string(),
+                    PropertyKey::NumericLiteral(n) => number(n.value)?.to_string(),
+                    _ => return None,
+                };
+                map.insert(key, literal(&p.value)?);
+            }
+            Some(Json::Object(map))
+        }
+        other => string(other).map(Json::String),
     }
-    if !current.trim().is_empty() {
-        out.push(current.trim().to_owned());
-    }
-    out
 }
 
-/// `(a, f(b)).rest` -> (`a, f(b)`, `.rest`): the parenthesised arguments at
-/// the start and what follows them.
-pub fn call_args(text: &str) -> Option<(&str, &str)> {
-    let text = text.trim_start();
-    if !text.starts_with('(') {
-        return None;
+/// A JavaScript number as JSON: integral values as integers.
+pub fn number(n: f64) -> Option<Json> {
+    if n.is_finite() && n.fract() == 0.0 && n.abs() < 9.0e15 {
+        #[allow(clippy::cast_possible_truncation)]
+        return Some(Json::Number(Number::from(n as i64)));
     }
-    let mut depth = 0i32;
-    for (i, c, _) in code_chars(text).filter(|(_, _, code)| *code) {
-        match c {
-            '(' | '[' | '{' => depth += 1,
-            ')' | ']' | '}' => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some((&text[1..i], &text[i + 1..]));
-                }
+    Number::from_f64(n).map(Json::Number)
+}
+
+/// A JSONPath segment for a member name: `.name` or `['x-y']`.
+pub fn segment(name: &str) -> String {
+    let plain = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if plain {
+        format!(".{name}")
+    } else {
+        format!("['{}']", name.replace('\\', "\\\\").replace('\'', "\\'"))
+    }
+}
+
+/// A lodash / chai-nested path (`a.b[0].c`, `a['x'].b`) as JSONPath
+/// segments; `None` for what it cannot be sure of.
+pub fn dotted_path(path: &str) -> Option<String> {
+    let mut out = String::new();
+    for part in path.split('.') {
+        let (name, mut rest) = match part.find('[') {
+            Some(i) => (&part[..i], &part[i..]),
+            None => (part, ""),
+        };
+        if !name.is_empty() {
+            out.push_str(&segment(name));
+        } else if rest.is_empty() {
+            return None;
+        }
+        while let Some(r) = rest.strip_prefix('[') {
+            let end = r.find(']')?;
+            let inner = &r[..end];
+            if inner.chars().all(|c| c.is_ascii_digit()) && !inner.is_empty() {
+                out.push_str(&format!("[{inner}]"));
+            } else {
+                let unq = inner
+                    .strip_prefix(['\'', '"'])
+                    .and_then(|s| s.strip_suffix(['\'', '"']))?;
+                out.push_str(&segment(unq));
             }
-            _ => {}
+            rest = &r[end + 1..];
+        }
+        if !rest.is_empty() {
+            return None;
         }
     }
-    None
+    Some(out)
 }
 
 #[cfg(test)]
@@ -155,17 +213,38 @@ mod tests {
     use super::*;
 
     #[test]
-    fn brackets_and_separators_inside_strings_are_not_code() {
-        assert_eq!(braces(r#"if (a) { x = "}{"; y = '{' } {"#), (2, 1));
+    fn lines_of_offsets() {
+        let lines = Lines::new("a\nbc\n\nd");
         assert_eq!(
-            split_args(r#"a, "b, \"c, d\"", [1, 2], f(3, 4), `e,f`"#),
-            ["a", r#""b, \"c, d\"""#, "[1, 2]", "f(3, 4)", "`e,f`"]
+            [0, 1, 2, 4, 5, 6].map(|o| lines.line(o)),
+            [1, 1, 2, 2, 3, 4]
+        );
+    }
+
+    #[test]
+    fn literals_and_paths() {
+        let alloc = Allocator::default();
+        let program = parse(
+            &alloc,
+            "x = [1, -2, 'a', {b: null, 'c-d': true}, 1.5, `t`];",
+        )
+        .unwrap();
+        let oxc_ast::ast::Statement::ExpressionStatement(s) = &program.body[0] else {
+            panic!()
+        };
+        let Expression::AssignmentExpression(a) = &s.expression else {
+            panic!()
+        };
+        assert_eq!(
+            literal(&a.right),
+            Some(serde_json::json!([1, -2, "a", {"b": null, "c-d": true}, 1.5, "t"]))
         );
         assert_eq!(
-            call_args(r#" ("x)", f(y)).to.eql(1)"#),
-            Some((r#""x)", f(y)"#, ".to.eql(1)"))
+            dotted_path("a.b[0]['x-y'].c").as_deref(),
+            Some(".a.b[0]['x-y'].c")
         );
-        assert_eq!(call_args("x(1)"), None);
-        assert_eq!(call_args("(unclosed"), None);
+        assert_eq!(dotted_path("a..b"), None);
+        assert!(parse(&alloc, "pm.test('x', function () {").is_err());
+        assert!(parse(&alloc, "if (a) return; b();").is_ok());
     }
 }

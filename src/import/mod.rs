@@ -3,14 +3,20 @@
 //! `request`, `scripts`, `vars`, `okta` and `okta_idx` (with
 //! `okta_fixture`) convert its parts, `convert`
 //! puts them together, `render` writes YAML text and `write` does the I/O.
+//! Scripts are parsed (`js`) and read by `scripts`, with `value` (what an
+//! expression stands for), `chai` (assertion chains), `matchers` (a check
+//! written for its subject), `checks` (what a script converts to) and
+//! `sent` (requests sent with `pm.sendRequest`).
 
 pub mod chai;
+pub mod checks;
 pub mod cognito;
 pub mod convert;
 pub mod error;
 pub mod flow;
 pub mod js;
 pub mod login;
+pub mod matchers;
 pub mod okta;
 pub mod okta_fixture;
 pub mod okta_idx;
@@ -19,7 +25,9 @@ pub mod render;
 pub mod request;
 pub mod scope;
 pub mod scripts;
+pub mod sent;
 pub mod summary;
+pub mod value;
 pub mod vars;
 pub mod walk;
 pub mod write;

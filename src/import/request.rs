@@ -169,7 +169,7 @@ fn url(cx: &mut Ctx<'_>, url: Option<&Url>, req: &mut Req) {
         };
         raw = replace_path_var(&raw, &var.key, &replacement);
     }
-    req.url = url_text(cx, &raw);
+    req.url = url_text(cx, &with_scheme(&raw));
     for q in query.iter().filter(|q| !q.disabled) {
         let value = Json::String(cx.value(&q.key, &q.text()));
         if req.query.insert(cx.text(&q.key), value).is_some() {
@@ -234,6 +234,28 @@ fn userinfo_text(cx: &mut Ctx<'_>, address: &str) -> String {
             )
         }
         _ => cx.text(address),
+    }
+}
+
+/// `localhost:5000/x` -> `http://localhost:5000/x`: Postman sends a URL
+/// without a scheme over plain HTTP.
+fn with_scheme(raw: &str) -> String {
+    let t = raw.trim();
+    if t.is_empty() || t.starts_with("{{") || t.starts_with('/') || t.contains("://") {
+        return raw.to_owned();
+    }
+    let host = t.split(['/', '?', '#']).next().unwrap_or_default();
+    let name = match host.rsplit_once(':') {
+        Some((h, port)) if port.chars().all(|c| c.is_ascii_digit()) => h,
+        _ => host,
+    };
+    let is_host = name.eq_ignore_ascii_case("localhost")
+        || (name.contains('.') && !name.contains("{{"))
+        || name.starts_with('[');
+    if is_host && !host.contains('@') {
+        format!("http://{t}")
+    } else {
+        raw.to_owned()
     }
 }
 
@@ -452,6 +474,26 @@ mod tests {
         assert_eq!(r.bearer.as_deref(), Some("{{accessToken}}"));
         assert_eq!(r.body, Some(("json", json!({"title": "{{ title }}"}))));
         assert_eq!(r.uses, ["baseUrl", "todoId", "title"]);
+    }
+
+    #[test]
+    fn a_host_without_a_scheme_is_sent_over_http() {
+        assert_eq!(
+            with_scheme("localhost:5000/api"),
+            "http://localhost:5000/api"
+        );
+        assert_eq!(
+            with_scheme("api.example.com/v1?x=1"),
+            "http://api.example.com/v1?x=1"
+        );
+        assert_eq!(with_scheme("https://a.example/x"), "https://a.example/x");
+        assert_eq!(with_scheme("{{baseUrl}}/x"), "{{baseUrl}}/x");
+        assert_eq!(with_scheme("about:blank"), "about:blank");
+        let (r, _) = req(
+            json!({"method": "GET", "url": {"raw": "localhost:5000/users",
+            "host": ["localhost"], "port": "5000", "path": ["users"]}}),
+        );
+        assert_eq!(r.url, "http://localhost:5000/users");
     }
 
     #[test]

@@ -1,80 +1,103 @@
-//! The variables of a Postman script that stand for the body, a part of
-//! it, or a header, and how an expression over them reads as JSONPath.
-
-use std::sync::LazyLock;
+//! What the names and expressions of a Postman script stand for: the
+//! status, a header, a part of the JSON body, every element of a list in
+//! it, a literal, a Postman variable, or a boolean made of checks.
 
 use indexmap::IndexMap;
-use regex::Regex;
+use serde_json::Value as Json;
 
-macro_rules! re {
-    ($name:ident, $src:expr) => {
-        static $name: LazyLock<Regex> = LazyLock::new(|| Regex::new($src).expect("valid regex"));
-    };
+/// The meaning of a script value, as far as a check can use it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val {
+    /// `pm.response.code`, `responseCode.code`.
+    Status,
+    /// `pm.response.responseTime`, `responseTime` (milliseconds).
+    Duration,
+    /// A response header's value.
+    Header(String),
+    /// The response itself (`pm.response`), for chai-postman's assertions.
+    Response,
+    /// A part of the JSON body, as a JSONPath (`$` for all of it).
+    Json(String),
+    /// `json.user || {}`: its members are the body's (`$.user.email`), but
+    /// the value itself may be the script's empty fallback.
+    OrEmpty(String),
+    /// Every element of the list at `list` (a loop variable), then `rel`.
+    /// `lodash` is true for `_.each`, which also walks an object's values
+    /// and does nothing on a missing value.
+    Each {
+        list: String,
+        rel: String,
+        lodash: bool,
+    },
+    /// A value written in the script (strings as gatecheck templates).
+    Lit(Json),
+    /// A Postman variable (`pm.environment.get("x")`, `environment.x`),
+    /// read when the test runs.
+    Var(String),
+    /// `environment`, `globals`, `data`: their members are variables.
+    VarObject,
+    /// The response text (`responseBody`, `pm.response.text()`).
+    Text,
+    /// A boolean that holds exactly when these checks pass
+    /// (`var ok = responseCode.code === 200`).
+    Checks(Vec<Check>),
+    Undefined,
+    /// Anything else (computed by the script).
+    Unknown,
 }
 
-/// The variables of a script that stand for the body, a part of it, or a header.
+/// The script's variables, innermost block last.
 #[derive(Debug, Clone, Default)]
 pub struct Scope {
-    /// Name -> JSONPath (`$` for the whole body).
-    pub aliases: IndexMap<String, String>,
-    /// Name -> header name.
-    pub headers: IndexMap<String, String>,
+    frames: Vec<IndexMap<String, Val>>,
 }
 
 impl Scope {
-    /// `jsonData.a.b[0]["c"]` or `pm.response.json().a` -> `$.a.b[0].c`.
-    pub fn json_path(&self, expr: &str) -> Option<String> {
-        let expr = expr.trim();
-        let (base, rest) = if let Some(rest) = BODY
-            .find(expr)
-            .filter(|m| m.start() == 0)
-            .map(|m| &expr[m.end()..])
-        {
-            ("$".to_owned(), rest)
-        } else {
-            let (name, path) = self.aliases.iter().find(|(name, _)| {
-                expr.strip_prefix(name.as_str())
-                    .is_some_and(|r| r.is_empty() || r.starts_with(['.', '[']))
-            })?;
-            (path.clone(), &expr[name.len()..])
-        };
-        segments(base, rest)
+    pub fn get(&self, name: &str) -> Option<&Val> {
+        self.frames.iter().rev().find_map(|f| f.get(name))
     }
-}
 
-re!(
-    BODY,
-    r"^(?:pm\.response\.json\(\)|JSON\.parse\(\s*(?:responseBody|pm\.response\.text\(\))\s*\))"
-);
-
-re!(
-    SEGMENT,
-    r#"^(?:\.([A-Za-z_$][\w$]*)|\[(\d+)\]|\[["']([^"']+)["']\])"#
-);
-
-fn is_identifier(s: &str) -> bool {
-    s.chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
-/// `$` + `.a.b[0]["c"]["x-y"]` -> `$.a.b[0].c['x-y']`.
-fn segments(mut path: String, mut rest: &str) -> Option<String> {
-    while !rest.is_empty() {
-        let c = SEGMENT.captures(rest)?;
-        if let Some(name) = c.get(1) {
-            path.push('.');
-            path.push_str(name.as_str());
-        } else if let Some(index) = c.get(2) {
-            path.push_str(&format!("[{}]", index.as_str()));
-        } else if is_identifier(&c[3]) {
-            path.push('.');
-            path.push_str(&c[3]);
-        } else {
-            path.push_str(&format!("['{}']", &c[3]));
+    /// Binds `name` in the innermost frame (a fresh scope has one).
+    pub fn set(&mut self, name: &str, val: Val) {
+        if self.frames.is_empty() {
+            self.frames.push(IndexMap::new());
         }
-        rest = &rest[c[0].len()..];
+        if let Some(frame) = self.frames.iter_mut().rev().find(|f| f.contains_key(name)) {
+            frame.insert(name.to_owned(), val);
+            return;
+        }
+        if let Some(last) = self.frames.last_mut() {
+            last.insert(name.to_owned(), val);
+        }
     }
-    Some(path)
+
+    /// Declares `name` in the innermost frame (`let`, a parameter).
+    pub fn declare(&mut self, name: &str, val: Val) {
+        if self.frames.is_empty() {
+            self.frames.push(IndexMap::new());
+        }
+        if let Some(last) = self.frames.last_mut() {
+            last.insert(name.to_owned(), val);
+        }
+    }
+
+    pub fn push(&mut self) {
+        self.frames.push(IndexMap::new());
+    }
+
+    pub fn pop(&mut self) {
+        self.frames.pop();
+    }
+}
+
+/// One converted assertion.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Check {
+    Status(Json),
+    /// Milliseconds: the response takes less.
+    Duration(u64),
+    /// A header and its expectation (`{matches: ...}` or an exact value).
+    Header(String, Json),
+    /// A JSONPath and its matcher (a literal or a matcher map).
+    Json(String, Json),
 }

@@ -48,7 +48,7 @@ impl Summary {
             } else {
                 &mut self.other_lines
             };
-            *by_kind.entry(u.kind.to_owned()).or_default() += 1;
+            *by_kind.entry(u.kind.clone()).or_default() += 1;
         }
     }
 
@@ -202,7 +202,7 @@ mod tests {
             &[Unconverted {
                 line: 3,
                 text: "pm.expect(a).to.not.eql(1)".into(),
-                kind: "assertion with no gatecheck equivalent",
+                kind: "assertion with no gatecheck equivalent".into(),
                 assertion: true,
             }],
             4,

@@ -2,6 +2,9 @@
 //! its test script and the auth and test scripts it inherits from its
 //! folders and the collection. Pure.
 
+use indexmap::IndexMap;
+use serde_json::Value as Json;
+
 use super::postman::{Auth, Collection, Event, Item, script_lines};
 use super::request::{self, Req};
 use super::scripts::{self, Checks};
@@ -12,6 +15,19 @@ use super::summary::Summary;
 pub struct Walked {
     pub names: Vec<String>,
     pub reqs: Vec<Req>,
+    /// Variables that script-only helper requests (`about:blank`, dropped)
+    /// set to values written in their scripts, for the requests after them.
+    pub helper_vars: IndexMap<String, Json>,
+    /// Requests that pre-request scripts of the collection and its folders
+    /// send with `pm.sendRequest` (token requests, for the logins).
+    pub sent: Vec<Req>,
+}
+
+/// The requests of the collection, and those its scripts send.
+#[derive(Default)]
+struct Found {
+    reqs: Vec<Req>,
+    sent: Vec<Req>,
 }
 
 /// What a folder passes down: its auth and its test script's checks.
@@ -22,13 +38,20 @@ struct Inherited<'a> {
 }
 
 pub fn walk(collection: &Collection, warnings: &mut Vec<String>, summary: &mut Summary) -> Walked {
+    let mut found = Found::default();
+    sent_requests(
+        &collection.event,
+        "the collection",
+        &mut found.sent,
+        warnings,
+    );
     let top = folder_checks(&collection.event, "the collection", warnings, summary);
     let inherited = Inherited {
         auth: collection.auth.as_ref(),
         checks: &top,
     };
     let mut names = vec![collection.info.name.clone()];
-    let mut reqs = Vec::new();
+    let mut helper_vars = IndexMap::new();
     for item in &collection.item {
         let suite = if item.item.is_some() {
             names.push(item.name.clone());
@@ -36,9 +59,41 @@ pub fn walk(collection: &Collection, warnings: &mut Vec<String>, summary: &mut S
         } else {
             0
         };
-        walk_item(item, "", suite, inherited, &mut reqs, warnings, summary);
+        walk_item(item, "", suite, inherited, &mut found, warnings, summary);
     }
-    Walked { names, reqs }
+    let Found { mut reqs, sent } = found;
+    // Script-only helpers run their scripts and send nothing useful.
+    reqs.retain(|r| {
+        if !r.url.trim_start().starts_with("about:") {
+            return true;
+        }
+        warnings.push(format!(
+            "request `{}` only runs scripts (its URL is `{}`); it is dropped{}",
+            r.label,
+            r.url,
+            if r.checks.sets.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    ", and the variables its scripts set ({}) become suite variables",
+                    r.checks
+                        .sets
+                        .keys()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }
+        ));
+        helper_vars.extend(r.checks.sets.clone());
+        false
+    });
+    Walked {
+        names,
+        reqs,
+        helper_vars,
+        sent,
+    }
 }
 
 fn walk_item(
@@ -46,12 +101,18 @@ fn walk_item(
     prefix: &str,
     suite: usize,
     inherited: Inherited<'_>,
-    out: &mut Vec<Req>,
+    found: &mut Found,
     warnings: &mut Vec<String>,
     summary: &mut Summary,
 ) {
     let label = format!("{prefix}{}", item.name);
     if let Some(children) = &item.item {
+        sent_requests(
+            &item.event,
+            &format!("folder `{label}`"),
+            &mut found.sent,
+            warnings,
+        );
         let mut checks =
             folder_checks(&item.event, &format!("folder `{label}`"), warnings, summary);
         inherit(&mut checks, inherited.checks);
@@ -65,7 +126,7 @@ fn walk_item(
                 &format!("{label} / "),
                 suite,
                 inner,
-                out,
+                found,
                 warnings,
                 summary,
             );
@@ -88,16 +149,53 @@ fn walk_item(
             .push("not converted: the pre-request script".into());
     }
     let lines = script_lines(&item.event, "test");
+    if req.url.trim_start().starts_with("about:") {
+        let mut sets = scripts::read(&script_lines(&item.event, "prerequest")).sets;
+        sets.extend(scripts::read(&lines).sets);
+        req.checks.sets = sets;
+        found.reqs.push(req);
+        return;
+    }
     req.had_tests = lines.iter().any(|l| !l.trim().is_empty()) || inherited.checks.any();
     req.checks = scripts::read(&lines);
     inherit(&mut req.checks, inherited.checks);
+    for note in &req.checks.notes {
+        req.comments.push(note.clone());
+    }
     for u in &req.checks.unconverted {
         req.comments.push(format!(
             "not converted (test line {}, {}): {}",
             u.line, u.kind, u.text
         ));
     }
-    out.push(req);
+    found.reqs.push(req);
+}
+
+/// The requests a pre-request script sends with `pm.sendRequest`, as
+/// requests with what their callbacks capture (a token fetched before the
+/// collection's requests becomes the login it performs).
+fn sent_requests(events: &[Event], what: &str, out: &mut Vec<Req>, warnings: &mut Vec<String>) {
+    let lines = script_lines(events, "prerequest");
+    if lines.iter().all(|l| l.trim().is_empty()) {
+        return;
+    }
+    for s in scripts::read(&lines).sent {
+        let request = match serde_json::from_value::<super::postman::Request>(s.request) {
+            Ok(r) => r,
+            Err(e) => {
+                warnings.push(format!(
+                    "{what}: the request its pre-request script sends is not read: {e}"
+                ));
+                continue;
+            }
+        };
+        let label = format!("{what}: pm.sendRequest");
+        let mut own = Vec::new();
+        let mut req = request::convert(&label, &label, &request, None, &mut own);
+        warnings.extend(own);
+        req.checks.captures = s.captures;
+        out.push(req);
+    }
 }
 
 /// A folder's (or the collection's) test script runs after each of its
@@ -139,5 +237,10 @@ fn inherit(checks: &mut Checks, from: &Checks) {
     }
     for (k, v) in &from.json {
         checks.json.entry(k.clone()).or_insert_with(|| v.clone());
+    }
+    for note in &from.notes {
+        if !checks.notes.contains(note) {
+            checks.notes.push(note.clone());
+        }
     }
 }

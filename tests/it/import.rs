@@ -199,3 +199,100 @@ fn bearer_without_okta_login_reads_the_token_from_the_environment() {
     );
     assert_loads(&out.join("out"), &env(&[("SVC_TOKEN", "t")]));
 }
+
+#[test]
+fn a_token_fetched_by_a_pre_request_script_becomes_the_grant_it_performs() {
+    let out = temp_dir("send-request");
+    let collection = out.join("c.json");
+    fs::write(
+        &collection,
+        r#"{"info": {"name": "Shop", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+            "auth": {"type": "bearer", "bearer": [{"key": "token", "value": "{{accessToken}}"}]},
+            "event": [{"listen": "prerequest", "script": {"exec": [
+              "if (!pm.environment.get('accessToken')) {",
+              "  pm.sendRequest({",
+              "    url: pm.environment.get('authUrl') + '/oauth2/token',",
+              "    method: 'POST',",
+              "    header: {'Content-Type': 'application/x-www-form-urlencoded'},",
+              "    body: {mode: 'urlencoded', urlencoded: [",
+              "      {key: 'grant_type', value: 'client_credentials'},",
+              "      {key: 'client_id', value: pm.environment.get('clientId')},",
+              "      {key: 'client_secret', value: pm.environment.get('clientSecret')}]}",
+              "  }, (err, res) => {",
+              "    pm.environment.set('accessToken', res.json().access_token);",
+              "  });",
+              "}"]}}],
+            "variable": [{"key": "authUrl", "value": "http://localhost:5000"}, {"key": "clientId", "value": "shop-app"}],
+            "item": [
+              {"name": "Set page", "event": [{"listen": "prerequest", "script": {"exec": ["pm.environment.set('page', 2);"]}}],
+               "request": {"method": "GET", "url": "about:blank"}},
+              {"name": "List  orders", "request": {"method": "GET", "url": "localhost:5000/orders?page={{page}}"}},
+              {"name": "List orders", "request": {"method": "GET", "url": "localhost:5000/orders"}}]}"#,
+    )
+    .unwrap();
+    let report = import_postman(&collection, None, &out.join("out")).unwrap();
+    let fixture = read(&out, "out/fixtures/service.yaml");
+    assert!(
+        fixture.contains("kind: client-credentials\n")
+            && fixture
+                .contains("token_url: ${SERVICE_TOKEN_URL:-http://localhost:5000/oauth2/token}\n")
+            && fixture.contains("client_id: ${SERVICE_CLIENT_ID:-shop-app}\n"),
+        "{fixture}"
+    );
+    let suite = read(&out, "out/suites/shop.yaml");
+    assert!(suite.contains("auth: service\n"), "{suite}");
+    // No scheme: Postman sends it over http.
+    assert!(
+        suite.contains("base_url: ${API_URL:-http://localhost:5000}\n"),
+        "{suite}"
+    );
+    // The helper is gone, the value it set is a suite variable.
+    assert!(
+        !suite.contains("about:blank") && suite.contains("  page: 2\n"),
+        "{suite}"
+    );
+    assert!(
+        report.warnings.iter().any(|w| w.contains(
+            "request `Set page` only runs scripts (its URL is `about:blank`); it is dropped, and the variables its scripts set (`page`) become suite variables"
+        )),
+        "{:?}",
+        report.warnings
+    );
+    // One snapshot name each.
+    assert!(
+        suite.contains("  - name: List  orders\n") && suite.contains("  - name: List orders 2\n"),
+        "{suite}"
+    );
+    assert_loads(
+        &out.join("out"),
+        &env(&[("SERVICE_CLIENT_SECRET", "s"), ("CLIENT_SECRET", "s")]),
+    );
+}
+
+#[test]
+fn a_collection_that_only_defines_its_login_becomes_the_fixture() {
+    let out = temp_dir("auth-only");
+    let collection = out.join("c.json");
+    fs::write(
+        &collection,
+        r#"{"info": {"name": "Login", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+            "auth": {"type": "oauth2", "oauth2": [
+              {"key": "grant_type", "value": "client_credentials"},
+              {"key": "accessTokenUrl", "value": "https://id.example.com/oauth2/token"},
+              {"key": "clientId", "value": "reports"},
+              {"key": "clientSecret", "value": "{{reportsSecret}}"},
+              {"key": "scope", "value": "reports.read"}]},
+            "item": []}"#,
+    )
+    .unwrap();
+    let report = import_postman(&collection, None, &out.join("out")).unwrap();
+    assert_eq!(report.summary.fixtures, ["service (client-credentials)"]);
+    let fixture = read(&out, "out/fixtures/service.yaml");
+    assert!(
+        fixture.contains("kind: client-credentials\n")
+            && fixture
+                .contains("token_url: ${SERVICE_TOKEN_URL:-https://id.example.com/oauth2/token}\n")
+            && fixture.contains("client_id: ${SERVICE_CLIENT_ID:-reports}\n"),
+        "{fixture}"
+    );
+}

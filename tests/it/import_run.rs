@@ -16,7 +16,7 @@ fn collection() -> String {
          "pm.test(\"created\", () => pm.response.to.have.status(201));",
          "var data = JSON.parse(responseBody);",
          "pm.environment.set(\"userId\", data.id); // for the next folder",
-         "if (data.id > 1000) { console.log('big'); }"]}}],
+         "if (data.id > 1000) { pm.environment.set('big', true); }"]}}],
        "request": {"method": "POST", "header": [{"key": "Content-Type", "value": "application/json"}],
          "body": {"mode": "raw", "raw": "{\"name\": \"ada\"}"},
          "url": {"raw": "{{baseUrl}}/create", "host": ["{{baseUrl}}"], "path": ["create"], "query": [{"key": null, "value": null}]}}}]},
@@ -92,7 +92,7 @@ fn dependent_requests_run_in_order_with_captures_and_the_secret_is_masked() {
         "{accounts}"
     );
     assert!(
-        accounts.contains("  # Register: not converted (test line 4, inside if/else or a loop): if (data.id > 1000) { console.log('big'); }\n"),
+        accounts.contains("  # Register: not converted (test line 4, inside a condition on the response): if (data.id > 1000) { pm.environment.set('big', true); }\n"),
         "{accounts}"
     );
     for file in p.files() {
