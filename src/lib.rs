@@ -26,6 +26,3 @@ pub mod schema;
 pub mod secret;
 pub mod suite;
 pub mod wire;
-
-/// The former path of `gatecheck token`'s module.
-pub use command::token as token_cmd;

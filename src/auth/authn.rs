@@ -1,6 +1,6 @@
 //! Step 1 of okta-pkce: POST /api/v1/authn until a sessionToken, passing
 //! PASSWORD_WARN and an optional MFA_ENROLL by their skip link and
-//! MFA_REQUIRED with a TOTP code (OKTA.md §1).
+//! MFA_REQUIRED with a TOTP code (Okta's Authentication API, `/api/v1/authn`).
 
 use super::client::{LoginClient, Reply};
 use super::error::{At, Failure};

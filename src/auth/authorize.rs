@@ -1,5 +1,5 @@
 //! Step 2 of okta-pkce: GET {base}/v1/authorize with the sessionToken, no
-//! redirect followed; the code and state come from the Location (OKTA.md §2).
+//! redirect followed; the code and state come from the Location (docs/fixtures.md, okta-pkce).
 
 use super::client::{LoginClient, Reply};
 use super::error::{At, Failure, described, excerpt};

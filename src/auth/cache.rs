@@ -1,4 +1,4 @@
-//! The local token cache (SPEC §6): access tokens kept between local runs,
+//! The local token cache (docs/fixtures.md, "Token cache"): access tokens kept between local runs,
 //! outside the repository (the user's cache folder, mode 0700), one file per
 //! key with mode 0600, used until shortly before expiry. Off in CI unless
 //! asked. The file operations, which never follow a link nor trust what

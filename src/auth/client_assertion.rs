@@ -1,4 +1,4 @@
-//! `private_key_jwt` client authentication (RFC 7523, OKTA.md): a fresh
+//! `private_key_jwt` client authentication (RFC 7523; docs/fixtures.md, "Stronger clients"): a fresh
 //! client assertion signed with the fixture's private key for every token
 //! request.
 

@@ -1,4 +1,4 @@
-//! Login fixtures: one `fixtures/NAME.yaml` file per identity (SPEC §4).
+//! Login fixtures: one `fixtures/NAME.yaml` file per identity (docs/fixtures.md).
 
 pub use super::cognito_kind::{CognitoAuthFlow, CognitoFixture, CognitoFlow, CognitoToken};
 use super::kinds::Client;
@@ -31,7 +31,7 @@ pub enum Fixture {
     Cognito(CognitoFixture),
 }
 
-/// What identifies a token for the token cache (SPEC §6).
+/// What identifies a token for the token cache (docs/fixtures.md, "Token cache").
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CacheKey {
     pub issuer: String,

@@ -90,7 +90,7 @@ impl Identities {
         self
     }
 
-    /// Reuses tokens between runs through `cache` (SPEC §6), except for the
+    /// Reuses tokens between runs through `cache` (docs/fixtures.md, "Token cache"), except for the
     /// identities in `uncached` (e.g. those on the in-process emulator,
     /// whose tokens die with the run). `fresh` skips reading the cache.
     /// A cache folder that is unsafe (see [`TokenCache::check`]) is not used,

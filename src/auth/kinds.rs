@@ -1,4 +1,4 @@
-//! The fields of each fixture kind (SPEC §4), with their defaults.
+//! The fields of each fixture kind (docs/fixtures.md), with their defaults.
 
 use serde::{Deserialize, Deserializer};
 use std::collections::BTreeMap;

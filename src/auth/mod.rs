@@ -1,4 +1,4 @@
-//! Login fixtures -> tokens: one `fixtures/NAME.yaml` per identity (SPEC §4).
+//! Login fixtures -> tokens: one `fixtures/NAME.yaml` per identity (docs/fixtures.md).
 
 mod auth0;
 mod authn;

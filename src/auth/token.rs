@@ -1,4 +1,4 @@
-//! Tokens and the token endpoint (OKTA.md §3), shared by every fixture kind.
+//! Tokens and the token endpoint (RFC 6749 section 5), shared by every fixture kind.
 
 use super::client::{LoginClient, Reply};
 use super::client_assertion::{ASSERTION_TYPE, ClientKey};
@@ -313,7 +313,7 @@ fn token_error(reply: &Reply, at: &At, auth: ClientAuth<'_>, grant: &str) -> Fai
     }
 }
 
-/// What to change for each token error (OKTA.md §3, §6).
+/// What to change for each token error (RFC 6749 section 5.2 and the codes Okta adds).
 pub fn token_hint(error: &str, description: &str, auth: ClientAuth<'_>, grant: &str) -> String {
     let d = description.to_ascii_lowercase();
     let hint = match error {

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use super::failure::{Failure, Kind};
-use crate::suite::yaml::KeyPath;
+use crate::suite::keypath::KeyPath;
 
 /// A failure when the exchange took longer than `max`.
 pub fn check(max: Option<Duration>, took: Duration) -> Option<Failure> {

@@ -5,8 +5,8 @@ use reqwest::header::HeaderMap;
 
 use super::failure::{Failure, Kind};
 use crate::suite::expect::HeaderExpect;
+use crate::suite::keypath::KeyPath;
 use crate::suite::template::Scope;
-use crate::suite::yaml::KeyPath;
 
 pub fn check(
     expected: &IndexMap<String, HeaderExpect>,

@@ -9,9 +9,9 @@ use serde_json::{Number, Value as Json};
 
 use super::failure::{Failure, Kind};
 use crate::http::lazy_json::{Node, selection};
+use crate::suite::keypath::KeyPath;
 use crate::suite::matcher::{JsonChecks, JsonType, Matcher};
 use crate::suite::template::Scope;
-use crate::suite::yaml::KeyPath;
 use crate::wire::value::int_float_cmp;
 
 /// Longest actual value shown in a failure line.

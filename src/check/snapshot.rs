@@ -28,7 +28,7 @@ use super::snapshot_write::{Staging, memoize};
 pub use super::snapshot_write::{remove_staging, sweep_once as sweep_stale_staging};
 use crate::secret::mask::MaskSet;
 use crate::suite::expect::JsonPath;
-use crate::suite::yaml::KeyPath;
+use crate::suite::keypath::KeyPath;
 
 /// Longest slug (bytes); longer ones are cut and end in a short hash, so that
 /// `<suite>__<test>__<identity>.snap.new` stays within a 255-byte file name.

@@ -2,7 +2,7 @@
 
 use super::failure::{Failure, Kind};
 use crate::suite::expect::StatusSet;
-use crate::suite::yaml::KeyPath;
+use crate::suite::keypath::KeyPath;
 
 /// Without an explicit expectation, any 2xx passes. `at` is where the
 /// expectation is written (`expect.status`, or the identity's entry of a

@@ -1,4 +1,4 @@
-//! The built-in Okta emulator and demo API (SPEC §7, OKTA.md): an
+//! The built-in Okta emulator and demo API (docs/emulator.md): an
 //! Okta-compatible authorization server and a small todo API that trusts it,
 //! both served in-process on loopback.
 

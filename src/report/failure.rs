@@ -207,7 +207,7 @@ fn truncate(text: &str) -> String {
 mod tests {
     use super::*;
     use crate::check::failure::{Kind, Location, SnapshotChange};
-    use crate::suite::yaml::KeyPath;
+    use crate::suite::keypath::KeyPath;
 
     #[test]
     fn long_bodies_are_cut_with_a_note() {

@@ -127,7 +127,7 @@ fn test_case(record: &TrialRecord) -> TestCase {
 mod tests {
     use super::*;
     use crate::check::failure::{Failure, Kind, Location};
-    use crate::suite::yaml::KeyPath;
+    use crate::suite::keypath::KeyPath;
 
     #[test]
     fn characters_xml_forbids_are_shown_escaped_and_the_file_stays_well_formed() {

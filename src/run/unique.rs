@@ -9,7 +9,7 @@ use std::path::Path;
 
 use super::outline::{Outline, SuiteOutline};
 use crate::error::Diagnostic;
-use crate::suite::yaml::KeyPath;
+use crate::suite::keypath::KeyPath;
 
 /// Every clash of trial names or snapshot files, located. `trials` are in
 /// plan order; each names its suite by its place in `suites`.
