@@ -263,13 +263,10 @@ fn fast_match(file: &Path, snapshot: &Snapshot) -> bool {
 /// insta works in a staging folder and finished files are renamed into
 /// place (see [`Staging`]): no snapshot file is ever half-written.
 pub fn check(snapshot: &Snapshot) -> Outcome {
-    let file = snap_file(snapshot);
-    if let Some(refused) = refuse_unreadable(&file) {
-        return refused;
-    }
-    let missing = !file.is_file();
-    let stale = modified(&pending_path(&file));
-    memoize(&file);
+    let (file, missing, stale) = match stored(snapshot) {
+        Ok(stored) => stored,
+        Err(refused) => return refused,
+    };
     if !missing && stale.is_none() && fast_path_allowed() && fast_match(&file, snapshot) {
         return Outcome::Matched;
     }
@@ -286,13 +283,10 @@ pub fn check(snapshot: &Snapshot) -> Outcome {
 /// Like [`check`] otherwise: a JSON baseline against a text body is a
 /// mismatch, never a silent pass.
 pub fn check_text(snapshot: &Snapshot, text: &str) -> Outcome {
-    let file = snap_file(snapshot);
-    if let Some(refused) = refuse_unreadable(&file) {
-        return refused;
-    }
-    let missing = !file.is_file();
-    let stale = modified(&pending_path(&file));
-    memoize(&file);
+    let (file, missing, stale) = match stored(snapshot) {
+        Ok(stored) => stored,
+        Err(refused) => return refused,
+    };
     compare(snapshot, &file, missing, stale, &|| text.to_owned())
 }
 
@@ -316,6 +310,19 @@ pub fn body_text(body: &[u8], secrets: &MaskSet) -> String {
 pub fn stored_is_json(dir: &Path, name: &str) -> Option<bool> {
     let body = stored_body(&dir.join(format!("{name}.snap")))?;
     Some(serde_json::from_str::<serde::de::IgnoredAny>(&body).is_ok())
+}
+
+/// The snapshot's file, whether it is missing and when a pending `.snap.new`
+/// beside it was last written; a file that must not be read is refused.
+fn stored(snapshot: &Snapshot) -> Result<(PathBuf, bool, Option<SystemTime>), Outcome> {
+    let file = snap_file(snapshot);
+    if let Some(refused) = refuse_unreadable(&file) {
+        return Err(refused);
+    }
+    let missing = !file.is_file();
+    let stale = modified(&pending_path(&file));
+    memoize(&file);
+    Ok((file, missing, stale))
 }
 
 /// A snapshot path that is not a regular file (a FIFO would block,

@@ -266,11 +266,7 @@ fn refresh(shared: &Shared, client: &PoolClient, params: &Map<String, Value>) ->
         .ok_or_else(revoked)?;
     let user = user_named(grant.email).ok_or_else(revoked)?;
     check_secret_hash(client, &user.sub(), params)?;
-    let minted = mint(shared, user, client, &grant.scope, true).map_err(|message| Fault {
-        status: StatusCode::INTERNAL_SERVER_ERROR,
-        name: "InternalErrorException",
-        message,
-    })?;
+    let minted = mint(shared, user, client, &grant.scope, true).map_err(internal_error)?;
     Ok(json!({
         "AuthenticationResult": {
             "AccessToken": minted.access,
@@ -459,14 +455,19 @@ fn ask(shared: &Shared, user: &PoolUser, client: &PoolClient, challenge: &'stati
     }))
 }
 
-/// AuthenticationResult: access and ID tokens with Cognito's claims, an
-/// opaque refresh token.
-fn tokens(shared: &Shared, user: &PoolUser, client: &PoolClient) -> Answer {
-    let minted = mint(shared, user, client, SIGNIN_SCOPE, true).map_err(|message| Fault {
+/// Cognito's answer when the pool itself fails (a token could not be signed).
+fn internal_error(message: String) -> Fault {
+    Fault {
         status: StatusCode::INTERNAL_SERVER_ERROR,
         name: "InternalErrorException",
         message,
-    })?;
+    }
+}
+
+/// AuthenticationResult: access and ID tokens with Cognito's claims, an
+/// opaque refresh token.
+fn tokens(shared: &Shared, user: &PoolUser, client: &PoolClient) -> Answer {
+    let minted = mint(shared, user, client, SIGNIN_SCOPE, true).map_err(internal_error)?;
     Ok(json!({
         "AuthenticationResult": {
             "AccessToken": minted.access,
