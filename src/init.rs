@@ -79,21 +79,7 @@ pub fn run_with_env(
         client_id: args.client_id.clone(),
         api_url,
     };
-    let files = files(&real);
-    // Checked before anything is written.
-    for (path, _) in &files {
-        refuse_dangling(&args.dir.join(path), path)?;
-    }
-    let mut report = Vec::new();
-    for (path, text) in files {
-        let written = write_new(&args.dir.join(&path), &text)?;
-        report.push(if written {
-            format!("wrote {path}")
-        } else {
-            format!("kept {path} (it exists; not overwritten)")
-        });
-    }
-    report.extend(ignore_pending_in(&args.dir)?);
+    let report = write_plain(&args.dir, files(&real))?;
     let text = format!("{}\n{}", report.join("\n"), next_steps(&real));
     out.write_all(text.as_bytes())
         .map_err(|e| Error::Runtime(format!("failed to write to stdout: {e}")))?;
@@ -241,6 +227,26 @@ fn next_steps(real: &Real) -> String {
              `gatecheck`, and review the new snapshots with `gatecheck review`.\n"
         )
     }
+}
+
+/// Writes the plain-init `files` into `dir` (never overwriting) and marks
+/// pending snapshots as ignored; what was done, a line each. A dangling
+/// link among them is refused before anything is written.
+pub(crate) fn write_plain(dir: &Path, files: Vec<(String, String)>) -> Result<Vec<String>, Error> {
+    for (path, _) in &files {
+        refuse_dangling(&dir.join(path), path)?;
+    }
+    let mut report = Vec::new();
+    for (path, text) in files {
+        let written = write_new(&dir.join(&path), &text)?;
+        report.push(if written {
+            format!("wrote {path}")
+        } else {
+            format!("kept {path} (it exists; not overwritten)")
+        });
+    }
+    report.extend(ignore_pending_in(dir)?);
+    Ok(report)
 }
 
 /// A file to write that is a symbolic link to nothing would be "kept" yet

@@ -21,6 +21,9 @@ pub struct ClientKey {
     kid: Option<String>,
 }
 
+/// The most read from a `private_key` PEM file.
+const KEY_FILE_LIMIT: u64 = 64 << 10;
+
 impl ClientKey {
     /// Reads `private_key`: PEM text (from `${ENV}`) or the path of a PEM
     /// file; RSA (RS256) or EC P-256 (ES256), PKCS#8 or PKCS#1.
@@ -35,9 +38,9 @@ impl ClientKey {
             private_key.to_owned()
         } else {
             let path = private_key.trim();
-            std::fs::read_to_string(path).map_err(|e| {
+            crate::disk::read_regular_text(std::path::Path::new(path), KEY_FILE_LIMIT).map_err(|e| {
                 Failure::Config(format!(
-                    "private_key: cannot read the PEM file `{path}` ({e}); set private_key to a PEM file's path (relative to where gatecheck runs) or to the PEM text itself, e.g. ${{OKTA_PRIVATE_KEY}}"
+                    "private_key: the PEM file `{path}`: {e}; set private_key to a PEM file's path (relative to where gatecheck runs) or to the PEM text itself, e.g. ${{OKTA_PRIVATE_KEY}}"
                 ))
             })?
         };
@@ -165,6 +168,35 @@ mod tests {
         .unwrap()
         .to_string();
         assert!(bad.contains("not an RSA or EC"), "{bad}");
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn a_key_path_that_is_a_folder_or_too_large_is_refused_unread() {
+        let dir = std::env::temp_dir().join(format!("gc-key-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(dir.join("keys")).unwrap();
+        let folder = dir.join("keys");
+        let err = ClientKey::load(folder.to_str().unwrap(), None, &Masker::new())
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            err.contains(&format!(
+                "`{}`: is not a regular file (a folder)",
+                folder.display()
+            )),
+            "{err}"
+        );
+        let big = dir.join("big.pem");
+        std::fs::write(&big, "A".repeat(KEY_FILE_LIMIT as usize + 1)).unwrap();
+        let err = ClientKey::load(big.to_str().unwrap(), None, &Masker::new())
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            err.contains(&format!("`{}`: is larger than 64 KiB", big.display())),
+            "{err}"
+        );
         std::fs::remove_dir_all(dir).ok();
     }
 }

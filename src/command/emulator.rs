@@ -5,6 +5,21 @@ use std::process::ExitCode;
 
 use crate::error::Error;
 
+/// The most read from an emulator `--config` file.
+const CONFIG_LIMIT: u64 = 4 << 20;
+
+/// The `--config` file (only a regular file, at most [`CONFIG_LIMIT`]), or
+/// the built-in configuration.
+fn load_config(path: Option<&Path>) -> Result<crate::emulator::EmulatorConfig, Error> {
+    use crate::emulator::EmulatorConfig;
+    let Some(path) = path else {
+        return Ok(EmulatorConfig::builtin());
+    };
+    let text = crate::disk::read_regular_text(path, CONFIG_LIMIT)
+        .map_err(|e| Error::Usage(format!("emulator config `{}`: {e}", path.display())))?;
+    EmulatorConfig::from_yaml(&text).map_err(|e| Error::Usage(format!("{}: {e}", path.display())))
+}
+
 pub fn emulator(
     config: Option<&Path>,
     port: u16,
@@ -12,20 +27,8 @@ pub fn emulator(
     ca_cert_out: Option<&Path>,
     vulnerable: bool,
 ) -> Result<ExitCode, Error> {
-    use crate::emulator::{EmulatorConfig, run_standalone_with};
-    let mut config = match config {
-        None => EmulatorConfig::builtin(),
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                Error::Usage(format!(
-                    "failed to read emulator config `{}`: {e}",
-                    path.display()
-                ))
-            })?;
-            EmulatorConfig::from_yaml(&text)
-                .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?
-        }
-    };
+    use crate::emulator::run_standalone_with;
+    let mut config = load_config(config)?;
     config.vulnerable |= vulnerable;
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|e| Error::Runtime(format!("failed to start the async runtime: {e}")))?;
@@ -40,4 +43,36 @@ pub fn emulator(
         ))
         .map_err(|e| Error::Runtime(format!("the emulator stopped: {e}")))?;
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_config_that_is_a_folder_or_too_large_is_refused_naming_it() {
+        let dir = std::env::temp_dir().join(format!("gc-emcfg-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(dir.join("config.yaml")).unwrap();
+        let folder = dir.join("config.yaml");
+        let err = load_config(Some(&folder)).err().unwrap().to_string();
+        assert!(
+            err.contains(&format!(
+                "emulator config `{}`: is not a regular file (a folder)",
+                folder.display()
+            )),
+            "{err}"
+        );
+        let big = dir.join("big.yaml");
+        std::fs::write(&big, "#".repeat(CONFIG_LIMIT as usize + 1)).unwrap();
+        let err = load_config(Some(&big)).err().unwrap().to_string();
+        assert!(
+            err.contains(&format!(
+                "emulator config `{}`: is larger than 4 MiB",
+                big.display()
+            )),
+            "{err}"
+        );
+        assert!(load_config(None).is_ok());
+        std::fs::remove_dir_all(dir).ok();
+    }
 }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use super::scaffold::{Identity, scaffold};
-use super::{Real, base_url, files, ignore_pending_in, org_url, write_new};
+use super::{Real, base_url, files, org_url, write_new, write_plain};
 use crate::error::{Diagnostic, Error};
 use crate::suite::load::Env;
 
@@ -41,17 +41,13 @@ pub fn run(
             client_id: args.client_id.clone(),
             api_url,
         };
-        for (path, text) in files(&real) {
-            if path.starts_with("suites/example") || path.starts_with("suites/snapshots/") {
-                continue;
-            }
-            report.push(if write_new(&dir.join(&path), &text)? {
-                format!("wrote {path}")
-            } else {
-                format!("kept {path} (it exists; not overwritten)")
-            });
-        }
-        report.extend(ignore_pending_in(dir)?);
+        let plain = files(&real)
+            .into_iter()
+            .filter(|(path, _)| {
+                !path.starts_with("suites/example") && !path.starts_with("suites/snapshots/")
+            })
+            .collect();
+        report.extend(write_plain(dir, plain)?);
     }
     let (project, diags) = crate::suite::load::load_fixtures(&suites, env);
     if !diags.is_empty() {

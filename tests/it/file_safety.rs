@@ -97,6 +97,30 @@ fn init_leaves_a_linked_gitignore_alone_and_refuses_a_dangling_fixture() {
 }
 
 #[test]
+fn init_openapi_refuses_a_dangling_fixture_before_writing_anything() {
+    let p = Project::new("links-dangling-openapi");
+    std::fs::create_dir_all(p.path("fixtures")).unwrap();
+    symlink("nowhere.yaml", p.path("fixtures/user.yaml")).unwrap();
+    let document = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/emulator/api/openapi.yaml"),
+    )
+    .unwrap();
+    p.file("openapi.yaml", &document);
+    let out = p.run(&["init", "--openapi", "openapi.yaml"], &[]);
+    assert_eq!(out.code, 2, "{}", out.normalized(&p));
+    assert_eq!(
+        out.stderr,
+        "`fixtures/user.yaml` is a symbolic link to `nowhere.yaml`, which does not exist; \
+         remove the link (or create its target) and run `gatecheck init` again; nothing was written\n"
+    );
+    assert_eq!(
+        p.files(),
+        ["fixtures/user.yaml", "openapi.yaml"],
+        "only the link and the document"
+    );
+}
+
+#[test]
 fn report_paths_are_checked_before_any_test_runs() {
     let api = TestApi::start();
     let p = project("report-paths");
