@@ -203,6 +203,10 @@ pub struct RunArgs {
     /// Write an HTML report (one self-contained page) to FILE.
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
+    /// Add the authorization coverage grid of this OpenAPI document to the
+    /// --html report.
+    #[arg(long, value_name = "FILE")]
+    pub openapi: Option<PathBuf>,
     /// Run one shard of the tests: hash:K/N (stable) or count:K/N (even).
     #[arg(long, value_name = "hash:K/N")]
     pub partition: Option<crate::run::partition::Partition>,

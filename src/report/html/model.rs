@@ -20,6 +20,67 @@ pub struct Model {
     pub version: u32,
     pub runs: Vec<RunMeta>,
     pub trials: Vec<TrialView>,
+    /// The authorization coverage of an OpenAPI document (`--openapi`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<CoverageView>,
+}
+
+/// The coverage grid: operations x (`none` and each identity).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct CoverageView {
+    /// The document's file, as given.
+    pub document: String,
+    /// `none`, then each identity.
+    pub columns: Vec<String>,
+    pub rows: Vec<CoverageRow>,
+    pub covered: usize,
+    /// Cells counted (covered + missing).
+    pub cells: usize,
+    pub percent: f64,
+}
+
+/// One operation's row.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct CoverageRow {
+    /// `GET /todos/{id}`.
+    pub operation: String,
+    /// The effective security, as text.
+    pub security: String,
+    pub cells: Vec<CoverageCell>,
+}
+
+/// What a cell is.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum CellState {
+    Covered,
+    Missing,
+    /// An identity's cell of a public operation (not counted).
+    Public,
+}
+
+/// How the trials of a covered cell did in this run.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum CellResult {
+    /// Every trial of the cell that ran passed.
+    Passed,
+    /// At least one trial of the cell failed.
+    Failed,
+    /// No trial of the cell ran (filtered out, ignored, another shard).
+    NotRun,
+}
+
+/// One cell.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CoverageCell {
+    pub state: CellState,
+    /// The trials that send this operation as this identity.
+    #[serde(default)]
+    pub trials: Vec<String>,
+    /// Set on covered cells by [`Model::fill_coverage_results`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<CellResult>,
 }
 
 /// What one `gatecheck` invocation was.
@@ -211,6 +272,38 @@ impl From<&Failure> for FailureView {
 }
 
 impl Model {
+    /// Sets each covered cell's result from the trials of the model: failed
+    /// when one of its trials failed, passed when one passed and none
+    /// failed, not run otherwise.
+    pub fn fill_coverage_results(&mut self) {
+        let Some(coverage) = &mut self.coverage else {
+            return;
+        };
+        let status: std::collections::HashMap<&str, Status> = self
+            .trials
+            .iter()
+            .map(|t| (t.name.as_str(), t.status))
+            .collect();
+        for cell in coverage.rows.iter_mut().flat_map(|r| r.cells.iter_mut()) {
+            if cell.state != CellState::Covered {
+                cell.result = None;
+                continue;
+            }
+            let seen: Vec<Status> = cell
+                .trials
+                .iter()
+                .filter_map(|t| status.get(t.as_str()).copied())
+                .collect();
+            cell.result = Some(if seen.contains(&Status::Failed) {
+                CellResult::Failed
+            } else if seen.contains(&Status::Passed) {
+                CellResult::Passed
+            } else {
+                CellResult::NotRun
+            });
+        }
+    }
+
     /// Masks `secrets` in every text of the model (names, URLs, headers,
     /// bodies, messages, diffs), whatever field it is in.
     pub fn mask(&mut self, secrets: &MaskSet) -> Result<(), serde_json::Error> {
