@@ -262,6 +262,15 @@ pub fn libtest_args(run: &RunArgs, filter: Option<String>) -> Arguments {
     }
 }
 
+/// `paths`, or the default folder when none is given.
+pub fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
+    if paths.is_empty() {
+        vec![PathBuf::from(DEFAULT_PATH)]
+    } else {
+        paths
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

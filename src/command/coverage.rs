@@ -5,7 +5,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use super::run::default_paths;
+use crate::cli::default_paths;
 use crate::error::{Diagnostic, Error};
 use crate::openapi::coverage::{Cell, Grid, grid, render_text};
 use crate::report::html::model::{CellState, CoverageCell, CoverageRow, CoverageView};

@@ -5,19 +5,12 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::cli::{DEFAULT_PATH, RunArgs, libtest_args};
+use crate::cli::{RunArgs, libtest_args};
 use crate::error::{Error, exit};
 use crate::run::{self, RunOptions, Summary};
 use crate::suite::load::Env;
 
-/// `paths`, or the default folder when none is given.
-pub fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
-    if paths.is_empty() {
-        vec![PathBuf::from(DEFAULT_PATH)]
-    } else {
-        paths
-    }
-}
+pub use crate::cli::default_paths;
 
 /// Splits positionals into paths and the filter: an existing path is a
 /// path; anything else is the filter, unless it looks like a path.
