@@ -326,3 +326,78 @@ fn mask_json(value: &mut Json, secrets: &MaskSet) {
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn trial(name: &str, status: Status) -> TrialView {
+        TrialView {
+            name: name.into(),
+            suite_id: "s".into(),
+            suite_title: "S".into(),
+            suite_file: "s.yaml".into(),
+            test: name.into(),
+            status,
+            reason: None,
+            duration_ms: 0,
+            identity: None,
+            matrix: None,
+            steps: Vec::new(),
+            failures: Vec::new(),
+            message: None,
+        }
+    }
+
+    fn covered(trials: &[&str]) -> CoverageCell {
+        CoverageCell {
+            state: CellState::Covered,
+            trials: trials.iter().map(|t| (*t).to_owned()).collect(),
+            result: None,
+        }
+    }
+
+    #[test]
+    fn a_cell_fails_when_one_of_its_trials_failed_and_is_not_run_when_none_ran() {
+        let mut model = Model {
+            version: VERSION,
+            runs: Vec::new(),
+            trials: vec![
+                trial("a", Status::Passed),
+                trial("b", Status::Failed),
+                trial("c", Status::Ignored),
+            ],
+            coverage: Some(CoverageView {
+                rows: vec![CoverageRow {
+                    cells: vec![
+                        covered(&["a", "b"]),
+                        covered(&["a", "c"]),
+                        covered(&["c", "elsewhere"]),
+                        CoverageCell {
+                            state: CellState::Missing,
+                            trials: Vec::new(),
+                            result: None,
+                        },
+                    ],
+                    ..CoverageRow::default()
+                }],
+                ..CoverageView::default()
+            }),
+        };
+        model.fill_coverage_results();
+        let results: Vec<_> = model.coverage.unwrap().rows[0]
+            .cells
+            .iter()
+            .map(|c| c.result)
+            .collect();
+        assert_eq!(
+            results,
+            [
+                Some(CellResult::Failed),
+                Some(CellResult::Passed),
+                Some(CellResult::NotRun),
+                None
+            ]
+        );
+    }
+}
