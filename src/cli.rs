@@ -203,6 +203,10 @@ pub struct RunArgs {
     /// Write an HTML report (one self-contained page) to FILE.
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
+    /// Add the authorization coverage grid of this OpenAPI document to the
+    /// --html report.
+    #[arg(long, value_name = "FILE")]
+    pub openapi: Option<PathBuf>,
     /// Run one shard of the tests: hash:K/N (stable) or count:K/N (even).
     #[arg(long, value_name = "hash:K/N")]
     pub partition: Option<crate::run::partition::Partition>,
@@ -255,6 +259,15 @@ pub fn libtest_args(run: &RunArgs, filter: Option<String>) -> Arguments {
         format,
         filter,
         ..Arguments::default()
+    }
+}
+
+/// `paths`, or the default folder when none is given.
+pub fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
+    if paths.is_empty() {
+        vec![PathBuf::from(DEFAULT_PATH)]
+    } else {
+        paths
     }
 }
 

@@ -5,9 +5,10 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use super::run::default_paths;
+use crate::cli::default_paths;
 use crate::error::{Diagnostic, Error};
-use crate::openapi::coverage::{Grid, grid, render_text};
+use crate::openapi::coverage::{Cell, Grid, grid, render_text};
+use crate::report::html::model::{CellState, CoverageCell, CoverageRow, CoverageView};
 use crate::run;
 use crate::suite::load::Env;
 
@@ -53,17 +54,7 @@ pub fn coverage(options: CoverageOptions, env: &Env) -> Result<ExitCode, Error> 
         }
         options.identities.clone()
     };
-    let with_scopes: Vec<(String, Option<Vec<String>>)> = identities
-        .into_iter()
-        .map(|name| {
-            let scopes = project
-                .fixtures
-                .get(&name)
-                .and_then(|f| f.cache_key())
-                .map(|k| k.scopes);
-            (name, scopes)
-        })
-        .collect();
+    let with_scopes = with_scopes(&project, identities);
     let result = grid(&doc, &trials, &with_scopes);
     let text = if options.json {
         serde_json::to_string_pretty(&result)
@@ -81,6 +72,59 @@ pub fn coverage(options: CoverageOptions, env: &Env) -> Result<ExitCode, Error> 
     // wasted time.
     std::mem::forget((doc, project, trials));
     Ok(code)
+}
+
+/// The identities with their token scopes, when their fixture says.
+pub fn with_scopes(
+    project: &crate::suite::Project,
+    identities: Vec<String>,
+) -> Vec<(String, Option<Vec<String>>)> {
+    identities
+        .into_iter()
+        .map(|name| {
+            let scopes = project
+                .fixtures
+                .get(&name)
+                .and_then(|f| f.cache_key())
+                .map(|k| k.scopes);
+            (name, scopes)
+        })
+        .collect()
+}
+
+/// The grid as the HTML report's model has it (results filled in later).
+pub fn report_view(grid: &Grid) -> CoverageView {
+    CoverageView {
+        document: grid.document.clone(),
+        columns: grid.columns.clone(),
+        rows: grid
+            .rows
+            .iter()
+            .map(|row| CoverageRow {
+                operation: row.operation.clone(),
+                security: row.security.clone(),
+                cells: row
+                    .cells
+                    .iter()
+                    .map(|cell| {
+                        let (state, trials) = match cell {
+                            Cell::Covered(names) => (CellState::Covered, names.clone()),
+                            Cell::Missing => (CellState::Missing, Vec::new()),
+                            Cell::Public => (CellState::Public, Vec::new()),
+                        };
+                        CoverageCell {
+                            state,
+                            trials,
+                            result: None,
+                        }
+                    })
+                    .collect(),
+            })
+            .collect(),
+        covered: grid.covered,
+        cells: grid.cells,
+        percent: grid.percent,
+    }
 }
 
 /// Exit 1 (with a line on stderr) when the coverage is under the bar.

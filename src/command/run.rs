@@ -5,19 +5,12 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::cli::{DEFAULT_PATH, RunArgs, libtest_args};
+use crate::cli::{RunArgs, libtest_args};
 use crate::error::{Error, exit};
 use crate::run::{self, RunOptions, Summary};
 use crate::suite::load::Env;
 
-/// `paths`, or the default folder when none is given.
-pub fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
-    if paths.is_empty() {
-        vec![PathBuf::from(DEFAULT_PATH)]
-    } else {
-        paths
-    }
-}
+pub use crate::cli::default_paths;
 
 /// Splits positionals into paths and the filter: an existing path is a
 /// path; anything else is the filter, unless it looks like a path.
@@ -54,6 +47,7 @@ pub fn run_suites(args: RunArgs, env: &Env) -> Result<ExitCode, Error> {
         junit: args.junit.clone(),
         html: args.html.clone(),
         partition: args.partition,
+        coverage: coverage_hook(&args)?,
     };
     let summary = run::run(&opts, env)?;
     report_end(&summary, env);
@@ -62,6 +56,30 @@ pub fn run_suites(args: RunArgs, env: &Env) -> Result<ExitCode, Error> {
     } else {
         exit::OK
     }))
+}
+
+/// With `--openapi FILE`: the document, read before any test runs, and the
+/// function that computes its coverage grid for the HTML report.
+fn coverage_hook(args: &RunArgs) -> Result<Option<run::CoverageHook>, Error> {
+    let Some(file) = &args.openapi else {
+        return Ok(None);
+    };
+    if args.html.is_none() {
+        return Err(Error::Usage(format!(
+            "--openapi {} adds the coverage grid to the HTML report: give --html FILE too \
+             (or print the grid with `gatecheck coverage --openapi {}`)",
+            file.display(),
+            file.display()
+        )));
+    }
+    let doc = super::coverage::load_document(file)?;
+    Ok(Some(run::CoverageHook(std::sync::Arc::new(
+        move |project, specs| {
+            let identities = project.fixtures.keys().cloned().collect();
+            let with_scopes = super::coverage::with_scopes(project, identities);
+            super::coverage::report_view(&crate::openapi::coverage::grid(&doc, specs, &with_scopes))
+        },
+    ))))
 }
 
 /// The lines after libtest's summary: pending snapshots, and in CI one

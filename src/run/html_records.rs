@@ -32,6 +32,7 @@ pub fn build(specs: &[TrialSpec], records: &[TrialRecord], traces: &Traces, run:
         version: crate::report::html::model::VERSION,
         runs: vec![run],
         trials,
+        coverage: None,
     }
 }
 

@@ -22,4 +22,4 @@ pub use demo::{Demo, identities, start_demo};
 pub use exec::RunCtx;
 pub use plan::TrialSpec;
 pub use planned::{load_outlined, load_valid};
-pub use runner::{DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, RunOptions, Summary, run};
+pub use runner::{CoverageHook, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT, RunOptions, Summary, run};

@@ -35,6 +35,8 @@ pub struct Reports {
     pub commit: Option<String>,
     pub started: (SystemTime, Instant),
     pub partition: Option<String>,
+    /// The OpenAPI coverage grid (`--openapi`), results filled in on write.
+    pub coverage: Option<crate::report::html::model::CoverageView>,
     /// Set once the reports are written (by the run's end or a signal).
     pub written: Mutex<bool>,
 }
@@ -67,9 +69,12 @@ impl Reports {
                 partition: self.partition.clone(),
             };
             let mut model = build::build(&self.specs, &records, &traces, meta);
+            model.coverage = self.coverage.clone();
             model
                 .mask(&self.ctx.masker.current())
                 .map_err(|e| Error::Runtime(format!("failed to encode the HTML report: {e}")))?;
+            // After masking: the cells' trial names and the trials' match.
+            model.fill_coverage_results();
             files::write(path, &model).map_err(|e| Error::Runtime(e.to_string()))?;
         }
         Ok(())

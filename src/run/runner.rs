@@ -47,6 +47,24 @@ pub struct RunOptions {
     /// Write the HTML report to this file.
     pub html: Option<PathBuf>,
     pub partition: Option<partition::Partition>,
+    /// Computes the OpenAPI coverage grid of the planned trials for the
+    /// HTML report (`--openapi`).
+    pub coverage: Option<CoverageHook>,
+}
+
+/// The function that turns the project and its planned trials into the HTML
+/// report's coverage grid (the command that owns the document provides it).
+#[derive(Clone)]
+pub struct CoverageHook(pub Arc<CoverageFn>);
+
+/// See [`CoverageHook`].
+pub type CoverageFn =
+    dyn Fn(&Project, &[TrialSpec]) -> crate::report::html::model::CoverageView + Send + Sync;
+
+impl std::fmt::Debug for CoverageHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CoverageHook")
+    }
 }
 
 /// The outcome of a run, for the exit code and summaries.
@@ -92,6 +110,13 @@ pub fn run(opts: &RunOptions, env: &Env) -> Result<Summary, Error> {
                 .map_or(DEFAULT_CONCURRENCY, std::num::NonZeroUsize::get),
         );
     }
+    // The grid covers every selected trial (all shards plan the same one;
+    // `report merge` fills in the results of the others).
+    let coverage = opts
+        .coverage
+        .as_ref()
+        .filter(|_| opts.html.is_some())
+        .map(|hook| (hook.0)(&project, &specs));
     let specs = shard(specs, &args, opts.partition, list_entry);
     // No more trial threads than trials: libtest runs a single one on this
     // thread instead of starting a pool.
@@ -138,6 +163,7 @@ pub fn run(opts: &RunOptions, env: &Env) -> Result<Summary, Error> {
         commit: build::commit(env),
         started,
         partition: opts.partition.map(|p| p.to_string()),
+        coverage,
         written: Mutex::new(false),
     });
     interrupt::listen(&handle, reports.clone());

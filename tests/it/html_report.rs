@@ -425,3 +425,115 @@ fn shard_reports_merge_into_one() {
     );
     assert!(!p.path("x.html").exists());
 }
+
+#[test]
+fn the_openapi_coverage_grid_renders_inert_in_a_browser() {
+    use gatecheck::report::html::model::{
+        CellResult, CellState, CoverageCell, CoverageRow, CoverageView, TrialView,
+    };
+    let Some(chromium) = browser::chromium() else {
+        return;
+    };
+    let evil = "<img src=x onerror=alert(1)>";
+    let trial = |name: &str, status: Status| TrialView {
+        name: name.into(),
+        suite_id: "s".into(),
+        suite_title: "S".into(),
+        suite_file: "suites/s.yaml".into(),
+        test: name.into(),
+        status,
+        reason: None,
+        duration_ms: 1,
+        identity: None,
+        matrix: None,
+        steps: Vec::new(),
+        failures: Vec::new(),
+        message: None,
+    };
+    let cell = |state, trials: &[&str], result| CoverageCell {
+        state,
+        trials: trials.iter().map(|t| (*t).to_owned()).collect(),
+        result,
+    };
+    let model = Model {
+        version: gatecheck::report::html::model::VERSION,
+        runs: Vec::new(),
+        trials: vec![
+            trial("s::list[none]", Status::Failed),
+            trial(&format!("s::{evil}[user]"), Status::Passed),
+        ],
+        coverage: Some(CoverageView {
+            document: "openapi.yaml".into(),
+            columns: vec!["none".into(), "user".into()],
+            rows: vec![
+                CoverageRow {
+                    operation: format!("GET /list/{evil}"),
+                    security: "oauth".into(),
+                    cells: vec![
+                        cell(
+                            CellState::Covered,
+                            &["s::list[none]"],
+                            Some(CellResult::Failed),
+                        ),
+                        cell(
+                            CellState::Covered,
+                            &[&format!("s::{evil}[user]")],
+                            Some(CellResult::Passed),
+                        ),
+                    ],
+                },
+                CoverageRow {
+                    operation: "GET /health".into(),
+                    security: "public".into(),
+                    cells: vec![
+                        cell(CellState::Missing, &[], None),
+                        cell(CellState::Public, &[], None),
+                    ],
+                },
+            ],
+            covered: 2,
+            cells: 3,
+            percent: 66.6,
+        }),
+    };
+    let p = Project::new("coverage-browser");
+    p.file("report.html", &page::render(&model).unwrap());
+    let proxy = browser::Proxy::start();
+    let dom = browser::dump_dom(
+        &chromium,
+        &p.path("profile"),
+        &proxy,
+        &format!("file://{}", p.path("report.html").display()),
+    );
+    assert!(
+        dom.contains("<h2>OpenAPI coverage</h2>")
+            && dom.contains("openapi.yaml: 66.6% (2 of 3 cells"),
+        "{dom}"
+    );
+    assert!(
+        dom.contains("<tr><th>Operation</th><th>none</th><th>user</th></tr>"),
+        "{dom}"
+    );
+    for (state, result, text) in [
+        ("covered", "failed", "covered, failed"),
+        ("covered", "passed", "covered, passed"),
+        ("missing", "", "missing"),
+        ("public", "", "public"),
+    ] {
+        let attrs = format!("data-state=\"{state}\" data-result=\"{result}\"");
+        let start = dom.find(&attrs).unwrap_or_else(|| panic!("{attrs}\n{dom}"));
+        let end = start + dom[start..].find("</td>").unwrap();
+        assert!(
+            dom[start..end].contains(&format!("<span>{text}</span>")),
+            "{}",
+            &dom[start..end]
+        );
+    }
+    // The texts are shown as text: no element comes from them.
+    assert!(
+        dom.contains("GET /list/&lt;img src=x onerror=alert(1)&gt;"),
+        "{dom}"
+    );
+    assert!(!dom.contains("<img"), "{dom}");
+    assert_eq!(proxy.page_requests(), Vec::<String>::new());
+}

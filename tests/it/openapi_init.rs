@@ -313,3 +313,93 @@ fn negative_auth_trials_are_named_by_kind_and_dpop_as_bearer_needs_a_dpop_fixtur
         bad.stderr
     );
 }
+
+/// The cell of `operation` (ending with this method and path) and `identity`
+/// in the HTML report's coverage grid.
+fn grid_cell<'a>(
+    coverage: &'a gatecheck::report::html::model::CoverageView,
+    operation: &str,
+    identity: &str,
+) -> &'a gatecheck::report::html::model::CoverageCell {
+    let (method, path) = operation.split_once(' ').unwrap();
+    let row = coverage
+        .rows
+        .iter()
+        .find(|r| r.operation.starts_with(method) && r.operation.ends_with(path))
+        .unwrap_or_else(|| panic!("no row {operation}: {coverage:?}"));
+    let column = coverage
+        .columns
+        .iter()
+        .position(|c| c == identity)
+        .unwrap_or_else(|| panic!("no column {identity}: {:?}", coverage.columns));
+    &row.cells[column]
+}
+
+#[test]
+fn a_run_with_openapi_adds_the_grid_with_each_cells_results_to_the_html_report() {
+    use gatecheck::report::html::model::{CellResult, CellState};
+    let (p, init) = scaffolded();
+    assert_eq!(init.code, 0, "{}\n{}", init.stdout, init.stderr);
+
+    let mut config = EmulatorConfig::builtin();
+    config.vulnerable = true;
+    let vulnerable = Okta::start_with(config);
+    let run = vulnerable.run(
+        &p,
+        &["--html", "report.html", "--openapi", "openapi.yaml"],
+        &[],
+    );
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    let page = std::fs::read_to_string(p.path("report.html")).unwrap();
+    let model = gatecheck::report::html::page::extract(&page).unwrap();
+    let grid = model.coverage.expect("the report has the coverage grid");
+    assert_eq!(grid.columns, ["none", "admin", "user"]);
+    assert_eq!(grid.rows.len(), 9, "{grid:?}");
+    assert_eq!((grid.covered, grid.cells), (grid.cells, grid.cells));
+    // A planted bug fails its cell; the same operation's other cells pass.
+    let user_report = grid_cell(&grid, "GET /admin/report", "user");
+    assert_eq!(user_report.state, CellState::Covered);
+    assert_eq!(user_report.result, Some(CellResult::Failed));
+    assert_eq!(user_report.trials, ["admin::adminReport[user]"]);
+    let admin_report = grid_cell(&grid, "GET /admin/report", "admin");
+    assert_eq!(admin_report.result, Some(CellResult::Passed));
+    assert_eq!(
+        grid_cell(&grid, "GET /todos", "none").result,
+        Some(CellResult::Failed)
+    );
+    assert_eq!(
+        grid_cell(&grid, "GET /me", "admin").result,
+        Some(CellResult::Passed)
+    );
+    // A public operation: the identities' cells are public, not counted.
+    let public = grid_cell(&grid, "GET /health", "user");
+    assert_eq!((public.state, public.result), (CellState::Public, None));
+
+    // With the bugs gone every covered cell passes.
+    let correct = Okta::start();
+    let run = correct.run(
+        &p,
+        &["--html", "report.html", "--openapi", "openapi.yaml"],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let page = std::fs::read_to_string(p.path("report.html")).unwrap();
+    let grid = gatecheck::report::html::page::extract(&page)
+        .unwrap()
+        .coverage
+        .unwrap();
+    for row in &grid.rows {
+        for cell in row.cells.iter().filter(|c| c.state == CellState::Covered) {
+            assert_eq!(cell.result, Some(CellResult::Passed), "{row:?}");
+        }
+    }
+
+    // `--openapi` belongs to the HTML report; alone it is a usage error.
+    let alone = p.run(&["--openapi", "openapi.yaml"], &[]);
+    assert_eq!(alone.code, 2, "{}\n{}", alone.stdout, alone.stderr);
+    assert!(
+        alone.stderr.contains("give --html FILE too"),
+        "{}",
+        alone.stderr
+    );
+}

@@ -109,7 +109,12 @@ pub fn merge(inputs: &[PathBuf]) -> Result<Model, ReportError> {
         }
         merged.runs.extend(model.runs);
         merged.trials.extend(model.trials);
+        // Every shard plans the same grid; the results come from all pages.
+        if merged.coverage.is_none() {
+            merged.coverage = model.coverage;
+        }
     }
+    merged.fill_coverage_results();
     Ok(merged)
 }
 

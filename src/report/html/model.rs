@@ -20,6 +20,67 @@ pub struct Model {
     pub version: u32,
     pub runs: Vec<RunMeta>,
     pub trials: Vec<TrialView>,
+    /// The authorization coverage of an OpenAPI document (`--openapi`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<CoverageView>,
+}
+
+/// The coverage grid: operations x (`none` and each identity).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct CoverageView {
+    /// The document's file, as given.
+    pub document: String,
+    /// `none`, then each identity.
+    pub columns: Vec<String>,
+    pub rows: Vec<CoverageRow>,
+    pub covered: usize,
+    /// Cells counted (covered + missing).
+    pub cells: usize,
+    pub percent: f64,
+}
+
+/// One operation's row.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct CoverageRow {
+    /// `GET /todos/{id}`.
+    pub operation: String,
+    /// The effective security, as text.
+    pub security: String,
+    pub cells: Vec<CoverageCell>,
+}
+
+/// What a cell is.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum CellState {
+    Covered,
+    Missing,
+    /// An identity's cell of a public operation (not counted).
+    Public,
+}
+
+/// How the trials of a covered cell did in this run.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum CellResult {
+    /// Every trial of the cell that ran passed.
+    Passed,
+    /// At least one trial of the cell failed.
+    Failed,
+    /// No trial of the cell ran (filtered out, ignored, another shard).
+    NotRun,
+}
+
+/// One cell.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CoverageCell {
+    pub state: CellState,
+    /// The trials that send this operation as this identity.
+    #[serde(default)]
+    pub trials: Vec<String>,
+    /// Set on covered cells by [`Model::fill_coverage_results`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<CellResult>,
 }
 
 /// What one `gatecheck` invocation was.
@@ -211,6 +272,38 @@ impl From<&Failure> for FailureView {
 }
 
 impl Model {
+    /// Sets each covered cell's result from the trials of the model: failed
+    /// when one of its trials failed, passed when one passed and none
+    /// failed, not run otherwise.
+    pub fn fill_coverage_results(&mut self) {
+        let Some(coverage) = &mut self.coverage else {
+            return;
+        };
+        let status: std::collections::HashMap<&str, Status> = self
+            .trials
+            .iter()
+            .map(|t| (t.name.as_str(), t.status))
+            .collect();
+        for cell in coverage.rows.iter_mut().flat_map(|r| r.cells.iter_mut()) {
+            if cell.state != CellState::Covered {
+                cell.result = None;
+                continue;
+            }
+            let seen: Vec<Status> = cell
+                .trials
+                .iter()
+                .filter_map(|t| status.get(t.as_str()).copied())
+                .collect();
+            cell.result = Some(if seen.contains(&Status::Failed) {
+                CellResult::Failed
+            } else if seen.contains(&Status::Passed) {
+                CellResult::Passed
+            } else {
+                CellResult::NotRun
+            });
+        }
+    }
+
     /// Masks `secrets` in every text of the model (names, URLs, headers,
     /// bodies, messages, diffs), whatever field it is in.
     pub fn mask(&mut self, secrets: &MaskSet) -> Result<(), serde_json::Error> {
@@ -231,5 +324,80 @@ fn mask_json(value: &mut Json, secrets: &MaskSet) {
         Json::Array(items) => items.iter_mut().for_each(|v| mask_json(v, secrets)),
         Json::Object(map) => map.values_mut().for_each(|v| mask_json(v, secrets)),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn trial(name: &str, status: Status) -> TrialView {
+        TrialView {
+            name: name.into(),
+            suite_id: "s".into(),
+            suite_title: "S".into(),
+            suite_file: "s.yaml".into(),
+            test: name.into(),
+            status,
+            reason: None,
+            duration_ms: 0,
+            identity: None,
+            matrix: None,
+            steps: Vec::new(),
+            failures: Vec::new(),
+            message: None,
+        }
+    }
+
+    fn covered(trials: &[&str]) -> CoverageCell {
+        CoverageCell {
+            state: CellState::Covered,
+            trials: trials.iter().map(|t| (*t).to_owned()).collect(),
+            result: None,
+        }
+    }
+
+    #[test]
+    fn a_cell_fails_when_one_of_its_trials_failed_and_is_not_run_when_none_ran() {
+        let mut model = Model {
+            version: VERSION,
+            runs: Vec::new(),
+            trials: vec![
+                trial("a", Status::Passed),
+                trial("b", Status::Failed),
+                trial("c", Status::Ignored),
+            ],
+            coverage: Some(CoverageView {
+                rows: vec![CoverageRow {
+                    cells: vec![
+                        covered(&["a", "b"]),
+                        covered(&["a", "c"]),
+                        covered(&["c", "elsewhere"]),
+                        CoverageCell {
+                            state: CellState::Missing,
+                            trials: Vec::new(),
+                            result: None,
+                        },
+                    ],
+                    ..CoverageRow::default()
+                }],
+                ..CoverageView::default()
+            }),
+        };
+        model.fill_coverage_results();
+        let results: Vec<_> = model.coverage.unwrap().rows[0]
+            .cells
+            .iter()
+            .map(|c| c.result)
+            .collect();
+        assert_eq!(
+            results,
+            [
+                Some(CellResult::Failed),
+                Some(CellResult::Passed),
+                Some(CellResult::NotRun),
+                None
+            ]
+        );
     }
 }

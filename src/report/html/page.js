@@ -92,6 +92,43 @@
     return box;
   }
 
+  // The OpenAPI coverage grid (`--openapi`): operations x identities.
+  function coverage() {
+    var c = model.coverage;
+    var box = el("section", { id: "coverage" }, [el("h2", { text: "OpenAPI coverage" }),
+      el("p", { text: c.document + ": " + c.percent + "% (" + c.covered + " of " + c.cells +
+        " cells; public operations count for none only)" })]);
+    var byName = {};
+    model.trials.forEach(function (t) { byName[t.name] = t; });
+    var head = el("tr", {}, [el("th", { text: "Operation" })]);
+    c.columns.forEach(function (id) { head.appendChild(el("th", { text: id })); });
+    var table = el("table", { class: "grid" }, [el("thead", {}, [head])]);
+    var body = el("tbody");
+    c.rows.forEach(function (r) {
+      var tr = el("tr", { "data-operation": r.operation }, [el("th", { scope: "row" }, [
+        el("code", { text: r.operation }), el("small", { text: r.security })])]);
+      r.cells.forEach(function (cell, i) {
+        var result = cell.result || "";
+        var label = cell.state === "covered" ? "covered, " + result.replace("-", " ") : cell.state;
+        var td = el("td", { class: "cell cov-" + cell.state + (result ? " " + result : ""),
+          "data-identity": c.columns[i], "data-state": cell.state, "data-result": result },
+          [el("span", { text: label })]);
+        cell.trials.forEach(function (name) {
+          var t = byName[name];
+          td.appendChild(el("br"));
+          td.appendChild(t ? el("a", { href: "#" + t.id, text: name }) : el("small", { text: name }));
+        });
+        if (result === "passed") td.style.backgroundColor = PASS;
+        if (result === "failed" || cell.state === "missing") td.style.backgroundColor = FAIL;
+        tr.appendChild(td);
+      });
+      body.appendChild(tr);
+    });
+    table.appendChild(body);
+    box.appendChild(table);
+    return box;
+  }
+
   function pre(text, cls) { return el("pre", { class: cls || "" , text: text }); }
   function headers(list) {
     return pre(list.map(function (h) { return h[0] + ": " + h[1]; }).join("\n"), "headers");
@@ -206,6 +243,7 @@
   var main = document.getElementById("report");
   main.appendChild(summary());
   main.appendChild(matrix());
+  if (model.coverage) main.appendChild(coverage());
   var list = trials();
   main.appendChild(list);
   list.ready();

@@ -100,6 +100,7 @@ mod tests {
                 "s::t",
                 "body: </script><script>alert(1)</script> & more",
             )],
+            coverage: None,
         };
         let page = render(&model).unwrap();
         assert_eq!(page.matches("</script>").count(), 2, "{page}");
