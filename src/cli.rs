@@ -24,6 +24,22 @@ pub struct Cli {
     pub command: Option<Command>,
     #[command(flatten)]
     pub run: RunArgs,
+    /// The command line as given (the program, then its arguments), for
+    /// the HTML report; filled in by [`Cli::parse_words`].
+    #[arg(skip)]
+    pub words: Vec<String>,
+}
+
+impl Cli {
+    /// Parses `words` (the program first), keeping them as given.
+    pub fn parse_words(words: Vec<std::ffi::OsString>) -> Self {
+        let mut cli = Self::parse_from(&words);
+        cli.words = words
+            .iter()
+            .map(|w| w.to_string_lossy().into_owned())
+            .collect();
+        cli
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,10 +1,8 @@
-//! The binary's entry point: reads the environment once, parses the command
-//! line and hands each subcommand to its module.
+//! The binary's entry point: reads the environment and the command line
+//! once, parses the command line and hands each subcommand to its module.
 
 use std::io::Write as _;
 use std::process::ExitCode;
-
-use clap::Parser as _;
 
 use crate::cli::{Cli, Command, ImportFrom};
 use crate::error::Error;
@@ -17,7 +15,7 @@ pub fn read_env() -> Env {
 
 /// The binary's entry point.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_words(std::env::args_os().collect());
     let env = read_env();
     // A closed reader (`gatecheck | head -1`) must not stop a run or a
     // command half-way: the rest of the output is dropped instead.
@@ -108,6 +106,6 @@ pub fn dispatch(cli: Cli, env: &Env) -> Result<ExitCode, Error> {
             println!("{}", crate::report::html::files::run(&command)?);
             Ok(ExitCode::SUCCESS)
         }
-        None => super::run::run_suites(cli.run, env),
+        None => super::run::run_suites(cli.run, cli.words, env),
     }
 }
