@@ -73,13 +73,13 @@ pub enum Command {
         out: PathBuf,
     },
     /// Start gatecheck in this repository: a config, an example suite, a login fixture.
-    Init(crate::init::InitArgs),
+    Init(InitArgs),
     /// Review pending snapshots (`*.snap.new`) one at a time: accept, reject or skip.
-    Review(crate::review::PendingArgs),
+    Review(PendingArgs),
     /// Accept pending snapshots (all, or those matching a filter).
-    Accept(crate::review::PendingArgs),
+    Accept(PendingArgs),
     /// Reject pending snapshots (all, or those matching a filter).
-    Reject(crate::review::PendingArgs),
+    Reject(PendingArgs),
     /// Write suites and fixtures from another tool's files.
     Import {
         #[command(subcommand)]
@@ -88,7 +88,7 @@ pub enum Command {
     /// Work with HTML reports: `report merge OUT IN...` combines shards' pages.
     Report {
         #[command(subcommand)]
-        command: crate::report::html::files::ReportCommand,
+        command: ReportCommand,
     },
     /// Which operations of an OpenAPI document the suites test, as which identities.
     Coverage {
@@ -134,6 +134,58 @@ pub enum Command {
         #[arg(long)]
         vulnerable: bool,
     },
+}
+
+/// `gatecheck report ...`
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Merge the HTML reports of a partitioned run's shards into one page.
+    Merge {
+        /// The page to write.
+        out: PathBuf,
+        /// The shards' pages (written with --html).
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+    },
+}
+
+/// `gatecheck init`'s options.
+#[derive(Debug, Clone, Default, Args)]
+pub struct InitArgs {
+    /// Your Okta org, e.g. https://dev-123456.okta.com (the default of OKTA_URL in fixtures/user.yaml).
+    #[arg(long, value_name = "URL")]
+    pub okta_url: Option<String>,
+    /// The app's client id (the default of OKTA_CLIENT_ID).
+    #[arg(long, value_name = "ID", requires = "okta_url")]
+    pub client_id: Option<String>,
+    /// Your API's base URL (the default of API_URL in suites/gatecheck.yaml).
+    #[arg(long, value_name = "URL")]
+    pub api_url: Option<String>,
+    /// The folder to write into (default: the current folder).
+    #[arg(long, default_value = ".")]
+    pub dir: PathBuf,
+    /// Scaffold suites from this OpenAPI 3.0/3.1 document: one test per
+    /// operation, an authorization matrix over the identities.
+    #[arg(long, value_name = "FILE")]
+    pub openapi: Option<PathBuf>,
+    /// An identity of the matrices (repeatable); default: every fixture in fixtures/.
+    #[arg(long = "identity", value_name = "NAME", requires = "openapi")]
+    pub identities: Vec<String>,
+    /// Add tests only for the operations no test covers yet.
+    #[arg(long, requires = "openapi")]
+    pub update: bool,
+}
+
+/// Which pending snapshots `review`, `accept` and `reject` handle: those
+/// under `dirs` whose path contains a filter.
+#[derive(Debug, Clone, Args)]
+pub struct PendingArgs {
+    /// Only snapshots whose path contains one of these (e.g. `todos__list`); default: all.
+    #[arg(value_name = "FILTER")]
+    pub filters: Vec<String>,
+    /// Folder to search for `*.snap.new` files (repeatable; default: the current folder).
+    #[arg(long = "dir", value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -225,7 +277,7 @@ pub struct RunArgs {
     pub openapi: Option<PathBuf>,
     /// Run one shard of the tests: hash:K/N (stable) or count:K/N (even).
     #[arg(long, value_name = "hash:K/N")]
-    pub partition: Option<crate::run::partition::Partition>,
+    pub partition: Option<crate::partition::Partition>,
     /// Accepted for `cargo test` compatibility; output is never captured.
     #[arg(long, hide = true)]
     pub nocapture: bool,

@@ -19,6 +19,7 @@ pub mod http;
 pub mod import;
 pub mod init;
 pub mod openapi;
+pub mod partition;
 pub mod report;
 pub mod review;
 pub mod run;

@@ -97,15 +97,12 @@ pub fn dispatch(cli: Cli, env: &Env) -> Result<ExitCode, Error> {
             },
             env,
         ),
-        Some(Command::Init(args)) => crate::init::run_with_env(&args, env, &mut std::io::stdout()),
-        Some(Command::Review(args)) => crate::review::review_stdin(&args, &mut std::io::stdout()),
-        Some(Command::Accept(args)) => crate::review::accept(&args, &mut std::io::stdout()),
-        Some(Command::Reject(args)) => crate::review::reject(&args, &mut std::io::stdout()),
+        Some(Command::Init(args)) => super::init::init(&args, env),
+        Some(Command::Review(args)) => super::review::review_stdin(&args, &mut std::io::stdout()),
+        Some(Command::Accept(args)) => super::review::accept(&args, &mut std::io::stdout()),
+        Some(Command::Reject(args)) => super::review::reject(&args, &mut std::io::stdout()),
         Some(Command::Schema { out }) => super::schema::schema(&out),
-        Some(Command::Report { command }) => {
-            println!("{}", crate::report::html::files::run(&command)?);
-            Ok(ExitCode::SUCCESS)
-        }
+        Some(Command::Report { command }) => super::report::report(&command),
         None => super::run::run_suites(cli.run, cli.words, env),
     }
 }

@@ -9,7 +9,6 @@ pub mod html_records;
 pub mod interrupt;
 pub mod negative;
 pub mod outline;
-pub mod partition;
 pub mod plan;
 pub mod planned;
 pub mod prepare;

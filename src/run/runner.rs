@@ -17,7 +17,7 @@ use super::exec::{self, RunCtx};
 use super::html_records as build;
 use super::interrupt;
 use super::outline::Outline;
-use super::partition;
+use crate::partition;
 use super::plan::TrialSpec;
 use super::planned::{load_outlined, load_valid};
 use super::reports::{Records, Reports, Traces, list_entry, record};
