@@ -9,7 +9,7 @@ use std::time::Duration;
 use crate::secret::mask::MaskSet;
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
-use super::failure::TrialFailure;
+use crate::verdict::failure::TrialFailure;
 
 /// How one trial ended.
 #[derive(Debug, Clone, PartialEq, Eq)]

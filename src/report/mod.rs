@@ -1,6 +1,5 @@
 //! Reporting: failure messages, run summaries, JUnit. Masking of secrets
 //! lives in [`crate::secret`].
 
-pub mod failure;
 pub mod html;
 pub mod junit;

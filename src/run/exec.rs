@@ -13,10 +13,8 @@ use crate::auth::{Identities, Token};
 use crate::check;
 use crate::check::failure::{Failure, Kind};
 use crate::check::snapshot::{self, Snapshot};
-use crate::http::{Exchange, Prepared};
 use crate::http::lazy_json::selection;
-use crate::report::failure::{self, StepFailure, StepLabel, TrialFailure};
-use crate::report::html::model::StepView;
+use crate::http::{Exchange, Prepared};
 use crate::secret::mask::Masker;
 use crate::suite::expect::{CaptureSource, StatusExpect};
 use crate::suite::keypath::KeyPath;
@@ -25,6 +23,8 @@ use crate::suite::model::{ExpectDef, RequestDef, RetryDef};
 use crate::suite::negative::BrokenAuth;
 use crate::suite::template::Scope;
 use crate::suite::validate::NONE;
+use crate::verdict::failure::{self, StepFailure, StepLabel, TrialFailure};
+use crate::verdict::step_view::StepView;
 
 /// Everything shared by the trials of a run.
 pub struct RunCtx {
@@ -215,11 +215,23 @@ async fn run_step(
     let sent = match send_until_done(ctx, spec, step, scope, &prepared, token).await {
         Ok(sent) => sent,
         Err((failure, attempts)) => {
-            return Err(step_failure(spec, step, failure, Some(request_line), None, attempts));
+            return Err(step_failure(
+                spec,
+                step,
+                failure,
+                Some(request_line),
+                None,
+                attempts,
+            ));
         }
     };
     if let Some(trace) = trace {
-        trace.push(StepView::new(step.label, &sent.exchange, sent.attempts, &ctx.masker));
+        trace.push(StepView::new(
+            step.label,
+            &sent.exchange,
+            sent.attempts,
+            &ctx.masker,
+        ));
     }
     conclude(ctx, spec, step, sent, request_line, token)
 }
@@ -259,7 +271,14 @@ fn authorize<'t>(
     };
     // Sent as it is: no DPoP proof.
     let value = super::negative::authorization(kind, token).map_err(|message| {
-        step_failure(spec, step, at_request(Kind::Request { message }), None, None, 1)
+        step_failure(
+            spec,
+            step,
+            at_request(Kind::Request { message }),
+            None,
+            None,
+            1,
+        )
     })?;
     if let Some(value) = value.as_ref().filter(|_| kind != BrokenAuth::Malformed) {
         ctx.masker
@@ -348,20 +367,27 @@ async fn send_until_done(
     loop {
         attempt += 1;
         let more = attempt < retry.attempts;
-        let exchange =
-            match super::dpop::send(&ctx.client, prepared, token, &ctx.masker, ctx.max_body).await {
-                Ok(exchange) => exchange,
-                Err(_) if more => {
-                    tokio::time::sleep(retry.delay).await;
-                    continue;
-                }
-                Err(e) => {
-                    let kind = Kind::Transport {
-                        message: e.to_string(),
-                    };
-                    return Err((at_request(kind), attempt));
-                }
-            };
+        let exchange = match super::dpop::send(
+            &ctx.client,
+            prepared,
+            token,
+            &ctx.masker,
+            ctx.max_body,
+        )
+        .await
+        {
+            Ok(exchange) => exchange,
+            Err(_) if more => {
+                tokio::time::sleep(retry.delay).await;
+                continue;
+            }
+            Err(e) => {
+                let kind = Kind::Transport {
+                    message: e.to_string(),
+                };
+                return Err((at_request(kind), attempt));
+            }
+        };
         received(ctx, spec, step, &exchange);
         let failures = check_exchange(spec, step, &exchange, scope);
         if !more || is_done(spec, step, &exchange, &failures) {

@@ -5,11 +5,10 @@
 use std::collections::{HashMap, HashSet};
 
 use super::plan::TrialSpec;
-use crate::report::html::model::{
-    FailureView, MatrixCell, Model, RunMeta, Status, StepView, TrialView,
-};
+use crate::report::html::model::{FailureView, MatrixCell, Model, RunMeta, Status, TrialView};
 use crate::report::junit::{Outcome, TrialRecord};
 use crate::suite::expect::StatusExpect;
+use crate::verdict::step_view::StepView;
 
 /// The exchanges recorded per trial name.
 pub type Traces = HashMap<String, Vec<StepView>>;

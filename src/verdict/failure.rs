@@ -1,4 +1,5 @@
-//! Renders what a failing test shows: the step, `METHOD URL`, each failure
+//! A failed trial (its located failures and its message) and how the
+//! message is rendered: the step, `METHOD URL`, each failure
 //! (`suites/todos.yaml:14:9: status: expected 200, got 404`), and the
 //! response body (pretty, truncated). Secrets are masked by the caller, on
 //! the values and on the finished text.
