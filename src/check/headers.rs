@@ -3,7 +3,7 @@
 use indexmap::IndexMap;
 use reqwest::header::HeaderMap;
 
-use super::failure::{Failure, Kind};
+use super::failure::{Failure, FailureKind};
 use crate::suite::expect::HeaderExpect;
 use crate::suite::keypath::KeyPath;
 use crate::suite::template::Scope;
@@ -29,7 +29,7 @@ pub fn check(
                 Ok(want) => values.iter().any(|v| *v == want),
                 Err(e) => {
                     let subject = format!("header {name}");
-                    let kind = Kind::Template {
+                    let kind = FailureKind::Template {
                         subject,
                         message: e,
                     };
@@ -45,7 +45,7 @@ pub fn check(
                 HeaderExpect::Matches(re) => format!("a match for /{}/", re.as_str()),
             };
             let actual = (!values.is_empty()).then(|| format!("{:?}", values.join(", ")));
-            let kind = Kind::Header {
+            let kind = FailureKind::Header {
                 name: name.clone(),
                 expected,
                 actual,
@@ -81,7 +81,7 @@ mod tests {
         assert_eq!(failures.len(), 1);
         assert_eq!(
             failures[0].kind,
-            Kind::Header {
+            FailureKind::Header {
                 name: "X-Missing".into(),
                 expected: "\"1\"".into(),
                 actual: None
@@ -100,7 +100,7 @@ mod tests {
         let failures = check(&e, &headers(), &Scope::new());
         assert_eq!(
             failures[0].kind,
-            Kind::Header {
+            FailureKind::Header {
                 name: "content-type".into(),
                 expected: "a match for /^text//".into(),
                 actual: Some("\"application/json; charset=utf-8\"".into())

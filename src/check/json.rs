@@ -7,7 +7,7 @@ use std::cmp::Ordering;
 
 use serde_json::{Number, Value as Json};
 
-use super::failure::{Failure, Kind};
+use super::failure::{Failure, FailureKind};
 use crate::http::lazy_json::{Node, selection};
 use crate::suite::keypath::KeyPath;
 use crate::suite::matcher::{JsonChecks, JsonType, Matcher};
@@ -45,7 +45,7 @@ pub fn check(checks: &JsonChecks, body: Result<&Node, String>, scope: &Scope) ->
     let body = match body {
         Ok(body) => body,
         Err(why) => {
-            let kind = Kind::NotJson {
+            let kind = FailureKind::NotJson {
                 subject: "json".into(),
                 why,
             };
@@ -71,12 +71,12 @@ pub fn check(checks: &JsonChecks, body: Result<&Node, String>, scope: &Scope) ->
             };
             let path = path.source.clone();
             let kind = match why {
-                Why::Mismatch { expected, actual } => Kind::Json {
+                Why::Mismatch { expected, actual } => FailureKind::Json {
                     path,
                     expected,
                     actual,
                 },
-                Why::Template(message) => Kind::Template {
+                Why::Template(message) => FailureKind::Template {
                     subject: path,
                     message,
                 },
@@ -283,8 +283,8 @@ mod tests {
         check(&checks, Ok(&Node::new(&text)), &scope)
     }
 
-    fn mismatch(path: &str, expected: &str, actual: Option<&str>) -> Kind {
-        Kind::Json {
+    fn mismatch(path: &str, expected: &str, actual: Option<&str>) -> FailureKind {
+        FailureKind::Json {
             path: path.into(),
             expected: expected.into(),
             actual: actual.map(Into::into),
@@ -335,7 +335,7 @@ mod tests {
             json!({"$.items[0].done": false, "$.count": {"lt": 2}, "$.missing": 1}),
             body,
         );
-        let kinds: Vec<&Kind> = failures.iter().map(|f| &f.kind).collect();
+        let kinds: Vec<&FailureKind> = failures.iter().map(|f| &f.kind).collect();
         assert_eq!(
             kinds,
             vec![
@@ -368,7 +368,7 @@ mod tests {
             }),
             body,
         );
-        let kinds: Vec<Kind> = failures.into_iter().map(|f| f.kind).collect();
+        let kinds: Vec<FailureKind> = failures.into_iter().map(|f| f.kind).collect();
         assert_eq!(
             kinds,
             vec![
@@ -435,7 +435,7 @@ mod tests {
             json!({"$.list": {"count": 2}, "$.items[*].id": {"count": 1}, "$.missing": {"count": 1}}),
             body,
         );
-        let kinds: Vec<Kind> = failing.into_iter().map(|f| f.kind).collect();
+        let kinds: Vec<FailureKind> = failing.into_iter().map(|f| f.kind).collect();
         assert_eq!(
             kinds,
             vec![
@@ -450,7 +450,7 @@ mod tests {
     fn an_unknown_variable_in_a_matcher_is_a_template_failure() {
         let failures = run(json!({"$.a": "{{ nope }}"}), json!({"a": 1}));
         assert!(
-            matches!(&failures[0].kind, Kind::Template { subject, .. } if subject == "$.a"),
+            matches!(&failures[0].kind, FailureKind::Template { subject, .. } if subject == "$.a"),
             "{failures:?}"
         );
     }
@@ -463,7 +463,7 @@ mod tests {
         assert_eq!(failures.len(), 1);
         assert_eq!(
             failures[0].kind,
-            Kind::NotJson {
+            FailureKind::NotJson {
                 subject: "json".into(),
                 why
             }

@@ -126,7 +126,7 @@ fn test_case(record: &TrialRecord) -> TestCase {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::failure::{Failure, Kind, Location};
+    use crate::check::failure::{Failure, FailureKind, Location};
     use crate::suite::keypath::KeyPath;
 
     #[test]
@@ -168,7 +168,7 @@ mod tests {
     #[test]
     fn a_failure_message_is_its_first_located_line() {
         let status = Failure {
-            kind: Kind::Status {
+            kind: FailureKind::Status {
                 expected: "200".into(),
                 actual: 404,
             },

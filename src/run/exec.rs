@@ -11,7 +11,7 @@ use super::plan::TrialSpec;
 use super::prepare::prepare;
 use crate::auth::{Identities, Token};
 use crate::check;
-use crate::check::failure::{Failure, Kind};
+use crate::check::failure::{Failure, FailureKind};
 use crate::check::snapshot::{self, Snapshot};
 use crate::http::lazy_json::selection;
 use crate::http::{Exchange, Prepared};
@@ -173,7 +173,7 @@ async fn login(ctx: &RunCtx, spec: &TrialSpec, identity: &str) -> Result<Arc<Tok
             }
         }
     };
-    let kind = Kind::Login {
+    let kind = FailureKind::Login {
         identity: identity.to_owned(),
         message,
     };
@@ -274,7 +274,7 @@ fn authorize<'t>(
         step_failure(
             spec,
             step,
-            at_request(Kind::Request { message }),
+            at_request(FailureKind::Request { message }),
             None,
             None,
             1,
@@ -313,7 +313,7 @@ fn prepare_step(
         step_timeout(ctx, spec),
     )
     .map_err(|e| {
-        let kind = Kind::Request {
+        let kind = FailureKind::Request {
             message: e.to_string(),
         };
         step_failure(spec, step, at_request(kind), None, None, 1)
@@ -382,7 +382,7 @@ async fn send_until_done(
                 continue;
             }
             Err(e) => {
-                let kind = Kind::Transport {
+                let kind = FailureKind::Transport {
                     message: e.to_string(),
                 };
                 return Err((at_request(kind), attempt));
@@ -463,7 +463,7 @@ fn conclude(
 }
 
 /// A failure of the request itself, located at `request`.
-fn at_request(kind: Kind) -> Failure {
+fn at_request(kind: FailureKind) -> Failure {
     Failure::new(kind, KeyPath::root().key("request"))
 }
 
@@ -565,7 +565,7 @@ fn snapshot_step(
     let json = ex.response.is_json();
     if !json && ex.response.json_problem.is_some() {
         // JSON too deep to read fails rather than silently going unsnapshotted.
-        let kind = Kind::NotJson {
+        let kind = FailureKind::NotJson {
             subject: "snapshot".into(),
             why: ex.response.not_json(),
         };
@@ -613,7 +613,7 @@ fn snapshot_step(
         (Some(false), true) => Some("the accepted snapshot is text, the response is JSON".into()),
         _ => None,
     };
-    if let (Some(why), Kind::Snapshot { next, .. }) = (why, &mut failure.kind) {
+    if let (Some(why), FailureKind::Snapshot { next, .. }) = (why, &mut failure.kind) {
         *next = format!("{why}; {next}");
     }
     Some(failure)
@@ -699,7 +699,7 @@ fn capture(
 ) -> Result<(), Box<Failure>> {
     for (name, def) in step.capture {
         let value = read_capture(&def.source, ex).map_err(|problem| {
-            let kind = Kind::Capture {
+            let kind = FailureKind::Capture {
                 name: name.clone(),
                 problem,
             };

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
-use crate::check::failure::{Failure, Kind};
+use crate::check::failure::{Failure, FailureKind};
 use crate::secret::mask::MaskSet;
 use crate::verdict::step_view::StepView;
 
@@ -157,36 +157,36 @@ pub struct FailureView {
 impl From<&Failure> for FailureView {
     fn from(failure: &Failure) -> Self {
         let (kind, expected, actual, diff) = match &failure.kind {
-            Kind::Status { expected, actual } => (
+            FailureKind::Status { expected, actual } => (
                 "status",
                 Some(expected.clone()),
                 Some(actual.to_string()),
                 None,
             ),
-            Kind::Header {
+            FailureKind::Header {
                 expected, actual, ..
             } => ("header", Some(expected.clone()), actual.clone(), None),
-            Kind::Json {
+            FailureKind::Json {
                 expected, actual, ..
             } => ("json", Some(expected.clone()), actual.clone(), None),
-            Kind::NotJson { why, .. } => (
+            FailureKind::NotJson { why, .. } => (
                 "json",
                 Some("a JSON body".to_owned()),
                 Some(why.clone()),
                 None,
             ),
-            Kind::Duration { max, took } => (
+            FailureKind::Duration { max, took } => (
                 "duration",
                 Some(format!("at most {}", humantime::format_duration(*max))),
                 Some(format!("{}ms", took.as_millis())),
                 None,
             ),
-            Kind::Snapshot { diff, .. } => ("snapshot", None, None, Some(diff.clone())),
-            Kind::Capture { .. } => ("capture", None, None, None),
-            Kind::Template { .. } => ("template", None, None, None),
-            Kind::Login { .. } => ("login", None, None, None),
-            Kind::Request { .. } => ("request", None, None, None),
-            Kind::Transport { .. } => ("transport", None, None, None),
+            FailureKind::Snapshot { diff, .. } => ("snapshot", None, None, Some(diff.clone())),
+            FailureKind::Capture { .. } => ("capture", None, None, None),
+            FailureKind::Template { .. } => ("template", None, None, None),
+            FailureKind::Login { .. } => ("login", None, None, None),
+            FailureKind::Request { .. } => ("request", None, None, None),
+            FailureKind::Transport { .. } => ("transport", None, None, None),
         };
         let text = failure.kind.to_string();
         Self {
