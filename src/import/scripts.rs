@@ -100,7 +100,7 @@ impl Ctx {
     }
 }
 
-type Outcome = Result<(), String>;
+type Conversion = Result<(), String>;
 
 struct Reader<'s, 'a> {
     source: &'s str,
@@ -109,7 +109,7 @@ struct Reader<'s, 'a> {
     scope: Scope,
     functions: IndexMap<String, Helper<'s, 'a>>,
     /// Each assertion's outcome, by the line it starts on.
-    outcomes: BTreeMap<usize, Vec<Outcome>>,
+    outcomes: BTreeMap<usize, Vec<Conversion>>,
     /// Other statements not converted: (line, kind).
     others: Vec<(usize, String)>,
     /// Helper calls being followed.
@@ -694,7 +694,7 @@ impl<'s, 'a> Reader<'s, 'a> {
         self.outcomes.entry(line).or_default().push(outcome);
     }
 
-    fn apply_all(&mut self, checks: Vec<Check>, cx: &Ctx) -> Outcome {
+    fn apply_all(&mut self, checks: Vec<Check>, cx: &Ctx) -> Conversion {
         if let Some(why) = &cx.cond {
             return Err(why.clone());
         }
