@@ -23,7 +23,7 @@ use super::reports::{Records, Reports, Traces, list_entry, record};
 use crate::check::snapshot;
 use crate::error::Error;
 use crate::partition;
-use crate::report::junit::Outcome;
+use crate::report::junit::TrialOutcome;
 use crate::secret::mask::Masker;
 use crate::suite::Project;
 use crate::suite::load::Env;
@@ -317,8 +317,8 @@ fn trial(spec: TrialSpec, ctx: Arc<RunCtx>, handle: Handle, sinks: Sinks) -> Tri
         }
         if let Some(records) = &records {
             let outcome = match &result {
-                Ok(()) => Outcome::Passed,
-                Err(failure) => Outcome::Failed(failure.clone()),
+                Ok(()) => TrialOutcome::Passed,
+                Err(failure) => TrialOutcome::Failed(failure.clone()),
             };
             let record = record(&spec, outcome, started.elapsed());
             records
