@@ -6,12 +6,12 @@ use reqwest::header::HeaderMap;
 use super::failure::{Failure, FailureKind};
 use crate::suite::expect::HeaderExpect;
 use crate::suite::keypath::KeyPath;
-use crate::suite::template::Scope;
+use crate::suite::template::TestVars;
 
 pub fn check(
     expected: &IndexMap<String, HeaderExpect>,
     actual: &HeaderMap,
-    scope: &Scope,
+    scope: &TestVars,
 ) -> Vec<Failure> {
     let mut failures = Vec::new();
     for (name, expect) in expected {
@@ -77,7 +77,7 @@ mod tests {
             HeaderExpect::Matches(regex::Regex::new("^application/json").unwrap()),
         );
         e.insert("X-Missing".to_owned(), HeaderExpect::Exact("1".into()));
-        let failures = check(&e, &headers(), &Scope::new());
+        let failures = check(&e, &headers(), &TestVars::new());
         assert_eq!(failures.len(), 1);
         assert_eq!(
             failures[0].kind,
@@ -97,7 +97,7 @@ mod tests {
             "content-type".to_owned(),
             HeaderExpect::Matches(regex::Regex::new("^text/").unwrap()),
         );
-        let failures = check(&e, &headers(), &Scope::new());
+        let failures = check(&e, &headers(), &TestVars::new());
         assert_eq!(
             failures[0].kind,
             FailureKind::Header {

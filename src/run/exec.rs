@@ -21,7 +21,7 @@ use crate::suite::keypath::KeyPath;
 use crate::suite::limits::ByteSize;
 use crate::suite::model::{ExpectDef, RequestDef, RetryDef};
 use crate::suite::negative::BrokenAuth;
-use crate::suite::template::Scope;
+use crate::suite::template::TestVars;
 use crate::suite::validate::NONE;
 use crate::verdict::failure::{self, StepFailure, StepLabel, TrialFailure};
 use crate::verdict::step_view::StepView;
@@ -116,7 +116,7 @@ async fn run_steps(
         Some(identity) => Some(login(ctx, spec, identity).await?),
         None => None,
     };
-    let mut scope = Scope::new();
+    let mut scope = TestVars::new();
     scope.extend(&spec.suite.vars);
     for (k, v) in &ctx.cli_vars {
         scope.set(k.clone(), v.clone());
@@ -205,7 +205,7 @@ async fn run_step(
     ctx: &RunCtx,
     spec: &TrialSpec,
     step: &Step<'_>,
-    scope: &Scope,
+    scope: &TestVars,
     token: Option<&Token>,
     trace: Option<&mut Vec<StepView>>,
 ) -> Result<Exchange, TrialFailure> {
@@ -301,7 +301,7 @@ fn prepare_step(
     ctx: &RunCtx,
     spec: &TrialSpec,
     step: &Step<'_>,
-    scope: &Scope,
+    scope: &TestVars,
     authorization: Option<&str>,
 ) -> Result<Prepared, TrialFailure> {
     let mut prepared = prepare(
@@ -358,7 +358,7 @@ async fn send_until_done(
     ctx: &RunCtx,
     spec: &TrialSpec,
     step: &Step<'_>,
-    scope: &Scope,
+    scope: &TestVars,
     prepared: &Prepared,
     token: Option<&Token>,
 ) -> Result<Sent, (Failure, u32)> {
@@ -506,7 +506,12 @@ fn status_matches(until: &StatusExpect, spec: &TrialSpec, status: u16) -> bool {
 
 /// Status, headers, JSON and duration failures of one exchange, at key
 /// paths relative to the step.
-fn check_exchange(spec: &TrialSpec, step: &Step<'_>, ex: &Exchange, scope: &Scope) -> Vec<Failure> {
+fn check_exchange(
+    spec: &TrialSpec,
+    step: &Step<'_>,
+    ex: &Exchange,
+    scope: &TestVars,
+) -> Vec<Failure> {
     static NOTHING: std::sync::LazyLock<ExpectDef> = std::sync::LazyLock::new(ExpectDef::default);
     let expect = step.expect.unwrap_or(&NOTHING);
     let status_key = KeyPath::root().key("expect").key("status");
@@ -695,7 +700,7 @@ fn capture(
     ctx: &RunCtx,
     step: &Step<'_>,
     ex: &Exchange,
-    scope: &mut Scope,
+    scope: &mut TestVars,
 ) -> Result<(), Box<Failure>> {
     for (name, def) in step.capture {
         let value = read_capture(&def.source, ex).map_err(|problem| {
