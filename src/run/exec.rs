@@ -367,7 +367,7 @@ async fn send_until_done(
     loop {
         attempt += 1;
         let more = attempt < retry.attempts;
-        let exchange = match super::dpop::send(
+        let exchange = match super::send::send(
             &ctx.client,
             prepared,
             token,

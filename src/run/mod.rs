@@ -3,7 +3,6 @@
 
 pub mod defaults;
 pub mod demo;
-mod dpop;
 pub mod exec;
 pub mod html_records;
 pub mod interrupt;
@@ -14,6 +13,7 @@ pub mod planned;
 pub mod prepare;
 pub mod reports;
 pub mod runner;
+mod send;
 mod unique;
 pub mod verbose;
 
