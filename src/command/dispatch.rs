@@ -34,7 +34,9 @@ pub fn main() -> ExitCode {
 /// Runs a parsed command line.
 pub fn dispatch(cli: Cli, env: &Env) -> Result<ExitCode, Error> {
     match cli.command {
-        Some(Command::Validate { paths, vars }) => super::validate::validate(paths, &vars, env),
+        Some(Command::Validate { paths, vars }) => {
+            super::validate_suites::validate(paths, &vars, env)
+        }
         Some(Command::Emulator {
             config,
             port,
@@ -62,8 +64,8 @@ pub fn dispatch(cli: Cli, env: &Env) -> Result<ExitCode, Error> {
             decode,
             fresh_login,
             suites,
-        }) => super::token::run(
-            super::token::TokenArgs {
+        }) => super::print_token::run(
+            super::print_token::TokenArgs {
                 identity,
                 decode,
                 fresh_login,
