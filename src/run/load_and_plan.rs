@@ -35,7 +35,7 @@ pub fn load_valid(
     cli_vars: &[String],
 ) -> Result<(Project, Vec<TrialSpec>), Error> {
     let keep = |suite, specs| (suite, specs);
-    let (mut outlined, kept) = load_planned(paths, env, cli_vars, &keep)?;
+    let (mut outlined, kept) = load_and_plan(paths, env, cli_vars, &keep)?;
     let mut trials = Vec::with_capacity(outlined.trials.len());
     for (suite, specs) in kept {
         outlined.project.suites.push(suite);
@@ -46,7 +46,7 @@ pub fn load_valid(
 
 /// Loads and validates like [`load_valid`], keeping only outlines.
 pub fn load_outlined(paths: &[PathBuf], env: &Env, cli_vars: &[String]) -> Result<Outlined, Error> {
-    load_planned(paths, env, cli_vars, &|_, _| ()).map(|(outlined, _)| outlined)
+    load_and_plan(paths, env, cli_vars, &|_, _| ()).map(|(outlined, _)| outlined)
 }
 
 /// What is kept of a suite and its trials besides their outlines.
@@ -54,7 +54,7 @@ type Keep<'a, T> = dyn Fn(Suite, Vec<TrialSpec>) -> T + Sync + 'a;
 
 /// Loads, validates and plans each suite (keeping what `keep` returns),
 /// then checks the plan across files. Every problem found is an error.
-fn load_planned<T: Send>(
+fn load_and_plan<T: Send>(
     paths: &[PathBuf],
     env: &Env,
     cli_vars: &[String],
