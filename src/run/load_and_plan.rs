@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::outline::{Outline, SuiteOutline};
+use super::outline::{SuiteOutline, TrialOutline};
 use super::plan::{self, TrialSpec};
 use super::unique;
 use crate::error::{Diagnostic, Error};
@@ -24,7 +24,7 @@ pub struct Outlined {
     pub project: Project,
     pub suites: Vec<SuiteOutline>,
     /// Every trial, in plan order.
-    pub trials: Vec<Outline>,
+    pub trials: Vec<TrialOutline>,
 }
 
 /// Loads and validates everything under `paths`, and plans its trials:
@@ -98,7 +98,7 @@ fn load_and_plan<T: Send>(
         outlined.suites.push(suite);
         outlined
             .trials
-            .extend(outlines.into_iter().map(|o| Outline { suite: i, ..o }));
+            .extend(outlines.into_iter().map(|o| TrialOutline { suite: i, ..o }));
         kept.push(k);
     }
     diags.extend(unique::check(&outlined.suites, &outlined.trials));
@@ -114,7 +114,7 @@ fn load_and_plan<T: Send>(
 
 /// The outlines of a suite's trials; the trials of one test (planned one
 /// after the other) share its name.
-fn outlines(specs: &[TrialSpec]) -> Vec<Outline> {
+fn outlines(specs: &[TrialSpec]) -> Vec<TrialOutline> {
     let mut last: Option<(&Arc<TestDef>, Arc<str>)> = None;
     let mut out = Vec::with_capacity(specs.len());
     for spec in specs {
@@ -122,7 +122,7 @@ fn outlines(specs: &[TrialSpec]) -> Vec<Outline> {
             Some((test, name)) if Arc::ptr_eq(test, &spec.test) => name.clone(),
             _ => Arc::from(spec.test.name.as_str()),
         };
-        out.push(Outline::of(spec, name.clone()));
+        out.push(TrialOutline::of(spec, name.clone()));
         last = Some((&spec.test, name));
     }
     out

@@ -17,7 +17,7 @@ use super::exec::{self, RunCtx};
 use super::html_records as build;
 use super::interrupt;
 use super::load_and_plan::{load_outlined, load_valid};
-use super::outline::Outline;
+use super::outline::TrialOutline;
 use super::plan::TrialSpec;
 use super::reports::{Records, Reports, Traces, list_entry, record};
 use crate::check::snapshot;
@@ -334,12 +334,13 @@ fn trial(spec: TrialSpec, ctx: Arc<RunCtx>, handle: Handle, sinks: Sinks) -> Tri
 /// `--list`: the trials' names, from outlines (the tests are not kept).
 fn list(opts: &RunOptions, env: &Env, var_names: &[String]) -> Result<Summary, Error> {
     let outlined = load_outlined(&opts.paths, env, var_names)?;
-    let selected: Vec<Outline> = outlined
+    let selected: Vec<TrialOutline> = outlined
         .trials
         .into_iter()
         .filter(|t| selected_by_tags(&t.tags, &opts.tags, &opts.exclude_tags))
         .collect();
-    let entry = |t: &Outline| Trial::test(t.name.clone(), || Ok(())).with_ignored_flag(t.ignored);
+    let entry =
+        |t: &TrialOutline| Trial::test(t.name.clone(), || Ok(())).with_ignored_flag(t.ignored);
     let selected = shard(selected, &opts.args, opts.partition, entry);
     let trials = selected
         .into_iter()
