@@ -1,5 +1,7 @@
-//! Running: suites -> trials (plan), trials -> exchanges (exec), on one
-//! shared runtime and one connection pool, reported by libtest-mimic.
+//! Running: suites -> trials (`plan`, driven file by file by
+//! `load_and_plan`, outlined for `--list` by `outline`), trials ->
+//! exchanges (`exec`), on one shared runtime and one connection pool,
+//! reported by libtest-mimic.
 
 pub mod defaults;
 pub mod demo;
