@@ -344,6 +344,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_words_of_the_command_line_are_kept_as_given() {
+        let words = ["gatecheck", "--html", "out/r.html", "--var", "TOKEN=s3cret"];
+        let cli = Cli::parse_words(words.iter().map(Into::into).collect());
+        assert_eq!(cli.words, words);
+        assert_eq!(cli.run.html, Some(PathBuf::from("out/r.html")));
+        assert_eq!(cli.run.vars, [("TOKEN".to_owned(), "s3cret".to_owned())]);
+    }
+
+    #[test]
     fn vars_need_a_name() {
         assert_eq!(parse_var("a=b=c").unwrap(), ("a".into(), "b=c".into()));
         assert!(parse_var("=x").is_err());
