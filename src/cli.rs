@@ -24,6 +24,22 @@ pub struct Cli {
     pub command: Option<Command>,
     #[command(flatten)]
     pub run: RunArgs,
+    /// The command line as given (the program, then its arguments), for
+    /// the HTML report; filled in by [`Cli::parse_words`].
+    #[arg(skip)]
+    pub words: Vec<String>,
+}
+
+impl Cli {
+    /// Parses `words` (the program first), keeping them as given.
+    pub fn parse_words(words: Vec<std::ffi::OsString>) -> Self {
+        let mut cli = Self::parse_from(&words);
+        cli.words = words
+            .iter()
+            .map(|w| w.to_string_lossy().into_owned())
+            .collect();
+        cli
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -57,13 +73,13 @@ pub enum Command {
         out: PathBuf,
     },
     /// Start gatecheck in this repository: a config, an example suite, a login fixture.
-    Init(crate::init::InitArgs),
+    Init(InitArgs),
     /// Review pending snapshots (`*.snap.new`) one at a time: accept, reject or skip.
-    Review(crate::review::PendingArgs),
+    Review(PendingArgs),
     /// Accept pending snapshots (all, or those matching a filter).
-    Accept(crate::review::PendingArgs),
+    Accept(PendingArgs),
     /// Reject pending snapshots (all, or those matching a filter).
-    Reject(crate::review::PendingArgs),
+    Reject(PendingArgs),
     /// Write suites and fixtures from another tool's files.
     Import {
         #[command(subcommand)]
@@ -72,7 +88,7 @@ pub enum Command {
     /// Work with HTML reports: `report merge OUT IN...` combines shards' pages.
     Report {
         #[command(subcommand)]
-        command: crate::report::html::files::ReportCommand,
+        command: ReportCommand,
     },
     /// Which operations of an OpenAPI document the suites test, as which identities.
     Coverage {
@@ -118,6 +134,58 @@ pub enum Command {
         #[arg(long)]
         vulnerable: bool,
     },
+}
+
+/// `gatecheck report ...`
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Merge the HTML reports of a partitioned run's shards into one page.
+    Merge {
+        /// The page to write.
+        out: PathBuf,
+        /// The shards' pages (written with --html).
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+    },
+}
+
+/// `gatecheck init`'s options.
+#[derive(Debug, Clone, Default, Args)]
+pub struct InitArgs {
+    /// Your Okta org, e.g. https://dev-123456.okta.com (the default of OKTA_URL in fixtures/user.yaml).
+    #[arg(long, value_name = "URL")]
+    pub okta_url: Option<String>,
+    /// The app's client id (the default of OKTA_CLIENT_ID).
+    #[arg(long, value_name = "ID", requires = "okta_url")]
+    pub client_id: Option<String>,
+    /// Your API's base URL (the default of API_URL in suites/gatecheck.yaml).
+    #[arg(long, value_name = "URL")]
+    pub api_url: Option<String>,
+    /// The folder to write into (default: the current folder).
+    #[arg(long, default_value = ".")]
+    pub dir: PathBuf,
+    /// Scaffold suites from this OpenAPI 3.0/3.1 document: one test per
+    /// operation, an authorization matrix over the identities.
+    #[arg(long, value_name = "FILE")]
+    pub openapi: Option<PathBuf>,
+    /// An identity of the matrices (repeatable); default: every fixture in fixtures/.
+    #[arg(long = "identity", value_name = "NAME", requires = "openapi")]
+    pub identities: Vec<String>,
+    /// Add tests only for the operations no test covers yet.
+    #[arg(long, requires = "openapi")]
+    pub update: bool,
+}
+
+/// Which pending snapshots `review`, `accept` and `reject` handle: those
+/// under `dirs` whose path contains a filter.
+#[derive(Debug, Clone, Args)]
+pub struct PendingArgs {
+    /// Only snapshots whose path contains one of these (e.g. `todos__list`); default: all.
+    #[arg(value_name = "FILTER")]
+    pub filters: Vec<String>,
+    /// Folder to search for `*.snap.new` files (repeatable; default: the current folder).
+    #[arg(long = "dir", value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -209,7 +277,7 @@ pub struct RunArgs {
     pub openapi: Option<PathBuf>,
     /// Run one shard of the tests: hash:K/N (stable) or count:K/N (even).
     #[arg(long, value_name = "hash:K/N")]
-    pub partition: Option<crate::run::partition::Partition>,
+    pub partition: Option<crate::partition::Partition>,
     /// Accepted for `cargo test` compatibility; output is never captured.
     #[arg(long, hide = true)]
     pub nocapture: bool,
@@ -274,6 +342,15 @@ pub fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_words_of_the_command_line_are_kept_as_given() {
+        let words = ["gatecheck", "--html", "out/r.html", "--var", "TOKEN=s3cret"];
+        let cli = Cli::parse_words(words.iter().map(Into::into).collect());
+        assert_eq!(cli.words, words);
+        assert_eq!(cli.run.html, Some(PathBuf::from("out/r.html")));
+        assert_eq!(cli.run.vars, [("TOKEN".to_owned(), "s3cret".to_owned())]);
+    }
 
     #[test]
     fn vars_need_a_name() {

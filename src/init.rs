@@ -22,40 +22,33 @@ pub const SCHEMA_DIR: &str = ".gatecheck/schema";
 /// The `.gitignore` line for snapshots waiting for review.
 pub const IGNORE_LINE: &str = "*.snap.new";
 
-#[derive(Debug, Clone, Default, clap::Args)]
-pub struct InitArgs {
-    /// Your Okta org, e.g. https://dev-123456.okta.com (the default of OKTA_URL in fixtures/user.yaml).
-    #[arg(long, value_name = "URL")]
+/// What `gatecheck init` was asked to write (its command-line options).
+#[derive(Debug, Clone, Default)]
+pub struct InitOptions {
+    /// The org URL (the default of OKTA_URL in fixtures/user.yaml).
     pub okta_url: Option<String>,
     /// The app's client id (the default of OKTA_CLIENT_ID).
-    #[arg(long, value_name = "ID", requires = "okta_url")]
     pub client_id: Option<String>,
-    /// Your API's base URL (the default of API_URL in suites/gatecheck.yaml).
-    #[arg(long, value_name = "URL")]
+    /// The API's base URL (the default of API_URL in suites/gatecheck.yaml).
     pub api_url: Option<String>,
-    /// The folder to write into (default: the current folder).
-    #[arg(long, default_value = ".")]
+    /// The folder to write into.
     pub dir: PathBuf,
-    /// Scaffold suites from this OpenAPI 3.0/3.1 document: one test per
-    /// operation, an authorization matrix over the identities.
-    #[arg(long, value_name = "FILE")]
+    /// Scaffold suites from this OpenAPI document.
     pub openapi: Option<PathBuf>,
-    /// An identity of the matrices (repeatable); default: every fixture in fixtures/.
-    #[arg(long = "identity", value_name = "NAME", requires = "openapi")]
+    /// The identities of the matrices; empty: every fixture in fixtures/.
     pub identities: Vec<String>,
     /// Add tests only for the operations no test covers yet.
-    #[arg(long, requires = "openapi")]
     pub update: bool,
 }
 
 /// Writes the files that do not exist yet, and says what to do next.
-pub fn run(args: &InitArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+pub fn run(args: &InitOptions, out: &mut dyn Write) -> Result<ExitCode, Error> {
     run_with_env(args, &crate::suite::load::Env::new(), out)
 }
 
 /// [`run`], with the environment (`${VAR}`s of fixtures) for `--openapi`.
 pub fn run_with_env(
-    args: &InitArgs,
+    args: &InitOptions,
     env: &crate::suite::load::Env,
     out: &mut dyn Write,
 ) -> Result<ExitCode, Error> {

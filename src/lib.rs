@@ -3,7 +3,8 @@
 //!
 //! The data flows one way:
 //! `suite` (files -> model) -> `run` (model -> trials -> exchanges)
-//! -> `check` (exchange -> failures) -> `report` (failures -> text, JUnit, snapshots),
+//! -> `check` (exchange -> failures) -> `verdict` (a trial's failures and
+//! exchanges) -> `report` (verdicts -> JUnit, HTML),
 //! with `auth` (login fixtures -> tokens) and `emulator` (the Okta emulator and
 //! demo API) beside the run.
 
@@ -19,10 +20,12 @@ pub mod http;
 pub mod import;
 pub mod init;
 pub mod openapi;
+pub mod partition;
 pub mod report;
 pub mod review;
 pub mod run;
 pub mod schema;
 pub mod secret;
 pub mod suite;
+pub mod verdict;
 pub mod wire;

@@ -8,7 +8,7 @@
 
 use super::client::{LoginClient, Reply};
 use super::dpop::DpopKey;
-use super::error::{At, Failure, LoginErrorKind, described, excerpt};
+use super::error::{At, LoginErrorKind, LoginFailure, described, excerpt};
 use super::fixture::{Auth0Fixture, DEMO};
 use super::okta_api::parse_url;
 use super::pkce::AuthorizeParams;
@@ -31,7 +31,7 @@ pub async fn login(
     client: &LoginClient,
     dpop: Option<&DpopKey>,
     masker: &Masker,
-) -> Result<Token, Failure> {
+) -> Result<Token, LoginFailure> {
     check(f)?;
     let origin = origin(f)?;
     let params = AuthorizeParams::generate(&mut rand::rng());
@@ -56,7 +56,7 @@ pub async fn login(
 }
 
 /// `{root}/oauth/token`.
-pub fn token_url(f: &Auth0Fixture) -> Result<Url, Failure> {
+pub fn token_url(f: &Auth0Fixture) -> Result<Url, LoginFailure> {
     parse_url("domain", &format!("{}/oauth/token", f.root()))
 }
 
@@ -80,16 +80,16 @@ pub fn client_auth(f: &Auth0Fixture) -> ClientAuth<'_> {
 }
 
 /// Problems a request would only reveal confusingly.
-fn check(f: &Auth0Fixture) -> Result<(), Failure> {
+fn check(f: &Auth0Fixture) -> Result<(), LoginFailure> {
     if f.domain == DEMO {
-        return Err(Failure::Config(
+        return Err(LoginFailure::Config(
             "domain is `demo` but the built-in emulator was not started".to_owned(),
         ));
     }
     parse_url("domain", &f.root())?;
     parse_url("redirect_uri", &f.redirect_uri)?;
     if !f.scopes.iter().any(|s| s == "openid") {
-        return Err(Failure::Config(
+        return Err(LoginFailure::Config(
             "scopes must include `openid` for Auth0's /authorize".to_owned(),
         ));
     }
@@ -97,7 +97,7 @@ fn check(f: &Auth0Fixture) -> Result<(), Failure> {
 }
 
 /// The `Origin` to send: the fixture's, else the redirect_uri's origin.
-pub fn origin(f: &Auth0Fixture) -> Result<String, Failure> {
+pub fn origin(f: &Auth0Fixture) -> Result<String, LoginFailure> {
     let (key, value) = match &f.origin {
         Some(origin) => ("origin", origin),
         None => ("redirect_uri", &f.redirect_uri),
@@ -105,7 +105,7 @@ pub fn origin(f: &Auth0Fixture) -> Result<String, Failure> {
     let url = parse_url(key, value)?;
     match url.origin() {
         origin if origin.is_tuple() => Ok(origin.ascii_serialization()),
-        _ => Err(Failure::Config(format!(
+        _ => Err(LoginFailure::Config(format!(
             "{key} `{value}` has no origin (scheme://host[:port]); set origin (AUTH0_ORIGIN) to one of the app's Allowed Web Origins"
         ))),
     }
@@ -118,7 +118,7 @@ async fn login_ticket(
     browser: &LoginClient,
     origin: &str,
     masker: &Masker,
-) -> Result<String, Failure> {
+) -> Result<String, LoginFailure> {
     let url = parse_url("domain", &format!("{}/co/authenticate", f.root()))?;
     let mut body = json!({
         "client_id": f.client_id,
@@ -133,8 +133,8 @@ async fn login_ticket(
         let Some(secret) = f.totp_secret.as_deref() else {
             return Err(co_error(&reply, &at, f, origin));
         };
-        let otp =
-            totp::code_at(secret, SystemTime::now()).map_err(|e| Failure::Config(e.to_string()))?;
+        let otp = totp::code_at(secret, SystemTime::now())
+            .map_err(|e| LoginFailure::Config(e.to_string()))?;
         body["otp"] = Value::String(otp);
         reply = post_json(browser, &at, &url, origin, &body).await?;
     }
@@ -147,7 +147,7 @@ async fn post_json(
     url: &Url,
     origin: &str,
     body: &Value,
-) -> Result<Reply, Failure> {
+) -> Result<Reply, LoginFailure> {
     browser
         .send(at, |c| {
             c.post(url.clone())
@@ -165,7 +165,7 @@ pub fn read_ticket(
     f: &Auth0Fixture,
     origin: &str,
     masker: &Masker,
-) -> Result<String, Failure> {
+) -> Result<String, LoginFailure> {
     if !(200..300).contains(&reply.status) {
         return Err(co_error(reply, at, f, origin));
     }
@@ -183,7 +183,10 @@ pub fn read_ticket(
             masker.add(ticket.as_str());
             Ok(ticket)
         }
-        None => Err(Failure::protocol(at, "an answer without a login_ticket")),
+        None => Err(LoginFailure::protocol(
+            at,
+            "an answer without a login_ticket",
+        )),
     }
 }
 
@@ -205,8 +208,8 @@ fn refused(
     description: &str,
     advice: String,
     kind: LoginErrorKind,
-) -> Failure {
-    Failure::Refused {
+) -> LoginFailure {
+    LoginFailure::Refused {
         provider: PROVIDER,
         at: at.clone(),
         what: format!("{error}{}", described(Some(description))),
@@ -216,7 +219,7 @@ fn refused(
 }
 
 /// What /co/authenticate's refusal means and what to change.
-fn co_error(reply: &Reply, at: &At, f: &Auth0Fixture, origin: &str) -> Failure {
+fn co_error(reply: &Reply, at: &At, f: &Auth0Fixture, origin: &str) -> LoginFailure {
     let Some((error, description)) = error_of(reply) else {
         let hint = match reply.status {
             404 => {
@@ -224,7 +227,7 @@ fn co_error(reply: &Reply, at: &At, f: &Auth0Fixture, origin: &str) -> Failure {
             }
             _ => "",
         };
-        return Failure::protocol(
+        return LoginFailure::protocol(
             at,
             format!(
                 "Auth0 answered {} {}{hint}",
@@ -296,7 +299,11 @@ pub fn co_advice(
 }
 
 /// The /authorize URL with the login ticket and everything Auth0 needs.
-pub fn authorize_url(f: &Auth0Fixture, p: &AuthorizeParams, ticket: &str) -> Result<Url, Failure> {
+pub fn authorize_url(
+    f: &Auth0Fixture,
+    p: &AuthorizeParams,
+    ticket: &str,
+) -> Result<Url, LoginFailure> {
     let mut url = parse_url("domain", &format!("{}/authorize", f.root()))?;
     {
         let mut query = url.query_pairs_mut();
@@ -327,16 +334,16 @@ pub fn read_redirect(
     f: &Auth0Fixture,
     state: &str,
     masker: &Masker,
-) -> Result<String, Failure> {
+) -> Result<String, LoginFailure> {
     if !(300..400).contains(&reply.status) {
         return Err(authorize_page(reply, at, f));
     }
     let location = reply.location.as_deref().ok_or_else(|| {
-        Failure::protocol(at, format!("a {} redirect without Location", reply.status))
+        LoginFailure::protocol(at, format!("a {} redirect without Location", reply.status))
     })?;
     let target = Url::parse(&at.url)
         .and_then(|base| base.join(location))
-        .map_err(|e| Failure::protocol(at, format!("a Location that is not a URL ({e})")))?;
+        .map_err(|e| LoginFailure::protocol(at, format!("a Location that is not a URL ({e})")))?;
     let params = super::authorize::redirect_params(&target);
     if let Some(code) = params.get("code") {
         masker.add(code.as_str());
@@ -349,19 +356,19 @@ pub fn read_redirect(
     let to_redirect_uri = Url::parse(&f.redirect_uri)
         .is_ok_and(|r| super::redirect_uri::is_redirect_uri(&target, &r));
     match (params.get("code"), params.get("state")) {
-        (Some(_), _) if !to_redirect_uri => Err(Failure::RedirectMismatch {
+        (Some(_), _) if !to_redirect_uri => Err(LoginFailure::RedirectMismatch {
             at: at.clone(),
             target: super::authorize::without_query(&target),
             redirect_uri: f.redirect_uri.clone(),
         }),
         (Some(code), Some(got)) if got == state => Ok(code.clone()),
-        (Some(_), got) => Err(Failure::StateMismatch {
+        (Some(_), got) => Err(LoginFailure::StateMismatch {
             at: at.clone(),
             sent: state.to_owned(),
             got: got.cloned().unwrap_or_else(|| "(none)".to_owned()),
         }),
         (None, _) if !to_redirect_uri => Err(elsewhere(at, &target)),
-        (None, _) => Err(Failure::protocol(
+        (None, _) => Err(LoginFailure::protocol(
             at,
             "a redirect to the redirect_uri without code or error",
         )),
@@ -369,7 +376,7 @@ pub fn read_redirect(
 }
 
 /// A redirect to one of Auth0's own pages instead of the app.
-fn elsewhere(at: &At, target: &Url) -> Failure {
+fn elsewhere(at: &At, target: &Url) -> LoginFailure {
     let path = target.path().to_ascii_lowercase();
     let shown = super::authorize::without_query(target);
     let (error, advice, kind) = if path.contains("consent") {
@@ -422,7 +429,7 @@ pub fn authorize_advice(
 }
 
 /// A page (or JSON error) where a redirect was expected.
-fn authorize_page(reply: &Reply, at: &At, f: &Auth0Fixture) -> Failure {
+fn authorize_page(reply: &Reply, at: &At, f: &Auth0Fixture) -> LoginFailure {
     if let Some((error, description)) = error_of(reply) {
         let (advice, kind) = authorize_advice(&error, &description, f);
         return refused(at, &error, &description, advice, kind);
@@ -448,7 +455,7 @@ fn read_token(
     auth: ClientAuth<'_>,
     grant: &str,
     masker: &Masker,
-) -> Result<Token, Failure> {
+) -> Result<Token, LoginFailure> {
     if (200..300).contains(&reply.status) {
         return token::read_token(reply, at, auth, grant, masker, SystemTime::now());
     }

@@ -77,10 +77,13 @@ fn the_code_comes_only_with_the_state_sent() {
     );
     assert!(masker.contains_secret("C0DE"));
     let err = read_redirect(&ok, &at(), &f, "S2", &masker).unwrap_err();
-    assert!(matches!(err, Failure::StateMismatch { .. }), "{err}");
+    assert!(matches!(err, LoginFailure::StateMismatch { .. }), "{err}");
     let foreign = redirect("https://evil.example/callback?code=C0DE&state=S1");
     let err = read_redirect(&foreign, &at(), &f, "S1", &masker).unwrap_err();
-    assert!(matches!(err, Failure::RedirectMismatch { .. }), "{err}");
+    assert!(
+        matches!(err, LoginFailure::RedirectMismatch { .. }),
+        "{err}"
+    );
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! MFA_REQUIRED with a TOTP code (Okta's Authentication API, `/api/v1/authn`).
 
 use super::client::{LoginClient, Reply};
-use super::error::{At, Failure};
+use super::error::{At, LoginFailure};
 use super::fixture::OktaPkceFixture;
 use super::okta_api::api_error;
 use super::redirects::same_origin;
@@ -76,7 +76,7 @@ pub async fn session_token(
     f: &OktaPkceFixture,
     client: &LoginClient,
     masker: &Masker,
-) -> Result<String, Failure> {
+) -> Result<String, LoginFailure> {
     let url = super::okta_api::parse_url("okta_url", &format!("{}/api/v1/authn", f.okta_root()))?;
     let body = json!({
         "username": f.username, "password": f.password,
@@ -96,13 +96,13 @@ pub async fn session_token(
             }
         }
     }
-    Err(Failure::protocol(
+    Err(LoginFailure::protocol(
         &at,
         format!("no SUCCESS after {MAX_STEPS} authentication steps"),
     ))
 }
 
-async fn post(client: &LoginClient, url: Url, body: Value) -> Result<(At, Reply), Failure> {
+async fn post(client: &LoginClient, url: Url, body: Value) -> Result<(At, Reply), LoginFailure> {
     let at = At::new("POST", &url);
     let reply = client
         .send(&at, |c| {
@@ -115,7 +115,7 @@ async fn post(client: &LoginClient, url: Url, body: Value) -> Result<(At, Reply)
 }
 
 /// The answer of a 2xx, with its tokens registered as secrets; else the error.
-pub fn read_answer(reply: &Reply, at: &At, masker: &Masker) -> Result<Answer, Failure> {
+pub fn read_answer(reply: &Reply, at: &At, masker: &Masker) -> Result<Answer, LoginFailure> {
     if !(200..300).contains(&reply.status) {
         return Err(api_error(reply, at));
     }
@@ -135,7 +135,7 @@ pub fn next_step(
     at: &At,
     totp_secret: Option<&str>,
     now: SystemTime,
-) -> Result<Step, Failure> {
+) -> Result<Step, LoginFailure> {
     let status = answer.status.as_deref().unwrap_or_default();
     match status {
         "SUCCESS" => answer
@@ -143,14 +143,14 @@ pub fn next_step(
             .clone()
             .map(Step::Done)
             .ok_or_else(|| {
-                Failure::protocol(
+                LoginFailure::protocol(
                     at,
                     "status SUCCESS without a sessionToken (the end of another flow, such as a device activation): nothing to sign in with; check that okta_url is the org and the user signs in with a password",
                 )
             }),
         "PASSWORD_WARN" | "MFA_ENROLL" => skip(answer, at, status),
         "MFA_REQUIRED" => verify_totp(answer, at, totp_secret, now),
-        "" => Err(Failure::protocol(at, "an answer without a status")),
+        "" => Err(LoginFailure::protocol(at, "an answer without a status")),
         other => Err(user_state(at, other, state_advice(answer, other))),
     }
 }
@@ -193,8 +193,8 @@ fn factor_name(kind: &str) -> String {
 }
 
 /// A link off the org's origin: the state token and codes stay home.
-fn foreign_link(at: &At, next: &Url, home: &Url) -> Failure {
-    Failure::protocol(
+fn foreign_link(at: &At, next: &Url, home: &Url) -> LoginFailure {
+    LoginFailure::protocol(
         at,
         format!(
             "Okta sent a link to another origin ({}) than okta_url's ({}); refusing to send the state token or a code there (check okta_url, or a proxy that rewrites Okta's links)",
@@ -204,7 +204,7 @@ fn foreign_link(at: &At, next: &Url, home: &Url) -> Failure {
     )
 }
 
-fn skip(answer: &Answer, at: &At, status: &str) -> Result<Step, Failure> {
+fn skip(answer: &Answer, at: &At, status: &str) -> Result<Step, LoginFailure> {
     match (answer.links.href("skip"), &answer.state_token) {
         (Some(href), Some(state_token)) => Ok(Step::Post {
             href: href.to_owned(),
@@ -219,7 +219,7 @@ fn verify_totp(
     at: &At,
     secret: Option<&str>,
     now: SystemTime,
-) -> Result<Step, Failure> {
+) -> Result<Step, LoginFailure> {
     let Some(secret) = secret else {
         return Err(user_state(
             at,
@@ -235,20 +235,20 @@ fn verify_totp(
     let href = factor
         .links
         .href("verify")
-        .ok_or_else(|| Failure::protocol(at, "the TOTP factor has no verify link"))?;
+        .ok_or_else(|| LoginFailure::protocol(at, "the TOTP factor has no verify link"))?;
     let state_token = answer
         .state_token
         .as_deref()
-        .ok_or_else(|| Failure::protocol(at, "status MFA_REQUIRED without a stateToken"))?;
-    let code = totp::code_at(secret, now).map_err(|e| Failure::Config(e.to_string()))?;
+        .ok_or_else(|| LoginFailure::protocol(at, "status MFA_REQUIRED without a stateToken"))?;
+    let code = totp::code_at(secret, now).map_err(|e| LoginFailure::Config(e.to_string()))?;
     Ok(Step::Post {
         href: href.to_owned(),
         body: json!({ "stateToken": state_token, "passCode": code }),
     })
 }
 
-fn user_state(at: &At, status: &str, advice: String) -> Failure {
-    Failure::UserState {
+fn user_state(at: &At, status: &str, advice: String) -> LoginFailure {
+    LoginFailure::UserState {
         at: at.clone(),
         status: status.to_owned(),
         advice,
@@ -306,8 +306,8 @@ pub fn advice(status: &str) -> &'static str {
     }
 }
 
-fn bad_link(at: &At, href: &str, e: impl std::fmt::Display) -> Failure {
-    Failure::protocol(
+fn bad_link(at: &At, href: &str, e: impl std::fmt::Display) -> LoginFailure {
+    LoginFailure::protocol(
         at,
         format!("Okta sent a link that is not a URL (`{href}`: {e})"),
     )

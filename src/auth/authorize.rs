@@ -2,7 +2,7 @@
 //! redirect followed; the code and state come from the Location (docs/fixtures.md, okta-pkce).
 
 use super::client::{LoginClient, Reply};
-use super::error::{At, Failure, described, excerpt};
+use super::error::{At, LoginFailure, described, excerpt};
 use super::fixture::OktaPkceFixture;
 use super::pkce::AuthorizeParams;
 use crate::secret::mask::Masker;
@@ -14,7 +14,7 @@ pub fn authorize_url(
     f: &OktaPkceFixture,
     p: &AuthorizeParams,
     session_token: &str,
-) -> Result<Url, Failure> {
+) -> Result<Url, LoginFailure> {
     let mut url =
         super::okta_api::parse_url("okta_url", &format!("{}/v1/authorize", f.oauth_base()))?;
     url.query_pairs_mut()
@@ -39,7 +39,7 @@ pub async fn code(
     p: &AuthorizeParams,
     session_token: &str,
     masker: &Masker,
-) -> Result<String, Failure> {
+) -> Result<String, LoginFailure> {
     let url = authorize_url(f, p, session_token)?;
     let at = At::new("GET", &url);
     let reply = client.send(&at, |c| c.get(url.clone())).await?;
@@ -53,23 +53,23 @@ pub fn read_redirect(
     f: &OktaPkceFixture,
     state: &str,
     masker: &Masker,
-) -> Result<String, Failure> {
+) -> Result<String, LoginFailure> {
     match reply.status {
         300..=399 => from_location(reply, at, f, state, masker),
-        200 if reply.is_html() => Err(Failure::SessionRejected {
+        200 if reply.is_html() => Err(LoginFailure::SessionRejected {
             at: at.clone(),
             detail: "Okta answered 200 with its HTML sign-in page instead of redirecting"
                 .to_owned(),
         }),
         400..=499 if reply.is_json() => Err(json_error(reply, at, f)),
-        400..=499 => Err(Failure::RedirectUriRejected {
+        400..=499 => Err(LoginFailure::RedirectUriRejected {
             at: at.clone(),
             status: reply.status,
             summary: page_summary(&reply.body),
             redirect_uri: f.redirect_uri.clone(),
             client_id: f.client_id.clone(),
         }),
-        status => Err(Failure::protocol(
+        status => Err(LoginFailure::protocol(
             at,
             format!(
                 "Okta answered {status} instead of a redirect: {}",
@@ -85,13 +85,13 @@ fn from_location(
     f: &OktaPkceFixture,
     state: &str,
     masker: &Masker,
-) -> Result<String, Failure> {
+) -> Result<String, LoginFailure> {
     let location = reply.location.as_deref().ok_or_else(|| {
-        Failure::protocol(at, format!("a {} redirect without Location", reply.status))
+        LoginFailure::protocol(at, format!("a {} redirect without Location", reply.status))
     })?;
     let target = Url::parse(&at.url)
         .and_then(|base| base.join(location))
-        .map_err(|e| Failure::protocol(at, format!("a Location that is not a URL ({e})")))?;
+        .map_err(|e| LoginFailure::protocol(at, format!("a Location that is not a URL ({e})")))?;
     let params = redirect_params(&target);
     if let Some(code) = params.get("code") {
         masker.add(code.as_str());
@@ -102,25 +102,25 @@ fn from_location(
     let to_redirect_uri = same_endpoint(&target, &f.redirect_uri);
     match (params.get("code"), params.get("state")) {
         // A code sent elsewhere than the redirect_uri is never used, whatever its state.
-        (Some(_), _) if !to_redirect_uri => Err(Failure::RedirectMismatch {
+        (Some(_), _) if !to_redirect_uri => Err(LoginFailure::RedirectMismatch {
             at: at.clone(),
             target: without_query(&target),
             redirect_uri: f.redirect_uri.clone(),
         }),
         (Some(code), Some(got)) if got == state => Ok(code.clone()),
-        (Some(_), got) => Err(Failure::StateMismatch {
+        (Some(_), got) => Err(LoginFailure::StateMismatch {
             at: at.clone(),
             sent: state.to_owned(),
             got: got.cloned().unwrap_or_else(|| "(none)".to_owned()),
         }),
-        (None, _) if !to_redirect_uri => Err(Failure::SessionRejected {
+        (None, _) if !to_redirect_uri => Err(LoginFailure::SessionRejected {
             at: at.clone(),
             detail: format!(
                 "Okta redirected to {} instead of the redirect_uri",
                 without_query(&target)
             ),
         }),
-        (None, _) => Err(Failure::protocol(
+        (None, _) => Err(LoginFailure::protocol(
             at,
             "a redirect to the redirect_uri without code or error",
         )),
@@ -145,8 +145,8 @@ pub fn redirect_params(target: &Url) -> BTreeMap<String, String> {
     }
 }
 
-fn redirect_error(at: &At, error: &str, description: Option<&String>) -> Failure {
-    Failure::AuthorizeRedirect {
+fn redirect_error(at: &At, error: &str, description: Option<&String>) -> LoginFailure {
+    LoginFailure::AuthorizeRedirect {
         at: at.clone(),
         error: error.to_owned(),
         description: described(description.map(String::as_str)),
@@ -180,7 +180,7 @@ fn redirect_hint(error: &str) -> &'static str {
 }
 
 /// A JSON 4xx from /authorize: Okta's error shape or `{error, error_description}`.
-fn json_error(reply: &Reply, at: &At, f: &OktaPkceFixture) -> Failure {
+fn json_error(reply: &Reply, at: &At, f: &OktaPkceFixture) -> LoginFailure {
     #[derive(serde::Deserialize)]
     struct OAuthError {
         error: String,
@@ -190,12 +190,12 @@ fn json_error(reply: &Reply, at: &At, f: &OktaPkceFixture) -> Failure {
         return redirect_error(at, &e.error, e.error_description.as_ref());
     }
     match super::okta_api::api_error(reply, at) {
-        Failure::OktaApi {
+        LoginFailure::OktaApi {
             at,
             status: 404,
             detail,
             ..
-        } => Failure::OktaApi {
+        } => LoginFailure::OktaApi {
             hint: format!(
                 "; check auth_server (OKTA_AUTH_SERVER): `{}` is not an authorization server of this org (use `default`, a server id, or `org`)",
                 f.auth_server

@@ -35,7 +35,7 @@ fn redirect(location: &str) -> Reply {
     }
 }
 
-fn read(reply: &Reply, masker: &Masker) -> Result<String, Failure> {
+fn read(reply: &Reply, masker: &Masker) -> Result<String, LoginFailure> {
     read_redirect(reply, &at(), &fixture(), "st4te", masker)
 }
 
@@ -203,7 +203,7 @@ fn a_code_sent_anywhere_but_the_redirect_uri_is_refused() {
         let reply = redirect(&format!("{target}?code=c0de-x&state=st4te"));
         let err = read(&reply, &masker).unwrap_err();
         assert!(
-            matches!(err, Failure::RedirectMismatch { .. }),
+            matches!(err, LoginFailure::RedirectMismatch { .. }),
             "{target}: {err}"
         );
         let message = err.to_string();

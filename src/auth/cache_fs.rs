@@ -62,7 +62,7 @@ impl CacheError {
 
 /// What a path is, for [`check_owner`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Kind {
+pub(super) enum PathKind {
     Dir,
     Entry,
 }
@@ -71,7 +71,7 @@ pub(super) enum Kind {
 /// other write); `Ok(true)` when our own path is readable by others and
 /// its mode should be narrowed (0700 / 0600). Pure, for tests.
 pub(super) fn check_owner(
-    kind: Kind,
+    kind: PathKind,
     path: &Path,
     owner: u32,
     mode: u32,
@@ -81,14 +81,14 @@ pub(super) fn check_owner(
     let mode = mode & 0o7777;
     if owner != me {
         return Err(match kind {
-            Kind::Dir => CacheError::DirNotOwned { path, owner },
-            Kind::Entry => CacheError::EntryNotOwned { path, owner },
+            PathKind::Dir => CacheError::DirNotOwned { path, owner },
+            PathKind::Entry => CacheError::EntryNotOwned { path, owner },
         });
     }
     if mode & 0o022 != 0 {
         return Err(match kind {
-            Kind::Dir => CacheError::DirWritable { path, mode },
-            Kind::Entry => CacheError::EntryWritable { path, mode },
+            PathKind::Dir => CacheError::DirWritable { path, mode },
+            PathKind::Entry => CacheError::EntryWritable { path, mode },
         });
     }
     Ok(mode & 0o077 != 0)
@@ -111,7 +111,7 @@ pub(super) fn private_dir(dir: &Path, create: bool) -> Result<bool, CacheError> 
     if !meta.is_dir() {
         return Err(CacheError::NotADir(dir.to_path_buf()));
     }
-    if owner_check(Kind::Dir, dir, &meta)? {
+    if owner_check(PathKind::Dir, dir, &meta)? {
         set_mode(dir, 0o700).map_err(|e| CacheError::io("change the mode of", dir, e))?;
     }
     Ok(true)
@@ -134,7 +134,7 @@ pub(super) fn read_entry(file: &Path) -> Result<Option<String>, CacheError> {
     if !meta.is_file() {
         return Err(CacheError::NotAFile(file.to_path_buf()));
     }
-    if owner_check(Kind::Entry, file, &meta)? {
+    if owner_check(PathKind::Entry, file, &meta)? {
         set_file_mode(&handle).map_err(|e| CacheError::io("change the mode of", file, e))?;
     }
     if meta.len() > MAX_ENTRY {
@@ -198,7 +198,11 @@ mod os {
     use super::*;
     use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 
-    pub fn owner_check(kind: Kind, path: &Path, meta: &fs::Metadata) -> Result<bool, CacheError> {
+    pub fn owner_check(
+        kind: PathKind,
+        path: &Path,
+        meta: &fs::Metadata,
+    ) -> Result<bool, CacheError> {
         // SAFETY: geteuid has no preconditions and cannot fail.
         let me = unsafe { libc::geteuid() };
         check_owner(kind, path, meta.uid(), meta.mode(), me)
@@ -244,7 +248,7 @@ mod os {
 mod os {
     use super::*;
 
-    pub fn owner_check(_: Kind, _: &Path, _: &fs::Metadata) -> Result<bool, CacheError> {
+    pub fn owner_check(_: PathKind, _: &Path, _: &fs::Metadata) -> Result<bool, CacheError> {
         Ok(false)
     }
 
@@ -290,28 +294,28 @@ mod tests {
     #[test]
     fn others_paths_and_writable_modes_are_refused() {
         let p = Path::new("/c");
-        assert_eq!(check_owner(Kind::Dir, p, 1000, 0o700, 1000), Ok(false));
-        assert_eq!(check_owner(Kind::Dir, p, 1000, 0o755, 1000), Ok(true));
-        assert_eq!(check_owner(Kind::Entry, p, 1000, 0o644, 1000), Ok(true));
+        assert_eq!(check_owner(PathKind::Dir, p, 1000, 0o700, 1000), Ok(false));
+        assert_eq!(check_owner(PathKind::Dir, p, 1000, 0o755, 1000), Ok(true));
+        assert_eq!(check_owner(PathKind::Entry, p, 1000, 0o644, 1000), Ok(true));
         assert_eq!(
-            check_owner(Kind::Dir, p, 1001, 0o700, 1000),
+            check_owner(PathKind::Dir, p, 1001, 0o700, 1000),
             Err(CacheError::DirNotOwned {
                 path: p.into(),
                 owner: 1001
             })
         );
         assert_eq!(
-            check_owner(Kind::Entry, p, 1000, 0o620, 1000),
+            check_owner(PathKind::Entry, p, 1000, 0o620, 1000),
             Err(CacheError::EntryWritable {
                 path: p.into(),
                 mode: 0o620
             })
         );
         assert!(matches!(
-            check_owner(Kind::Dir, p, 1000, 0o40777, 1000),
+            check_owner(PathKind::Dir, p, 1000, 0o40777, 1000),
             Err(CacheError::DirWritable { mode: 0o777, .. })
         ));
-        assert!(check_owner(Kind::Entry, p, 0, 0o600, 1000).is_err());
+        assert!(check_owner(PathKind::Entry, p, 0, 0o600, 1000).is_err());
         assert_eq!(
             CacheError::DirWritable {
                 path: "/tmp/c".into(),

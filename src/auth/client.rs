@@ -2,7 +2,7 @@
 //! a private one per oauth2-pkce login), no Origin header, timeouts on every
 //! request, and Okta's 429 handled once.
 
-use super::error::{At, Failure, excerpt};
+use super::error::{At, LoginFailure, excerpt};
 use crate::http::body::{BodyError, read_limited};
 use crate::wire::limits::{ByteSize, DEFAULT_MAX_BODY_SIZE};
 use reqwest::cookie::Jar;
@@ -131,7 +131,7 @@ impl LoginClient {
 
     /// Sends the request `build` makes; on a 429 waits for the reset (when it
     /// is within [`MAX_RATE_LIMIT_WAIT`]) and sends it once more.
-    pub(crate) async fn send<F>(&self, at: &At, build: F) -> Result<Reply, Failure>
+    pub(crate) async fn send<F>(&self, at: &At, build: F) -> Result<Reply, LoginFailure>
     where
         F: Fn(&Client) -> RequestBuilder,
     {
@@ -150,11 +150,14 @@ impl LoginClient {
         Ok(again)
     }
 
-    async fn send_once<F>(&self, at: &At, build: &F) -> Result<Reply, Failure>
+    async fn send_once<F>(&self, at: &At, build: &F) -> Result<Reply, LoginFailure>
     where
         F: Fn(&Client) -> RequestBuilder,
     {
-        let http = self.http.as_ref().map_err(|e| Failure::Config(e.clone()))?;
+        let http = self
+            .http
+            .as_ref()
+            .map_err(|e| LoginFailure::Config(e.clone()))?;
         let response = build(http)
             .send()
             .await
@@ -170,7 +173,7 @@ impl LoginClient {
         let body = read_limited(response, self.max_body)
             .await
             .map_err(|e| match e {
-                BodyError::TooLarge { limit, declared } => Failure::BodyTooLarge {
+                BodyError::TooLarge { limit, declared } => LoginFailure::BodyTooLarge {
                     at: at.clone(),
                     what: BodyError::too_large_message(limit, declared),
                 },
@@ -186,16 +189,16 @@ impl LoginClient {
         })
     }
 
-    fn transport(&self, at: &At, err: &reqwest::Error) -> Failure {
+    fn transport(&self, at: &At, err: &reqwest::Error) -> LoginFailure {
         let cause = causes(err);
         if err.is_timeout() {
-            Failure::Timeout {
+            LoginFailure::Timeout {
                 at: at.clone(),
                 timeout: self.timeout,
                 cause,
             }
         } else {
-            Failure::Network {
+            LoginFailure::Network {
                 at: at.clone(),
                 cause,
             }
@@ -215,7 +218,7 @@ impl Reply {
     }
 
     /// The body as `T`, or a message saying what came instead.
-    pub fn json<T: DeserializeOwned>(&self, at: &At) -> Result<T, Failure> {
+    pub fn json<T: DeserializeOwned>(&self, at: &At) -> Result<T, LoginFailure> {
         serde_json::from_str(&self.body).map_err(|e| {
             // Values may be unregistered secrets: show the keys only.
             let what = match crate::http::json::parse(self.body.as_bytes()) {
@@ -234,7 +237,7 @@ impl Reply {
                     excerpt(&self.body)
                 ),
             };
-            Failure::protocol(at, what)
+            LoginFailure::protocol(at, what)
         })
     }
 
@@ -263,7 +266,7 @@ pub fn rate_limit_wait(reset: Option<u64>, now: SystemTime) -> Option<Duration> 
     (wait <= MAX_RATE_LIMIT_WAIT).then_some(wait)
 }
 
-fn rate_limited(at: &At, reply: &Reply, waited: Option<Duration>) -> Failure {
+fn rate_limited(at: &At, reply: &Reply, waited: Option<Duration>) -> LoginFailure {
     #[derive(serde::Deserialize)]
     struct Body {
         #[serde(rename = "errorCode")]
@@ -276,7 +279,7 @@ fn rate_limited(at: &At, reply: &Reply, waited: Option<Duration>) -> Failure {
         |_| "Too Many Requests".to_owned(),
         |b| format!("{} {}", b.code, b.summary).trim_end().to_owned(),
     );
-    Failure::RateLimited {
+    LoginFailure::RateLimited {
         at: at.clone(),
         code,
         reset: describe_reset(reply.rate_limit_reset, waited, SystemTime::now()),

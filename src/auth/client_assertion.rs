@@ -2,7 +2,7 @@
 //! client assertion signed with the fixture's private key for every token
 //! request.
 
-use super::error::Failure;
+use super::error::LoginFailure;
 use crate::secret::mask::Masker;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::json;
@@ -28,9 +28,13 @@ impl ClientKey {
     /// Reads `private_key`: PEM text (from `${ENV}`) or the path of a PEM
     /// file; RSA (RS256) or EC P-256 (ES256), PKCS#8 or PKCS#1.
     /// The key text is registered with `masker` as a secret.
-    pub fn load(private_key: &str, key_id: Option<&str>, masker: &Masker) -> Result<Self, Failure> {
+    pub fn load(
+        private_key: &str,
+        key_id: Option<&str>,
+        masker: &Masker,
+    ) -> Result<Self, LoginFailure> {
         if private_key.trim().is_empty() {
-            return Err(Failure::Config(
+            return Err(LoginFailure::Config(
                 "auth_method is private_key_jwt: set private_key to the client's private key (a PEM file's path or the PEM text, e.g. ${OKTA_PRIVATE_KEY})".to_owned(),
             ));
         }
@@ -39,7 +43,7 @@ impl ClientKey {
         } else {
             let path = private_key.trim();
             crate::disk::read_regular_text(std::path::Path::new(path), KEY_FILE_LIMIT).map_err(|e| {
-                Failure::Config(format!(
+                LoginFailure::Config(format!(
                     "private_key: the PEM file `{path}`: {e}; set private_key to a PEM file's path (relative to where gatecheck runs) or to the PEM text itself, e.g. ${{OKTA_PRIVATE_KEY}}"
                 ))
             })?
@@ -60,7 +64,7 @@ impl ClientKey {
         token_url: &str,
         now: SystemTime,
         masker: &Masker,
-    ) -> Result<String, Failure> {
+    ) -> Result<String, LoginFailure> {
         let iat = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
         let claims = json!({
             "iss": client_id,
@@ -73,7 +77,7 @@ impl ClientKey {
         let mut header = Header::new(self.alg);
         header.kid = self.kid.clone();
         let jwt = jsonwebtoken::encode(&header, &claims, &self.key).map_err(|e| {
-            Failure::Config(format!(
+            LoginFailure::Config(format!(
                 "private_key: cannot sign the client assertion ({e})"
             ))
         })?;
@@ -83,9 +87,9 @@ impl ClientKey {
 }
 
 /// An RSA or EC private key in PEM, with the algorithm it signs with.
-fn parse_pem(pem: &str) -> Result<(EncodingKey, Algorithm), Failure> {
+fn parse_pem(pem: &str) -> Result<(EncodingKey, Algorithm), LoginFailure> {
     if pem.contains("ENCRYPTED PRIVATE KEY") {
-        return Err(Failure::Config(
+        return Err(LoginFailure::Config(
             "private_key is encrypted; give an unencrypted PEM key (openssl pkcs8 -topk8 -nocrypt)"
                 .to_owned(),
         ));
@@ -98,7 +102,7 @@ fn parse_pem(pem: &str) -> Result<(EncodingKey, Algorithm), Failure> {
     {
         return Ok((key, Algorithm::ES256));
     }
-    Err(Failure::Config(
+    Err(LoginFailure::Config(
         "private_key is not an RSA or EC P-256 private key in PEM (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----)".to_owned(),
     ))
 }

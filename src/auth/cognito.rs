@@ -10,7 +10,7 @@
 use super::client::{LoginClient, Reply};
 use super::cognito_advice::{challenge_stop, exception};
 use super::cognito_kind::{CognitoAuthFlow, CognitoFixture, CognitoFlow, CognitoToken};
-use super::error::{At, Failure, excerpt};
+use super::error::{At, LoginFailure, excerpt};
 use super::fixture::DEMO;
 use super::okta_api::parse_url;
 use super::token::Token;
@@ -34,9 +34,9 @@ pub async fn login(
     f: &CognitoFixture,
     client: &LoginClient,
     masker: &Masker,
-) -> Result<Token, Failure> {
+) -> Result<Token, LoginFailure> {
     if f.uses_demo(DEMO) {
-        return Err(Failure::Config(
+        return Err(LoginFailure::Config(
             "endpoint or domain is `demo` but the built-in emulator was not started".to_owned(),
         ));
     }
@@ -64,7 +64,7 @@ pub async fn login(
             return token(f, result, &answer.at, masker);
         }
         let challenge: Challenge = serde_json::from_value(answer.value.clone()).map_err(|_| {
-            Failure::protocol(
+            LoginFailure::protocol(
                 &answer.at,
                 format!(
                     "neither AuthenticationResult nor ChallengeName in the answer; its keys: {}",
@@ -89,7 +89,7 @@ pub async fn login(
             .await
             .map_err(|e| e.into_failure(f))?;
     }
-    Err(Failure::protocol(
+    Err(LoginFailure::protocol(
         &answer.at,
         format!("Cognito asked more than {MAX_CHALLENGES} challenges in a row"),
     ))
@@ -103,7 +103,7 @@ pub async fn refresh(
     refresh_token: &str,
     old: &Token,
     masker: &Masker,
-) -> Result<Token, Failure> {
+) -> Result<Token, LoginFailure> {
     let url = parse_url("endpoint", &format!("{}/", f.endpoint_url()))?;
     let api = Api {
         url,
@@ -128,7 +128,7 @@ pub async fn refresh(
         .await
         .map_err(|e| e.into_failure(f))?;
     let result = answer.value.get("AuthenticationResult").ok_or_else(|| {
-        Failure::protocol(
+        LoginFailure::protocol(
             &answer.at,
             "a refresh answered without AuthenticationResult",
         )
@@ -173,11 +173,11 @@ struct Exception {
 /// A call that failed: an exception Cognito named, or anything else.
 enum CallError {
     Exception(Exception),
-    Other(Failure),
+    Other(LoginFailure),
 }
 
 impl CallError {
-    fn into_failure(self, f: &CognitoFixture) -> Failure {
+    fn into_failure(self, f: &CognitoFixture) -> LoginFailure {
         match self {
             CallError::Exception(e) => exception(f, e.at, e.status, &e.name, &e.message),
             CallError::Other(failure) => failure,
@@ -185,8 +185,8 @@ impl CallError {
     }
 }
 
-impl From<Failure> for CallError {
-    fn from(failure: Failure) -> Self {
+impl From<LoginFailure> for CallError {
+    fn from(failure: LoginFailure) -> Self {
         CallError::Other(failure)
     }
 }
@@ -247,7 +247,7 @@ fn exception_of(value: &Value) -> Option<(String, String)> {
 }
 
 /// An answer that is not the Cognito API's: a wrong endpoint, a proxy.
-fn not_cognito(reply: &Reply, at: &At) -> Failure {
+fn not_cognito(reply: &Reply, at: &At) -> LoginFailure {
     let kind = match reply.content_type.split(';').next().map(str::trim) {
         Some(ct) if !ct.is_empty() => ct.to_owned(),
         _ => "a body without Content-Type".to_owned(),
@@ -256,7 +256,7 @@ fn not_cognito(reply: &Reply, at: &At) -> Failure {
         Ok(value) => format!("JSON with the keys {}", keys(&value)),
         Err(_) => excerpt(&reply.body),
     };
-    Failure::protocol(
+    LoginFailure::protocol(
         at,
         format!(
             "an answer that is not the Cognito API's ({} {kind}: {body}); check the fixture's \
@@ -311,9 +311,9 @@ impl Challenge {
         self.params.get(key).and_then(Value::as_str)
     }
 
-    fn required(&self, key: &str, at: &At) -> Result<&str, Failure> {
+    fn required(&self, key: &str, at: &At) -> Result<&str, LoginFailure> {
         self.param(key).ok_or_else(|| {
-            Failure::protocol(at, format!("the {} challenge lacks {key}", self.name))
+            LoginFailure::protocol(at, format!("the {} challenge lacks {key}", self.name))
         })
     }
 }
@@ -366,7 +366,11 @@ impl SignIn<'_> {
     }
 
     /// The ChallengeResponses for `challenge`, or why it cannot be answered.
-    fn respond(&mut self, challenge: &Challenge, at: &At) -> Result<Map<String, Value>, Failure> {
+    fn respond(
+        &mut self,
+        challenge: &Challenge,
+        at: &At,
+    ) -> Result<Map<String, Value>, LoginFailure> {
         if let Some(username) = challenge.param("USERNAME") {
             self.username = username.to_owned();
         }
@@ -398,15 +402,15 @@ impl SignIn<'_> {
         challenge: &Challenge,
         at: &At,
         out: &mut Map<String, Value>,
-    ) -> Result<(), Failure> {
+    ) -> Result<(), LoginFailure> {
         let Some(a) = &self.a else {
-            return Err(Failure::protocol(
+            return Err(LoginFailure::protocol(
                 at,
                 "a PASSWORD_VERIFIER challenge to a USER_PASSWORD_AUTH sign-in",
             ));
         };
         let user_id = challenge.required("USER_ID_FOR_SRP", at)?.to_owned();
-        let bad = |e: srp::SrpError| Failure::protocol(at, format!("the SRP challenge: {e}"));
+        let bad = |e: srp::SrpError| LoginFailure::protocol(at, format!("the SRP challenge: {e}"));
         let salt = srp::from_hex("SALT", challenge.required("SALT", at)?).map_err(bad)?;
         let big_b = srp::from_hex("SRP_B", challenge.required("SRP_B", at)?).map_err(bad)?;
         let block = challenge.required("SECRET_BLOCK", at)?;
@@ -427,12 +431,12 @@ impl SignIn<'_> {
     }
 
     /// The current TOTP code, or why there is none.
-    fn totp_code(&self, challenge: &str, at: &At) -> Result<String, Failure> {
+    fn totp_code(&self, challenge: &str, at: &At) -> Result<String, LoginFailure> {
         let Some(secret) = &self.f.totp_secret else {
             return Err(challenge_stop(self.f, at, challenge, ""));
         };
-        let code =
-            totp::code_at(secret, SystemTime::now()).map_err(|e| Failure::Config(e.to_string()))?;
+        let code = totp::code_at(secret, SystemTime::now())
+            .map_err(|e| LoginFailure::Config(e.to_string()))?;
         self.masker.add(code.as_str());
         Ok(code)
     }
@@ -451,9 +455,14 @@ struct AuthResult {
     expires_in: Option<u64>,
 }
 
-fn token(f: &CognitoFixture, result: &Value, at: &At, masker: &Masker) -> Result<Token, Failure> {
+fn token(
+    f: &CognitoFixture,
+    result: &Value,
+    at: &At,
+    masker: &Masker,
+) -> Result<Token, LoginFailure> {
     let result: AuthResult = serde_json::from_value(result.clone()).map_err(|e| {
-        Failure::protocol(
+        LoginFailure::protocol(
             at,
             format!(
                 "an AuthenticationResult that does not fit ({e}); its keys: {}",
@@ -465,14 +474,14 @@ fn token(f: &CognitoFixture, result: &Value, at: &At, masker: &Masker) -> Result
     let sent = match f.token {
         CognitoToken::Access => result.access_token.clone(),
         CognitoToken::Id => result.id_token.clone().ok_or_else(|| {
-            Failure::protocol(
+            LoginFailure::protocol(
                 at,
                 "the fixture says `token: id` but Cognito answered no IdToken",
             )
         })?,
     };
     if sent.is_empty() {
-        return Err(Failure::protocol(
+        return Err(LoginFailure::protocol(
             at,
             "an empty token in AuthenticationResult",
         ));

@@ -3,10 +3,16 @@
 //! headless login cannot answer, each named with the fix.
 
 use super::cognito_kind::{CognitoAuthFlow, CognitoFixture};
-use super::error::{At, Failure, LoginErrorKind};
+use super::error::{At, LoginErrorKind, LoginFailure};
 
 /// The failure for an exception Cognito answered.
-pub fn exception(f: &CognitoFixture, at: At, status: u16, name: &str, message: &str) -> Failure {
+pub fn exception(
+    f: &CognitoFixture,
+    at: At,
+    status: u16,
+    name: &str,
+    message: &str,
+) -> LoginFailure {
     use LoginErrorKind as K;
     let m = message.to_ascii_lowercase();
     let user = &f.username;
@@ -74,7 +80,7 @@ pub fn exception(f: &CognitoFixture, at: At, status: u16, name: &str, message: &
             "see the Amazon Cognito API reference for InitiateAuth and RespondToAuthChallenge".to_owned(),
         ),
     };
-    Failure::Cognito {
+    LoginFailure::Cognito {
         at,
         what: format!("{status} {name}{}", quoted(message)),
         advice,
@@ -102,7 +108,7 @@ fn flow_advice(f: &CognitoFixture) -> String {
 
 /// The failure for a challenge the login does not answer: `choices` is
 /// SELECT_MFA_TYPE's MFAS_CAN_CHOOSE.
-pub fn challenge_stop(f: &CognitoFixture, at: &At, challenge: &str, choices: &str) -> Failure {
+pub fn challenge_stop(f: &CognitoFixture, at: &At, challenge: &str, choices: &str) -> LoginFailure {
     let user = &f.username;
     let pool = &f.user_pool_id;
     let no_secret = "set totp_secret (COGNITO_TOTP_SECRET) to the user's authenticator (TOTP) secret, the base32 text behind its QR code";
@@ -131,7 +137,7 @@ pub fn challenge_stop(f: &CognitoFixture, at: &At, challenge: &str, choices: &st
         ),
         _ => "gatecheck answers PASSWORD_VERIFIER, SOFTWARE_TOKEN_MFA and SELECT_MFA_TYPE only; change the pool or user so that this challenge is not asked".to_owned(),
     };
-    Failure::Cognito {
+    LoginFailure::Cognito {
         at: at.clone(),
         what: format!("challenge {challenge}"),
         advice,

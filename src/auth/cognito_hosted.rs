@@ -15,7 +15,7 @@ use reqwest::cookie::Jar;
 
 use super::client::{LoginClient, Reply};
 use super::cognito_kind::{CognitoFixture, CognitoToken};
-use super::error::{At, Failure, LoginErrorKind, excerpt};
+use super::error::{At, LoginErrorKind, LoginFailure, excerpt};
 use super::okta_api::parse_url;
 use super::pkce::AuthorizeParams;
 use super::redirects::{Expected, is_redirect_uri, location, read_callback, same_origin};
@@ -37,9 +37,9 @@ pub async fn login(
     f: &CognitoFixture,
     client: &LoginClient,
     masker: &Masker,
-) -> Result<Token, Failure> {
+) -> Result<Token, LoginFailure> {
     let (Some(domain), Some(redirect)) = (&f.domain, &f.redirect_uri) else {
-        return Err(Failure::Config(
+        return Err(LoginFailure::Config(
             "`flow: hosted` needs domain and redirect_uri".to_owned(),
         ));
     };
@@ -77,7 +77,7 @@ pub async fn login(
                     return exchange(f, client, &domain, redirect, &code, &params, masker).await;
                 }
                 if !same_origin(&next, &domain) {
-                    return Err(Failure::protocol(
+                    return Err(LoginFailure::protocol(
                         &at,
                         format!(
                             "a redirect off the pool's domain, to {}",
@@ -94,7 +94,7 @@ pub async fn login(
         }
     }
     let Some((login_url, at, reply)) = page else {
-        return Err(Failure::protocol(
+        return Err(LoginFailure::protocol(
             &At::new("GET", &url),
             format!("more than {MAX_HOPS} redirects before the login page"),
         ));
@@ -104,7 +104,7 @@ pub async fn login(
         .and_then(|c| c.get(1).or_else(|| c.get(2)))
         .map(|m| m.as_str().to_owned())
         .ok_or_else(|| {
-            Failure::protocol(
+            LoginFailure::protocol(
                 &at,
                 format!(
                     "the login page has no form with a `_csrf` field (managed login's new pages need a browser; use the classic Hosted UI, or `flow: api`): {}",
@@ -131,7 +131,7 @@ pub async fn login(
         return Err(refused(f, &at, &next));
     }
     if !is_redirect_uri(&next, &redirect_uri) {
-        return Err(Failure::Cognito {
+        return Err(LoginFailure::Cognito {
             at,
             what: format!("the login page went on to {}", without_query(&next)),
             advice: "the managed login asks for more than the password (MFA, a new password, ...), which `flow: hosted` does not answer: use `flow: api` (the default; it answers TOTP MFA), or let the test user sign in with the password alone".to_owned(),
@@ -150,7 +150,7 @@ fn expected(state: &str) -> Expected<'_> {
     }
 }
 
-fn endpoint(domain: &Url, path: &str) -> Result<Url, Failure> {
+fn endpoint(domain: &Url, path: &str) -> Result<Url, LoginFailure> {
     parse_url(
         "domain",
         &format!("{}/{path}", domain.as_str().trim_end_matches('/')),
@@ -164,7 +164,7 @@ fn without_query(url: &Url) -> String {
 }
 
 /// `/error?error=redirect_mismatch` and the like.
-fn refused(f: &CognitoFixture, at: &At, error_page: &Url) -> Failure {
+fn refused(f: &CognitoFixture, at: &At, error_page: &Url) -> LoginFailure {
     let error = error_page
         .query_pairs()
         .find(|(k, _)| k == "error")
@@ -177,7 +177,7 @@ fn refused(f: &CognitoFixture, at: &At, error_page: &Url) -> Failure {
         ),
         _ => "check client_id, redirect_uri and scopes against the app client's managed login settings (allowed callback URLs, OAuth grant types: authorization code, OpenID Connect scopes)".to_owned(),
     };
-    Failure::Cognito {
+    LoginFailure::Cognito {
         at: at.clone(),
         what: format!("the error page ({error})"),
         advice,
@@ -185,8 +185,8 @@ fn refused(f: &CognitoFixture, at: &At, error_page: &Url) -> Failure {
     }
 }
 
-fn unexpected(at: &At, reply: &Reply, status: u16) -> Failure {
-    Failure::protocol(
+fn unexpected(at: &At, reply: &Reply, status: u16) -> LoginFailure {
+    LoginFailure::protocol(
         at,
         format!(
             "{status} instead of the login page: {}",
@@ -196,7 +196,7 @@ fn unexpected(at: &At, reply: &Reply, status: u16) -> Failure {
 }
 
 /// The login page again, with its error message.
-fn login_refused(f: &CognitoFixture, at: &At, reply: &Reply) -> Failure {
+fn login_refused(f: &CognitoFixture, at: &At, reply: &Reply) -> LoginFailure {
     let message = ERROR_TEXT
         .captures(&reply.body)
         .map(|c| c[1].split_whitespace().collect::<Vec<_>>().join(" "))
@@ -225,7 +225,7 @@ fn login_refused(f: &CognitoFixture, at: &At, reply: &Reply) -> Failure {
             ),
         )
     };
-    Failure::Cognito {
+    LoginFailure::Cognito {
         at: at.clone(),
         what: format!(
             "the login page answered {}",
@@ -249,7 +249,7 @@ async fn exchange(
     code: &str,
     params: &AuthorizeParams,
     masker: &Masker,
-) -> Result<Token, Failure> {
+) -> Result<Token, LoginFailure> {
     let url = endpoint(domain, "oauth2/token")?;
     let form = vec![
         ("grant_type", "authorization_code".to_owned()),
@@ -269,7 +269,7 @@ async fn exchange(
     let mut token = token::request(client, &url, form, auth, None, masker).await?;
     if f.token == CognitoToken::Id {
         let Some(id) = token.id_token.clone() else {
-            return Err(Failure::protocol(
+            return Err(LoginFailure::protocol(
                 &At::new("POST", &url),
                 "the fixture says `token: id` but /oauth2/token answered no id_token (add `openid` to scopes)",
             ));

@@ -3,7 +3,7 @@
 //! (`/.well-known/oauth-authorization-server`), and its issuer checked.
 
 use super::client::{LoginClient, Reply};
-use super::error::{At, Failure};
+use super::error::{At, LoginFailure};
 use super::okta::parse_url;
 use reqwest::Url;
 
@@ -30,7 +30,7 @@ struct Document {
 
 /// Fetches and checks the metadata of `issuer`, trying each well-known URL
 /// in turn while the previous one answers with an error status.
-pub async fn discover(client: &LoginClient, issuer: &str) -> Result<Metadata, Failure> {
+pub async fn discover(client: &LoginClient, issuer: &str) -> Result<Metadata, LoginFailure> {
     let base = parse_url("issuer", issuer)?;
     let mut tried = Vec::new();
     for url in candidates(&base) {
@@ -45,7 +45,7 @@ pub async fn discover(client: &LoginClient, issuer: &str) -> Result<Metadata, Fa
         }
         tried.push(format!("GET {url} answered {}", reply.status));
     }
-    Err(Failure::Config(format!(
+    Err(LoginFailure::Config(format!(
         "no discovery document for issuer `{issuer}` ({}); check issuer: it must be the server's issuer URL, whose discovery document is at {{issuer}}/.well-known/openid-configuration",
         tried.join(", ")
     )))
@@ -73,10 +73,10 @@ pub fn candidates(issuer: &Url) -> Vec<Url> {
 }
 
 /// Reads the document of a 2xx answer and checks it (pure).
-pub fn read_metadata(reply: &Reply, at: &At, configured: &str) -> Result<Metadata, Failure> {
+pub fn read_metadata(reply: &Reply, at: &At, configured: &str) -> Result<Metadata, LoginFailure> {
     let doc: Document = reply.json(at)?;
     let missing = |field: &str| {
-        Failure::protocol(
+        LoginFailure::protocol(
             at,
             format!(
                 "the discovery document has no `{field}`; is issuer an OAuth 2.0 authorization server?"
@@ -85,7 +85,7 @@ pub fn read_metadata(reply: &Reply, at: &At, configured: &str) -> Result<Metadat
     };
     let issuer = doc.issuer.ok_or_else(|| missing("issuer"))?;
     if issuer != configured {
-        return Err(Failure::DiscoveryIssuer {
+        return Err(LoginFailure::DiscoveryIssuer {
             at: at.clone(),
             configured: configured.to_owned(),
             hint: issuer_hint(configured, &issuer),
@@ -94,14 +94,14 @@ pub fn read_metadata(reply: &Reply, at: &At, configured: &str) -> Result<Metadat
     }
     let endpoint = |field: &str, value: Option<String>| {
         let value = value.ok_or_else(|| missing(field))?;
-        parse_url(field, &value).map_err(|e| Failure::protocol(at, e.to_string()))
+        parse_url(field, &value).map_err(|e| LoginFailure::protocol(at, e.to_string()))
     };
     let authorization_endpoint = endpoint("authorization_endpoint", doc.authorization_endpoint)?;
     let token_endpoint = endpoint("token_endpoint", doc.token_endpoint)?;
     if let Some(methods) = doc.code_challenge_methods_supported
         && !methods.iter().any(|m| m == "S256")
     {
-        return Err(Failure::protocol(
+        return Err(LoginFailure::protocol(
             at,
             format!(
                 "the server announces code_challenge_methods_supported [{}] without S256, which oauth2-pkce needs",

@@ -1,4 +1,4 @@
-//! Login errors. `Failure` says what went wrong where and what to change;
+//! Login errors. `LoginFailure` says what went wrong where and what to change;
 //! `LoginError` is its rendered, masked form: it never holds a secret.
 
 use crate::secret::mask::Masker;
@@ -45,7 +45,7 @@ pub struct LoginError {
 
 impl LoginError {
     /// Renders `failure` for the login of `who` (already quoted), masking every known secret.
-    pub(crate) fn new(who: &str, failure: Failure, masker: &Masker) -> Self {
+    pub(crate) fn new(who: &str, failure: LoginFailure, masker: &Masker) -> Self {
         let text = format!("login as {who} failed: {failure}");
         Self {
             kind: failure.kind(),
@@ -101,7 +101,7 @@ impl fmt::Display for At {
 
 /// Everything that can stop a login, with the facts its message needs.
 #[derive(Debug, Clone, thiserror::Error)]
-pub(crate) enum Failure {
+pub(crate) enum LoginFailure {
     #[error("{0}")]
     Config(String),
     #[error(
@@ -254,35 +254,35 @@ pub(crate) enum Failure {
     },
 }
 
-impl Failure {
+impl LoginFailure {
     pub fn kind(&self) -> LoginErrorKind {
         use LoginErrorKind as K;
         match self {
-            Failure::Config(_) | Failure::DiscoveryIssuer { .. } => K::Config,
-            Failure::Network { .. } | Failure::Timeout { .. } => K::Network,
-            Failure::RateLimited { .. } => K::RateLimited,
-            Failure::BadCredentials { .. } => K::Credentials,
-            Failure::OktaApi { .. } | Failure::UserState { .. } => K::UserState,
-            Failure::AuthorizeRedirect { .. }
-            | Failure::SessionRejected { .. }
-            | Failure::RedirectUriRejected { .. }
-            | Failure::NotHeadless { .. }
-            | Failure::AuthorizeRefused { .. } => K::Authorize,
-            Failure::StateMismatch { .. } => K::StateMismatch,
-            Failure::IssMismatch { .. } => K::IssuerMismatch,
-            Failure::TokenError { .. } => K::Token,
-            Failure::Protocol { .. } | Failure::BodyTooLarge { .. } => K::Protocol,
-            Failure::RedirectMismatch { .. } => K::Authorize,
-            Failure::InteractRefused { .. } => K::Authorize,
-            Failure::IdxStopped { kind, .. } => *kind,
-            Failure::Refused { kind, .. } => *kind,
-            Failure::Cognito { kind, .. } => *kind,
+            LoginFailure::Config(_) | LoginFailure::DiscoveryIssuer { .. } => K::Config,
+            LoginFailure::Network { .. } | LoginFailure::Timeout { .. } => K::Network,
+            LoginFailure::RateLimited { .. } => K::RateLimited,
+            LoginFailure::BadCredentials { .. } => K::Credentials,
+            LoginFailure::OktaApi { .. } | LoginFailure::UserState { .. } => K::UserState,
+            LoginFailure::AuthorizeRedirect { .. }
+            | LoginFailure::SessionRejected { .. }
+            | LoginFailure::RedirectUriRejected { .. }
+            | LoginFailure::NotHeadless { .. }
+            | LoginFailure::AuthorizeRefused { .. } => K::Authorize,
+            LoginFailure::StateMismatch { .. } => K::StateMismatch,
+            LoginFailure::IssMismatch { .. } => K::IssuerMismatch,
+            LoginFailure::TokenError { .. } => K::Token,
+            LoginFailure::Protocol { .. } | LoginFailure::BodyTooLarge { .. } => K::Protocol,
+            LoginFailure::RedirectMismatch { .. } => K::Authorize,
+            LoginFailure::InteractRefused { .. } => K::Authorize,
+            LoginFailure::IdxStopped { kind, .. } => *kind,
+            LoginFailure::Refused { kind, .. } => *kind,
+            LoginFailure::Cognito { kind, .. } => *kind,
         }
     }
 
     /// An answer that is not what was expected, with an excerpt of its body.
     pub fn protocol(at: &At, what: impl Into<String>) -> Self {
-        Failure::Protocol {
+        LoginFailure::Protocol {
             at: at.clone(),
             what: what.into(),
         }
@@ -338,7 +338,7 @@ mod tests {
     fn message_is_masked() {
         let masker = Masker::new();
         masker.add("sekrit-code");
-        let failure = Failure::protocol(&at(), "no state in http://cb?code=sekrit-code");
+        let failure = LoginFailure::protocol(&at(), "no state in http://cb?code=sekrit-code");
         let err = LoginError::new("`ada@example.com`", failure, &masker);
         assert_eq!(
             err.to_string(),
@@ -350,7 +350,7 @@ mod tests {
 
     #[test]
     fn a_huge_error_description_is_cut() {
-        let failure = Failure::TokenError {
+        let failure = LoginFailure::TokenError {
             at: at(),
             error: "invalid_grant".into(),
             description: described(Some(&"the grant is bad. ".repeat(6000))),

@@ -4,7 +4,7 @@
 
 use super::client::{LoginClient, Reply};
 use super::dpop::DpopKey;
-use super::error::Failure;
+use super::error::LoginFailure;
 use super::fixture::{
     AuthMethod, ClientCredentialsFixture, DEMO, Oauth2PkceFixture, PasswordFixture,
     RefreshTokenFixture, StaticFixture,
@@ -24,13 +24,13 @@ pub async fn client_credentials(
     client: &LoginClient,
     dpop: Option<&DpopKey>,
     masker: &Masker,
-) -> Result<Token, Failure> {
+) -> Result<Token, LoginFailure> {
     let url = token_url(f.endpoint())?;
     if f.client_secret.is_none()
         && f.private_key.is_none()
         && f.auth_method != AuthMethod::PrivateKeyJwt
     {
-        return Err(Failure::Config(
+        return Err(LoginFailure::Config(
             "set client_secret (OKTA_CLIENT_SECRET) or private_key (private_key_jwt) for a client-credentials login".to_owned(),
         ));
     }
@@ -45,7 +45,7 @@ pub async fn password(
     client: &LoginClient,
     dpop: Option<&DpopKey>,
     masker: &Masker,
-) -> Result<Token, Failure> {
+) -> Result<Token, LoginFailure> {
     let url = token_url(f.endpoint())?;
     let grant = match f.realm {
         Some(_) => token::PASSWORD_REALM_GRANT,
@@ -70,14 +70,14 @@ pub async fn password(
     };
     masker.add(mfa_token.as_str());
     let Some(secret) = f.totp_secret.as_deref() else {
-        return Err(Failure::UserState {
+        return Err(LoginFailure::UserState {
             at,
             status: "mfa_required".to_owned(),
             advice: "the test user must not require MFA, or set totp_secret (OKTA_TOTP_SECRET) to the user's TOTP secret".to_owned(),
         });
     };
-    let otp =
-        totp::code_at(secret, SystemTime::now()).map_err(|e| Failure::Config(e.to_string()))?;
+    let otp = totp::code_at(secret, SystemTime::now())
+        .map_err(|e| LoginFailure::Config(e.to_string()))?;
     let form = vec![
         ("grant_type", MFA_OTP_GRANT.to_owned()),
         ("mfa_token", mfa_token),
@@ -91,7 +91,7 @@ pub async fn refresh_token(
     client: &LoginClient,
     dpop: Option<&DpopKey>,
     masker: &Masker,
-) -> Result<Token, Failure> {
+) -> Result<Token, LoginFailure> {
     let url = token_url(f.endpoint())?;
     let auth = f.client_auth();
     let token = refresh(
@@ -116,7 +116,7 @@ pub async fn refresh(
     refresh_token: &str,
     scopes: &[String],
     masker: &Masker,
-) -> Result<Token, Failure> {
+) -> Result<Token, LoginFailure> {
     let mut form = vec![
         ("grant_type", "refresh_token".to_owned()),
         ("refresh_token", refresh_token.to_owned()),
@@ -133,9 +133,9 @@ pub fn keep_refresh_token(mut token: Token, old: &str) -> Token {
     token
 }
 
-pub fn static_token(f: &StaticFixture) -> Result<Token, Failure> {
+pub fn static_token(f: &StaticFixture) -> Result<Token, LoginFailure> {
     if f.access_token.trim().is_empty() {
-        return Err(Failure::Config(
+        return Err(LoginFailure::Config(
             "access_token is empty; set the environment variable the fixture reads it from"
                 .to_owned(),
         ));
@@ -152,12 +152,12 @@ pub fn static_token(f: &StaticFixture) -> Result<Token, Failure> {
 }
 
 /// The token endpoint: `{okta base}/v1/token`, or `token_url`.
-pub fn token_url(e: Endpoint<'_>) -> Result<Url, Failure> {
+pub fn token_url(e: Endpoint<'_>) -> Result<Url, LoginFailure> {
     match (e.okta_url, e.token_url) {
-        (Some(DEMO), _) => Err(Failure::Config(
+        (Some(DEMO), _) => Err(LoginFailure::Config(
             "okta_url is `demo` but the built-in emulator was not started".to_owned(),
         )),
-        (Some(_), Some(_)) => Err(Failure::Config(
+        (Some(_), Some(_)) => Err(LoginFailure::Config(
             "set okta_url or token_url, not both".to_owned(),
         )),
         (Some(okta_url), None) => parse_url(
@@ -165,7 +165,7 @@ pub fn token_url(e: Endpoint<'_>) -> Result<Url, Failure> {
             &format!("{}/v1/token", Endpoint::oauth_base(okta_url, e.auth_server)),
         ),
         (None, Some(token_url)) => parse_url("token_url", token_url),
-        (None, None) => Err(Failure::Config(
+        (None, None) => Err(LoginFailure::Config(
             "set okta_url (an Okta org) or token_url (any OAuth 2.0 token endpoint)".to_owned(),
         )),
     }

@@ -18,7 +18,7 @@ use tokio::sync::Mutex;
 /// its lifetime, so short-lived tokens are not renewed on every call).
 pub const EXPIRY_MARGIN: Duration = Duration::from_secs(60);
 
-type Outcome = Result<Arc<Token>, Arc<LoginError>>;
+type LoginResult = Result<Arc<Token>, Arc<LoginError>>;
 
 /// Where the registry reads the time to decide that a token is expiring:
 /// the system clock, or one a test moves forward.
@@ -33,7 +33,7 @@ struct Slot {
     cacheable: bool,
     /// None until the first login, with the time it ended; the lock makes
     /// concurrent callers wait for the same login.
-    outcome: Mutex<Option<(Outcome, SystemTime)>>,
+    outcome: Mutex<Option<(LoginResult, SystemTime)>>,
 }
 
 /// The registry of identities shared by all tests of a run.
@@ -201,7 +201,7 @@ impl Identities {
     }
 
     /// The token of `name`: the first caller logs in, the others wait for it.
-    pub async fn token(&self, name: &str) -> Outcome {
+    pub async fn token(&self, name: &str) -> LoginResult {
         let Some(slot) = self.slots.get(name) else {
             let known: Vec<&str> = self.names().collect();
             return Err(Arc::new(LoginError::unknown_identity(name, &known)));

@@ -2,7 +2,7 @@
 
 use super::client::LoginClient;
 use super::dpop::DpopKey;
-use super::error::{Failure, LoginError};
+use super::error::{LoginError, LoginFailure};
 use super::fixture::Fixture;
 use super::grants::{self, keep_refresh_token};
 use super::token::{ClientAuth, Token};
@@ -25,7 +25,7 @@ pub async fn login(
     let fail = |failure| LoginError::new(&fixture.subject(), failure, masker);
     let dpop = match fixture.dpop() {
         true => Some(Arc::new(
-            DpopKey::generate().map_err(|e| fail(Failure::Config(e)))?,
+            DpopKey::generate().map_err(|e| fail(LoginFailure::Config(e)))?,
         )),
         false => None,
     };
@@ -46,7 +46,7 @@ async fn by_kind(
     client: &LoginClient,
     dpop: Option<&DpopKey>,
     masker: &Masker,
-) -> Result<Token, Failure> {
+) -> Result<Token, LoginFailure> {
     match fixture {
         Fixture::OktaPkce(f) => okta::login(f, client, dpop, masker).await,
         Fixture::OktaIdx(f) => idx::login(f, client, dpop, masker).await,
@@ -62,9 +62,9 @@ async fn by_kind(
 
 /// Attaches the DPoP key to its token; a server that answered a DPoP
 /// request with a plain bearer token did not bind it: an error.
-fn bind(mut token: Token, dpop: Option<Arc<DpopKey>>) -> Result<Token, Failure> {
+fn bind(mut token: Token, dpop: Option<Arc<DpopKey>>) -> Result<Token, LoginFailure> {
     if dpop.is_some() && !token.token_type.eq_ignore_ascii_case("DPoP") {
-        return Err(Failure::Config(format!(
+        return Err(LoginFailure::Config(format!(
             "the fixture sets `dpop: true` but the server answered token_type `{}`, not `DPoP`: turn on \"Require Demonstrating Proof of Possession (DPoP)\" for the app, or remove `dpop: true`",
             token.token_type
         )));
@@ -104,7 +104,7 @@ pub async fn renew(
 async fn refresh_target<'a>(
     fixture: &'a Fixture,
     client: &LoginClient,
-) -> Option<Result<(Url, ClientAuth<'a>), Failure>> {
+) -> Option<Result<(Url, ClientAuth<'a>), LoginFailure>> {
     let target = match fixture {
         Fixture::Oauth2Pkce(f) => oauth2_pkce::token_endpoint(f, client)
             .await

@@ -6,7 +6,7 @@
 use super::client::LoginClient;
 use super::discovery::{self, Metadata};
 use super::dpop::DpopKey;
-use super::error::{At, Failure};
+use super::error::{At, LoginFailure};
 use super::fixture::Oauth2PkceFixture;
 use super::okta::parse_url;
 use super::pkce::AuthorizeParams;
@@ -39,7 +39,7 @@ pub async fn login(
     client: &LoginClient,
     dpop: Option<&DpopKey>,
     masker: &Masker,
-) -> Result<Token, Failure> {
+) -> Result<Token, LoginFailure> {
     let redirect_uri = check(f)?;
     let meta = discovery::discover(client, &f.issuer).await?;
     let params = AuthorizeParams::generate(&mut rand::rng());
@@ -80,7 +80,10 @@ pub async fn login(
 }
 
 /// The token endpoint, from discovery (for refreshing).
-pub async fn token_endpoint(f: &Oauth2PkceFixture, client: &LoginClient) -> Result<Url, Failure> {
+pub async fn token_endpoint(
+    f: &Oauth2PkceFixture,
+    client: &LoginClient,
+) -> Result<Url, LoginFailure> {
     Ok(discovery::discover(client, &f.issuer).await?.token_endpoint)
 }
 
@@ -119,7 +122,7 @@ struct Hops<'a> {
 impl Hops<'_> {
     /// Requests `url` and the redirects after it on the home origin; returns
     /// the last request and the redirect to redirect_uri it answered.
-    async fn walk(&self, client: &LoginClient, mut url: Url) -> Result<(At, Url), Failure> {
+    async fn walk(&self, client: &LoginClient, mut url: Url) -> Result<(At, Url), LoginFailure> {
         let http = client.with_cookie_jar(self.jar.clone());
         for _ in 0..=MAX_HOPS {
             let at = At::new("GET", &url);
@@ -130,7 +133,7 @@ impl Hops<'_> {
                 Step::Follow(next) => url = next,
             }
         }
-        Err(Failure::NotHeadless {
+        Err(LoginFailure::NotHeadless {
             at: At::new("GET", &url),
             detail: format!(
                 "it kept redirecting on its own origin ({MAX_HOPS} redirects followed) without reaching the redirect_uri"
@@ -158,7 +161,7 @@ fn cookie_values(header: &str) -> impl Iterator<Item = &str> {
 }
 
 /// Problems a request would only reveal confusingly; the redirect_uri as a URL.
-fn check(f: &Oauth2PkceFixture) -> Result<Url, Failure> {
+fn check(f: &Oauth2PkceFixture) -> Result<Url, LoginFailure> {
     parse_url("issuer", &f.issuer)?;
     let redirect_uri = parse_url("redirect_uri", &f.redirect_uri)?;
     let reserved: Vec<&str> = RESERVED
@@ -166,7 +169,7 @@ fn check(f: &Oauth2PkceFixture) -> Result<Url, Failure> {
         .filter(|name| f.extra_params.contains_key(*name))
         .collect();
     if !reserved.is_empty() {
-        return Err(Failure::Config(format!(
+        return Err(LoginFailure::Config(format!(
             "extra_params must not set {} (gatecheck sets these itself; use the fixture's client_id, redirect_uri and scopes)",
             reserved.join(", ")
         )));

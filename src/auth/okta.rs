@@ -2,7 +2,7 @@
 
 use super::client::LoginClient;
 use super::dpop::DpopKey;
-use super::error::Failure;
+use super::error::LoginFailure;
 use super::fixture::{DEMO, OktaPkceFixture};
 pub use super::okta_api::parse_url;
 use super::pkce::AuthorizeParams;
@@ -17,7 +17,7 @@ pub async fn login(
     client: &LoginClient,
     dpop: Option<&DpopKey>,
     masker: &Masker,
-) -> Result<Token, Failure> {
+) -> Result<Token, LoginFailure> {
     check(f)?;
     let params = AuthorizeParams::generate(&mut rand::rng());
     masker.add(params.pkce.verifier.as_str());
@@ -34,7 +34,7 @@ pub async fn login(
 }
 
 /// `{base}/v1/token`.
-pub fn token_url(f: &OktaPkceFixture) -> Result<Url, Failure> {
+pub fn token_url(f: &OktaPkceFixture) -> Result<Url, LoginFailure> {
     parse_url("okta_url", &format!("{}/v1/token", f.oauth_base()))
 }
 
@@ -60,22 +60,22 @@ pub fn client_auth(f: &OktaPkceFixture) -> ClientAuth<'_> {
 }
 
 /// Problems a request would only reveal confusingly.
-pub(super) fn check(f: &OktaPkceFixture) -> Result<(), Failure> {
+pub(super) fn check(f: &OktaPkceFixture) -> Result<(), LoginFailure> {
     if f.okta_url == DEMO {
-        return Err(Failure::Config(
+        return Err(LoginFailure::Config(
             "okta_url is `demo` but the built-in emulator was not started".to_owned(),
         ));
     }
     parse_url("okta_url", &f.okta_url)?;
     parse_url("redirect_uri", &f.redirect_uri)?;
     if f.okta_url.contains("/oauth2") {
-        return Err(Failure::Config(format!(
+        return Err(LoginFailure::Config(format!(
             "okta_url `{}` must be the org URL (https://ORG.okta.com) without /oauth2/...; put the server id in auth_server",
             f.okta_url
         )));
     }
     if !f.scopes.iter().any(|s| s == "openid") {
-        return Err(Failure::Config(
+        return Err(LoginFailure::Config(
             "scopes must include `openid` for Okta's /authorize".to_owned(),
         ));
     }

@@ -5,7 +5,7 @@ use reqwest::Url;
 use serde::Deserialize;
 
 use super::client::Reply;
-use super::error::{At, Failure};
+use super::error::{At, LoginFailure};
 
 /// Okta's error shape for every API error.
 #[derive(Debug, Default, Deserialize)]
@@ -33,7 +33,7 @@ pub struct Cause {
 }
 
 /// Turns Okta's `{errorCode, errorSummary, errorCauses}` into a failure.
-pub fn api_error(reply: &Reply, at: &At) -> Failure {
+pub fn api_error(reply: &Reply, at: &At) -> LoginFailure {
     let mut err: OktaError = match reply.json(at) {
         Ok(err) => err,
         Err(not_json) => return not_json,
@@ -43,7 +43,7 @@ pub fn api_error(reply: &Reply, at: &At) -> Failure {
         err.error_code = err.error.clone();
         err.error_summary = err.error_description.clone();
         if err.error_code == "unauthorized_client" {
-            return Failure::OktaApi {
+            return LoginFailure::OktaApi {
                 at: at.clone(),
                 status: reply.status,
                 detail: format!("{} ({})", err.error_code, plain_text(&err.error_summary)),
@@ -52,7 +52,7 @@ pub fn api_error(reply: &Reply, at: &At) -> Failure {
         }
     }
     if err.error_code == "E0000004" {
-        return Failure::BadCredentials {
+        return LoginFailure::BadCredentials {
             at: at.clone(),
             code: err.error_code,
             summary: err.error_summary,
@@ -68,7 +68,7 @@ pub fn api_error(reply: &Reply, at: &At) -> Failure {
     } else {
         format!(" ({})", causes.join("; "))
     };
-    Failure::OktaApi {
+    LoginFailure::OktaApi {
         at: at.clone(),
         status: reply.status,
         detail: format!(
@@ -145,11 +145,11 @@ pub fn plain_text(html: &str) -> String {
 }
 
 /// An http(s) URL, or a config error naming the fixture field.
-pub fn parse_url(field: &str, value: &str) -> Result<Url, Failure> {
+pub fn parse_url(field: &str, value: &str) -> Result<Url, LoginFailure> {
     let url = Url::parse(value)
-        .map_err(|e| Failure::Config(format!("{field} `{value}` is not a URL ({e})")))?;
+        .map_err(|e| LoginFailure::Config(format!("{field} `{value}` is not a URL ({e})")))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(Failure::Config(format!(
+        return Err(LoginFailure::Config(format!(
             "{field} `{value}` must start with https:// (or http://)"
         )));
     }

@@ -4,7 +4,7 @@
 
 use super::authorize::{page_summary, redirect_params, without_query};
 use super::client::Reply;
-use super::error::{At, Failure, described, excerpt};
+use super::error::{At, LoginFailure, described, excerpt};
 pub use super::redirect_uri::is_redirect_uri;
 use crate::secret::mask::Masker;
 use reqwest::Url;
@@ -40,13 +40,13 @@ pub fn same_origin(a: &Url, b: &Url) -> bool {
 }
 
 /// The Location of a redirect, resolved against the URL that answered it.
-pub fn location(reply: &Reply, at: &At, current: &Url) -> Result<Url, Failure> {
+pub fn location(reply: &Reply, at: &At, current: &Url) -> Result<Url, LoginFailure> {
     let location = reply.location.as_deref().ok_or_else(|| {
-        Failure::protocol(at, format!("a {} redirect without Location", reply.status))
+        LoginFailure::protocol(at, format!("a {} redirect without Location", reply.status))
     })?;
     current
         .join(location)
-        .map_err(|e| Failure::protocol(at, format!("a Location that is not a URL ({e})")))
+        .map_err(|e| LoginFailure::protocol(at, format!("a Location that is not a URL ({e})")))
 }
 
 /// Where the answer to `current` leads, `home` being the authorization endpoint.
@@ -56,7 +56,7 @@ pub fn next_step(
     current: &Url,
     home: &Url,
     client: Client<'_>,
-) -> Result<Step, Failure> {
+) -> Result<Step, LoginFailure> {
     match reply.status {
         300..=399 => {
             let target = location(reply, at, current)?;
@@ -65,7 +65,7 @@ pub fn next_step(
             } else if same_origin(&target, home) {
                 Ok(Step::Follow(target))
             } else {
-                Err(Failure::NotHeadless {
+                Err(LoginFailure::NotHeadless {
                     at: at.clone(),
                     detail: format!(
                         "it redirected to another origin, {} (an external login page or identity provider?), which gatecheck does not follow",
@@ -74,19 +74,19 @@ pub fn next_step(
                 })
             }
         }
-        200..=299 => Err(Failure::NotHeadless {
+        200..=299 => Err(LoginFailure::NotHeadless {
             at: at.clone(),
             detail: page_kind(reply),
         }),
         400..=499 if reply.is_json() => Err(json_error(reply, at)),
-        400..=499 => Err(Failure::AuthorizeRefused {
+        400..=499 => Err(LoginFailure::AuthorizeRefused {
             at: at.clone(),
             status: reply.status,
             summary: page_summary(&reply.body),
             client_id: client.client_id.to_owned(),
             redirect_uri: client.redirect_uri.to_string(),
         }),
-        status => Err(Failure::protocol(
+        status => Err(LoginFailure::protocol(
             at,
             format!(
                 "the server answered {status} instead of a redirect: {}",
@@ -113,7 +113,7 @@ fn page_kind(reply: &Reply) -> String {
 }
 
 /// A JSON 4xx: `{error, error_description}`, else an excerpt.
-fn json_error(reply: &Reply, at: &At) -> Failure {
+fn json_error(reply: &Reply, at: &At) -> LoginFailure {
     #[derive(serde::Deserialize)]
     struct OAuthError {
         error: String,
@@ -121,7 +121,7 @@ fn json_error(reply: &Reply, at: &At) -> Failure {
     }
     match serde_json::from_str::<OAuthError>(&reply.body) {
         Ok(e) => redirect_error(at, &e.error, e.error_description.as_deref()),
-        Err(_) => Failure::protocol(
+        Err(_) => LoginFailure::protocol(
             at,
             format!(
                 "the server answered {}: {}",
@@ -139,14 +139,14 @@ pub fn read_callback(
     at: &At,
     expected: Expected<'_>,
     masker: &Masker,
-) -> Result<String, Failure> {
+) -> Result<String, LoginFailure> {
     let params = redirect_params(target);
     if let Some(code) = params.get("code") {
         masker.add(code.as_str());
     }
     match params.get("iss") {
         Some(iss) if iss != expected.issuer => {
-            return Err(Failure::IssMismatch {
+            return Err(LoginFailure::IssMismatch {
                 at: at.clone(),
                 detail: format!(
                     "the redirect to redirect_uri carries iss `{iss}` but the issuer is `{}`",
@@ -155,7 +155,7 @@ pub fn read_callback(
             });
         }
         None if expected.iss_required => {
-            return Err(Failure::IssMismatch {
+            return Err(LoginFailure::IssMismatch {
                 at: at.clone(),
                 detail: "the redirect to redirect_uri carries no iss although the server's metadata announces authorization_response_iss_parameter_supported".to_owned(),
             });
@@ -168,20 +168,20 @@ pub fn read_callback(
     }
     match (params.get("code"), params.get("state")) {
         (Some(code), Some(got)) if got == expected.state => Ok(code.clone()),
-        (Some(_), got) => Err(Failure::StateMismatch {
+        (Some(_), got) => Err(LoginFailure::StateMismatch {
             at: at.clone(),
             sent: expected.state.to_owned(),
             got: got.cloned().unwrap_or_else(|| "(none)".to_owned()),
         }),
-        (None, _) => Err(Failure::protocol(
+        (None, _) => Err(LoginFailure::protocol(
             at,
             "a redirect to the redirect_uri without code or error",
         )),
     }
 }
 
-fn redirect_error(at: &At, error: &str, description: Option<&str>) -> Failure {
-    Failure::AuthorizeRedirect {
+fn redirect_error(at: &At, error: &str, description: Option<&str>) -> LoginFailure {
+    LoginFailure::AuthorizeRedirect {
         at: at.clone(),
         error: error.to_owned(),
         description: described(description),

@@ -15,7 +15,7 @@ fn redirect(location: &str) -> Reply {
 const HOME: &str = "https://as.example/oauth/authorize";
 const CALLBACK: &str = "http://localhost:3000/callback";
 
-fn step(reply: &Reply, current: &str) -> Result<Step, Failure> {
+fn step(reply: &Reply, current: &str) -> Result<Step, LoginFailure> {
     let current = url(current);
     let at = At::new("GET", &current);
     let redirect_uri = url(CALLBACK);
@@ -165,7 +165,7 @@ fn error_pages_and_json_errors() {
     );
 }
 
-fn callback(query: &str, iss_required: bool) -> Result<String, Failure> {
+fn callback(query: &str, iss_required: bool) -> Result<String, LoginFailure> {
     let target = url(&format!("{CALLBACK}?{query}"));
     let at = At::new("GET", &url("https://as.example/resume"));
     let expected = Expected {

@@ -3,7 +3,7 @@
 use super::client::{LoginClient, Reply};
 use super::client_assertion::{ASSERTION_TYPE, ClientKey};
 use super::dpop::{DpopKey, USE_DPOP_NONCE};
-use super::error::{At, Failure, described};
+use super::error::{At, LoginFailure, described};
 use crate::secret::mask::Masker;
 use reqwest::Url;
 use serde::Deserialize;
@@ -125,7 +125,7 @@ pub async fn request(
     auth: ClientAuth<'_>,
     dpop: Option<&DpopKey>,
     masker: &Masker,
-) -> Result<Token, Failure> {
+) -> Result<Token, LoginFailure> {
     let grant = form.first().map(|(_, g)| g.clone()).unwrap_or_default();
     auth.register(masker);
     let (at, reply) = post(client, url, form, auth, dpop, masker).await?;
@@ -135,14 +135,14 @@ pub async fn request(
 
 /// An `invalid_dpop_proof` for a request that carried no proof: the app
 /// requires DPoP and the fixture does not ask for it (not a clock problem).
-pub fn without_proof(failure: Failure, proof_sent: bool) -> Failure {
+pub fn without_proof(failure: LoginFailure, proof_sent: bool) -> LoginFailure {
     match failure {
-        Failure::TokenError {
+        LoginFailure::TokenError {
             at,
             error,
             description,
             ..
-        } if error == "invalid_dpop_proof" && !proof_sent => Failure::TokenError {
+        } if error == "invalid_dpop_proof" && !proof_sent => LoginFailure::TokenError {
             at,
             error,
             description,
@@ -162,7 +162,7 @@ pub async fn post(
     auth: ClientAuth<'_>,
     dpop: Option<&DpopKey>,
     masker: &Masker,
-) -> Result<(At, Reply), Failure> {
+) -> Result<(At, Reply), LoginFailure> {
     let at = At::new("POST", url);
     let key = match auth {
         ClientAuth::Jwt {
@@ -174,12 +174,12 @@ pub async fn post(
     };
     // A fresh assertion and proof for every request sent, the rate limit's
     // second try included: servers refuse a replayed jti.
-    let fresh = || -> Result<Signed, Failure> {
+    let fresh = || -> Result<Signed, LoginFailure> {
         let form = authenticated_form(form.clone(), auth, key.as_ref(), url, masker)?;
         let proof = dpop
             .map(|dpop| dpop.proof("POST", url, None, SystemTime::now()))
             .transpose()
-            .map_err(Failure::Config)?;
+            .map_err(LoginFailure::Config)?;
         if let Some(proof) = &proof {
             masker.add(proof.as_str());
         }
@@ -233,7 +233,7 @@ fn authenticated_form(
     key: Option<&ClientKey>,
     url: &Url,
     masker: &Masker,
-) -> Result<Vec<(&'static str, String)>, Failure> {
+) -> Result<Vec<(&'static str, String)>, LoginFailure> {
     match (auth, key) {
         (ClientAuth::Public { client_id }, _) => form.push(("client_id", client_id.to_owned())),
         (ClientAuth::Post { client_id, secret }, _) => {
@@ -264,7 +264,7 @@ pub fn read_token(
     grant: &str,
     masker: &Masker,
     now: SystemTime,
-) -> Result<Token, Failure> {
+) -> Result<Token, LoginFailure> {
     if !(200..300).contains(&reply.status) {
         return Err(token_error(reply, at, auth, grant));
     }
@@ -280,7 +280,7 @@ pub fn read_token(
         masker.add(secret.as_str());
     }
     if answer.access_token.is_empty() {
-        return Err(Failure::protocol(
+        return Err(LoginFailure::protocol(
             at,
             "a token answer with an empty access_token",
         ));
@@ -296,9 +296,9 @@ pub fn read_token(
     })
 }
 
-fn token_error(reply: &Reply, at: &At, auth: ClientAuth<'_>, grant: &str) -> Failure {
+fn token_error(reply: &Reply, at: &At, auth: ClientAuth<'_>, grant: &str) -> LoginFailure {
     match serde_json::from_str::<TokenErrorBody>(&reply.body) {
-        Ok(e) => Failure::TokenError {
+        Ok(e) => LoginFailure::TokenError {
             at: at.clone(),
             hint: token_hint(
                 &e.error,

@@ -19,7 +19,7 @@ fn reply(status: u16, body: &str) -> Reply {
     }
 }
 
-fn read(r: &Reply, auth: ClientAuth<'_>) -> Result<Token, Failure> {
+fn read(r: &Reply, auth: ClientAuth<'_>) -> Result<Token, LoginFailure> {
     read_token(
         r,
         &at(),

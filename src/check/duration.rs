@@ -2,14 +2,14 @@
 
 use std::time::Duration;
 
-use super::failure::{Failure, Kind};
+use super::failure::{Failure, FailureKind};
 use crate::suite::keypath::KeyPath;
 
 /// A failure when the exchange took longer than `max`.
 pub fn check(max: Option<Duration>, took: Duration) -> Option<Failure> {
     let max = max.filter(|max| took > *max)?;
     let at = KeyPath::root().key("expect").key("max_duration");
-    Some(Failure::new(Kind::Duration { max, took }, at))
+    Some(Failure::new(FailureKind::Duration { max, took }, at))
 }
 
 #[cfg(test)]
@@ -24,7 +24,7 @@ mod tests {
         let failure = check(max, Duration::from_millis(312)).unwrap();
         assert_eq!(
             failure.kind,
-            Kind::Duration {
+            FailureKind::Duration {
                 max: Duration::from_millis(50),
                 took: Duration::from_millis(312)
             }

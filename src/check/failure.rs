@@ -32,7 +32,7 @@ pub enum SnapshotChange {
 
 /// What did not hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Kind {
+pub enum FailureKind {
     /// `expect.status` (or the default, any 2xx).
     Status { expected: String, actual: u16 },
     /// `expect.headers`; `actual` is `None` when the header is missing.
@@ -75,7 +75,7 @@ pub enum Kind {
 /// One failed expectation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
-    pub kind: Kind,
+    pub kind: FailureKind,
     /// Where the expectation is, as a key path: relative to the step (or
     /// test) when a check returns it, absolute once [`Failure::locate`]d.
     pub key_path: KeyPath,
@@ -85,7 +85,7 @@ pub struct Failure {
 
 impl Failure {
     /// A failure of the expectation at `key_path`, not located yet.
-    pub fn new(kind: Kind, key_path: KeyPath) -> Self {
+    pub fn new(kind: FailureKind, key_path: KeyPath) -> Self {
         Self {
             kind,
             key_path,
@@ -110,7 +110,7 @@ impl Failure {
     /// Text shown below the line (a snapshot's diff), if any.
     pub fn detail(&self) -> Option<&str> {
         match &self.kind {
-            Kind::Snapshot { diff, .. } if !diff.is_empty() => Some(diff),
+            FailureKind::Snapshot { diff, .. } if !diff.is_empty() => Some(diff),
             _ => None,
         }
     }
@@ -118,26 +118,26 @@ impl Failure {
     /// Applies `f` (the secret masker) to every text the failure carries.
     pub fn map_text(&mut self, f: impl Fn(&str) -> String) {
         let texts: Vec<&mut String> = match &mut self.kind {
-            Kind::Status { expected, .. } => vec![expected],
-            Kind::Header {
+            FailureKind::Status { expected, .. } => vec![expected],
+            FailureKind::Header {
                 name,
                 expected,
                 actual,
             } => [name, expected].into_iter().chain(actual).collect(),
-            Kind::Json {
+            FailureKind::Json {
                 path,
                 expected,
                 actual,
             } => [path, expected].into_iter().chain(actual).collect(),
-            Kind::NotJson { subject, why } => vec![subject, why],
-            Kind::Duration { .. } => Vec::new(),
-            Kind::Snapshot {
+            FailureKind::NotJson { subject, why } => vec![subject, why],
+            FailureKind::Duration { .. } => Vec::new(),
+            FailureKind::Snapshot {
                 name, next, diff, ..
             } => vec![name, next, diff],
-            Kind::Capture { name, problem } => vec![name, problem],
-            Kind::Template { subject, message } => vec![subject, message],
-            Kind::Login { identity, message } => vec![identity, message],
-            Kind::Request { message } | Kind::Transport { message } => vec![message],
+            FailureKind::Capture { name, problem } => vec![name, problem],
+            FailureKind::Template { subject, message } => vec![subject, message],
+            FailureKind::Login { identity, message } => vec![identity, message],
+            FailureKind::Request { message } | FailureKind::Transport { message } => vec![message],
         };
         for text in texts {
             *text = f(text);
@@ -145,39 +145,39 @@ impl Failure {
     }
 }
 
-impl fmt::Display for Kind {
+impl fmt::Display for FailureKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Kind::Status { expected, actual } => {
+            FailureKind::Status { expected, actual } => {
                 write!(f, "status: expected {expected}, got {actual}")
             }
-            Kind::Header {
+            FailureKind::Header {
                 name,
                 expected,
                 actual: Some(actual),
             } => write!(f, "header {name}: expected {expected}, got {actual}"),
-            Kind::Header { name, expected, .. } => {
+            FailureKind::Header { name, expected, .. } => {
                 write!(f, "header {name}: expected {expected}, but it is missing")
             }
-            Kind::Json {
+            FailureKind::Json {
                 path,
                 expected,
                 actual: Some(actual),
             } => write!(f, "{path}: expected {expected}, got {actual}"),
-            Kind::Json { path, expected, .. } => write!(
+            FailureKind::Json { path, expected, .. } => write!(
                 f,
                 "{path}: expected {expected}, but the path selects nothing in the response"
             ),
-            Kind::NotJson { subject, why } => {
+            FailureKind::NotJson { subject, why } => {
                 write!(f, "{subject}: expected a JSON body, but {why}")
             }
-            Kind::Duration { max, took } => write!(
+            FailureKind::Duration { max, took } => write!(
                 f,
                 "duration: expected at most {}, took {}ms",
                 humantime::format_duration(*max),
                 took.as_millis()
             ),
-            Kind::Snapshot {
+            FailureKind::Snapshot {
                 name, change, next, ..
             } => {
                 let what = match change {
@@ -186,11 +186,13 @@ impl fmt::Display for Kind {
                 };
                 write!(f, "snapshot `{name}` {what}; {next}")
             }
-            Kind::Capture { name, problem } => write!(f, "capture `{name}`: {problem}"),
-            Kind::Template { subject, message } => write!(f, "{subject}: {message}"),
-            Kind::Login { identity, message } => write!(f, "identity `{identity}`: {message}"),
-            Kind::Request { message } => write!(f, "request: {message}"),
-            Kind::Transport { message } => f.write_str(message),
+            FailureKind::Capture { name, problem } => write!(f, "capture `{name}`: {problem}"),
+            FailureKind::Template { subject, message } => write!(f, "{subject}: {message}"),
+            FailureKind::Login { identity, message } => {
+                write!(f, "identity `{identity}`: {message}")
+            }
+            FailureKind::Request { message } => write!(f, "request: {message}"),
+            FailureKind::Transport { message } => f.write_str(message),
         }
     }
 }
@@ -218,7 +220,7 @@ mod tests {
     fn a_failure_is_located_at_its_key_below_the_step() {
         let doc = positions("tests:\n  - name: t\n    expect:\n      status: 200\n");
         let failure = Failure::new(
-            Kind::Status {
+            FailureKind::Status {
                 expected: "200".into(),
                 actual: 404,
             },
@@ -248,7 +250,7 @@ mod tests {
     fn an_expectation_without_a_key_is_located_at_its_closest_ancestor() {
         let doc = positions("tests:\n  - name: t\n    request: {url: /a}\n");
         let failure = Failure::new(
-            Kind::Status {
+            FailureKind::Status {
                 expected: "2xx (the default)".into(),
                 actual: 500,
             },
@@ -266,7 +268,7 @@ mod tests {
     #[test]
     fn masking_reaches_every_text() {
         let mut failure = Failure::new(
-            Kind::Header {
+            FailureKind::Header {
                 name: "X-Token".into(),
                 expected: "\"abc\"".into(),
                 actual: Some("\"secret-value\"".into()),
@@ -276,7 +278,7 @@ mod tests {
         failure.map_text(|t| t.replace("secret-value", "***"));
         assert_eq!(
             failure.kind,
-            Kind::Header {
+            FailureKind::Header {
                 name: "X-Token".into(),
                 expected: "\"abc\"".into(),
                 actual: Some("\"***\"".into()),
@@ -287,7 +289,7 @@ mod tests {
     #[test]
     fn only_snapshots_have_detail() {
         let snapshot = Failure::new(
-            Kind::Snapshot {
+            FailureKind::Snapshot {
                 name: "s".into(),
                 change: SnapshotChange::New,
                 next: "review it".into(),
@@ -299,7 +301,7 @@ mod tests {
         assert_eq!(snapshot.to_string(), "snapshot `s` is new; review it");
         assert_eq!(
             Failure::new(
-                Kind::NotJson {
+                FailureKind::NotJson {
                     subject: "json".into(),
                     why: "the response is not JSON".into()
                 },

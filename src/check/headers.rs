@@ -3,15 +3,15 @@
 use indexmap::IndexMap;
 use reqwest::header::HeaderMap;
 
-use super::failure::{Failure, Kind};
+use super::failure::{Failure, FailureKind};
 use crate::suite::expect::HeaderExpect;
 use crate::suite::keypath::KeyPath;
-use crate::suite::template::Scope;
+use crate::suite::template::TestVars;
 
 pub fn check(
     expected: &IndexMap<String, HeaderExpect>,
     actual: &HeaderMap,
-    scope: &Scope,
+    scope: &TestVars,
 ) -> Vec<Failure> {
     let mut failures = Vec::new();
     for (name, expect) in expected {
@@ -29,7 +29,7 @@ pub fn check(
                 Ok(want) => values.iter().any(|v| *v == want),
                 Err(e) => {
                     let subject = format!("header {name}");
-                    let kind = Kind::Template {
+                    let kind = FailureKind::Template {
                         subject,
                         message: e,
                     };
@@ -45,7 +45,7 @@ pub fn check(
                 HeaderExpect::Matches(re) => format!("a match for /{}/", re.as_str()),
             };
             let actual = (!values.is_empty()).then(|| format!("{:?}", values.join(", ")));
-            let kind = Kind::Header {
+            let kind = FailureKind::Header {
                 name: name.clone(),
                 expected,
                 actual,
@@ -77,11 +77,11 @@ mod tests {
             HeaderExpect::Matches(regex::Regex::new("^application/json").unwrap()),
         );
         e.insert("X-Missing".to_owned(), HeaderExpect::Exact("1".into()));
-        let failures = check(&e, &headers(), &Scope::new());
+        let failures = check(&e, &headers(), &TestVars::new());
         assert_eq!(failures.len(), 1);
         assert_eq!(
             failures[0].kind,
-            Kind::Header {
+            FailureKind::Header {
                 name: "X-Missing".into(),
                 expected: "\"1\"".into(),
                 actual: None
@@ -97,10 +97,10 @@ mod tests {
             "content-type".to_owned(),
             HeaderExpect::Matches(regex::Regex::new("^text/").unwrap()),
         );
-        let failures = check(&e, &headers(), &Scope::new());
+        let failures = check(&e, &headers(), &TestVars::new());
         assert_eq!(
             failures[0].kind,
-            Kind::Header {
+            FailureKind::Header {
                 name: "content-type".into(),
                 expected: "a match for /^text//".into(),
                 actual: Some("\"application/json; charset=utf-8\"".into())

@@ -7,11 +7,11 @@ use std::cmp::Ordering;
 
 use serde_json::{Number, Value as Json};
 
-use super::failure::{Failure, Kind};
+use super::failure::{Failure, FailureKind};
 use crate::http::lazy_json::{Node, selection};
 use crate::suite::keypath::KeyPath;
 use crate::suite::matcher::{JsonChecks, JsonType, Matcher};
-use crate::suite::template::Scope;
+use crate::suite::template::TestVars;
 use crate::wire::value::int_float_cmp;
 
 /// Longest actual value shown in a failure line.
@@ -37,7 +37,7 @@ impl From<String> for Why {
 /// (`expect.json."$.id".gt`, or `expect.json."$.id"` for a literal).
 /// `Err` carries why the response has no JSON body ("the response is not
 /// JSON", or that it is nested too deep).
-pub fn check(checks: &JsonChecks, body: Result<&Node, String>, scope: &Scope) -> Vec<Failure> {
+pub fn check(checks: &JsonChecks, body: Result<&Node, String>, scope: &TestVars) -> Vec<Failure> {
     let json_key = KeyPath::root().key("expect").key("json");
     if checks.0.is_empty() {
         return Vec::new();
@@ -45,7 +45,7 @@ pub fn check(checks: &JsonChecks, body: Result<&Node, String>, scope: &Scope) ->
     let body = match body {
         Ok(body) => body,
         Err(why) => {
-            let kind = Kind::NotJson {
+            let kind = FailureKind::NotJson {
                 subject: "json".into(),
                 why,
             };
@@ -71,12 +71,12 @@ pub fn check(checks: &JsonChecks, body: Result<&Node, String>, scope: &Scope) ->
             };
             let path = path.source.clone();
             let kind = match why {
-                Why::Mismatch { expected, actual } => Kind::Json {
+                Why::Mismatch { expected, actual } => FailureKind::Json {
                     path,
                     expected,
                     actual,
                 },
-                Why::Template(message) => Kind::Template {
+                Why::Template(message) => FailureKind::Template {
                     subject: path,
                     message,
                 },
@@ -110,7 +110,7 @@ fn nodes_count(n: usize) -> String {
 }
 
 /// What a matcher expects, in words: `false`, `< 2`, `type integer`.
-fn expected(matcher: &Matcher, scope: &Scope) -> Result<String, Why> {
+fn expected(matcher: &Matcher, scope: &TestVars) -> Result<String, Why> {
     Ok(match matcher {
         Matcher::Exists(true) => "to exist".to_owned(),
         Matcher::Exists(false) => "not to exist".to_owned(),
@@ -136,7 +136,7 @@ fn expected(matcher: &Matcher, scope: &Scope) -> Result<String, Why> {
     })
 }
 
-fn check_one(matcher: &Matcher, actual: Option<&Json>, scope: &Scope) -> Result<(), Why> {
+fn check_one(matcher: &Matcher, actual: Option<&Json>, scope: &TestVars) -> Result<(), Why> {
     let expected = || expected(matcher, scope);
     let mismatch = |expected: String, actual: Option<String>| Why::Mismatch { expected, actual };
     let actual = match (matcher, actual) {
@@ -276,15 +276,15 @@ mod tests {
 
     fn run(checks: Json, body: Json) -> Vec<Failure> {
         let checks: JsonChecks = serde_json::from_value(checks).unwrap();
-        let mut scope = Scope::new();
+        let mut scope = TestVars::new();
         scope.set("title", json!("buy milk"));
         // The body as a response has it: JSON text, read lazily.
         let text = body.to_string();
         check(&checks, Ok(&Node::new(&text)), &scope)
     }
 
-    fn mismatch(path: &str, expected: &str, actual: Option<&str>) -> Kind {
-        Kind::Json {
+    fn mismatch(path: &str, expected: &str, actual: Option<&str>) -> FailureKind {
+        FailureKind::Json {
             path: path.into(),
             expected: expected.into(),
             actual: actual.map(Into::into),
@@ -335,7 +335,7 @@ mod tests {
             json!({"$.items[0].done": false, "$.count": {"lt": 2}, "$.missing": 1}),
             body,
         );
-        let kinds: Vec<&Kind> = failures.iter().map(|f| &f.kind).collect();
+        let kinds: Vec<&FailureKind> = failures.iter().map(|f| &f.kind).collect();
         assert_eq!(
             kinds,
             vec![
@@ -368,7 +368,7 @@ mod tests {
             }),
             body,
         );
-        let kinds: Vec<Kind> = failures.into_iter().map(|f| f.kind).collect();
+        let kinds: Vec<FailureKind> = failures.into_iter().map(|f| f.kind).collect();
         assert_eq!(
             kinds,
             vec![
@@ -390,7 +390,7 @@ mod tests {
         for doc in [Node::new(body), Node::over_tape(&tape, body.as_bytes())] {
             let failures = |checks: Json| {
                 let checks: JsonChecks = serde_json::from_value(checks).unwrap();
-                check(&checks, Ok(&doc), &Scope::new())
+                check(&checks, Ok(&doc), &TestVars::new())
             };
             let passing = failures(json!({
                 "$.id": 1234567890123456789u64,
@@ -435,7 +435,7 @@ mod tests {
             json!({"$.list": {"count": 2}, "$.items[*].id": {"count": 1}, "$.missing": {"count": 1}}),
             body,
         );
-        let kinds: Vec<Kind> = failing.into_iter().map(|f| f.kind).collect();
+        let kinds: Vec<FailureKind> = failing.into_iter().map(|f| f.kind).collect();
         assert_eq!(
             kinds,
             vec![
@@ -450,7 +450,7 @@ mod tests {
     fn an_unknown_variable_in_a_matcher_is_a_template_failure() {
         let failures = run(json!({"$.a": "{{ nope }}"}), json!({"a": 1}));
         assert!(
-            matches!(&failures[0].kind, Kind::Template { subject, .. } if subject == "$.a"),
+            matches!(&failures[0].kind, FailureKind::Template { subject, .. } if subject == "$.a"),
             "{failures:?}"
         );
     }
@@ -459,11 +459,11 @@ mod tests {
     fn a_non_json_body_fails_once_saying_why() {
         let checks: JsonChecks = serde_json::from_value(json!({"$.a": 1, "$.b": 2})).unwrap();
         let why = "the response is nested 2000 levels deep".to_owned();
-        let failures = check(&checks, Err(why.clone()), &Scope::new());
+        let failures = check(&checks, Err(why.clone()), &TestVars::new());
         assert_eq!(failures.len(), 1);
         assert_eq!(
             failures[0].kind,
-            Kind::NotJson {
+            FailureKind::NotJson {
                 subject: "json".into(),
                 why
             }

@@ -13,4 +13,4 @@ mod snapshot_view;
 mod snapshot_write;
 pub mod status;
 
-pub use failure::{Failure, Kind, Location};
+pub use failure::{Failure, FailureKind, Location};

@@ -19,7 +19,7 @@ use insta::{Comparator, DefaultComparator, TextSnapshotKind};
 use serde_json::Value as Json;
 use sha2::{Digest, Sha256};
 
-use super::failure::{Failure, Kind, SnapshotChange};
+use super::failure::{Failure, FailureKind, SnapshotChange};
 pub use super::snapshot_input::{Body, Snapshot};
 use super::snapshot_tape::{matches_tape, redacted_tokens};
 use super::snapshot_text::matches_text;
@@ -98,7 +98,7 @@ impl Outcome {
         } else {
             "nothing was written (CI or INSTA_UPDATE=no)".to_owned()
         };
-        let kind = Kind::Snapshot {
+        let kind = FailureKind::Snapshot {
             name: name.to_owned(),
             change: if missing {
                 SnapshotChange::New
@@ -640,7 +640,7 @@ mod tests {
         let failure = mismatch(false, true).failure("s__t").unwrap();
         assert_eq!(
             failure.kind,
-            Kind::Snapshot {
+            FailureKind::Snapshot {
                 name: "s__t".into(),
                 change: SnapshotChange::Changed,
                 next: "review it with `gatecheck review` \
@@ -655,7 +655,7 @@ mod tests {
     #[test]
     fn a_new_snapshot_in_ci_says_nothing_was_written() {
         let failure = mismatch(true, false).failure("s__t").unwrap();
-        let Kind::Snapshot { change, next, .. } = failure.kind else {
+        let FailureKind::Snapshot { change, next, .. } = failure.kind else {
             panic!("not a snapshot failure: {failure:?}");
         };
         assert_eq!(change, SnapshotChange::New);

@@ -1,6 +1,6 @@
 //! `expect.status`.
 
-use super::failure::{Failure, Kind};
+use super::failure::{Failure, FailureKind};
 use crate::suite::expect::StatusSet;
 use crate::suite::keypath::KeyPath;
 
@@ -13,7 +13,7 @@ pub fn check(expected: Option<&StatusSet>, actual: u16, at: KeyPath) -> Option<F
         None if !(200..300).contains(&actual) => "2xx (the default)".to_owned(),
         _ => return None,
     };
-    Some(Failure::new(Kind::Status { expected, actual }, at))
+    Some(Failure::new(FailureKind::Status { expected, actual }, at))
 }
 
 #[cfg(test)]
@@ -33,7 +33,7 @@ mod tests {
         let failure = check(Some(&set), 500, at()).unwrap();
         assert_eq!(
             failure.kind,
-            Kind::Status {
+            FailureKind::Status {
                 expected: "201 or 4xx".into(),
                 actual: 500
             }
@@ -46,7 +46,7 @@ mod tests {
         assert_eq!(check(None, 204, at()), None);
         assert_eq!(
             check(None, 302, at()).unwrap().kind,
-            Kind::Status {
+            FailureKind::Status {
                 expected: "2xx (the default)".into(),
                 actual: 302
             }

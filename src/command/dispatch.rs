@@ -1,10 +1,8 @@
-//! The binary's entry point: reads the environment once, parses the command
-//! line and hands each subcommand to its module.
+//! The binary's entry point: reads the environment and the command line
+//! once, parses the command line and hands each subcommand to its module.
 
 use std::io::Write as _;
 use std::process::ExitCode;
-
-use clap::Parser as _;
 
 use crate::cli::{Cli, Command, ImportFrom};
 use crate::error::Error;
@@ -17,7 +15,7 @@ pub fn read_env() -> Env {
 
 /// The binary's entry point.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_words(std::env::args_os().collect());
     let env = read_env();
     // A closed reader (`gatecheck | head -1`) must not stop a run or a
     // command half-way: the rest of the output is dropped instead.
@@ -36,7 +34,9 @@ pub fn main() -> ExitCode {
 /// Runs a parsed command line.
 pub fn dispatch(cli: Cli, env: &Env) -> Result<ExitCode, Error> {
     match cli.command {
-        Some(Command::Validate { paths, vars }) => super::validate::validate(paths, &vars, env),
+        Some(Command::Validate { paths, vars }) => {
+            super::validate_suites::validate(paths, &vars, env)
+        }
         Some(Command::Emulator {
             config,
             port,
@@ -64,8 +64,8 @@ pub fn dispatch(cli: Cli, env: &Env) -> Result<ExitCode, Error> {
             decode,
             fresh_login,
             suites,
-        }) => super::token::run(
-            super::token::TokenArgs {
+        }) => super::print_token::run(
+            super::print_token::TokenArgs {
                 identity,
                 decode,
                 fresh_login,
@@ -99,15 +99,12 @@ pub fn dispatch(cli: Cli, env: &Env) -> Result<ExitCode, Error> {
             },
             env,
         ),
-        Some(Command::Init(args)) => crate::init::run_with_env(&args, env, &mut std::io::stdout()),
-        Some(Command::Review(args)) => crate::review::review_stdin(&args, &mut std::io::stdout()),
-        Some(Command::Accept(args)) => crate::review::accept(&args, &mut std::io::stdout()),
-        Some(Command::Reject(args)) => crate::review::reject(&args, &mut std::io::stdout()),
+        Some(Command::Init(args)) => super::init::init(&args, env),
+        Some(Command::Review(args)) => super::review::review_stdin(&args, &mut std::io::stdout()),
+        Some(Command::Accept(args)) => super::review::accept(&args, &mut std::io::stdout()),
+        Some(Command::Reject(args)) => super::review::reject(&args, &mut std::io::stdout()),
         Some(Command::Schema { out }) => super::schema::schema(&out),
-        Some(Command::Report { command }) => {
-            println!("{}", crate::report::html::files::run(&command)?);
-            Ok(ExitCode::SUCCESS)
-        }
-        None => super::run::run_suites(cli.run, env),
+        Some(Command::Report { command }) => super::report::report(&command),
+        None => super::run::run_suites(cli.run, cli.words, env),
     }
 }

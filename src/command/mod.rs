@@ -5,10 +5,13 @@ pub mod coverage;
 pub mod dispatch;
 pub mod emulator;
 pub mod import;
+pub mod init;
+pub mod print_token;
+pub mod report;
+pub mod review;
 pub mod run;
 pub mod schema;
 pub mod stdout;
-pub mod token;
-pub mod validate;
+pub mod validate_suites;
 
 pub use dispatch::{dispatch, main, read_env};

@@ -33,8 +33,9 @@ fn split_positionals(args: Vec<String>) -> Result<(Vec<PathBuf>, Option<String>)
     Ok((default_paths(paths), filter))
 }
 
-/// Runs the suites of a parsed command line.
-pub fn run_suites(args: RunArgs, env: &Env) -> Result<ExitCode, Error> {
+/// Runs the suites of a parsed command line; `words` is the command line
+/// as given, for the HTML report.
+pub fn run_suites(args: RunArgs, words: Vec<String>, env: &Env) -> Result<ExitCode, Error> {
     let (paths, filter) = split_positionals(args.args.clone())?;
     let opts = RunOptions {
         paths,
@@ -48,6 +49,7 @@ pub fn run_suites(args: RunArgs, env: &Env) -> Result<ExitCode, Error> {
         html: args.html.clone(),
         partition: args.partition,
         coverage: coverage_hook(&args)?,
+        command_line: words,
     };
     let summary = run::run(&opts, env)?;
     report_end(&summary, env);

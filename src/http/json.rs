@@ -321,7 +321,7 @@ mod tests {
                 "$.a[0]": {"type": "object"}
             }))
             .unwrap();
-            let scope = crate::suite::template::Scope::new();
+            let scope = crate::suite::template::TestVars::new();
             // Refused at the limit, without overflowing the stack.
             assert!(validate(body.as_bytes()).is_err());
             let doc = crate::http::lazy_json::Node::new(&body);

@@ -10,7 +10,7 @@ use serde_json::{Value as Json, json};
 use super::js::{arg, dotted_path, is, literal, string};
 use super::matchers::{M, Why, flip, num, on, regex_of, status, why};
 pub use super::scope::Check;
-use super::scope::{Scope, Val};
+use super::scope::{ScriptScope, Val};
 use super::value::{eval, member, templated, truth};
 use super::vars::template;
 
@@ -23,7 +23,7 @@ pub enum Assertion {
 }
 
 /// `pm.expect(...).to...`, `pm.response.to...`, `tests["..."] = expr`.
-pub fn assertion(expr: &Expression<'_>, scope: &Scope) -> Assertion {
+pub fn assertion(expr: &Expression<'_>, scope: &ScriptScope) -> Assertion {
     if let Expression::AssignmentExpression(a) = expr
         && let oxc_ast::ast::AssignmentTarget::ComputedMemberExpression(m) = &a.left
         && matches!(m.object.without_parentheses(), Expression::Identifier(id) if id.name == "tests")
@@ -95,7 +95,7 @@ const FILLER: [&str; 16] = [
 
 /// The assertions of a chai chain, in order; chai's flags (`not`, `deep`,
 /// `nested`, `length`) stay set for the rest of the chain.
-fn chain(mut subject: Val, links: &[Link<'_, '_>], scope: &Scope) -> Result<Vec<Check>, Why> {
+fn chain(mut subject: Val, links: &[Link<'_, '_>], scope: &ScriptScope) -> Result<Vec<Check>, Why> {
     let (mut not, mut deep, mut nested, mut length) = (false, false, false, false);
     let mut include = false;
     let mut out = Vec::new();

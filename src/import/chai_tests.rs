@@ -9,7 +9,7 @@ use crate::check::json::check;
 use crate::http::lazy_json::Node;
 use crate::import::scripts::{Checks, read};
 use crate::suite::matcher::JsonChecks;
-use crate::suite::template::Scope as Vars;
+use crate::suite::template::TestVars as Vars;
 
 fn script(text: &str) -> Checks {
     read(&text.lines().map(str::to_owned).collect::<Vec<_>>())

@@ -48,11 +48,11 @@ pub enum Val {
 
 /// The script's variables, innermost block last.
 #[derive(Debug, Clone, Default)]
-pub struct Scope {
+pub struct ScriptScope {
     frames: Vec<IndexMap<String, Val>>,
 }
 
-impl Scope {
+impl ScriptScope {
     pub fn get(&self, name: &str) -> Option<&Val> {
         self.frames.iter().rev().find_map(|f| f.get(name))
     }

@@ -19,7 +19,7 @@ use serde_json::{Value as Json, json};
 
 use super::chai::{self, Assertion, Check};
 use super::js::{self, Lines, arg, dotted, is, string};
-use super::scope::{Scope, Val};
+use super::scope::{ScriptScope, Val};
 use super::sent::{request_object, request_value};
 use super::value::{self, eval};
 use super::vars::looks_secret;
@@ -55,7 +55,7 @@ fn reader(source: &str) -> Reader<'_, '_> {
         source,
         lines: Lines::new(source),
         checks: Checks::default(),
-        scope: Scope::default(),
+        scope: ScriptScope::default(),
         functions: IndexMap::new(),
         outcomes: BTreeMap::new(),
         others: Vec::new(),
@@ -100,16 +100,16 @@ impl Ctx {
     }
 }
 
-type Outcome = Result<(), String>;
+type Conversion = Result<(), String>;
 
 struct Reader<'s, 'a> {
     source: &'s str,
     lines: Lines,
     checks: Checks,
-    scope: Scope,
+    scope: ScriptScope,
     functions: IndexMap<String, Helper<'s, 'a>>,
     /// Each assertion's outcome, by the line it starts on.
-    outcomes: BTreeMap<usize, Vec<Outcome>>,
+    outcomes: BTreeMap<usize, Vec<Conversion>>,
     /// Other statements not converted: (line, kind).
     others: Vec<(usize, String)>,
     /// Helper calls being followed.
@@ -694,7 +694,7 @@ impl<'s, 'a> Reader<'s, 'a> {
         self.outcomes.entry(line).or_default().push(outcome);
     }
 
-    fn apply_all(&mut self, checks: Vec<Check>, cx: &Ctx) -> Outcome {
+    fn apply_all(&mut self, checks: Vec<Check>, cx: &Ctx) -> Conversion {
         if let Some(why) = &cx.cond {
             return Err(why.clone());
         }
@@ -819,7 +819,7 @@ fn one_line(text: &str) -> String {
 
 /// A condition made only of Postman variables and literals
 /// (`!(environment.isIntegrationTest)`, `pm.environment.get("env") === "prod"`).
-fn reads_only_variables(e: &Expression<'_>, scope: &Scope) -> bool {
+fn reads_only_variables(e: &Expression<'_>, scope: &ScriptScope) -> bool {
     match e.without_parentheses() {
         Expression::UnaryExpression(u) => reads_only_variables(&u.argument, scope),
         Expression::LogicalExpression(l) => {

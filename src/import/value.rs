@@ -9,11 +9,11 @@ use serde_json::{Value as Json, json};
 
 use super::js::{arg, dotted, dotted_path, is, literal, segment, string};
 use super::matchers::{M, Why, num, on, regex_of, why};
-use super::scope::{Check, Scope, Val};
+use super::scope::{Check, ScriptScope, Val};
 use super::vars::template;
 
 /// What a value stands for.
-pub fn eval(expr: &Expression<'_>, scope: &Scope) -> Val {
+pub fn eval(expr: &Expression<'_>, scope: &ScriptScope) -> Val {
     let expr = expr.without_parentheses();
     if let Some(v) = named(expr, scope) {
         return v;
@@ -65,7 +65,7 @@ pub fn templated(v: Json) -> Json {
 }
 
 /// Names of Postman's sandbox that stand for a part of the response.
-fn named(expr: &Expression<'_>, scope: &Scope) -> Option<Val> {
+fn named(expr: &Expression<'_>, scope: &ScriptScope) -> Option<Val> {
     let parts = dotted(expr)?;
     if let Some(first) = parts.first()
         && scope.get(first).is_some()
@@ -104,7 +104,7 @@ fn index(base: Val, seg: &str) -> Val {
 }
 
 /// `pm.response.json()`, `JSON.parse(responseBody)`, header and variable reads.
-fn call(c: &oxc_ast::ast::CallExpression<'_>, scope: &Scope) -> Val {
+fn call(c: &oxc_ast::ast::CallExpression<'_>, scope: &ScriptScope) -> Val {
     // `res.json()` of a response a script received (`pm.sendRequest`).
     if let Expression::StaticMemberExpression(m) = c.callee.without_parentheses()
         && m.property.name == "json"
@@ -155,7 +155,7 @@ fn call(c: &oxc_ast::ast::CallExpression<'_>, scope: &Scope) -> Val {
 
 /// The checks that hold exactly when `expr` is truthy (legacy
 /// `tests["..."] = expr`, `pm.expect(expr).to.be.true`, `if (expr)`).
-pub fn truth(expr: &Expression<'_>, scope: &Scope) -> Result<Vec<Check>, Why> {
+pub fn truth(expr: &Expression<'_>, scope: &ScriptScope) -> Result<Vec<Check>, Why> {
     let expr = expr.without_parentheses();
     match expr {
         Expression::LogicalExpression(l) if l.operator == LogicalOperator::And => {
@@ -203,7 +203,7 @@ pub fn truth(expr: &Expression<'_>, scope: &Scope) -> Result<Vec<Check>, Why> {
 
 /// A value used as a condition: a boolean made of checks, or a header
 /// read (present and not empty).
-fn truthy(expr: &Expression<'_>, scope: &Scope) -> Result<Vec<Check>, Why> {
+fn truthy(expr: &Expression<'_>, scope: &ScriptScope) -> Result<Vec<Check>, Why> {
     match eval(expr, scope) {
         Val::Checks(c) => Ok(c),
         Val::Header(name) => Ok(vec![Check::Header(name, json!({"matches": "."}))]),
@@ -219,7 +219,7 @@ fn compare(
     left: &Expression<'_>,
     op: BinaryOperator,
     right: &Expression<'_>,
-    scope: &Scope,
+    scope: &ScriptScope,
 ) -> Result<Vec<Check>, Why> {
     use BinaryOperator as B;
     // typeof x === "type"
@@ -288,7 +288,7 @@ fn is_value(v: &Val) -> bool {
 
 /// Calls that are true or false: `x.hasOwnProperty("k")`,
 /// `Array.isArray(x)`, `/re/.test(x)`, lodash's `_.has`, `_.isEqual`...
-fn predicate(c: &oxc_ast::ast::CallExpression<'_>, scope: &Scope) -> Result<Vec<Check>, Why> {
+fn predicate(c: &oxc_ast::ast::CallExpression<'_>, scope: &ScriptScope) -> Result<Vec<Check>, Why> {
     let a = |i: usize| arg(&c.arguments, i);
     let val = |i: usize| a(i).map_or(Val::Unknown, |e| eval(e, scope));
     if let Expression::StaticMemberExpression(m) = c.callee.without_parentheses() {

@@ -14,7 +14,7 @@ use crate::error::{Diagnostic, Error};
 use crate::suite::load::Env;
 
 pub fn run(
-    args: &super::InitArgs,
+    args: &super::InitOptions,
     document: &Path,
     env: &Env,
     out: &mut dyn Write,

@@ -9,11 +9,11 @@ use std::time::Duration;
 use crate::secret::mask::MaskSet;
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
-use super::failure::TrialFailure;
+use crate::verdict::failure::TrialFailure;
 
 /// How one trial ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
+pub enum TrialOutcome {
     Passed,
     /// The failures, and the console's message (secrets masked).
     Failed(TrialFailure),
@@ -28,7 +28,7 @@ pub struct TrialRecord {
     /// The suite's id (trial-name prefix) and title.
     pub suite_id: String,
     pub suite_title: String,
-    pub outcome: Outcome,
+    pub outcome: TrialOutcome,
     pub duration: Duration,
 }
 
@@ -37,14 +37,14 @@ impl TrialRecord {
     pub fn mask(&mut self, secrets: &MaskSet) {
         self.name = secrets.mask(&self.name).into_owned();
         match &mut self.outcome {
-            Outcome::Failed(failure) => {
+            TrialOutcome::Failed(failure) => {
                 let taken = std::mem::take(failure);
                 *failure = taken.masked(|text| secrets.mask(text).into_owned());
             }
-            Outcome::Ignored(Some(message)) => {
+            TrialOutcome::Ignored(Some(message)) => {
                 *message = secrets.mask(message).into_owned();
             }
-            Outcome::Passed | Outcome::Ignored(None) => {}
+            TrialOutcome::Passed | TrialOutcome::Ignored(None) => {}
         }
     }
 }
@@ -97,15 +97,15 @@ fn xml_text(text: &str) -> String {
 
 fn test_case(record: &TrialRecord) -> TestCase {
     let status = match &record.outcome {
-        Outcome::Passed => TestCaseStatus::success(),
-        Outcome::Failed(failure) => {
+        TrialOutcome::Passed => TestCaseStatus::success(),
+        TrialOutcome::Failed(failure) => {
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
             status
                 .set_message(xml_text(&failure.headline()))
                 .set_description(xml_text(&failure.text));
             status
         }
-        Outcome::Ignored(reason) => {
+        TrialOutcome::Ignored(reason) => {
             let mut status = TestCaseStatus::skipped();
             if let Some(reason) = reason {
                 status.set_message(xml_text(reason));
@@ -126,7 +126,7 @@ fn test_case(record: &TrialRecord) -> TestCase {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::failure::{Failure, Kind, Location};
+    use crate::check::failure::{Failure, FailureKind, Location};
     use crate::suite::keypath::KeyPath;
 
     #[test]
@@ -144,8 +144,8 @@ mod tests {
             duration: Duration::from_millis(5),
         };
         let records = [
-            record(&format!("t{odd}"), Outcome::Failed(failure)),
-            record("skipped", Outcome::Ignored(Some(format!("why{odd}")))),
+            record(&format!("t{odd}"), TrialOutcome::Failed(failure)),
+            record("skipped", TrialOutcome::Ignored(Some(format!("why{odd}")))),
         ];
         let xml = render(&records).unwrap();
         let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("{e}: {xml}"));
@@ -168,7 +168,7 @@ mod tests {
     #[test]
     fn a_failure_message_is_its_first_located_line() {
         let status = Failure {
-            kind: Kind::Status {
+            kind: FailureKind::Status {
                 expected: "200".into(),
                 actual: 404,
             },
@@ -187,7 +187,7 @@ mod tests {
             name: "a::t".into(),
             suite_id: "a".into(),
             suite_title: "A".into(),
-            outcome: Outcome::Failed(failure.clone()),
+            outcome: TrialOutcome::Failed(failure.clone()),
             duration: Duration::from_millis(5),
         };
         let case = test_case(&record);

@@ -11,20 +11,20 @@ use super::plan::TrialSpec;
 use super::prepare::prepare;
 use crate::auth::{Identities, Token};
 use crate::check;
-use crate::check::failure::{Failure, Kind};
+use crate::check::failure::{Failure, FailureKind};
 use crate::check::snapshot::{self, Snapshot};
-use crate::http::Exchange;
 use crate::http::lazy_json::selection;
-use crate::report::failure::{self, StepFailure, StepLabel, TrialFailure};
-use crate::report::html::model::StepView;
+use crate::http::{Exchange, Prepared};
 use crate::secret::mask::Masker;
 use crate::suite::expect::{CaptureSource, StatusExpect};
 use crate::suite::keypath::KeyPath;
 use crate::suite::limits::ByteSize;
 use crate::suite::model::{ExpectDef, RequestDef, RetryDef};
 use crate::suite::negative::BrokenAuth;
-use crate::suite::template::Scope;
+use crate::suite::template::TestVars;
 use crate::suite::validate::NONE;
+use crate::verdict::failure::{self, StepFailure, StepLabel, TrialFailure};
+use crate::verdict::step_view::StepView;
 
 /// Everything shared by the trials of a run.
 pub struct RunCtx {
@@ -116,7 +116,7 @@ async fn run_steps(
         Some(identity) => Some(login(ctx, spec, identity).await?),
         None => None,
     };
-    let mut scope = Scope::new();
+    let mut scope = TestVars::new();
     scope.extend(&spec.suite.vars);
     for (k, v) in &ctx.cli_vars {
         scope.set(k.clone(), v.clone());
@@ -141,15 +141,8 @@ async fn run_steps(
         )
         .await?;
         capture(ctx, step, &exchange, &mut scope).map_err(|e| {
-            StepFailure {
-                step: step.label,
-                request: Some(line(spec, &exchange)),
-                failures: vec![locate(spec, step, *e)],
-                exchange: Some(&exchange),
-                attempts: 1,
-                ..StepFailure::default()
-            }
-            .finish()
+            let request = Some(line(spec, &exchange));
+            step_failure(spec, step, *e, request, Some(&exchange), 1)
         })?;
     }
     Ok(())
@@ -180,7 +173,7 @@ async fn login(ctx: &RunCtx, spec: &TrialSpec, identity: &str) -> Result<Arc<Tok
             }
         }
     };
-    let kind = Kind::Login {
+    let kind = FailureKind::Login {
         identity: identity.to_owned(),
         message,
     };
@@ -205,162 +198,299 @@ fn identity_key(spec: &TrialSpec) -> KeyPath {
     spec.suite.identity_key.clone().unwrap_or(test)
 }
 
+/// One step: its request prepared and sent (retried as asked), the
+/// response checked and compared with its snapshot; `Ok` carries the
+/// exchange for the captures.
 async fn run_step(
     ctx: &RunCtx,
     spec: &TrialSpec,
     step: &Step<'_>,
-    scope: &Scope,
+    scope: &TestVars,
     token: Option<&Token>,
-    mut trace: Option<&mut Vec<StepView>>,
+    trace: Option<&mut Vec<StepView>>,
 ) -> Result<Exchange, TrialFailure> {
-    let timeout = spec
-        .test
+    let (authorization, token) = authorize(ctx, spec, step, token)?;
+    let prepared = prepare_step(ctx, spec, step, scope, authorization.as_deref())?;
+    let request_line = failure::request_line(&prepared, spec.identity_label.as_deref());
+    let sent = match send_until_done(ctx, spec, step, scope, &prepared, token).await {
+        Ok(sent) => sent,
+        Err((failure, attempts)) => {
+            return Err(step_failure(
+                spec,
+                step,
+                failure,
+                Some(request_line),
+                None,
+                attempts,
+            ));
+        }
+    };
+    if let Some(trace) = trace {
+        trace.push(StepView::new(
+            step.label,
+            &sent.exchange,
+            sent.attempts,
+            &ctx.masker,
+        ));
+    }
+    conclude(ctx, spec, step, sent, request_line, token)
+}
+
+/// A step that failed on one failure (before or without a checked
+/// response), located in the suite.
+fn step_failure(
+    spec: &TrialSpec,
+    step: &Step<'_>,
+    failure: Failure,
+    request: Option<String>,
+    exchange: Option<&Exchange>,
+    attempts: u32,
+) -> TrialFailure {
+    StepFailure {
+        step: step.label,
+        request,
+        failures: vec![locate(spec, step, failure)],
+        exchange,
+        attempts,
+        ..StepFailure::default()
+    }
+    .finish()
+}
+
+/// The step's Authorization header and the token whose DPoP key signs its
+/// proofs: the login's token, or for a broken-authentication trial the
+/// broken value (registered as a secret unless malformed) and no proof.
+fn authorize<'t>(
+    ctx: &RunCtx,
+    spec: &TrialSpec,
+    step: &Step<'_>,
+    token: Option<&'t Token>,
+) -> Result<(Option<String>, Option<&'t Token>), TrialFailure> {
+    let Some(kind) = spec.broken else {
+        return Ok((token.map(Token::authorization), token));
+    };
+    // Sent as it is: no DPoP proof.
+    let value = super::negative::authorization(kind, token).map_err(|message| {
+        step_failure(
+            spec,
+            step,
+            at_request(FailureKind::Request { message }),
+            None,
+            None,
+            1,
+        )
+    })?;
+    if let Some(value) = value.as_ref().filter(|_| kind != BrokenAuth::Malformed) {
+        ctx.masker
+            .add(value.trim_start_matches("Bearer ").to_owned());
+    }
+    Ok((value, None))
+}
+
+/// The test's timeout, else the suite's, else the run's.
+fn step_timeout(ctx: &RunCtx, spec: &TrialSpec) -> Duration {
+    spec.test
         .timeout
         .map(|d| d.0)
         .or(spec.suite.timeout)
-        .unwrap_or(ctx.default_timeout);
-    let fail = |failure: Failure, request: Option<String>, exchange, attempts| {
-        StepFailure {
-            step: step.label,
-            request,
-            failures: vec![locate(spec, step, failure)],
-            exchange,
-            attempts,
-            ..StepFailure::default()
-        }
-        .finish()
-    };
-    let (authorization, token) = match spec.broken {
-        None => (token.map(Token::authorization), token),
-        // Sent as it is: no DPoP proof.
-        Some(kind) => {
-            let value = super::negative::authorization(kind, token)
-                .map_err(|message| fail(at_request(Kind::Request { message }), None, None, 1))?;
-            if let Some(value) = value.as_ref().filter(|_| kind != BrokenAuth::Malformed) {
-                ctx.masker
-                    .add(value.trim_start_matches("Bearer ").to_owned());
-            }
-            (value, None)
-        }
-    };
+        .unwrap_or(ctx.default_timeout)
+}
+
+/// The step's request with its templates filled in, ready to send.
+fn prepare_step(
+    ctx: &RunCtx,
+    spec: &TrialSpec,
+    step: &Step<'_>,
+    scope: &TestVars,
+    authorization: Option<&str>,
+) -> Result<Prepared, TrialFailure> {
     let mut prepared = prepare(
         step.request,
         scope,
         &spec.suite,
         ctx.demo_api_url.as_deref(),
-        authorization.as_deref(),
-        timeout,
+        authorization,
+        step_timeout(ctx, spec),
     )
     .map_err(|e| {
-        let kind = Kind::Request {
+        let kind = FailureKind::Request {
             message: e.to_string(),
         };
-        fail(at_request(kind), None, None, 1)
+        step_failure(spec, step, at_request(kind), None, None, 1)
     })?;
     // The snapshot fast path reads the body into a tape, in the same pass
     // that checks it is JSON.
     prepared.tape = takes_snapshot(spec, step);
-    let request_line = failure::request_line(&prepared, spec.identity_label.as_deref());
-    let attempts = step.retry.map_or(1, |r| r.attempts.max(1));
-    let delay = step
-        .retry
-        .and_then(|r| r.delay)
-        .map_or(Duration::from_millis(500), |d| d.0);
+    Ok(prepared)
+}
+
+/// How often and how far apart a step is sent (`retry:`; once by default).
+struct RetryPolicy {
+    attempts: u32,
+    delay: Duration,
+}
+
+impl RetryPolicy {
+    fn of(step: &Step<'_>) -> Self {
+        Self {
+            attempts: step.retry.map_or(1, |r| r.attempts.max(1)),
+            delay: step
+                .retry
+                .and_then(|r| r.delay)
+                .map_or(Duration::from_millis(500), |d| d.0),
+        }
+    }
+}
+
+/// The last exchange of a step, its check failures and how many attempts
+/// it took.
+struct Sent {
+    exchange: Exchange,
+    failures: Vec<Failure>,
+    attempts: u32,
+}
+
+/// Sends the step until it is done (its checks pass, or its `until`
+/// status came) or out of attempts; a transport error (refused, timed out)
+/// is retried like a failure. The error is the last transport error, with
+/// the attempts made.
+async fn send_until_done(
+    ctx: &RunCtx,
+    spec: &TrialSpec,
+    step: &Step<'_>,
+    scope: &TestVars,
+    prepared: &Prepared,
+    token: Option<&Token>,
+) -> Result<Sent, (Failure, u32)> {
+    let retry = RetryPolicy::of(step);
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let exchange =
-            match super::dpop::send(&ctx.client, &prepared, token, &ctx.masker, ctx.max_body).await
-            {
-                Ok(exchange) => exchange,
-                // A transport error (refused, timed out) is retried like a failure.
-                Err(_) if attempt < attempts => {
-                    tokio::time::sleep(delay).await;
-                    continue;
-                }
-                Err(e) => {
-                    let kind = Kind::Transport {
-                        message: e.to_string(),
-                    };
-                    return Err(fail(at_request(kind), Some(request_line), None, attempt));
-                }
-            };
-        // Masked from the moment they are read: before the dump, the
-        // checks, the snapshot and any failure of this very step.
-        register_secret_captures(ctx, step, &exchange);
-        if ctx.verbose {
-            super::verbose::dump(&ctx.masker, &spec.name, &exchange);
-        }
-        let failures = check_exchange(spec, step, &exchange, scope);
-        let until_met = step
-            .retry
-            .and_then(|r| r.until.as_ref())
-            .map(|until| status_matches(until, spec, exchange.response.status));
-        let done = match until_met {
-            Some(met) => met,
-            None => failures.is_empty(),
-        };
-        if !done && attempt < attempts {
-            tokio::time::sleep(delay).await;
-            continue;
-        }
-        if let Some(trace) = trace.as_deref_mut() {
-            trace.push(StepView::new(step.label, &exchange, attempt, &ctx.masker));
-        }
-        let mut failures = failures;
-        let mut notes = Vec::new();
-        if failures.is_empty() {
-            failures.extend(snapshot_step(ctx, spec, step, &exchange));
-        } else if let Some(hint) =
-            cached_token_hint(ctx, spec, &exchange, token.map(|t| t.access_token.as_str()))
+        let more = attempt < retry.attempts;
+        let exchange = match super::send::send(
+            &ctx.client,
+            prepared,
+            token,
+            &ctx.masker,
+            ctx.max_body,
+        )
+        .await
         {
-            notes.push(hint);
+            Ok(exchange) => exchange,
+            Err(_) if more => {
+                tokio::time::sleep(retry.delay).await;
+                continue;
+            }
+            Err(e) => {
+                let kind = FailureKind::Transport {
+                    message: e.to_string(),
+                };
+                return Err((at_request(kind), attempt));
+            }
+        };
+        received(ctx, spec, step, &exchange);
+        let failures = check_exchange(spec, step, &exchange, scope);
+        if !more || is_done(spec, step, &exchange, &failures) {
+            return Ok(Sent {
+                exchange,
+                failures,
+                attempts: attempt,
+            });
         }
-        if failures.is_empty() {
-            return Ok(exchange);
-        }
-        return Err(StepFailure {
-            step: step.label,
-            request: Some(request_line),
-            failures: failures
-                .into_iter()
-                .map(|f| locate(spec, step, f))
-                .collect(),
-            notes,
-            exchange: Some(&exchange),
-            attempts: attempt,
-        }
-        .finish());
+        tokio::time::sleep(retry.delay).await;
     }
+}
+
+/// What happens to every response as it arrives: the step's secret
+/// captures are masked from the moment they are read (before the dump, the
+/// checks, the snapshot and any failure of this very step), and `--verbose`
+/// prints the exchange.
+fn received(ctx: &RunCtx, spec: &TrialSpec, step: &Step<'_>, exchange: &Exchange) {
+    register_secret_captures(ctx, step, exchange);
+    if ctx.verbose {
+        super::verbose::dump(&ctx.masker, &spec.name, exchange);
+    }
+}
+
+/// Whether a step needs no further attempt: its `retry.until` status came,
+/// or (without `until`) its checks passed.
+fn is_done(spec: &TrialSpec, step: &Step<'_>, exchange: &Exchange, failures: &[Failure]) -> bool {
+    match step.retry.and_then(|r| r.until.as_ref()) {
+        Some(until) => status_matches(until, spec, exchange.response.status),
+        None => failures.is_empty(),
+    }
+}
+
+/// The step's result from its last exchange: a passing one is compared
+/// with its snapshot; a failing one with a cached token that got a 401
+/// evicts that token and says so in a note.
+fn conclude(
+    ctx: &RunCtx,
+    spec: &TrialSpec,
+    step: &Step<'_>,
+    sent: Sent,
+    request_line: String,
+    token: Option<&Token>,
+) -> Result<Exchange, TrialFailure> {
+    let Sent {
+        exchange,
+        mut failures,
+        attempts,
+    } = sent;
+    let mut notes = Vec::new();
+    if failures.is_empty() {
+        failures.extend(snapshot_step(ctx, spec, step, &exchange));
+    } else if let Some(identity) = rejected_cached_token(ctx, spec, &exchange) {
+        let access_token = token.map(|t| t.access_token.as_str());
+        let evicted = evict_cached_token(ctx, identity, access_token);
+        notes.push(cached_token_note(identity, evicted));
+    }
+    if failures.is_empty() {
+        return Ok(exchange);
+    }
+    Err(StepFailure {
+        step: step.label,
+        request: Some(request_line),
+        failures: failures
+            .into_iter()
+            .map(|f| locate(spec, step, f))
+            .collect(),
+        notes,
+        exchange: Some(&exchange),
+        attempts,
+    }
+    .finish())
 }
 
 /// A failure of the request itself, located at `request`.
-fn at_request(kind: Kind) -> Failure {
+fn at_request(kind: FailureKind) -> Failure {
     Failure::new(kind, KeyPath::root().key("request"))
 }
 
-/// A 401 with a token from the cache: it may have been revoked, so it is
-/// evicted from the cache and the next run logs in again.
-fn cached_token_hint(
-    ctx: &RunCtx,
-    spec: &TrialSpec,
-    ex: &Exchange,
-    token: Option<&str>,
-) -> Option<String> {
+/// The trial's identity when the response is a 401 to a token that came
+/// from the token cache (it may have been revoked).
+fn rejected_cached_token<'s>(ctx: &RunCtx, spec: &'s TrialSpec, ex: &Exchange) -> Option<&'s str> {
     let identity = spec.identity.as_deref()?;
-    if ex.response.status != 401 || !ctx.identities.token_from_cache(identity) {
-        return None;
-    }
-    let evicted = token.is_some_and(|t| ctx.identities.evict(identity, t));
+    (ex.response.status == 401 && ctx.identities.token_from_cache(identity)).then_some(identity)
+}
+
+/// Removes `identity`'s cached token, so that the next run logs in again;
+/// whether it was removed.
+fn evict_cached_token(ctx: &RunCtx, identity: &str, access_token: Option<&str>) -> bool {
+    access_token.is_some_and(|t| ctx.identities.evict(identity, t))
+}
+
+/// The note of a failure on a cached token: it may have been revoked.
+fn cached_token_note(identity: &str, evicted: bool) -> String {
     let next = if evicted {
         "it was removed from the cache, so the next run logs in again"
     } else {
         "run again with --fresh-login"
     };
-    Some(format!(
+    format!(
         "the token of `{identity}` came from the token cache; if it was revoked \
          (or the authorization server restarted), {next}"
-    ))
+    )
 }
 
 fn status_matches(until: &StatusExpect, spec: &TrialSpec, status: u16) -> bool {
@@ -376,7 +506,12 @@ fn status_matches(until: &StatusExpect, spec: &TrialSpec, status: u16) -> bool {
 
 /// Status, headers, JSON and duration failures of one exchange, at key
 /// paths relative to the step.
-fn check_exchange(spec: &TrialSpec, step: &Step<'_>, ex: &Exchange, scope: &Scope) -> Vec<Failure> {
+fn check_exchange(
+    spec: &TrialSpec,
+    step: &Step<'_>,
+    ex: &Exchange,
+    scope: &TestVars,
+) -> Vec<Failure> {
     static NOTHING: std::sync::LazyLock<ExpectDef> = std::sync::LazyLock::new(ExpectDef::default);
     let expect = step.expect.unwrap_or(&NOTHING);
     let status_key = KeyPath::root().key("expect").key("status");
@@ -435,7 +570,7 @@ fn snapshot_step(
     let json = ex.response.is_json();
     if !json && ex.response.json_problem.is_some() {
         // JSON too deep to read fails rather than silently going unsnapshotted.
-        let kind = Kind::NotJson {
+        let kind = FailureKind::NotJson {
             subject: "snapshot".into(),
             why: ex.response.not_json(),
         };
@@ -483,7 +618,7 @@ fn snapshot_step(
         (Some(false), true) => Some("the accepted snapshot is text, the response is JSON".into()),
         _ => None,
     };
-    if let (Some(why), Kind::Snapshot { next, .. }) = (why, &mut failure.kind) {
+    if let (Some(why), FailureKind::Snapshot { next, .. }) = (why, &mut failure.kind) {
         *next = format!("{why}; {next}");
     }
     Some(failure)
@@ -565,11 +700,11 @@ fn capture(
     ctx: &RunCtx,
     step: &Step<'_>,
     ex: &Exchange,
-    scope: &mut Scope,
+    scope: &mut TestVars,
 ) -> Result<(), Box<Failure>> {
     for (name, def) in step.capture {
         let value = read_capture(&def.source, ex).map_err(|problem| {
-            let kind = Kind::Capture {
+            let kind = FailureKind::Capture {
                 name: name.clone(),
                 problem,
             };

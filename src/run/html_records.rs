@@ -5,11 +5,10 @@
 use std::collections::{HashMap, HashSet};
 
 use super::plan::TrialSpec;
-use crate::report::html::model::{
-    FailureView, MatrixCell, Model, RunMeta, Status, StepView, TrialView,
-};
-use crate::report::junit::{Outcome, TrialRecord};
+use crate::report::html::model::{FailureView, MatrixCell, Model, RunMeta, Status, TrialView};
+use crate::report::junit::{TrialOutcome, TrialRecord};
 use crate::suite::expect::StatusExpect;
+use crate::verdict::step_view::StepView;
 
 /// The exchanges recorded per trial name.
 pub type Traces = HashMap<String, Vec<StepView>>;
@@ -59,14 +58,14 @@ fn trial(
     steps: Vec<StepView>,
 ) -> TrialView {
     let (status, reason, failures, message) = match &record.outcome {
-        Outcome::Passed => (Status::Passed, None, Vec::new(), None),
-        Outcome::Failed(f) => (
+        TrialOutcome::Passed => (Status::Passed, None, Vec::new(), None),
+        TrialOutcome::Failed(f) => (
             Status::Failed,
             None,
             f.failures.iter().map(FailureView::from).collect(),
             Some(f.text.clone()),
         ),
-        Outcome::Ignored(reason) => (Status::Ignored, reason.clone(), Vec::new(), None),
+        TrialOutcome::Ignored(reason) => (Status::Ignored, reason.clone(), Vec::new(), None),
     };
     let matrix = matrix_spec.map(|spec| MatrixCell {
         endpoint: endpoint(spec),

@@ -12,7 +12,7 @@ use crate::suite::yaml::{KeyPath, Located};
 
 /// One planned trial, by name.
 #[derive(Debug, Clone)]
-pub struct Outline {
+pub struct TrialOutline {
     /// As in [`TrialSpec::name`].
     pub name: String,
     /// Its suite's place among the [`SuiteOutline`]s (the order of the files).
@@ -28,7 +28,7 @@ pub struct Outline {
     pub tags: Arc<[String]>,
 }
 
-impl Outline {
+impl TrialOutline {
     /// The outline of `spec`; `test_name` is its test's name, shared.
     pub fn of(spec: &TrialSpec, test_name: Arc<str>) -> Self {
         Self {

@@ -6,7 +6,7 @@ use super::plan::SuiteInfo;
 use crate::http::Prepared;
 use crate::http::exchange::Body;
 use crate::suite::model::{BasicAuthDef, RequestDef};
-use crate::suite::template::{Scope, scalar_text};
+use crate::suite::template::{TestVars, scalar_text};
 use crate::suite::wire;
 
 /// The `base_url` value that means the built-in demo API.
@@ -14,7 +14,7 @@ pub const DEMO: &str = crate::suite::model::DEMO_BASE_URL;
 
 pub fn prepare(
     request: &RequestDef,
-    scope: &Scope,
+    scope: &TestVars,
     suite: &SuiteInfo,
     demo_api_url: Option<&str>,
     authorization: Option<&str>,
@@ -71,7 +71,7 @@ pub fn prepare(
 
 /// A header value with its `{{ }}` filled in, checked again: a variable
 /// may bring in what the literal text could not (a line break).
-fn header_value(name: &str, template: &str, scope: &Scope) -> Result<String, String> {
+fn header_value(name: &str, template: &str, scope: &TestVars) -> Result<String, String> {
     let value = scope.render(template)?;
     match wire::header_value_problem(&value) {
         Some(problem) => Err(format!(
@@ -82,7 +82,7 @@ fn header_value(name: &str, template: &str, scope: &Scope) -> Result<String, Str
 }
 
 /// `Basic base64(username:password)`, both rendered.
-fn basic_header(basic: &BasicAuthDef, scope: &Scope) -> Result<String, String> {
+fn basic_header(basic: &BasicAuthDef, scope: &TestVars) -> Result<String, String> {
     use base64::Engine;
     let pair = format!(
         "{}:{}",
@@ -99,7 +99,7 @@ fn absolute_url(
     url: &str,
     suite: &SuiteInfo,
     demo_api_url: Option<&str>,
-    scope: &Scope,
+    scope: &TestVars,
 ) -> Result<String, String> {
     if url.starts_with("http://") || url.starts_with("https://") {
         return Ok(url.to_owned());
@@ -122,7 +122,7 @@ fn absolute_url(
     ))
 }
 
-fn body(request: &RequestDef, scope: &Scope) -> Result<Body, String> {
+fn body(request: &RequestDef, scope: &TestVars) -> Result<Body, String> {
     if let Some(json) = &request.json {
         return Ok(Body::Json(scope.render_json(json)?));
     }
@@ -145,7 +145,7 @@ mod tests {
 
     #[test]
     fn basic_auth_is_encoded_from_rendered_parts() {
-        let mut scope = Scope::new();
+        let mut scope = TestVars::new();
         scope.set("user", serde_json::json!("Aladdin"));
         let basic = BasicAuthDef {
             username: "{{ user }}".into(),

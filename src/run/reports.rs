@@ -13,7 +13,7 @@ use super::html_records as build;
 use super::plan::TrialSpec;
 use crate::error::Error;
 use crate::report::html::{files, model::RunMeta};
-use crate::report::junit::{self, Outcome, TrialRecord};
+use crate::report::junit::{self, TrialOutcome, TrialRecord};
 use crate::secret::mask::Masker;
 
 /// How each trial ended, filled in by the trials.
@@ -106,7 +106,7 @@ pub fn list_entry(spec: &TrialSpec) -> Trial {
 }
 
 /// One trial's record.
-pub fn record(spec: &TrialSpec, outcome: Outcome, duration: Duration) -> TrialRecord {
+pub fn record(spec: &TrialSpec, outcome: TrialOutcome, duration: Duration) -> TrialRecord {
     TrialRecord {
         name: spec.name.clone(),
         suite_id: spec.suite.id.clone(),
@@ -139,7 +139,7 @@ fn all_records(
                 )),
                 (None, None) => None,
             };
-            all.push(record(spec, Outcome::Ignored(reason), Duration::ZERO));
+            all.push(record(spec, TrialOutcome::Ignored(reason), Duration::ZERO));
         }
     }
     // Masked again with every secret of the run (some were found after the

@@ -16,14 +16,14 @@ use super::demo::{Demo, identities, start_demo};
 use super::exec::{self, RunCtx};
 use super::html_records as build;
 use super::interrupt;
-use super::outline::Outline;
-use super::partition;
+use super::load_and_plan::{load_outlined, load_valid};
+use super::outline::TrialOutline;
 use super::plan::TrialSpec;
-use super::planned::{load_outlined, load_valid};
 use super::reports::{Records, Reports, Traces, list_entry, record};
 use crate::check::snapshot;
 use crate::error::Error;
-use crate::report::junit::Outcome;
+use crate::partition;
+use crate::report::junit::TrialOutcome;
 use crate::secret::mask::Masker;
 use crate::suite::Project;
 use crate::suite::load::Env;
@@ -50,6 +50,9 @@ pub struct RunOptions {
     /// Computes the OpenAPI coverage grid of the planned trials for the
     /// HTML report (`--openapi`).
     pub coverage: Option<CoverageHook>,
+    /// The command line as given (the program, then its arguments), shown
+    /// in the HTML report with `--var` values hidden.
+    pub command_line: Vec<String>,
 }
 
 /// The function that turns the project and its planned trials into the HTML
@@ -92,31 +95,11 @@ pub fn run(opts: &RunOptions, env: &Env) -> Result<Summary, Error> {
     let threads = opts.args.test_threads.unwrap_or(DEFAULT_CONCURRENCY);
     snapshot::init();
     let warm = std::thread::spawn(move || warm_up(threads));
-    let (mut project, specs) = load_valid(&opts.paths, env, &var_names)?;
-    // Staging folders a killed run left (with half-written files) go first.
-    for suite in &project.suites {
-        snapshot::sweep_stale_staging(&suite.snapshot_dir);
-    }
-    let specs: Vec<TrialSpec> = specs
-        .into_iter()
-        .filter(|t| selected_by_tags(&t.tags, &opts.tags, &opts.exclude_tags))
-        .collect();
-    let mut args = opts.args.clone();
-    if args.test_threads.is_none() {
-        args.test_threads = Some(
-            project
-                .config
-                .concurrency
-                .map_or(DEFAULT_CONCURRENCY, std::num::NonZeroUsize::get),
-        );
-    }
+    let (mut project, specs) = load_selected(opts, env, &var_names)?;
+    let mut args = with_trial_threads(&opts.args, &project);
     // The grid covers every selected trial (all shards plan the same one;
     // `report merge` fills in the results of the others).
-    let coverage = opts
-        .coverage
-        .as_ref()
-        .filter(|_| opts.html.is_some())
-        .map(|hook| (hook.0)(&project, &specs));
+    let coverage = coverage_grid(opts, &project, &specs);
     let specs = shard(specs, &args, opts.partition, list_entry);
     // No more trial threads than trials: libtest runs a single one on this
     // thread instead of starting a pool.
@@ -130,36 +113,22 @@ pub fn run(opts: &RunOptions, env: &Env) -> Result<Summary, Error> {
     // The trials hold what they need of the project (their tests, shared).
     drop(project);
     let handle = runtime.handle().clone();
-    // Outcomes are kept only for a report that lists them: a run's memory
-    // does not grow with the number of passed tests.
-    let records: Option<Records> = (opts.junit.is_some() || opts.html.is_some()).then(Arc::default);
-    let traces: Option<Traces> = opts.html.as_ref().map(|_| Arc::default());
+    let sinks = Sinks::for_reports(opts);
     let started = (std::time::SystemTime::now(), Instant::now());
-    // The plan is kept after the run only for a report; otherwise each
-    // trial owns its part of it, freed when the trial has run.
-    let reported = records.is_some() || traces.is_some();
-    let (specs, owned) = if reported {
-        let owned = specs.clone();
-        (specs, owned)
-    } else {
-        (Vec::new(), specs)
-    };
+    let (kept, owned) = keep_plan_for_reports(specs, &sinks);
     let trials = owned
         .into_iter()
-        .map(|spec| {
-            let sinks = (records.clone(), traces.clone());
-            trial(spec, ctx.clone(), handle.clone(), sinks)
-        })
+        .map(|spec| trial(spec, ctx.clone(), handle.clone(), sinks.clone()))
         .collect();
     let reports = Arc::new(Reports {
         junit: opts.junit.clone(),
         html: opts.html.clone(),
-        specs,
+        specs: kept,
         args: args.clone(),
-        records,
-        traces,
+        records: sinks.records,
+        traces: sinks.traces,
         ctx: ctx.clone(),
-        command: build::command_line(std::env::args()),
+        command: build::command_line(opts.command_line.iter().cloned()),
         commit: build::commit(env),
         started,
         partition: opts.partition.map(|p| p.to_string()),
@@ -168,14 +137,103 @@ pub fn run(opts: &RunOptions, env: &Env) -> Result<Summary, Error> {
     });
     interrupt::listen(&handle, reports.clone());
     let conclusion = libtest_mimic::run(&args, trials);
+    let pending = finish(&ctx, &reports)?;
+    drop(demo); // stops the emulator
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    Ok(summary(&conclusion, pending))
+}
+
+/// Loads and plans the suites under the run's paths, keeps the trials its
+/// tags select, and removes the snapshot staging folders a killed run left
+/// (with half-written files).
+fn load_selected(
+    opts: &RunOptions,
+    env: &Env,
+    var_names: &[String],
+) -> Result<(Project, Vec<TrialSpec>), Error> {
+    let (project, specs) = load_valid(&opts.paths, env, var_names)?;
+    for suite in &project.suites {
+        snapshot::sweep_stale_staging(&suite.snapshot_dir);
+    }
+    let specs = specs
+        .into_iter()
+        .filter(|t| selected_by_tags(&t.tags, &opts.tags, &opts.exclude_tags))
+        .collect();
+    Ok((project, specs))
+}
+
+/// libtest's arguments with the number of trial threads settled:
+/// `--test-threads`, else the config's `concurrency`, else the default.
+fn with_trial_threads(args: &Arguments, project: &Project) -> Arguments {
+    let mut args = args.clone();
+    if args.test_threads.is_none() {
+        args.test_threads = Some(
+            project
+                .config
+                .concurrency
+                .map_or(DEFAULT_CONCURRENCY, std::num::NonZeroUsize::get),
+        );
+    }
+    args
+}
+
+/// The OpenAPI coverage grid of the planned trials, when the HTML report
+/// is written and `--openapi` gave a document.
+fn coverage_grid(
+    opts: &RunOptions,
+    project: &Project,
+    specs: &[TrialSpec],
+) -> Option<crate::report::html::model::CoverageView> {
+    opts.coverage
+        .as_ref()
+        .filter(|_| opts.html.is_some())
+        .map(|hook| (hook.0)(project, specs))
+}
+
+/// Where the trials leave what the reports need: how each ended (for
+/// JUnit and HTML) and its exchanges (for HTML). Outcomes are kept only for
+/// a report that lists them: a run's memory does not grow with the number
+/// of passed tests.
+#[derive(Clone, Default)]
+struct Sinks {
+    records: Option<Records>,
+    traces: Option<Traces>,
+}
+
+impl Sinks {
+    fn for_reports(opts: &RunOptions) -> Self {
+        Self {
+            records: (opts.junit.is_some() || opts.html.is_some()).then(Arc::default),
+            traces: opts.html.as_ref().map(|_| Arc::default()),
+        }
+    }
+
+    fn any(&self) -> bool {
+        self.records.is_some() || self.traces.is_some()
+    }
+}
+
+/// The plan is kept after the run only for a report; otherwise each trial
+/// owns its part of it, freed when the trial has run. Returns (kept, owned
+/// by the trials).
+fn keep_plan_for_reports(specs: Vec<TrialSpec>, sinks: &Sinks) -> (Vec<TrialSpec>, Vec<TrialSpec>) {
+    if sinks.any() {
+        let owned = specs.clone();
+        (specs, owned)
+    } else {
+        (Vec::new(), specs)
+    }
+}
+
+/// After the trials: the logins' warnings, then the reports; the number of
+/// snapshots written for review.
+fn finish(ctx: &RunCtx, reports: &Reports) -> Result<usize, Error> {
     for warning in ctx.identities.warnings() {
         let _ = writeln!(std::io::stderr(), "warning: {warning}");
     }
     let pending = snapshot::pending_written();
     reports.write(pending, None)?;
-    drop(demo); // stops the emulator
-    runtime.shutdown_timeout(Duration::from_secs(1));
-    Ok(summary(&conclusion, pending))
+    Ok(pending)
 }
 
 /// The report paths, checked before any test runs: a path that cannot be
@@ -244,12 +302,8 @@ fn warm_up(test_threads: usize) -> Result<(tokio::runtime::Runtime, reqwest::Cli
 
 /// A libtest trial that runs `spec` on the shared runtime and records how
 /// it ended (and, for the HTML report, its exchanges).
-fn trial(
-    spec: TrialSpec,
-    ctx: Arc<RunCtx>,
-    handle: Handle,
-    (records, traces): (Option<Records>, Option<Traces>),
-) -> Trial {
+fn trial(spec: TrialSpec, ctx: Arc<RunCtx>, handle: Handle, sinks: Sinks) -> Trial {
+    let Sinks { records, traces } = sinks;
     let ignored = spec.skip.is_some();
     Trial::test(spec.name.clone(), move || {
         let started = Instant::now();
@@ -263,8 +317,8 @@ fn trial(
         }
         if let Some(records) = &records {
             let outcome = match &result {
-                Ok(()) => Outcome::Passed,
-                Err(failure) => Outcome::Failed(failure.clone()),
+                Ok(()) => TrialOutcome::Passed,
+                Err(failure) => TrialOutcome::Failed(failure.clone()),
             };
             let record = record(&spec, outcome, started.elapsed());
             records
@@ -280,12 +334,13 @@ fn trial(
 /// `--list`: the trials' names, from outlines (the tests are not kept).
 fn list(opts: &RunOptions, env: &Env, var_names: &[String]) -> Result<Summary, Error> {
     let outlined = load_outlined(&opts.paths, env, var_names)?;
-    let selected: Vec<Outline> = outlined
+    let selected: Vec<TrialOutline> = outlined
         .trials
         .into_iter()
         .filter(|t| selected_by_tags(&t.tags, &opts.tags, &opts.exclude_tags))
         .collect();
-    let entry = |t: &Outline| Trial::test(t.name.clone(), || Ok(())).with_ignored_flag(t.ignored);
+    let entry =
+        |t: &TrialOutline| Trial::test(t.name.clone(), || Ok(())).with_ignored_flag(t.ignored);
     let selected = shard(selected, &opts.args, opts.partition, entry);
     let trials = selected
         .into_iter()

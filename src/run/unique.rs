@@ -7,13 +7,13 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use super::outline::{Outline, SuiteOutline};
+use super::outline::{SuiteOutline, TrialOutline};
 use crate::error::Diagnostic;
 use crate::suite::keypath::KeyPath;
 
 /// Every clash of trial names or snapshot files, located. `trials` are in
 /// plan order; each names its suite by its place in `suites`.
-pub fn check(suites: &[SuiteOutline], trials: &[Outline]) -> Vec<Diagnostic> {
+pub fn check(suites: &[SuiteOutline], trials: &[TrialOutline]) -> Vec<Diagnostic> {
     let mut out = Clashes {
         suites,
         reported: HashSet::new(),
@@ -32,11 +32,11 @@ struct Clashes<'a> {
 }
 
 impl<'a> Clashes<'a> {
-    fn file(&self, trial: &Outline) -> &'a Path {
+    fn file(&self, trial: &TrialOutline) -> &'a Path {
         &self.suites[trial.suite].file
     }
 
-    fn report(&mut self, trial: &Outline, path: KeyPath, message: String) {
+    fn report(&mut self, trial: &TrialOutline, path: KeyPath, message: String) {
         if !self.reported.insert((self.file(trial), path.clone())) {
             return;
         }
@@ -44,8 +44,8 @@ impl<'a> Clashes<'a> {
             .push(self.suites[trial.suite].diag(&path, message));
     }
 
-    fn trial_names(&mut self, trials: &'a [Outline]) {
-        let mut seen: HashMap<&str, &Outline> = HashMap::new();
+    fn trial_names(&mut self, trials: &'a [TrialOutline]) {
+        let mut seen: HashMap<&str, &TrialOutline> = HashMap::new();
         for trial in trials {
             let Some(first) = seen.insert(&trial.name, trial) else {
                 continue;
@@ -78,8 +78,8 @@ impl<'a> Clashes<'a> {
         }
     }
 
-    fn snapshot_files(&mut self, trials: &'a [Outline]) {
-        let mut seen: HashMap<(&Path, &str), (&Outline, &KeyPath)> = HashMap::new();
+    fn snapshot_files(&mut self, trials: &'a [TrialOutline]) {
+        let mut seen: HashMap<(&Path, &str), (&TrialOutline, &KeyPath)> = HashMap::new();
         for trial in trials {
             let dir = self.suites[trial.suite].snapshot_dir.as_path();
             for snap in &trial.snapshots {

@@ -3,8 +3,8 @@
 use std::io::Write as _;
 
 use crate::http::Exchange;
-use crate::report::failure::body_excerpt;
 use crate::secret::mask::{MASK, Masker};
+use crate::verdict::failure::body_excerpt;
 
 pub fn dump(masker: &Masker, trial: &str, ex: &Exchange) {
     let mut out = format!("--- {trial}\n> {} {}\n", ex.request.method, ex.request.url);

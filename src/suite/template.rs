@@ -87,11 +87,11 @@ pub fn names_in_json(value: &Json, out: &mut Vec<String>) -> Result<(), String> 
 
 /// The variables visible to one test run.
 #[derive(Debug, Clone, Default)]
-pub struct Scope {
+pub struct TestVars {
     vars: HashMap<String, Json>,
 }
 
-impl Scope {
+impl TestVars {
     pub fn new() -> Self {
         Self::default()
     }
@@ -198,8 +198,8 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn scope() -> Scope {
-        let mut s = Scope::new();
+    fn scope() -> TestVars {
+        let mut s = TestVars::new();
         s.set("title", json!("buy milk"));
         s.set("id", json!(42));
         s
@@ -229,7 +229,7 @@ mod tests {
 
     #[test]
     fn builtins_render() {
-        let s = Scope::new();
+        let s = TestVars::new();
         assert_eq!(s.render("{{ $uuid }}").unwrap().len(), 36);
         assert!(s.render("{{ $isoTimestamp }}").unwrap().ends_with('Z'));
         assert!(s.get("$timestamp").unwrap().is_u64());

@@ -354,6 +354,101 @@ fn top_level_modules_import_each_other_one_way() {
     );
 }
 
+/// The top-level modules from the bottom up: a module may use only
+/// modules of lower layers, so types flow one way: the shared vocabulary
+/// at the bottom, then loading (`suite`), judging (`check`), a trial's
+/// verdict, its reports, the run that drives them all, and the command
+/// line at the top. Modules of one layer do not use each other. A module
+/// missing here fails the test (place it in a layer); a name listed here
+/// that is not in `src/` is left alone.
+const LAYERS: &[&[&str]] = &[
+    &["diag", "disk", "secret", "wire", "partition"],
+    &["error", "http"],
+    &["auth", "emulator"],
+    &["suite"],
+    &["check", "schema"],
+    &["verdict", "import", "review"],
+    &["report"],
+    &["run"],
+    &["openapi"],
+    &["init"],
+    &["cli"],
+    &["command"],
+];
+
+/// Each use of one top-level module by another that does not point down
+/// `layers`, as `from -> to: names`; and the modules not in `layers`.
+fn upward_uses(graph: &Graph, layers: &[&[&str]]) -> (Vec<String>, Vec<String>) {
+    let layer = |module: &Path| {
+        let name = module.to_string_lossy();
+        layers.iter().position(|l| l.contains(&name.as_ref()))
+    };
+    let mut upward = Vec::new();
+    let mut unplaced = Vec::new();
+    for (from, edges) in graph {
+        let Some(from_layer) = layer(from) else {
+            unplaced.push(from.display().to_string());
+            continue;
+        };
+        for (to, names) in edges {
+            if layer(to).is_some_and(|to_layer| to_layer >= from_layer) {
+                let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                upward.push(format!(
+                    "{} -> {}: {}",
+                    from.display(),
+                    to.display(),
+                    names.join(", ")
+                ));
+            }
+        }
+    }
+    (upward, unplaced)
+}
+
+#[test]
+fn top_level_modules_use_only_lower_layers() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let graph = module_graph(&graph_of(&src, true), &src);
+    assert!(graph.len() > 10, "read only {} modules", graph.len());
+    let (upward, unplaced) = upward_uses(&graph, LAYERS);
+    assert!(
+        unplaced.is_empty(),
+        "modules without a layer; add them to LAYERS in tests/it/architecture.rs: {unplaced:?}"
+    );
+    assert!(
+        upward.is_empty(),
+        "modules use a module of their own or a higher layer (see LAYERS in \
+         tests/it/architecture.rs); move the shared type down:\n{}",
+        upward.join("\n")
+    );
+}
+
+#[test]
+fn the_layers_catch_a_use_that_points_up() {
+    fn uses(graph: &mut Graph, from: &str, to: &str, name: &str) {
+        graph
+            .entry(PathBuf::from(from))
+            .or_default()
+            .entry(PathBuf::from(to))
+            .or_default()
+            .insert(name.to_owned());
+    }
+    let mut graph = Graph::new();
+    uses(&mut graph, "run", "report", "TrialRecord");
+    uses(&mut graph, "report", "check", "Failure");
+    let layers: &[&[&str]] = &[&["check"], &["report"], &["run"]];
+    assert_eq!(upward_uses(&graph, layers), (vec![], vec![]));
+    // `report` is below `run`: its use of `run` points up.
+    uses(&mut graph, "report", "run", "StepFailure");
+    uses(&mut graph, "extra", "check", "Failure");
+    let (upward, unplaced) = upward_uses(&graph, layers);
+    assert_eq!(upward, vec!["report -> run: StepFailure".to_owned()]);
+    assert_eq!(unplaced, vec!["extra".to_owned()]);
+    // Within one layer is not down either.
+    let flat: &[&[&str]] = &[&["check", "report", "run"]];
+    assert_eq!(upward_uses(&graph, flat).0.len(), 3);
+}
+
 #[test]
 fn the_reader_finds_a_circle() {
     let dir = std::env::temp_dir().join(format!("gatecheck-arch-{}", std::process::id()));

@@ -571,7 +571,7 @@ async fn an_expiring_cognito_token_is_refreshed_with_its_refresh_token() {
     let ids = gatecheck::auth::Identities::new(
         fixtures,
         client(),
-        gatecheck::report::mask::Masker::new(),
+        gatecheck::secret::mask::Masker::new(),
     )
     .with_clock(clock.clock());
     let first = ids.token("user").await.unwrap();

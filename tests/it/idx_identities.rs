@@ -7,7 +7,7 @@ use crate::{common, login_support};
 use common::{Okta, Project};
 use gatecheck::auth::{Fixture, Identities};
 use gatecheck::emulator::Emulator;
-use gatecheck::report::mask::Masker;
+use gatecheck::secret::mask::Masker;
 use login_support::*;
 use std::collections::BTreeMap;
 

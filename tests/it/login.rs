@@ -297,7 +297,7 @@ async fn silent_server_times_out() {
     let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", silent.local_addr().unwrap());
     let fx = pkce(&em, &format!("okta_url: {url}"));
-    let masker = gatecheck::report::mask::Masker::new();
+    let masker = gatecheck::secret::mask::Masker::new();
     let client = gatecheck::auth::LoginClient::new(std::time::Duration::from_millis(300));
     let err = gatecheck::auth::login(&fx, &client, &masker)
         .await

@@ -3,7 +3,7 @@
 use crate::login_support;
 
 use gatecheck::auth::{Fixture, Identities};
-use gatecheck::report::mask::Masker;
+use gatecheck::secret::mask::Masker;
 use login_support::*;
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -3,7 +3,7 @@
 
 use gatecheck::auth::{Fixture, LoginClient, LoginError, Token, login};
 use gatecheck::emulator::{Emulator, EmulatorConfig};
-use gatecheck::report::mask::Masker;
+use gatecheck::secret::mask::Masker;
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode};
 use serde::Deserialize;

@@ -94,7 +94,7 @@ async fn login_hint_picks_the_user_and_each_login_has_its_own_cookie_jar() {
     let client = client();
     for user in ["ada@example.com", "grace@example.com", "ada@example.com"] {
         let fx = generic(&em, &format!("extra_params: {{login_hint: {user}}}"));
-        let masker = gatecheck::report::mask::Masker::new();
+        let masker = gatecheck::secret::mask::Masker::new();
         let token = gatecheck::auth::login(&fx, &client, &masker).await.unwrap();
         // The generic server lets an existing session win over login_hint
         // (see session_wins_over_login_hint): a shared jar would log in ada twice.
@@ -376,7 +376,7 @@ async fn an_expiring_token_is_refreshed_at_the_discovered_token_endpoint() {
     let ids = gatecheck::auth::Identities::new(
         fixtures,
         client(),
-        gatecheck::report::mask::Masker::new(),
+        gatecheck::secret::mask::Masker::new(),
     )
     .with_clock(clock.clock());
     let first = ids.token("user").await.unwrap();

@@ -12,7 +12,7 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use gatecheck::auth::{Fixture, LoginClient, LoginErrorKind, login};
-use gatecheck::report::mask::Masker;
+use gatecheck::secret::mask::Masker;
 use serde::Deserialize as _;
 use serde_json::json;
 

@@ -166,7 +166,7 @@ fn check(root: &Path, name: &str, value: &Json) -> Outcome {
         info: &json!({"trial": "todos::list", "identity": "user"}),
         value: value.into(),
         redact: &[],
-        secrets: &gatecheck::report::mask::MaskSet::default(),
+        secrets: &gatecheck::secret::mask::MaskSet::default(),
     })
 }
 
@@ -266,7 +266,7 @@ fn local(root: &Path) {
         info: &Json::Null,
         value: (&value).into(),
         redact: &[],
-        secrets: &gatecheck::report::mask::MaskSet::default(),
+        secrets: &gatecheck::secret::mask::MaskSet::default(),
     });
     let Outcome::Mismatch {
         diff,

@@ -3,15 +3,15 @@
 //! each remediation or authenticator gatecheck cannot follow, named, with
 //! what to change in the test user, the fixture or the app's policy.
 
-use super::super::error::{At, Failure, LoginErrorKind as K};
+use super::super::error::{At, LoginErrorKind as K, LoginFailure};
 use super::wire::{Authenticator, Message, is_password};
 
 const TOTP_SETUP: &str = "give the test user password + TOTP in the app's authentication policy (Google Authenticator or Okta Verify's code), enroll that authenticator for the user and set totp_secret (OKTA_TOTP_SECRET) to its secret";
 const UNLOCK: &str = "unlock it in the Admin Console (Directory > People > the user > Unlock) and check OKTA_PASSWORD, which may have locked it";
 const HEADLESS: &str = "a headless login answers identify, the password, TOTP codes (Google Authenticator, Okta Verify's code), optional steps' skip; change the test user or the app's authentication policy so it needs only those";
 
-fn stopped(at: &At, what: String, advice: &str, kind: K) -> Failure {
-    Failure::IdxStopped {
+fn stopped(at: &At, what: String, advice: &str, kind: K) -> LoginFailure {
+    LoginFailure::IdxStopped {
         at: at.clone(),
         what,
         advice: advice.to_owned(),
@@ -50,7 +50,7 @@ pub fn message(
     messages: &[&Message],
     username: &str,
     current: Option<&Authenticator>,
-) -> Failure {
+) -> LoginFailure {
     let said = said(messages);
     let known = messages
         .iter()
@@ -229,8 +229,8 @@ fn known_message(m: &Message, username: &str, current: Option<&Authenticator>) -
 const EXPIRED: &str = "set a new password for the test user in the Admin Console (Directory > People > Reset Password) and update OKTA_PASSWORD, or exempt the user from the password policy's expiry";
 
 /// `failure` with Okta's other messages (INFO, WARNING) beside it.
-pub fn with_messages(failure: Failure, messages: &[&Message]) -> Failure {
-    let Failure::IdxStopped {
+pub fn with_messages(failure: LoginFailure, messages: &[&Message]) -> LoginFailure {
+    let LoginFailure::IdxStopped {
         at,
         what,
         advice,
@@ -248,7 +248,7 @@ pub fn with_messages(failure: Failure, messages: &[&Message]) -> Failure {
         true => what,
         false => format!("{what} (Okta said {})", said(&extra)),
     };
-    Failure::IdxStopped {
+    LoginFailure::IdxStopped {
         at,
         what,
         advice,
@@ -257,7 +257,7 @@ pub fn with_messages(failure: Failure, messages: &[&Message]) -> Failure {
 }
 
 /// Identify offered again after it was answered, without an error message.
-pub fn identify_again(at: &At, username: &str) -> Failure {
+pub fn identify_again(at: &At, username: &str) -> LoginFailure {
     stopped(
         at,
         format!("Okta asked for the username again after `{username}` was sent"),
@@ -267,7 +267,7 @@ pub fn identify_again(at: &At, username: &str) -> Failure {
 }
 
 /// A challenge gatecheck already answered, asked again without a message.
-pub fn answered_again(at: &At, a: &Authenticator) -> Failure {
+pub fn answered_again(at: &At, a: &Authenticator) -> LoginFailure {
     let (what, advice) = match is_password(a) {
         true => (
             "Okta asked for the password again".to_owned(),
@@ -327,7 +327,7 @@ fn asks(a: &Authenticator) -> &'static str {
 }
 
 /// A challenge gatecheck cannot answer: push, email, SMS, webauthn, or TOTP without a secret.
-pub fn unanswerable(at: &At, a: &Authenticator, has_secret: bool) -> Failure {
+pub fn unanswerable(at: &At, a: &Authenticator, has_secret: bool) -> LoginFailure {
     let name = describe(a);
     if super::wire::is_totp(a) && !has_secret {
         return stopped(
@@ -351,7 +351,7 @@ pub fn unanswerable(at: &At, a: &Authenticator, has_secret: bool) -> Failure {
 }
 
 /// An authenticator choice with nothing gatecheck can answer.
-pub fn no_usable_option(at: &At, offered: &[String], has_secret: bool) -> Failure {
+pub fn no_usable_option(at: &At, offered: &[String], has_secret: bool) -> LoginFailure {
     let what = format!(
         "the app's policy asks for one of: {}; none of them can be answered headlessly{}",
         list(offered),
@@ -365,7 +365,7 @@ pub fn no_usable_option(at: &At, offered: &[String], has_secret: bool) -> Failur
 }
 
 /// `select-authenticator-enroll` without `skip`.
-pub fn enrollment_required(at: &At, offered: &[String]) -> Failure {
+pub fn enrollment_required(at: &At, offered: &[String]) -> LoginFailure {
     stopped(
         at,
         format!(
@@ -486,7 +486,7 @@ fn named(name: &str) -> Option<(&'static str, &'static str)> {
 
 /// Remediations none of which gatecheck can follow: the first one it can
 /// name says what it means; `current` names the authenticator in play.
-pub fn nothing_to_follow(at: &At, names: &[&str], current: Option<&Authenticator>) -> Failure {
+pub fn nothing_to_follow(at: &At, names: &[&str], current: Option<&Authenticator>) -> LoginFailure {
     let offered = format!("offered: {}", names.join(", "));
     if names.is_empty() {
         return stopped(

@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use super::super::error::{At, Failure};
+use super::super::error::{At, LoginFailure};
 use super::advice;
 use super::fill::{Inputs, fill};
 pub use super::wire::is_totp;
@@ -19,7 +19,7 @@ pub struct Known<'a> {
 }
 
 /// Computes a TOTP code now.
-pub type CodeFn<'a> = dyn Fn() -> Result<String, Failure> + Sync + 'a;
+pub type CodeFn<'a> = dyn Fn() -> Result<String, LoginFailure> + Sync + 'a;
 
 /// What this sign-in already did (so no step is repeated forever).
 #[derive(Debug, Default)]
@@ -53,7 +53,7 @@ pub fn decide(
     known: &Known,
     progress: &mut Progress,
     at: &At,
-) -> Result<Action, Failure> {
+) -> Result<Action, LoginFailure> {
     if let Some(success) = &response.success {
         return exchange(success, at);
     }
@@ -79,7 +79,7 @@ fn follow(
     known: &Known,
     progress: &mut Progress,
     at: &At,
-) -> Result<Option<Action>, Failure> {
+) -> Result<Option<Action>, LoginFailure> {
     if let Some(form) = response
         .remediation("identify")
         .filter(|_| !progress.identified)
@@ -156,7 +156,7 @@ fn id_of(auth: &Authenticator) -> String {
 }
 
 /// The secret for a challenge of `auth`, or None when gatecheck has none.
-fn answer(auth: &Authenticator, known: &Known) -> Result<Option<String>, Failure> {
+fn answer(auth: &Authenticator, known: &Known) -> Result<Option<String>, LoginFailure> {
     if is_password(auth) {
         return Ok(Some(known.password.to_owned()));
     }
@@ -198,7 +198,7 @@ fn select_factor(
     progress: &Progress,
     known: &Known,
     at: &At,
-) -> Result<Option<Action>, Failure> {
+) -> Result<Option<Action>, LoginFailure> {
     if progress.answered.iter().any(|a| a == PASSWORD) {
         return Ok(None);
     }
@@ -236,14 +236,14 @@ fn post(
     credential: Option<&str>,
     choice: Option<&Choice>,
     at: &At,
-) -> Result<Action, Failure> {
+) -> Result<Action, LoginFailure> {
     let inputs = Inputs {
         username: known.username,
         credential,
         choice,
     };
     let body = fill(&form.fields, &inputs).map_err(|field| {
-        Failure::protocol(
+        LoginFailure::protocol(
             at,
             format!(
                 "the IDX form `{}` asks for `{field}`, which gatecheck cannot fill",
@@ -252,7 +252,7 @@ fn post(
         )
     })?;
     if form.href.is_empty() {
-        return Err(Failure::protocol(
+        return Err(LoginFailure::protocol(
             at,
             format!("the IDX form `{}` has no href", form.name),
         ));
@@ -266,7 +266,7 @@ fn post(
 }
 
 /// `post` for a form whose one unfillable field the caller sets itself.
-fn post_lenient(form: &Form, known: &Known, at: &At) -> Result<Action, Failure> {
+fn post_lenient(form: &Form, known: &Known, at: &At) -> Result<Action, LoginFailure> {
     let mut relaxed = form.clone();
     for field in &mut relaxed.fields {
         field.required &= field.name == "stateHandle";
@@ -274,14 +274,14 @@ fn post_lenient(form: &Form, known: &Known, at: &At) -> Result<Action, Failure> 
     post(&relaxed, known, None, None, at)
 }
 
-fn exchange(success: &Form, at: &At) -> Result<Action, Failure> {
+fn exchange(success: &Form, at: &At) -> Result<Action, LoginFailure> {
     let code = success
         .fields
         .iter()
         .find(|f| f.name == "interaction_code")
         .and_then(|f| f.value.as_ref()?.as_str())
         .ok_or_else(|| {
-            Failure::protocol(at, "successWithInteractionCode without an interaction_code")
+            LoginFailure::protocol(at, "successWithInteractionCode without an interaction_code")
         })?;
     Ok(Action::Exchange {
         href: success.href.clone(),
@@ -291,12 +291,12 @@ fn exchange(success: &Form, at: &At) -> Result<Action, Failure> {
 
 /// Why nothing offered can be followed, in the user's terms, with what
 /// Okta said beside it (its INFO and WARNING messages).
-fn explain(response: &IdxResponse, known: &Known, progress: &Progress, at: &At) -> Failure {
+fn explain(response: &IdxResponse, known: &Known, progress: &Progress, at: &At) -> LoginFailure {
     let told: Vec<&Message> = response.messages.iter().collect();
     advice::with_messages(why(response, known, progress, at), &told)
 }
 
-fn why(response: &IdxResponse, known: &Known, progress: &Progress, at: &At) -> Failure {
+fn why(response: &IdxResponse, known: &Known, progress: &Progress, at: &At) -> LoginFailure {
     let has_secret = known.totp.is_some();
     let current = response.current_authenticator();
     if let Some(m) = response

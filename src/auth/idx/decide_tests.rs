@@ -19,7 +19,7 @@ fn sh() -> Value {
     json!({"name": "stateHandle", "required": true, "value": "02sh", "visible": false, "mutable": false})
 }
 
-fn code() -> Result<String, Failure> {
+fn code() -> Result<String, LoginFailure> {
     Ok("123456".to_owned())
 }
 
@@ -31,7 +31,7 @@ fn known(totp: bool) -> Known<'static> {
     }
 }
 
-fn run(value: Value, totp: bool) -> Result<Action, Failure> {
+fn run(value: Value, totp: bool) -> Result<Action, LoginFailure> {
     decide(
         &response(value),
         &known(totp),

@@ -7,7 +7,7 @@ use std::time::SystemTime;
 
 use super::super::client::{LoginClient, Reply};
 use super::super::dpop::DpopKey;
-use super::super::error::{At, Failure, described, excerpt};
+use super::super::error::{At, LoginFailure, described, excerpt};
 use super::super::fixture::OktaPkceFixture;
 use super::super::okta::{self, parse_url};
 use super::super::pkce::AuthorizeParams;
@@ -29,7 +29,7 @@ pub async fn login(
     client: &LoginClient,
     dpop: Option<&DpopKey>,
     masker: &Masker,
-) -> Result<Token, Failure> {
+) -> Result<Token, LoginFailure> {
     okta::check(f)?;
     let params = AuthorizeParams::generate(&mut rand::rng());
     masker.add(params.pkce.verifier.as_str());
@@ -39,7 +39,7 @@ pub async fn login(
     let (mut at, mut response) = send(client, url, None, body, masker).await?;
     let code = || {
         let secret = f.totp_secret.as_deref().unwrap_or_default();
-        totp::code_at(secret, SystemTime::now()).map_err(|e| Failure::Config(e.to_string()))
+        totp::code_at(secret, SystemTime::now()).map_err(|e| LoginFailure::Config(e.to_string()))
     };
     let known = Known {
         username: &f.username,
@@ -65,7 +65,7 @@ pub async fn login(
             }
         }
     }
-    Err(Failure::protocol(
+    Err(LoginFailure::protocol(
         &at,
         format!("no successWithInteractionCode after {MAX_STEPS} IDX steps"),
     ))
@@ -77,7 +77,7 @@ async fn interact(
     client: &LoginClient,
     params: &AuthorizeParams,
     masker: &Masker,
-) -> Result<String, Failure> {
+) -> Result<String, LoginFailure> {
     let url = parse_url("okta_url", &format!("{}/v1/interact", f.oauth_base()))?;
     let at = At::new("POST", &url);
     let mut form = vec![
@@ -103,7 +103,7 @@ async fn interact(
             .get("interaction_handle")
             .and_then(Value::as_str)
             .filter(|h| !h.is_empty())
-            .ok_or_else(|| Failure::protocol(&at, "an answer without interaction_handle"))?;
+            .ok_or_else(|| LoginFailure::protocol(&at, "an answer without interaction_handle"))?;
         masker.add(handle);
         return Ok(handle.to_owned());
     }
@@ -117,7 +117,7 @@ async fn send(
     accepts: Option<String>,
     body: Value,
     masker: &Masker,
-) -> Result<(At, IdxResponse), Failure> {
+) -> Result<(At, IdxResponse), LoginFailure> {
     let at = At::new("POST", &url);
     let content_type = accepts
         .filter(|a| a.contains("json"))
@@ -138,7 +138,7 @@ async fn send(
 }
 
 /// The IDX response in a reply (error statuses carry one too).
-fn read(reply: &Reply, at: &At) -> Result<IdxResponse, Failure> {
+fn read(reply: &Reply, at: &At) -> Result<IdxResponse, LoginFailure> {
     let json = serde_json::from_str::<Value>(&reply.body).ok();
     match json.clone().and_then(IdxResponse::parse) {
         Some(response) => Ok(response),
@@ -151,7 +151,7 @@ fn read(reply: &Reply, at: &At) -> Result<IdxResponse, Failure> {
                 ),
                 None => excerpt(&reply.body),
             };
-            Err(Failure::protocol(
+            Err(LoginFailure::protocol(
                 at,
                 format!(
                     "Okta answered {} with something that is not an IDX response: {what}",
@@ -159,7 +159,7 @@ fn read(reply: &Reply, at: &At) -> Result<IdxResponse, Failure> {
                 ),
             ))
         }
-        None if reply.status == 404 => Err(Failure::protocol(
+        None if reply.status == 404 => Err(LoginFailure::protocol(
             at,
             "Okta answered 404: this org does not serve the IDX API (a Classic Engine org?); use kind okta-pkce".to_owned(),
         )),
@@ -176,7 +176,7 @@ async fn exchange(
     params: &AuthorizeParams,
     dpop: Option<&DpopKey>,
     masker: &Masker,
-) -> Result<Token, Failure> {
+) -> Result<Token, LoginFailure> {
     let form = vec![
         ("grant_type", "interaction_code".to_owned()),
         ("interaction_code", code),
@@ -188,16 +188,16 @@ async fn exchange(
 /// A form's href, absolute or relative to the org.
 /// A form on another origin than okta_url's is refused: the password, a
 /// code and the stateHandle stay with the org.
-fn link(f: &OktaPkceFixture, at: &At, href: &str) -> Result<Url, Failure> {
+fn link(f: &OktaPkceFixture, at: &At, href: &str) -> Result<Url, LoginFailure> {
     let base = parse_url("okta_url", f.okta_root())?;
     let url = base.join(href).map_err(|e| {
-        Failure::protocol(
+        LoginFailure::protocol(
             at,
             format!("Okta sent a form href that is not a URL (`{href}`: {e})"),
         )
     })?;
     if !same_origin(&url, &base) {
-        return Err(Failure::protocol(
+        return Err(LoginFailure::protocol(
             at,
             format!(
                 "Okta sent a form to another origin ({}) than okta_url's ({}); refusing to send the password, a code or the stateHandle there (check okta_url, or a proxy that rewrites Okta's links)",
@@ -210,7 +210,7 @@ fn link(f: &OktaPkceFixture, at: &At, href: &str) -> Result<Url, Failure> {
 }
 
 /// `{error, error_description}` of /v1/interact, with what to change.
-fn interact_error(reply: &Reply, at: &At, f: &OktaPkceFixture) -> Failure {
+fn interact_error(reply: &Reply, at: &At, f: &OktaPkceFixture) -> LoginFailure {
     #[derive(serde::Deserialize)]
     struct Body {
         error: String,
@@ -219,7 +219,7 @@ fn interact_error(reply: &Reply, at: &At, f: &OktaPkceFixture) -> Failure {
     }
     let Ok(body) = serde_json::from_str::<Body>(&reply.body) else {
         if reply.status == 404 {
-            return Failure::protocol(
+            return LoginFailure::protocol(
                 at,
                 format!(
                     "Okta answered 404: no /v1/interact here; check auth_server (OKTA_AUTH_SERVER) `{}`, and whether the org runs Identity Engine (a Classic Engine org needs kind okta-pkce)",
@@ -230,7 +230,7 @@ fn interact_error(reply: &Reply, at: &At, f: &OktaPkceFixture) -> Failure {
         return okta_api::api_error(reply, at);
     };
     let description = body.error_description.unwrap_or_default();
-    Failure::InteractRefused {
+    LoginFailure::InteractRefused {
         at: at.clone(),
         hint: interact_hint(&body.error, &description, f),
         description: described(Some(&description)),

@@ -1,5 +1,5 @@
-//! Reading and writing report pages, and `gatecheck report merge`: the
-//! pages of a partitioned run's shards combined into one.
+//! Reading and writing report pages, and merging them: the pages of a
+//! partitioned run's shards combined into one (`gatecheck report merge`).
 
 use std::path::{Path, PathBuf};
 
@@ -32,35 +32,6 @@ pub enum ReportError {
         first: PathBuf,
         second: PathBuf,
     },
-}
-
-/// `gatecheck report ...`
-#[derive(Debug, clap::Subcommand)]
-pub enum ReportCommand {
-    /// Merge the HTML reports of a partitioned run's shards into one page.
-    Merge {
-        /// The page to write.
-        out: PathBuf,
-        /// The shards' pages (written with --html).
-        #[arg(required = true)]
-        inputs: Vec<PathBuf>,
-    },
-}
-
-/// Runs `gatecheck report ...`; prints what it wrote.
-pub fn run(command: &ReportCommand) -> Result<String, ReportError> {
-    match command {
-        ReportCommand::Merge { out, inputs } => {
-            let model = merge(inputs)?;
-            write(out, &model)?;
-            Ok(format!(
-                "wrote {} ({} trials from {} reports)",
-                out.display(),
-                model.trials.len(),
-                inputs.len()
-            ))
-        }
-    }
 }
 
 /// Writes `model` as a page at `path` (creating its folder).

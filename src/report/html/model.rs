@@ -6,10 +6,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
-use crate::check::failure::{Failure, Kind};
-use crate::http::Exchange;
-use crate::report::failure::{StepLabel, body_excerpt};
-use crate::secret::mask::{MASK, MaskSet, Masker};
+use crate::check::failure::{Failure, FailureKind};
+use crate::secret::mask::MaskSet;
+use crate::verdict::step_view::StepView;
 
 /// The format version of the embedded model.
 pub const VERSION: u32 = 1;
@@ -140,23 +139,6 @@ pub struct MatrixCell {
     pub actual: Option<u16>,
 }
 
-/// One request and its response (the last attempt).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct StepView {
-    /// `step 2 of 3: read it back`; None for a single-request test.
-    pub label: Option<String>,
-    pub attempts: u32,
-    pub method: String,
-    pub url: String,
-    pub request_headers: Vec<(String, String)>,
-    pub request_body: Option<String>,
-    pub status: u16,
-    pub response_headers: Vec<(String, String)>,
-    /// Pretty JSON (or text), truncated as on the console.
-    pub response_body: Option<String>,
-    pub elapsed_ms: u64,
-}
-
 /// One failed expectation.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct FailureView {
@@ -172,92 +154,39 @@ pub struct FailureView {
     pub diff: Option<String>,
 }
 
-impl StepView {
-    /// The exchange as the console's `-v` shows it: the Authorization
-    /// header's credentials and every known secret masked.
-    pub fn new(
-        label: Option<StepLabel<'_>>,
-        ex: &Exchange,
-        attempts: u32,
-        masker: &Masker,
-    ) -> Self {
-        let mask = |text: &str| masker.mask(text);
-        let request_headers = ex
-            .request
-            .headers
-            .iter()
-            .map(|(k, v)| {
-                let v = if k.eq_ignore_ascii_case("authorization") {
-                    match v.split_once(' ') {
-                        Some((scheme, _)) => format!("{scheme} {MASK}"),
-                        None => MASK.to_owned(),
-                    }
-                } else {
-                    mask(v)
-                };
-                (k.clone(), v)
-            })
-            .collect();
-        let response_headers = ex
-            .response
-            .headers
-            .iter()
-            .map(|(k, v)| (k.to_string(), mask(v.to_str().unwrap_or("<binary>"))))
-            .collect();
-        Self {
-            label: label.map(|l| {
-                let mut text = format!("step {} of {}", l.index + 1, l.count);
-                if let Some(name) = l.name {
-                    text.push_str(&format!(": {name}"));
-                }
-                mask(&text)
-            }),
-            attempts,
-            method: ex.request.method.to_string(),
-            url: mask(ex.request.url.as_str()),
-            request_headers,
-            request_body: ex.request.body.as_text().map(|b| mask(&b)),
-            status: ex.response.status,
-            response_headers,
-            response_body: body_excerpt(&ex.response).map(|b| mask(&b)),
-            elapsed_ms: ex.elapsed.as_millis() as u64,
-        }
-    }
-}
-
 impl From<&Failure> for FailureView {
     fn from(failure: &Failure) -> Self {
         let (kind, expected, actual, diff) = match &failure.kind {
-            Kind::Status { expected, actual } => (
+            FailureKind::Status { expected, actual } => (
                 "status",
                 Some(expected.clone()),
                 Some(actual.to_string()),
                 None,
             ),
-            Kind::Header {
+            FailureKind::Header {
                 expected, actual, ..
             } => ("header", Some(expected.clone()), actual.clone(), None),
-            Kind::Json {
+            FailureKind::Json {
                 expected, actual, ..
             } => ("json", Some(expected.clone()), actual.clone(), None),
-            Kind::NotJson { why, .. } => (
+            FailureKind::NotJson { why, .. } => (
                 "json",
                 Some("a JSON body".to_owned()),
                 Some(why.clone()),
                 None,
             ),
-            Kind::Duration { max, took } => (
+            FailureKind::Duration { max, took } => (
                 "duration",
                 Some(format!("at most {}", humantime::format_duration(*max))),
                 Some(format!("{}ms", took.as_millis())),
                 None,
             ),
-            Kind::Snapshot { diff, .. } => ("snapshot", None, None, Some(diff.clone())),
-            Kind::Capture { .. } => ("capture", None, None, None),
-            Kind::Template { .. } => ("template", None, None, None),
-            Kind::Login { .. } => ("login", None, None, None),
-            Kind::Request { .. } => ("request", None, None, None),
-            Kind::Transport { .. } => ("transport", None, None, None),
+            FailureKind::Snapshot { diff, .. } => ("snapshot", None, None, Some(diff.clone())),
+            FailureKind::Capture { .. } => ("capture", None, None, None),
+            FailureKind::Template { .. } => ("template", None, None, None),
+            FailureKind::Login { .. } => ("login", None, None, None),
+            FailureKind::Request { .. } => ("request", None, None, None),
+            FailureKind::Transport { .. } => ("transport", None, None, None),
         };
         let text = failure.kind.to_string();
         Self {

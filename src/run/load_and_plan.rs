@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::outline::{Outline, SuiteOutline};
+use super::outline::{SuiteOutline, TrialOutline};
 use super::plan::{self, TrialSpec};
 use super::unique;
 use crate::error::{Diagnostic, Error};
@@ -24,7 +24,7 @@ pub struct Outlined {
     pub project: Project,
     pub suites: Vec<SuiteOutline>,
     /// Every trial, in plan order.
-    pub trials: Vec<Outline>,
+    pub trials: Vec<TrialOutline>,
 }
 
 /// Loads and validates everything under `paths`, and plans its trials:
@@ -35,7 +35,7 @@ pub fn load_valid(
     cli_vars: &[String],
 ) -> Result<(Project, Vec<TrialSpec>), Error> {
     let keep = |suite, specs| (suite, specs);
-    let (mut outlined, kept) = load_planned(paths, env, cli_vars, &keep)?;
+    let (mut outlined, kept) = load_and_plan(paths, env, cli_vars, &keep)?;
     let mut trials = Vec::with_capacity(outlined.trials.len());
     for (suite, specs) in kept {
         outlined.project.suites.push(suite);
@@ -46,7 +46,7 @@ pub fn load_valid(
 
 /// Loads and validates like [`load_valid`], keeping only outlines.
 pub fn load_outlined(paths: &[PathBuf], env: &Env, cli_vars: &[String]) -> Result<Outlined, Error> {
-    load_planned(paths, env, cli_vars, &|_, _| ()).map(|(outlined, _)| outlined)
+    load_and_plan(paths, env, cli_vars, &|_, _| ()).map(|(outlined, _)| outlined)
 }
 
 /// What is kept of a suite and its trials besides their outlines.
@@ -54,7 +54,7 @@ type Keep<'a, T> = dyn Fn(Suite, Vec<TrialSpec>) -> T + Sync + 'a;
 
 /// Loads, validates and plans each suite (keeping what `keep` returns),
 /// then checks the plan across files. Every problem found is an error.
-fn load_planned<T: Send>(
+fn load_and_plan<T: Send>(
     paths: &[PathBuf],
     env: &Env,
     cli_vars: &[String],
@@ -98,7 +98,7 @@ fn load_planned<T: Send>(
         outlined.suites.push(suite);
         outlined
             .trials
-            .extend(outlines.into_iter().map(|o| Outline { suite: i, ..o }));
+            .extend(outlines.into_iter().map(|o| TrialOutline { suite: i, ..o }));
         kept.push(k);
     }
     diags.extend(unique::check(&outlined.suites, &outlined.trials));
@@ -114,7 +114,7 @@ fn load_planned<T: Send>(
 
 /// The outlines of a suite's trials; the trials of one test (planned one
 /// after the other) share its name.
-fn outlines(specs: &[TrialSpec]) -> Vec<Outline> {
+fn outlines(specs: &[TrialSpec]) -> Vec<TrialOutline> {
     let mut last: Option<(&Arc<TestDef>, Arc<str>)> = None;
     let mut out = Vec::with_capacity(specs.len());
     for spec in specs {
@@ -122,7 +122,7 @@ fn outlines(specs: &[TrialSpec]) -> Vec<Outline> {
             Some((test, name)) if Arc::ptr_eq(test, &spec.test) => name.clone(),
             _ => Arc::from(spec.test.name.as_str()),
         };
-        out.push(Outline::of(spec, name.clone()));
+        out.push(TrialOutline::of(spec, name.clone()));
         last = Some((&spec.test, name));
     }
     out

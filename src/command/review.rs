@@ -1,24 +1,15 @@
-//! The three subcommands over the pending snapshots that a filter selects.
+//! `gatecheck review`, `accept` and `reject`: the three subcommands over
+//! the pending snapshots that a filter selects.
 
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use super::decision::Decision;
-use super::pending::{self, accept_file, reject_file, shown};
-use super::prompt;
+use crate::cli::PendingArgs;
 use crate::error::Error;
-
-/// Which pending snapshots: those under `dirs` whose path contains a filter.
-#[derive(Debug, Clone, clap::Args)]
-pub struct PendingArgs {
-    /// Only snapshots whose path contains one of these (e.g. `todos__list`); default: all.
-    #[arg(value_name = "FILTER")]
-    pub filters: Vec<String>,
-    /// Folder to search for `*.snap.new` files (repeatable; default: the current folder).
-    #[arg(long = "dir", value_name = "DIR")]
-    pub dirs: Vec<PathBuf>,
-}
+use crate::review::decision::Decision;
+use crate::review::pending::{self, accept_file, reject_file, shown};
+use crate::review::prompt;
 
 /// `gatecheck accept`: accepts every selected pending snapshot.
 pub fn accept(args: &PendingArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
@@ -60,7 +51,7 @@ pub fn review_stdin(args: &PendingArgs, out: &mut dyn Write) -> Result<ExitCode,
     if files.is_empty() {
         return Ok(ExitCode::SUCCESS);
     }
-    match super::keys::Keys::new() {
+    match crate::review::keys::Keys::new() {
         Some(mut keys) => decide(&files, &mut keys, out),
         None => decide(
             &files,

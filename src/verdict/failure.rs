@@ -1,4 +1,5 @@
-//! Renders what a failing test shows: the step, `METHOD URL`, each failure
+//! A failed trial (its located failures and its message) and how the
+//! message is rendered: the step, `METHOD URL`, each failure
 //! (`suites/todos.yaml:14:9: status: expected 200, got 404`), and the
 //! response body (pretty, truncated). Secrets are masked by the caller, on
 //! the values and on the finished text.
@@ -206,7 +207,7 @@ fn truncate(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::failure::{Kind, Location, SnapshotChange};
+    use crate::check::failure::{FailureKind, Location, SnapshotChange};
     use crate::suite::keypath::KeyPath;
 
     #[test]
@@ -219,7 +220,7 @@ mod tests {
 
     fn status(expected: &str, actual: u16) -> Failure {
         Failure {
-            kind: Kind::Status {
+            kind: FailureKind::Status {
                 expected: expected.into(),
                 actual,
             },
@@ -256,7 +257,7 @@ mod tests {
     #[test]
     fn details_are_indented_below_their_line() {
         let snapshot = Failure::new(
-            Kind::Snapshot {
+            FailureKind::Snapshot {
                 name: "s".into(),
                 change: SnapshotChange::Changed,
                 next: "review it".into(),
@@ -278,7 +279,7 @@ mod tests {
     #[test]
     fn without_a_request_the_failure_is_the_first_line() {
         let login = Failure::new(
-            Kind::Login {
+            FailureKind::Login {
                 identity: "admin".into(),
                 message: "login failed".into(),
             },
@@ -301,7 +302,7 @@ mod tests {
         assert!(!trial.text.contains("hunter22"), "{}", trial.text);
         assert_eq!(
             trial.failures[0].kind,
-            Kind::Status {
+            FailureKind::Status {
                 expected: "***".into(),
                 actual: 500
             }
