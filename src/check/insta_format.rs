@@ -491,4 +491,51 @@ mod tests {
         }
         std::fs::remove_dir_all(dir).unwrap();
     }
+
+    /// insta's own snapshot files (its repository's tests, kept in
+    /// `tests/corpus/insta`): each re-renders as insta 1.49's `save` writes
+    /// it, and as the file is, but for trailing blank lines an older insta
+    /// left (insta normalizes them away too).
+    #[test]
+    fn insta_s_own_snapshot_files_re_render_as_insta_saves_them() {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if path.extension().is_some_and(|e| e == "snapfile") {
+                    out.push(path);
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/insta");
+        let mut files = Vec::new();
+        walk(&root, &mut files);
+        assert_eq!(files.len(), 85);
+        let dir = std::env::temp_dir().join(format!("gatecheck-corpus-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut exact = 0;
+        for file in &files {
+            let bytes = std::fs::read_to_string(file).unwrap();
+            let read = insta::Snapshot::from_file(file).unwrap();
+            let header = crate::check::insta_adapter::header(&read);
+            let text = read.as_text().unwrap().to_string();
+            let ours = render(&header, &text, plain());
+            let saved = dir.join("saved.snap");
+            read.save(&saved).unwrap();
+            assert_eq!(
+                render(&header.for_accepted(), &text, plain()),
+                std::fs::read_to_string(&saved).unwrap(),
+                "{}",
+                file.display()
+            );
+            if ours == bytes {
+                exact += 1;
+            } else {
+                assert_eq!(ours.trim_end(), bytes.trim_end(), "{}", file.display());
+            }
+        }
+        assert!(exact >= 79, "{exact} of {} byte for byte", files.len());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
 }
