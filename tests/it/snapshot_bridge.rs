@@ -500,6 +500,93 @@ fn parallel_checks_are_independent() {
     std::fs::remove_dir_all(root).unwrap();
 }
 
+/// Marks the child that runs [`two_runs`].
+const TWO_RUNS_CHILD: &str = "GATECHECK_TWO_RUNS_CHILD";
+
+/// Two runs at once in one process each count only the pending snapshots
+/// their own checks wrote (the count lives in the run, not the process).
+/// In a child (this test binary again) with `INSTA_UPDATE=new`, so that
+/// pending files are written whatever `CI` says.
+#[test]
+fn two_runs_in_one_process_count_their_own_pending_snapshots() {
+    if std::env::var_os(TWO_RUNS_CHILD).is_some() {
+        two_runs();
+        return;
+    }
+    let name = "snapshot_bridge::two_runs_in_one_process_count_their_own_pending_snapshots";
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap());
+    child.args(["--exact", name, "--test-threads=1"]);
+    for (var, _) in std::env::vars_os() {
+        if var.to_string_lossy().starts_with("INSTA_") {
+            child.env_remove(var);
+        }
+    }
+    let output = child
+        .env(TWO_RUNS_CHILD, "1")
+        .env("INSTA_UPDATE", "new")
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "{text}");
+    assert!(text.contains("1 passed"), "{text}");
+}
+
+fn two_runs() {
+    let api = crate::common::TestApi::start();
+    let suite = |n: usize| {
+        let mut suite = String::from("base_url: ${API_URL}\ntests:\n");
+        for i in 0..n {
+            suite.push_str(&format!(
+                "  - name: item {i}\n    request: {{url: /items/1}}\n"
+            ));
+        }
+        suite
+    };
+    let projects: Vec<_> = [2, 5]
+        .into_iter()
+        .map(|n| {
+            let p = crate::common::Project::new(&format!("two-runs-{n}"));
+            p.file("suites/items.yaml", &suite(n));
+            (n, p)
+        })
+        .collect();
+    let barrier = Barrier::new(projects.len());
+    std::thread::scope(|scope| {
+        let runs: Vec<_> = projects
+            .iter()
+            .map(|(n, p)| {
+                let (barrier, url) = (&barrier, api.url.clone());
+                scope.spawn(move || {
+                    let opts = gatecheck::run::RunOptions {
+                        paths: vec![p.path("suites")],
+                        ..Default::default()
+                    };
+                    let env = [("API_URL".to_owned(), url)].into_iter().collect();
+                    barrier.wait();
+                    (*n, gatecheck::run::run(&opts, &env).unwrap())
+                })
+            })
+            .collect();
+        for run in runs {
+            let (n, summary) = run.join().unwrap();
+            assert_eq!(summary.pending_snapshots, n, "{summary:?}");
+            assert_eq!(summary.failed, n as u64, "{summary:?}");
+        }
+    });
+    for (n, p) in &projects {
+        let pending = p
+            .files()
+            .iter()
+            .filter(|f| f.ends_with(".snap.new"))
+            .count();
+        assert_eq!(pending, *n);
+    }
+}
+
 // ------------------------------------------------------------ pure functions
 
 #[test]
