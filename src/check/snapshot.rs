@@ -2,29 +2,32 @@
 //! suite, so `cargo insta review` / `accept` / `reject` / `pending-snapshots`
 //! and `INSTA_UPDATE`, `INSTA_FORCE_PASS`, `CI` keep insta's meaning.
 //!
-//! insta reports a mismatch by panicking and printing. [`check`] turns that
-//! into an [`Outcome`]: a recording [`Comparator`] keeps the old and new text,
-//! `catch_unwind` stops the panic, a quiet panic hook (see [`init`]) and
-//! `INSTA_OUTPUT=none` (see [`quiet_insta_output`]) keep parallel trials from printing over each other.
+//! Built on insta's public API: the stored snapshot is read with
+//! `insta::Snapshot::from_file` and compared with the new text by insta's
+//! own `TextSnapshotContents` matching; the outcome (matched, changed, new)
+//! is decided from those values, and what insta would write for it
+//! (`<name>.snap.new`, or the `.snap` itself under `INSTA_UPDATE=always`) is
+//! written in insta's format (`insta_format`), whole or not at all
+//! (`snapshot_write`), as [`Policy`] (insta's settings, read once) says.
+//! Each check returns its [`Outcome`], including whether it left a pending
+//! file to review; nothing is passed through global or thread state. The
+//! two pieces only insta's hidden API reaches are in `insta_adapter`.
 
-use std::cell::{Cell, RefCell};
-use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Once, OnceLock};
-use std::time::SystemTime;
+use std::sync::OnceLock;
 
-use insta::internals::TextSnapshotContents;
-use insta::{Comparator, DefaultComparator, TextSnapshotKind};
 use serde_json::Value as Json;
 use sha2::{Digest, Sha256};
 
 use super::failure::{Failure, FailureKind, SnapshotChange};
+use super::insta_adapter;
+use super::insta_format::{self, Header, Style};
+pub use super::insta_policy::{Policy, Update, Write};
 pub use super::snapshot_input::{Body, Snapshot};
 use super::snapshot_tape::{matches_tape, redacted_tokens};
 use super::snapshot_text::matches_text;
 use super::snapshot_view::{View, fast_path_allowed, matches_file, stored_body, with_stored_body};
-use super::snapshot_write::{Staging, memoize};
+use super::snapshot_write::{memoize, write};
 pub use super::snapshot_write::{remove_staging, sweep_once as sweep_stale_staging};
 use crate::secret::mask::MaskSet;
 use crate::suite::expect::JsonPath;
@@ -36,22 +39,6 @@ const MAX_SLUG: usize = 80;
 
 /// Lines of context around each change in a snapshot diff.
 const DIFF_CONTEXT: usize = 3;
-
-/// insta's panic message when an assertion fails (runtime.rs, `finalize`).
-const INSTA_FAILURE: &str = "snapshot assertion for '";
-
-/// The start of insta's panic when it cannot save a file (its macros unwrap).
-const UNWRAP_PANIC: &str = "called `Result::unwrap()` on an `Err` value: ";
-
-thread_local! {
-    /// Set while insta runs on this thread: its panics are expected, not news.
-    static QUIET: Cell<bool> = const { Cell::new(false) };
-    /// What the recording comparator saw during the current assertion.
-    static COMPARED: RefCell<Option<Compared>> = const { RefCell::new(None) };
-}
-
-/// `.snap.new` files left by this process (including `INSTA_FORCE_PASS` runs).
-static PENDING_WRITTEN: AtomicUsize = AtomicUsize::new(0);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -67,9 +54,11 @@ pub enum Outcome {
         /// Why the new snapshot could not be written, when it could not.
         write_error: Option<String>,
     },
-    /// insta accepted the value without failing (`INSTA_UPDATE=always` or
-    /// `unseen`, `INSTA_FORCE_PASS`).
-    Written,
+    /// Written without failing (`INSTA_UPDATE=always` or `unseen`: the
+    /// `.snap`; `INSTA_FORCE_PASS`: the `.snap.new`, then `pending`).
+    Written {
+        pending: bool,
+    },
 }
 
 impl Outcome {
@@ -111,6 +100,15 @@ impl Outcome {
         let at = KeyPath::root().key("expect").key("snapshot");
         Some(Failure::new(kind, at))
     }
+
+    /// Whether this check left a `<name>.snap.new` to review (including
+    /// one written under `INSTA_FORCE_PASS`): what the run counts.
+    pub fn wrote_pending(&self) -> bool {
+        match self {
+            Outcome::Matched => false,
+            Outcome::Mismatch { pending, .. } | Outcome::Written { pending } => *pending,
+        }
+    }
 }
 
 /// `file` relative to the working directory, when it is below it.
@@ -121,53 +119,26 @@ fn relative(file: &Path) -> PathBuf {
         .unwrap_or_else(|| file.to_path_buf())
 }
 
-/// Sets `INSTA_OUTPUT=none` unless the user set it, so that insta does not
-/// print diffs from parallel trials over each other (insta reads it from the
-/// environment or `insta.yaml` only; it has no setting for it).
-///
-/// # Safety
-///
-/// Writes the process environment: call it only while the process has a
-/// single thread. Its only callers are the first statements of `main` in
-/// `src/main.rs` and `tests/suites.rs`, before anything else runs.
-pub unsafe fn quiet_insta_output() {
-    if std::env::var_os("INSTA_OUTPUT").is_none() {
-        // SAFETY: the caller guarantees that no other thread exists.
-        unsafe { std::env::set_var("INSTA_OUTPUT", "none") };
+/// insta's settings for this process, read from the environment (and the
+/// workspace's `insta.yaml`) on first use; `Err` says which value is bad.
+pub fn policy() -> Result<&'static Policy, &'static str> {
+    static POLICY: OnceLock<Result<Policy, String>> = OnceLock::new();
+    POLICY
+        .get_or_init(|| Policy::read(&|name| std::env::var(name).ok()))
+        .as_ref()
+        .map_err(String::as_str)
+}
+
+/// The header of a snapshot insta read (`info:` included).
+pub fn header_of(snapshot: &insta::Snapshot) -> Header {
+    insta_adapter::header(snapshot)
+}
+
+/// How this process writes headers (`INSTA_YAML_BLOCK_STYLE`).
+pub fn header_style() -> Style {
+    Style {
+        literal_blocks: policy().is_ok_and(|p| p.literal_blocks),
     }
-}
-
-/// Installs, once, a panic hook that is silent during snapshot assertions
-/// and otherwise calls the previous hook. Later calls do nothing.
-pub fn init() {
-    static INIT: Once = Once::new();
-    INIT.call_once(|| {
-        let previous = panic::take_hook();
-        panic::set_hook(Box::new(move |info| {
-            if !QUIET.with(Cell::get) {
-                previous(info);
-            }
-        }));
-    });
-}
-
-/// The workspace insta is given: `INSTA_WORKSPACE_ROOT` if the user set it,
-/// else [`workspace_root`]; found once.
-fn workspace() -> &'static Path {
-    static WORKSPACE: OnceLock<PathBuf> = OnceLock::new();
-    WORKSPACE.get_or_init(|| {
-        std::env::var_os("INSTA_WORKSPACE_ROOT").map_or_else(workspace_root, PathBuf::from)
-    })
-}
-
-/// The nearest folder at or above the current directory that has a
-/// `Cargo.toml` (what `cargo insta` runs from), else the current directory.
-fn workspace_root() -> PathBuf {
-    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    cwd.ancestors()
-        .find(|dir| dir.join("Cargo.toml").is_file())
-        .unwrap_or(&cwd)
-        .to_path_buf()
 }
 
 /// Replaces every value that a redaction's JSONPath selects with its
@@ -259,22 +230,30 @@ fn fast_match(file: &Path, snapshot: &Snapshot) -> bool {
 }
 
 /// Compares `snapshot.value` (pretty JSON, keys sorted) with
-/// `<dir>/<name>.snap` through insta, from any thread, never panicking.
-/// insta works in a staging folder and finished files are renamed into
-/// place (see [`Staging`]): no snapshot file is ever half-written.
+/// `<dir>/<name>.snap` under this process's [`policy`], from any thread,
+/// never panicking.
 pub fn check(snapshot: &Snapshot) -> Outcome {
-    let (file, missing, stale) = match stored(snapshot) {
+    match policy() {
+        Ok(policy) => check_with(snapshot, policy),
+        Err(why) => refused(snapshot, why),
+    }
+}
+
+/// [`check`] under `policy`.
+pub fn check_with(snapshot: &Snapshot, policy: &Policy) -> Outcome {
+    let (file, missing) = match stored(snapshot, policy) {
         Ok(stored) => stored,
         Err(refused) => return refused,
     };
-    if !missing && stale.is_none() && fast_path_allowed() && fast_match(&file, snapshot) {
+    // The fast path only says "matched"; it is not asked when a match must
+    // be rewritten or its header compared too.
+    let fast = fast_path_allowed() && policy.update != Update::Force && !policy.require_full_match;
+    if !missing && fast && fast_match(&file, snapshot) {
+        passed(&file, policy);
         return Outcome::Matched;
     }
-    let value = View::new(snapshot).to_owned_value();
-    compare(snapshot, &file, missing, stale, &|| {
-        use insta::_macro_support::{SerializationFormat, serialize_value};
-        serialize_value(&value, SerializationFormat::Json)
-    })
+    let text = insta_adapter::json_text(&View::new(snapshot).to_owned_value());
+    compare(snapshot, policy, &file, missing, &text)
 }
 
 /// Compares a body that is not JSON with `<dir>/<name>.snap` as text, the
@@ -283,11 +262,18 @@ pub fn check(snapshot: &Snapshot) -> Outcome {
 /// Like [`check`] otherwise: a JSON baseline against a text body is a
 /// mismatch, never a silent pass.
 pub fn check_text(snapshot: &Snapshot, text: &str) -> Outcome {
-    let (file, missing, stale) = match stored(snapshot) {
-        Ok(stored) => stored,
-        Err(refused) => return refused,
-    };
-    compare(snapshot, &file, missing, stale, &|| text.to_owned())
+    match policy() {
+        Ok(policy) => check_text_with(snapshot, text, policy),
+        Err(why) => refused(snapshot, why),
+    }
+}
+
+/// [`check_text`] under `policy`.
+pub fn check_text_with(snapshot: &Snapshot, text: &str, policy: &Policy) -> Outcome {
+    match stored(snapshot, policy) {
+        Ok((file, missing)) => compare(snapshot, policy, &file, missing, text),
+        Err(refused) => refused,
+    }
 }
 
 /// A body that is not JSON as its text snapshot stores it: the text itself
@@ -312,30 +298,33 @@ pub fn stored_is_json(dir: &Path, name: &str) -> Option<bool> {
     Some(serde_json::from_str::<serde::de::IgnoredAny>(&body).is_ok())
 }
 
-/// The snapshot's file, whether it is missing and when a pending `.snap.new`
-/// beside it was last written; a file that must not be read is refused.
-fn stored(snapshot: &Snapshot) -> Result<(PathBuf, bool, Option<SystemTime>), Outcome> {
+/// The snapshot's file and whether it is missing; a file that must not be
+/// read is refused.
+fn stored(snapshot: &Snapshot, policy: &Policy) -> Result<(PathBuf, bool), Outcome> {
     let file = snap_file(snapshot);
-    if let Some(refused) = refuse_unreadable(&file) {
-        return Err(refused);
+    if let Some(problem) = not_a_snapshot_file(&file) {
+        return Err(refused(
+            snapshot,
+            &format!("`{}` {problem}", relative(&file).display()),
+        ));
+    }
+    if let Some(list) = &policy.references_file {
+        memoize(list, &file);
     }
     let missing = !file.is_file();
-    let stale = modified(&pending_path(&file));
-    memoize(&file);
-    Ok((file, missing, stale))
+    Ok((file, missing))
 }
 
-/// A snapshot path that is not a regular file (a FIFO would block,
-/// `/dev/zero` never ends) fails its test without being read.
-fn refuse_unreadable(file: &Path) -> Option<Outcome> {
-    let problem = not_a_snapshot_file(file)?;
-    Some(Outcome::Mismatch {
+/// The failure of a check that could not run (a snapshot path that is not
+/// a regular file, a bad insta setting): `why` says what to do.
+fn refused(snapshot: &Snapshot, why: &str) -> Outcome {
+    Outcome::Mismatch {
         diff: String::new(),
         missing: false,
         pending: false,
-        write_error: Some(format!("`{}` {problem}", relative(file).display())),
-        file: file.to_path_buf(),
-    })
+        write_error: Some(why.to_owned()),
+        file: snap_file(snapshot),
+    }
 }
 
 /// `<dir>/<name>.snap`, absolute.
@@ -344,179 +333,179 @@ fn snap_file(snapshot: &Snapshot) -> PathBuf {
     dir.join(format!("{}.snap", snapshot.name))
 }
 
-/// Has insta compare `render()` (the text it stores, rendered under the
-/// snapshot's settings) with `file`, and reports the outcome.
+/// Compares `text` (the snapshot text, rendered) with `file` as insta
+/// does, writes what insta would write, and says what happened.
 fn compare(
     snapshot: &Snapshot,
+    policy: &Policy,
     file: &Path,
     missing: bool,
-    stale: Option<SystemTime>,
-    render: &dyn Fn() -> String,
+    text: &str,
 ) -> Outcome {
-    let file = file.to_path_buf();
-    let dir = file.parent().map_or_else(PathBuf::new, Path::to_path_buf);
-    let pending_file = pending_path(&file);
-    // Without a staging folder (a read-only folder, a file in the way)
-    // insta still compares in place; it only fails if it must write.
-    let staging = Staging::create(&dir, snapshot.name);
-    let insta_dir = staging.as_ref().map_or(dir.as_path(), |s| s.dir());
-    let settings = settings(snapshot, insta_dir);
-
-    COMPARED.with(|c| c.borrow_mut().take());
-    let result = quietly(|| settings.bind(|| assert(snapshot, &render()))).and_then(|r| r);
-    let compared = COMPARED.with(|c| c.borrow_mut().take());
-    let matched = result.is_ok() && compared.as_ref().is_some_and(|c| c.matched);
-
-    // insta failed to write (a full disk): what it left is cut, so it is
-    // not moved into place (the staging folder goes with its drop).
-    let insta_failed = matches!(&result, Err(m) if !m.starts_with(INSTA_FAILURE));
-    let (pending, mut write_error) = match &staging {
-        Ok(_) if insta_failed => (false, None),
-        Ok(staging) => match staging.finish(snapshot.name, pending_path) {
-            Ok(moved) => (moved.pending, None),
-            Err(e) => (false, Some(e)),
-        },
-        Err(_) => {
-            let written = modified(&pending_file).is_some_and(|t| Some(t) != stale);
-            if written && insta_failed {
-                // Written in place and cut: removed, never offered for review.
-                let _ = std::fs::remove_file(&pending_file);
-            }
-            (written && !insta_failed, None)
-        }
+    let new = insta_format::contents(text);
+    // insta treats a file it cannot parse (a merge conflict, a truncated
+    // write) as absent; the diff says so.
+    let (old, unreadable) = match (!missing).then(|| insta::Snapshot::from_file(file)) {
+        Some(Ok(old)) => (Some(old), None),
+        Some(Err(e)) => (None, Some(e.to_string())),
+        None => (None, None),
     };
-    if pending {
-        PENDING_WRITTEN.fetch_add(1, Ordering::Relaxed);
-    }
+    let header = || header(snapshot, policy);
+    let matched = old.as_ref().is_some_and(|old| {
+        let Some(stored) = old.as_text() else {
+            return false; // a binary snapshot never matches a text
+        };
+        if policy.require_full_match {
+            stored.matches_latest(&new)
+                && insta_adapter::header(old).for_accepted() == header().for_accepted()
+        } else {
+            stored.matches_latest(&new) || stored.matches_legacy(&new)
+        }
+    });
+    let style = Style {
+        literal_blocks: policy.literal_blocks,
+    };
     if matched {
-        // As insta does for a passing snapshot: an old pending file is stale.
-        let _ = std::fs::remove_file(&pending_file);
-    }
-    let failure = match result {
-        Ok(()) if write_error.is_none() && matched => return Outcome::Matched,
-        Ok(()) if write_error.is_none() => return Outcome::Written,
-        Ok(()) => None,
-        Err(message) => Some(message),
-    };
-    let (old, new) = match compared {
-        Some(c) if !c.matched => (c.old, c.new),
-        _ => (String::new(), settings.bind(|| serialize(render()))),
-    };
-    let mut diff = unified_diff(&file, missing, &old, &new);
-    if let Some(problem) = unreadable(&file, missing) {
-        diff = format!("{problem}\n{diff}");
-    }
-    if let Some(failure) = failure.filter(|f| !f.starts_with(INSTA_FAILURE)) {
-        // insta panics with its own `unwrap()` message when it cannot write.
-        match (&staging, &write_error) {
-            (Err(why), None) => write_error = Some(why.clone()),
-            (Ok(_), None) => {
-                let why = failure.trim_start_matches(UNWRAP_PANIC);
-                write_error = Some(match staged_file_error(why) {
-                    // The file is named as the user will look for it, not
-                    // by its path in the staging folder.
-                    Some(reason) => format!(
-                        "writing `{}` failed: {reason}",
-                        relative(&pending_file).display()
-                    ),
-                    None => format!("insta failed: {why}"),
-                });
+        passed(file, policy);
+        if policy.update == Update::Force {
+            let bytes = insta_format::render(&header().for_accepted(), text, style);
+            if let Err(why) = write(file, &relative(file), bytes.as_bytes()) {
+                return mismatch(file, missing, old.as_ref(), &new, unreadable, Some(why));
             }
-            _ => {}
         }
+        return Outcome::Matched;
+    }
+    let how = policy.write(std::fs::metadata(file).is_ok());
+    let written = match how {
+        Write::InPlace => {
+            let bytes = insta_format::render(&header().for_accepted(), text, style);
+            write(file, &relative(file), bytes.as_bytes())
+        }
+        Write::Pending => {
+            let pending = policy.pending_path(file);
+            let bytes = insta_format::render(&header(), text, style);
+            write(&pending, &relative(&pending), bytes.as_bytes())
+        }
+        Write::Nothing => Ok(()),
+    };
+    let pending = how == Write::Pending && written.is_ok();
+    if written.is_ok() && (how == Write::InPlace || policy.force_pass) {
+        return Outcome::Written { pending };
+    }
+    let mut outcome = mismatch(file, missing, old.as_ref(), &new, unreadable, written.err());
+    if let Outcome::Mismatch { pending: p, .. } = &mut outcome {
+        *p = pending;
+    }
+    outcome
+}
+
+/// As insta does for a passing snapshot: an old pending file is stale.
+fn passed(file: &Path, policy: &Policy) {
+    let _ = std::fs::remove_file(policy.pending_path(file));
+}
+
+/// The failure of a new or changed snapshot, with its diff.
+fn mismatch(
+    file: &Path,
+    missing: bool,
+    old: Option<&insta::Snapshot>,
+    new: &insta::internals::TextSnapshotContents,
+    unreadable: Option<String>,
+    write_error: Option<String>,
+) -> Outcome {
+    let old_text = old
+        .and_then(insta::Snapshot::as_text)
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    let mut diff = unified_diff(file, missing, &old_text, &new.to_string());
+    if let Some(error) = unreadable {
+        diff = format!(
+            "the existing snapshot could not be read ({error}); it is treated as new\n{diff}"
+        );
     }
     Outcome::Mismatch {
         diff,
         missing,
-        pending,
-        file,
+        pending: false,
+        file: file.to_path_buf(),
         write_error,
     }
 }
 
-/// The reason in insta's `File error for "<path>": <reason>`.
-fn staged_file_error(message: &str) -> Option<&str> {
-    let rest = &message[message.find("File error for \"")?..];
-    Some(&rest[rest.find("\": ")? + 3..])
-}
-
-/// insta's assertion (what `assert_json_snapshot!` expands to), with the
-/// suite file and the test's line as the assertion's location instead of
-/// this file: the `source:` and `assertion_line:` that review tools show.
-/// Panics like the macro on a mismatch; `Err` when insta could not write.
-fn assert(snapshot: &Snapshot, text: &str) -> Result<(), String> {
-    use insta::_macro_support::assert_snapshot;
+/// The header insta writes for `snapshot`: `source:` (the suite file,
+/// relative to the workspace) and `assertion_line:` (the test's line) are
+/// what review tools show; `input_file:` is the suite file again.
+fn header(snapshot: &Snapshot, policy: &Policy) -> Header {
     let source = std::path::absolute(snapshot.suite_file)
         .unwrap_or_else(|_| snapshot.suite_file.to_path_buf());
-    let line = u32::try_from((snapshot.line)()).unwrap_or(0);
-    assert_snapshot(
-        (snapshot.name, text).into(),
-        workspace(),
-        "gatecheck",
-        "gatecheck",
-        &source.to_string_lossy(),
-        line,
-        "",
-    )
-    .map_err(|e| format!("failed to write the snapshot: {e}"))
-}
-
-/// How many `.snap.new` files checks in this process have written, including
-/// ones that did not fail (`INSTA_FORCE_PASS`): the number to review.
-pub fn pending_written() -> usize {
-    PENDING_WRITTEN.load(Ordering::Relaxed)
-}
-
-fn settings(snapshot: &Snapshot, dir: &Path) -> insta::Settings {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(dir);
-    settings.set_prepend_module_to_snapshot(false);
-    settings.set_input_file(snapshot.suite_file);
-    if !snapshot.description.is_empty() {
-        settings.set_description(snapshot.description);
+    Header {
+        source: Some(storage(&source_path(&source, &policy.workspace))),
+        assertion_line: Some(u32::try_from((snapshot.line)()).unwrap_or(0)),
+        description: Some(snapshot.description.to_owned()).filter(|d| !d.is_empty()),
+        expression: None,
+        info: Some(snapshot.info.clone()).filter(|i| !i.is_null()),
+        input_file: localized(snapshot.suite_file, &policy.workspace).map(|p| storage(&p)),
     }
-    if !snapshot.info.is_null() {
-        settings.set_info(snapshot.info);
-    }
-    settings.set_omit_expression(true);
-    settings.set_sort_maps(true);
-    settings.set_comparator(Box::new(Recorder));
-    settings
 }
 
-/// Runs `f` with this thread's panics silenced; a panic becomes its message.
-fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, String> {
-    struct Loud;
-    impl Drop for Loud {
-        fn drop(&mut self) {
-            QUIET.with(|q| q.set(false));
+/// `source` relative to `workspace` as insta computes it (both
+/// canonicalized when they can be, `../` where needed).
+fn source_path(source: &Path, workspace: &Path) -> PathBuf {
+    match (workspace.canonicalize(), source.canonicalize()) {
+        (Ok(base), Ok(path)) => relative_from(&path, &base),
+        _ => relative_from(source, workspace),
+    }
+    .unwrap_or_else(|| source.to_path_buf())
+}
+
+/// `file` (relative to the workspace, or absolute) inside the workspace,
+/// relative to it; `None` when it is elsewhere or missing.
+fn localized(file: &Path, workspace: &Path) -> Option<PathBuf> {
+    let base = workspace.canonicalize().ok()?;
+    let path = workspace.join(file).canonicalize().ok()?;
+    path.strip_prefix(&base).ok().map(Path::to_path_buf)
+}
+
+/// `path` from `base`, with `..` where it leaves it; `None` when one is
+/// absolute and the other not (unless `path` is absolute).
+fn relative_from(path: &Path, base: &Path) -> Option<PathBuf> {
+    use std::path::Component;
+    if path.is_absolute() != base.is_absolute() {
+        return path.is_absolute().then(|| path.to_path_buf());
+    }
+    let mut ita = path.components();
+    let mut itb = base.components();
+    let mut comps: Vec<Component> = Vec::new();
+    loop {
+        match (ita.next(), itb.next()) {
+            (None, None) => break,
+            (Some(a), None) => {
+                comps.push(a);
+                comps.extend(ita.by_ref());
+                break;
+            }
+            (None, _) => comps.push(Component::ParentDir),
+            (Some(a), Some(b)) if comps.is_empty() && a == b => {}
+            (Some(a), Some(_)) => {
+                comps.push(Component::ParentDir);
+                comps.extend(itb.by_ref().map(|_| Component::ParentDir));
+                comps.push(a);
+                comps.extend(ita.by_ref());
+                break;
+            }
         }
     }
-    QUIET.with(|q| q.set(true));
-    let _loud = Loud;
-    panic::catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
-        payload
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-            .unwrap_or_else(|| "unknown panic".to_owned())
-    })
+    Some(comps.iter().map(|c| c.as_os_str()).collect())
 }
 
-/// Where insta leaves the pending snapshot (`INSTA_PENDING_DIR` honoured).
-fn pending_path(file: &Path) -> PathBuf {
-    static PENDING_DIR: OnceLock<Option<(PathBuf, PathBuf)>> = OnceLock::new();
-    let moved = PENDING_DIR.get_or_init(|| {
-        let dir = std::env::var_os("INSTA_PENDING_DIR").filter(|d| !d.is_empty())?;
-        Some((dir.into(), workspace().to_path_buf()))
-    });
-    let moved = moved.as_ref().and_then(|(dir, root)| {
-        let relative = file.strip_prefix(root).ok()?;
-        Some(dir.join(relative))
-    });
-    moved
-        .unwrap_or_else(|| file.to_path_buf())
-        .with_extension("snap.new")
+/// A path as a snapshot header stores it (`/` separators).
+fn storage(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    if cfg!(windows) {
+        text.replace('\\', "/")
+    } else {
+        text.into_owned()
+    }
 }
 
 /// The largest snapshot file read (far above the 64 MiB body a run reads by
@@ -532,27 +521,6 @@ fn not_a_snapshot_file(file: &Path) -> Option<String> {
     }
     (meta.len() > MAX_SNAPSHOT_FILE)
         .then(|| format!("is larger than {} MiB; remove it", MAX_SNAPSHOT_FILE >> 20))
-}
-
-/// Why an existing `.snap` was not compared: insta treats a file it cannot
-/// parse (a merge conflict, a truncated write) as absent, with only a warning.
-fn unreadable(file: &Path, missing: bool) -> Option<String> {
-    if missing {
-        return None;
-    }
-    let error = insta::Snapshot::from_file(file).err()?;
-    Some(format!(
-        "the existing snapshot could not be read ({error}); it is treated as new"
-    ))
-}
-
-fn modified(path: &Path) -> Option<SystemTime> {
-    std::fs::metadata(path).and_then(|m| m.modified()).ok()
-}
-
-/// The snapshot text insta stores for `text` (a rendered body).
-fn serialize(text: String) -> String {
-    TextSnapshotContents::new(text, TextSnapshotKind::File).to_string()
 }
 
 /// The diff a failing run and `gatecheck review` show: a unified diff from
@@ -577,47 +545,6 @@ fn with_newline(text: &str) -> String {
         text.to_owned()
     } else {
         format!("{text}\n")
-    }
-}
-
-struct Compared {
-    matched: bool,
-    old: String,
-    new: String,
-}
-
-/// insta's own comparison, recording both texts for the diff.
-#[derive(Clone)]
-struct Recorder;
-
-impl Recorder {
-    fn record(matched: bool, old: &insta::Snapshot, new: &insta::Snapshot) -> bool {
-        let text = |s: &insta::Snapshot| s.as_text().map(ToString::to_string).unwrap_or_default();
-        let compared = Compared {
-            matched,
-            old: if matched { String::new() } else { text(old) },
-            new: if matched { String::new() } else { text(new) },
-        };
-        COMPARED.with(|c| *c.borrow_mut() = Some(compared));
-        matched
-    }
-}
-
-impl Comparator for Recorder {
-    fn matches(&self, reference: &insta::Snapshot, test: &insta::Snapshot) -> bool {
-        Self::record(DefaultComparator.matches(reference, test), reference, test)
-    }
-
-    fn matches_fully(&self, reference: &insta::Snapshot, test: &insta::Snapshot) -> bool {
-        Self::record(
-            DefaultComparator.matches_fully(reference, test),
-            reference,
-            test,
-        )
-    }
-
-    fn dyn_clone(&self) -> Box<dyn Comparator> {
-        Box::new(self.clone())
     }
 }
 
@@ -664,6 +591,6 @@ mod tests {
             "nothing was written (CI or INSTA_UPDATE=no); run locally to create it"
         );
         assert_eq!(Outcome::Matched.failure("s__t"), None);
-        assert_eq!(Outcome::Written.failure("s__t"), None);
+        assert_eq!(Outcome::Written { pending: true }.failure("s__t"), None);
     }
 }

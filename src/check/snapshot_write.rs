@@ -1,15 +1,15 @@
-//! Atomic snapshot files. insta writes `.snap.new` (and `.snap` under
-//! `INSTA_UPDATE=always`) with a plain `fs::write`, so a run interrupted
-//! mid-write would leave a truncated file that `cargo insta review` offers.
-//! Instead insta works in a hidden staging folder beside the snapshots
+//! Snapshot files written whole or not at all. A file is written into a
+//! hidden staging folder beside its target
 //! (`snapshots/.gatecheck-staging-<pid>-<n>/`, skipped by cargo-insta like
-//! every hidden folder), and finished files are renamed into place: a
+//! every hidden folder), flushed to the disk and renamed into place: a
 //! rename within one folder tree is atomic, so a snapshot file is either
-//! whole or absent.
+//! whole or absent, whatever stops the run. The staging folders in use are
+//! listed so that a signal's clean-up can remove them ([`remove_staging`]);
+//! one left by a killed process is removed by the next run ([`sweep_once`]).
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::io::ErrorKind;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -17,103 +17,55 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// Name prefix of staging folders.
 pub const STAGING_PREFIX: &str = ".gatecheck-staging-";
 
-/// A staging folder for one snapshot check; removed on drop.
-pub struct Staging {
-    /// The real snapshot folder.
-    real_dir: PathBuf,
-    /// The staging folder inside it.
-    dir: PathBuf,
-    /// The real folder did not exist before (removed again if left empty).
-    created_real: bool,
-    /// The `.snap` as it was copied into the staging folder.
-    copied: Option<Vec<u8>>,
+/// Writes `bytes` to `target` through a staging folder in its folder,
+/// creating the folder. `Err` says why, naming `shown` (the target as the
+/// user will look for it).
+pub fn write(target: &Path, shown: &Path, bytes: &[u8]) -> Result<(), String> {
+    let real_dir = target.parent().unwrap_or(Path::new("."));
+    let name = target.file_name().unwrap_or_default();
+    if real_dir.is_dir() {
+        sweep_once(real_dir);
+    }
+    let cannot = |e: std::io::Error| format!("cannot write to {}: {e}", real_dir.display());
+    let staging = Staging::create(real_dir).map_err(cannot)?;
+    let staged = staging.dir.join(name);
+    fs::File::create(&staged)
+        .and_then(|mut file| {
+            file.write_all(bytes)?;
+            // On the disk before the rename makes it visible: a crash
+            // cannot leave an empty file in place.
+            file.sync_all()
+        })
+        .map_err(|e| format!("writing `{}` failed: {e}", shown.display()))?;
+    fs::rename(&staged, target).map_err(|e| format!("cannot write {}: {e}", target.display()))
 }
 
-/// What [`Staging::finish`] put in place.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Moved {
-    /// A `.snap.new` (to review).
-    pub pending: bool,
-    /// A new or changed `.snap`.
-    pub snap: bool,
+/// A staging folder, removed on drop.
+struct Staging {
+    dir: PathBuf,
 }
 
 impl Staging {
-    /// Creates the staging folder for `<real_dir>/<name>.snap` and copies the
-    /// existing snapshot into it (insta compares with it there). `Err` says
-    /// why nothing can be written to `real_dir`.
-    pub fn create(real_dir: &Path, name: &str) -> Result<Self, String> {
+    fn create(real_dir: &Path) -> std::io::Result<Self> {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let created_real = !real_dir.is_dir();
-        if !created_real {
-            sweep_once(real_dir);
-        }
         let dir = real_dir.join(format!("{STAGING_PREFIX}{}-{n}", std::process::id()));
-        let cannot = |e: std::io::Error| format!("cannot write to {}: {e}", real_dir.display());
-        fs::create_dir_all(&dir).map_err(cannot)?;
+        // The snapshot folder too, when it is missing.
+        fs::create_dir_all(&dir)?;
         live().insert(dir.clone());
-        let mut staging = Self {
-            real_dir: real_dir.to_path_buf(),
-            dir,
-            created_real,
-            copied: None,
-        };
-        let file = snap_file(real_dir, name);
-        match fs::read(&file) {
-            Ok(bytes) => {
-                fs::write(snap_file(&staging.dir, name), &bytes).map_err(cannot)?;
-                staging.copied = Some(bytes);
-            }
-            Err(e) if e.kind() == ErrorKind::NotFound => {}
-            Err(e) => return Err(format!("cannot read {}: {e}", file.display())),
-        }
-        Ok(staging)
-    }
-
-    /// Where insta is told to keep its snapshots.
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
-    /// Renames what insta wrote into place: the pending file (found with
-    /// `pending_path`, which honours `INSTA_PENDING_DIR`) and a changed
-    /// `.snap`.
-    pub fn finish(&self, name: &str, pending_path: fn(&Path) -> PathBuf) -> Result<Moved, String> {
-        let staged_pending = pending_path(&snap_file(&self.dir, name));
-        let pending = staged_pending.is_file();
-        if pending {
-            let target = pending_path(&snap_file(&self.real_dir, name));
-            move_into_place(&staged_pending, &target)?;
-            if let Some(mirror) = staged_pending.parent().filter(|d| *d != self.dir) {
-                // INSTA_PENDING_DIR: the staging folder's mirror there.
-                let _ = fs::remove_dir(mirror);
-            }
-        }
-        let staged_snap = snap_file(&self.dir, name);
-        let snap = match fs::read(&staged_snap) {
-            Ok(bytes) => Some(bytes) != self.copied,
-            Err(_) => false,
-        };
-        if snap {
-            move_into_place(&staged_snap, &snap_file(&self.real_dir, name))?;
-        }
-        Ok(Moved { pending, snap })
+        Ok(Self { dir })
     }
 }
 
 impl Drop for Staging {
     fn drop(&mut self) {
-        live().remove(&self.dir);
         let _ = fs::remove_dir_all(&self.dir);
-        if self.created_real {
-            // Only when empty: nothing was written (CI), so nothing is left.
-            let _ = fs::remove_dir(&self.real_dir);
-        }
+        live().remove(&self.dir);
     }
 }
 
-/// The staging folders of this process that exist now.
+/// The staging folders of this process that exist now: the one list a
+/// signal's clean-up needs, as it cannot reach the writing threads.
 fn live() -> std::sync::MutexGuard<'static, BTreeSet<PathBuf>> {
     static LIVE: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
     LIVE.lock().unwrap_or_else(|e| e.into_inner())
@@ -122,7 +74,15 @@ fn live() -> std::sync::MutexGuard<'static, BTreeSet<PathBuf>> {
 /// Removes every staging folder of this process (a signal stops the run
 /// while trials are inside theirs).
 pub fn remove_staging() {
-    for dir in std::mem::take(&mut *live()) {
+    remove_live(|_| true);
+}
+
+/// Removes the staging folders in use that `which` selects.
+fn remove_live(which: impl Fn(&Path) -> bool) {
+    let mut live = live();
+    let chosen: Vec<PathBuf> = live.iter().filter(|d| which(d)).cloned().collect();
+    for dir in chosen {
+        live.remove(&dir);
         let _ = fs::remove_dir_all(dir);
     }
 }
@@ -170,31 +130,9 @@ fn process_exists(_pid: u32) -> bool {
     true
 }
 
-fn snap_file(dir: &Path, name: &str) -> PathBuf {
-    dir.join(format!("{name}.snap"))
-}
-
-fn move_into_place(from: &Path, to: &Path) -> Result<(), String> {
-    if let Some(parent) = to.parent() {
-        fs::create_dir_all(parent)
-            .map_err(|e| format!("cannot write to {}: {e}", parent.display()))?;
-    }
-    // On the disk before the rename makes it visible: a crash cannot leave
-    // an empty file in place (insta does not flush its files).
-    fs::File::open(from)
-        .and_then(|f| f.sync_all())
-        .and_then(|()| fs::rename(from, to))
-        .map_err(|e| format!("cannot write {}: {e}", to.display()))
-}
-
-/// Tells `cargo insta test --unreferenced` that `file` is in use (insta
-/// only records the files it is asked about, and the staging copy is
-/// not the real one).
-pub fn memoize(file: &Path) {
-    use std::io::Write as _;
-    let Some(list) = std::env::var_os("INSTA_SNAPSHOT_REFERENCES_FILE") else {
-        return;
-    };
+/// Tells `cargo insta test --unreferenced` that `file` is in use: appends
+/// it to `list` (`INSTA_SNAPSHOT_REFERENCES_FILE`), as insta does.
+pub fn memoize(list: &Path, file: &Path) {
     let opened = fs::OpenOptions::new().append(true).create(true).open(list);
     if let Ok(mut f) = opened {
         let _ = writeln!(f, "{}", file.display());
@@ -214,67 +152,58 @@ mod tests {
         dir
     }
 
-    fn pending(file: &Path) -> PathBuf {
-        file.with_extension("snap.new")
+    fn entries(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
     }
 
     #[test]
-    fn finished_files_are_renamed_into_place_and_staging_is_removed() {
-        let real = temp("finish").join("snapshots");
+    fn a_file_is_renamed_into_place_and_its_staging_folder_removed() {
+        let root = temp("write");
+        let real = root.join("snapshots");
+        let target = real.join("t.snap.new");
+        write(&target, Path::new("t.snap.new"), b"new").unwrap();
+        assert_eq!(fs::read_to_string(&target).unwrap(), "new");
+        write(&target, Path::new("t.snap.new"), b"newer").unwrap();
+        assert_eq!(fs::read_to_string(&target).unwrap(), "newer");
+        assert_eq!(entries(&real), ["t.snap.new"]);
+        assert!(live().iter().all(|d| !d.starts_with(&real)));
+        fs::remove_dir_all(root).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_at_the_target_is_replaced_not_followed() {
+        let root = temp("link");
+        let real = root.join("snapshots");
         fs::create_dir_all(&real).unwrap();
-        fs::write(real.join("t.snap"), "old").unwrap();
-        let staging = Staging::create(&real, "t").unwrap();
-        assert_eq!(
-            fs::read_to_string(staging.dir().join("t.snap")).unwrap(),
-            "old"
-        );
-        // What insta would leave: a pending file, the .snap untouched.
-        fs::write(staging.dir().join("t.snap.new"), "new").unwrap();
-        let moved = staging.finish("t", pending).unwrap();
-        assert_eq!(
-            moved,
-            Moved {
-                pending: true,
-                snap: false
-            }
-        );
-        let dir = staging.dir().to_path_buf();
-        drop(staging);
-        assert!(!dir.exists());
-        assert_eq!(fs::read_to_string(real.join("t.snap.new")).unwrap(), "new");
-        assert_eq!(fs::read_to_string(real.join("t.snap")).unwrap(), "old");
-        fs::remove_dir_all(real.parent().unwrap()).unwrap();
+        let victim = root.join("victim");
+        fs::write(&victim, "keep me").unwrap();
+        std::os::unix::fs::symlink(&victim, real.join("t.snap")).unwrap();
+        write(&real.join("t.snap"), Path::new("t.snap"), b"snap").unwrap();
+        assert_eq!(fs::read_to_string(&victim).unwrap(), "keep me");
+        assert_eq!(fs::read_to_string(real.join("t.snap")).unwrap(), "snap");
+        fs::remove_dir_all(root).unwrap();
     }
 
     #[test]
     fn a_signal_s_clean_up_removes_the_staging_folders_in_use() {
         let real = temp("signal").join("snapshots");
         fs::create_dir_all(&real).unwrap();
-        let staging = Staging::create(&real, "t").unwrap();
-        // A half-written file, as insta leaves it when the process stops.
-        fs::write(staging.dir().join("t.snap.new"), "---\nsource: cu").unwrap();
-        assert!(staging.dir().is_dir());
-        remove_staging();
-        assert!(!staging.dir().exists());
+        let staging = Staging::create(&real).unwrap();
+        // A half-written file, as a stopped process leaves it.
+        fs::write(staging.dir.join("t.snap.new"), "---\nsource: cu").unwrap();
+        // What `remove_staging` does, for this test's folder only (other
+        // tests write at the same time).
+        remove_live(|d| d.starts_with(&real));
+        assert!(!staging.dir.exists());
         drop(staging);
+        assert!(entries(&real).is_empty());
         fs::remove_dir_all(real.parent().unwrap()).unwrap();
-    }
-
-    #[test]
-    fn nothing_written_leaves_no_folder_behind() {
-        let root = temp("nothing");
-        let real = root.join("snapshots");
-        let staging = Staging::create(&real, "t").unwrap();
-        assert_eq!(
-            staging.finish("t", pending).unwrap(),
-            Moved {
-                pending: false,
-                snap: false
-            }
-        );
-        drop(staging);
-        assert!(!real.exists());
-        let _ = fs::remove_dir_all(root);
     }
 
     #[test]
@@ -285,7 +214,7 @@ mod tests {
         fs::create_dir_all(&root).unwrap();
         let real = root.join("snapshots");
         fs::write(&real, "not a folder").unwrap();
-        let err = Staging::create(&real, "t").err().unwrap();
+        let err = write(&real.join("t.snap.new"), Path::new("t.snap.new"), b"x").unwrap_err();
         assert_eq!(
             err,
             format!(

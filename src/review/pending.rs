@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value as Json;
 
-use crate::check::snapshot::unified_diff;
+use crate::check::insta_format;
+use crate::check::snapshot::{self, unified_diff};
 
 /// Folders never searched: build output and dependencies.
 const SKIPPED_DIRS: [&str; 2] = ["target", "node_modules"];
@@ -96,19 +97,23 @@ fn read(file: &Path) -> Result<insta::Snapshot, String> {
 }
 
 /// Makes the pending snapshot the accepted one, as `cargo insta accept`
-/// does: written as `<name>.snap` without the review-only `assertion_line`,
-/// then the `.snap.new` removed. Returns the `.snap` path.
+/// does: written as `<name>.snap` in insta's format without the
+/// review-only `assertion_line`, then the `.snap.new` removed. Returns the
+/// `.snap` path.
 pub fn accept_file(new_file: &Path) -> Result<PathBuf, String> {
     let snapshot = read(new_file)?;
+    let Some(text) = snapshot.as_text() else {
+        return Err(format!(
+            "`{}` is a binary snapshot; accept it with `cargo insta accept`",
+            shown(new_file)
+        ));
+    };
+    let header = snapshot::header_of(&snapshot).for_accepted();
+    let bytes = insta_format::render(&header, &text.to_string(), snapshot::header_style());
     let file = target(new_file);
-    // insta's `save` writes the new temporary file; a `.snap` that is a
-    // link is replaced, never written through.
-    crate::disk::write_whole_with(&file, |tmp, _| {
-        snapshot
-            .save(tmp)
-            .map_err(|e| std::io::Error::other(e.to_string()))
-    })
-    .map_err(|e| format!("failed to write `{}`: {e}", shown(&file)))?;
+    // A `.snap` that is a link is replaced, never written through.
+    crate::disk::write_whole(&file, bytes.as_bytes())
+        .map_err(|e| format!("failed to write `{}`: {e}", shown(&file)))?;
     fs::remove_file(new_file)
         .map_err(|e| format!("failed to remove `{}`: {e}", shown(new_file)))?;
     Ok(file)
@@ -141,8 +146,8 @@ pub fn render(new_file: &Path) -> Result<String, String> {
     if let Some(description) = meta.description() {
         out.push_str(&format!("request: {description}\n"));
     }
-    if let Some(info) = meta.private_info() {
-        out.push_str(&info_lines(info));
+    if let Some(info) = snapshot::header_of(&new).info {
+        out.push_str(&info_lines(&info));
     }
     let text = |s: &insta::Snapshot| s.as_text().map(ToString::to_string).unwrap_or_default();
     let old_text = old.as_ref().map(text).unwrap_or_default();
@@ -151,8 +156,8 @@ pub fn render(new_file: &Path) -> Result<String, String> {
 }
 
 /// `info` as `key: value` lines (a map of strings, as a run writes it).
-fn info_lines(info: &insta::internals::Content) -> String {
-    let Ok(Json::Object(map)) = serde_json::to_value(info) else {
+fn info_lines(info: &Json) -> String {
+    let Json::Object(map) = info else {
         return String::new();
     };
     map.iter()

@@ -40,6 +40,8 @@ pub struct RunCtx {
     pub demo_api_url: Option<String>,
     /// Identity -> the trial that showed its login error in full.
     pub login_failures: Mutex<HashMap<String, String>>,
+    /// `.snap.new` files this run's snapshot checks wrote (to review).
+    pub pending_snapshots: std::sync::atomic::AtomicUsize,
 }
 
 /// One step as the runner sees it (a single-request test is one step).
@@ -609,6 +611,10 @@ fn snapshot_step(
     } else {
         snapshot::check_text(&snapshot, &snapshot::body_text(&ex.response.body, &secrets))
     };
+    if outcome.wrote_pending() {
+        ctx.pending_snapshots
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
     let mut failure = outcome.failure(&name)?;
     let why = match (snapshot::stored_is_json(dir, &name), json) {
         (Some(true), false) => Some(format!(

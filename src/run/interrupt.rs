@@ -35,7 +35,11 @@ fn stop(reports: &Reports, signal: &str, code: i32) {
         err,
         "\ngatecheck: stopped by {signal}; the tests that had not finished are reported as interrupted"
     );
-    if let Err(e) = reports.write(snapshot::pending_written(), Some(signal)) {
+    let pending = reports
+        .ctx
+        .pending_snapshots
+        .load(std::sync::atomic::Ordering::Relaxed);
+    if let Err(e) = reports.write(pending, Some(signal)) {
         let _ = writeln!(err, "{e}");
     }
     snapshot::remove_staging();

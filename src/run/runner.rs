@@ -93,7 +93,6 @@ pub fn run(opts: &RunOptions, env: &Env) -> Result<Summary, Error> {
     // The runtime and the HTTP client (which reads the system's CA
     // certificates) are built on another core while the suites load.
     let threads = opts.args.test_threads.unwrap_or(DEFAULT_CONCURRENCY);
-    snapshot::init();
     let warm = std::thread::spawn(move || warm_up(threads));
     let (mut project, specs) = load_selected(opts, env, &var_names)?;
     let mut args = with_trial_threads(&opts.args, &project);
@@ -231,7 +230,9 @@ fn finish(ctx: &RunCtx, reports: &Reports) -> Result<usize, Error> {
     for warning in ctx.identities.warnings() {
         let _ = writeln!(std::io::stderr(), "warning: {warning}");
     }
-    let pending = snapshot::pending_written();
+    let pending = ctx
+        .pending_snapshots
+        .load(std::sync::atomic::Ordering::Relaxed);
     reports.write(pending, None)?;
     Ok(pending)
 }
@@ -420,5 +421,6 @@ fn context(
         verbose: opts.verbose,
         demo_api_url: demo.emulator.as_ref().map(|e| e.api_url().to_owned()),
         login_failures: std::sync::Mutex::new(HashMap::new()),
+        pending_snapshots: std::sync::atomic::AtomicUsize::new(0),
     }
 }

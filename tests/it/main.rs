@@ -58,5 +58,6 @@ mod secrets;
 mod snapshot_atomic;
 mod snapshot_bodies;
 mod snapshot_bridge;
+mod snapshot_cargo_insta;
 mod snapshot_flow;
 mod token_fixtures;

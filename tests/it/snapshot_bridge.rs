@@ -1,173 +1,53 @@
 //! The insta bridge (`gatecheck::check::snapshot`) on a real file system.
 //!
-//! insta reads its environment (CI, INSTA_UPDATE, INSTA_FORCE_PASS...) once
-//! per process, so every case that calls insta runs in a child: this test
-//! binary re-run as `--exact child` with `GATECHECK_SNAPSHOT_CHILD=<mode>`, in
-//! its own temporary folder, with a clean insta environment. The parent checks
-//! the child's exit status and that insta printed nothing.
+//! Each case runs in its own temporary folder (the insta workspace) under
+//! an explicit [`Policy`] (insta's settings: `INSTA_UPDATE`, `CI`,
+//! `INSTA_FORCE_PASS`...), so modes are tested side by side in one process;
+//! what the environment sets is read into a `Policy` by
+//! `gatecheck::check::insta_policy` (tested there) and by the runs of
+//! `snapshot_flow.rs`.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::{Arc, Barrier};
-use std::time::{Duration, SystemTime};
 
+use gatecheck::check::insta_policy::{Policy, Update};
 use gatecheck::check::snapshot::{self, Outcome, Snapshot, redact, slug};
 use gatecheck::suite::expect::JsonPath;
 use serde_json::{Value as Json, json};
 
-const MODE: &str = "GATECHECK_SNAPSHOT_CHILD";
-const UNRELATED_PANIC: &str = "an unrelated panic is still reported";
-
-// ---------------------------------------------------------------- parent side
-
-/// Runs `child` in a fresh folder with `env`; returns its stdout + stderr.
-fn run_child(mode: &str, env: &[(&str, &str)]) -> String {
-    let nanos = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    let dir = std::env::temp_dir().join(format!(
-        "gatecheck-snapshot-{mode}-{}-{nanos}",
-        std::process::id()
-    ));
+/// A fresh folder for one case, holding `suites/todos.yaml`.
+fn workspace(name: &str) -> PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("gatecheck-snapshot-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("suites")).unwrap();
     std::fs::write(dir.join("suites/todos.yaml"), "tests: []\n").unwrap();
-
-    let mut command = Command::new(std::env::current_exe().unwrap());
-    command
-        .args([
-            "--exact",
-            "snapshot_bridge::child",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .current_dir(&dir)
-        .env(MODE, mode)
-        .env("RUST_BACKTRACE", "0");
-    for (name, _) in std::env::vars_os() {
-        let name = name.to_string_lossy();
-        if name.starts_with("INSTA_") || name == "CI" || name == "TF_BUILD" {
-            command.env_remove(&*name);
-        }
-    }
-    // What gatecheck's `main` sets before any thread exists (the test
-    // harness has threads, so the child cannot set it itself).
-    command.env("INSTA_OUTPUT", "none");
-    command.envs(env.iter().copied());
-    let output = command.output().unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(output.status.success(), "child `{mode}` failed:\n{text}");
-    assert!(
-        text.contains("1 passed"),
-        "child `{mode}` did not run:\n{text}"
-    );
-    std::fs::remove_dir_all(&dir).ok();
-    text
+    dir
 }
 
-/// Nothing from insta (banners, hints, panic messages) reached the output;
-/// `panics` is how many other panics the child is known to report.
-fn assert_insta_silent(output: &str, panics: usize) {
-    let own = output.replace("snapshot_bridge", "");
-    for needle in ["insta", "Snapshot", "snapshot", "stored new"] {
-        assert!(!own.contains(needle), "insta printed `{needle}`:\n{output}");
-    }
-    assert_eq!(own.matches("panicked").count(), panics, "{output}");
-}
-
-#[test]
-fn local_new_accepted_changed() {
-    assert_insta_silent(&run_child("local", &[]), 0);
-}
-
-#[test]
-fn ci_writes_nothing_and_ignores_stale_pending() {
-    assert_insta_silent(&run_child("ci", &[("CI", "true")]), 0);
-}
-
-#[test]
-fn insta_update_no_writes_nothing() {
-    assert_insta_silent(&run_child("update_no", &[("INSTA_UPDATE", "no")]), 0);
-}
-
-#[test]
-fn insta_update_always_writes() {
-    assert_insta_silent(&run_child("always", &[("INSTA_UPDATE", "always")]), 0);
-}
-
-#[test]
-fn insta_update_unseen_writes_only_new() {
-    assert_insta_silent(&run_child("unseen", &[("INSTA_UPDATE", "unseen")]), 0);
-}
-
-#[test]
-fn insta_update_new_writes_pending_even_in_ci() {
-    let env = [("CI", "true"), ("INSTA_UPDATE", "new")];
-    assert_insta_silent(&run_child("ci_update_new", &env), 0);
-}
-
-#[test]
-fn insta_force_pass_writes_pending() {
-    assert_insta_silent(&run_child("force_pass", &[("INSTA_FORCE_PASS", "1")]), 0);
-}
-
-#[test]
-fn unreadable_snapshot_is_reported_as_new() {
-    let output = run_child("unreadable", &[]);
-    // insta's own warning goes straight to stderr, whatever INSTA_OUTPUT says.
-    assert!(output.contains("Failed to parse snapshot file"), "{output}");
-}
-
-#[test]
-fn parallel_checks_are_independent_and_silent() {
-    let output = run_child("parallel", &[]);
-    assert!(
-        output.contains(UNRELATED_PANIC),
-        "the previous panic hook still reports other panics:\n{output}"
-    );
-    assert_insta_silent(&output, 1);
-}
-
-// ----------------------------------------------------------------- child side
-
-/// The child's entry point; a normal run (no `GATECHECK_SNAPSHOT_CHILD`) skips it.
-#[test]
-fn child() {
-    let Ok(mode) = std::env::var(MODE) else {
-        return;
-    };
-    snapshot::init();
-    let cwd = std::env::current_dir().unwrap();
-    match mode.as_str() {
-        "local" => local(&cwd),
-        "ci" => ci(&cwd),
-        "update_no" => update_no(&cwd),
-        "always" => always(&cwd),
-        "force_pass" => force_pass(&cwd),
-        "parallel" => parallel(&cwd),
-        "unreadable" => unreadable(&cwd),
-        "unseen" => unseen(&cwd),
-        "ci_update_new" => ci_update_new(&cwd),
-        other => panic!("unknown child mode {other}"),
+/// insta's settings outside CI, with `update` and in `root`.
+fn policy(root: &Path, update: Update) -> Policy {
+    Policy {
+        update,
+        ..Policy::local(root)
     }
 }
 
-fn check(root: &Path, name: &str, value: &Json) -> Outcome {
-    snapshot::check(&Snapshot {
-        dir: &root.join("snapshots"),
-        name,
-        suite_file: &root.join("suites/todos.yaml"),
-        line: &|| 14,
-        description: "GET /api/todos as user",
-        info: &json!({"trial": "todos::list", "identity": "user"}),
-        value: value.into(),
-        redact: &[],
-        secrets: &gatecheck::secret::mask::MaskSet::default(),
-    })
+fn check(root: &Path, policy: &Policy, name: &str, value: &Json) -> Outcome {
+    snapshot::check_with(
+        &Snapshot {
+            dir: &root.join("snapshots"),
+            name,
+            suite_file: &root.join("suites/todos.yaml"),
+            line: &|| 14,
+            description: "GET /api/todos as user",
+            info: &json!({"trial": "todos::list", "identity": "user"}),
+            value: value.into(),
+            redact: &[],
+            secrets: &gatecheck::secret::mask::MaskSet::default(),
+        },
+        policy,
+    )
 }
 
 fn read(path: PathBuf) -> String {
@@ -179,16 +59,29 @@ fn body(text: &str) -> &str {
     text.split_once("\n---\n").expect("snapshot header").1
 }
 
-fn local(root: &Path) {
+/// Writes `<name>.snap` holding `value`, as insta would.
+fn write_snap(root: &Path, name: &str, value: &str) {
+    let snaps = root.join("snapshots");
+    std::fs::create_dir_all(&snaps).unwrap();
+    let text = format!("---\nsource: src/check/snapshot.rs\n---\n{value}\n");
+    std::fs::write(snaps.join(format!("{name}.snap")), text).unwrap();
+}
+
+#[test]
+fn a_new_snapshot_fails_is_accepted_then_matches_and_a_change_fails() {
+    let root = workspace("local");
+    let local = policy(&root, Update::Auto);
     let snaps = root.join("snapshots");
     let value = json!({"b": 1, "a": {"d": [1, 2], "c": "x"}});
+    let outcome = check(&root, &local, "todos__list", &value);
+    assert!(outcome.wrote_pending());
     let Outcome::Mismatch {
         diff,
         missing,
         pending,
         file,
         write_error: None,
-    } = check(root, "todos__list", &value)
+    } = outcome
     else {
         panic!("a new snapshot must fail");
     };
@@ -196,26 +89,21 @@ fn local(root: &Path) {
     assert_eq!(file, snaps.join("todos__list.snap"));
     let new = read(snaps.join("todos__list.snap.new"));
     assert_eq!(
-        body(&new),
-        "{\n  \"a\": {\n    \"c\": \"x\",\n    \"d\": [\n      1,\n      2\n    ]\n  },\n  \"b\": 1\n}\n"
+        new,
+        "---\nsource: suites/todos.yaml\nassertion_line: 14\n\
+         description: GET /api/todos as user\ninfo:\n  trial: \"todos::list\"\n  \
+         identity: user\ninput_file: suites/todos.yaml\n---\n\
+         {\n  \"a\": {\n    \"c\": \"x\",\n    \"d\": [\n      1,\n      2\n    ]\n  },\n  \"b\": 1\n}\n"
     );
+    // insta itself reads it: `cargo insta review` shows the same snapshot.
+    let insta_read = insta::Snapshot::from_file(&snaps.join("todos__list.snap.new")).unwrap();
+    assert_eq!(insta_read.metadata().source(), Some("suites/todos.yaml"));
+    assert_eq!(insta_read.metadata().assertion_line(), Some(14));
     assert!(
-        new.contains("description: GET /api/todos as user\n"),
-        "{new}"
-    );
-    assert!(new.contains("input_file: suites/todos.yaml\n"), "{new}");
-    // Review tools show `Source: suites/todos.yaml:14`, not gatecheck's code.
-    assert!(
-        new.starts_with("---\nsource: suites/todos.yaml\nassertion_line: 14\n"),
-        "{new}"
-    );
-    assert!(
-        new.contains("info:\n  trial: \"todos::list\"\n  identity: user\n"),
-        "{new}"
-    );
-    assert!(!new.contains("expression:"), "{new}");
-    assert!(
-        diff.starts_with("--- snapshots/todos__list.snap (no snapshot yet)\n+++ new response\n"),
+        diff.starts_with(&format!(
+            "--- {} (no snapshot yet)\n+++ new response\n",
+            file.display()
+        )),
         "{diff}"
     );
     assert!(diff.contains("\n+  \"b\": 1\n"), "{diff}");
@@ -223,14 +111,19 @@ fn local(root: &Path) {
     // What `cargo insta accept` does: the `.snap` keeps no assertion line.
     let accepted = gatecheck::review::accept_file(&snaps.join("todos__list.snap.new")).unwrap();
     assert_eq!(accepted, snaps.join("todos__list.snap"));
-    let kept = read(snaps.join("todos__list.snap"));
-    assert!(
-        kept.starts_with("---\nsource: suites/todos.yaml\ndescription:"),
-        "{kept}"
+    assert_eq!(
+        read(snaps.join("todos__list.snap")),
+        new.replace("assertion_line: 14\n", "")
     );
-    assert_eq!(check(root, "todos__list", &value), Outcome::Matched);
+    assert_eq!(
+        check(&root, &local, "todos__list", &value),
+        Outcome::Matched
+    );
     let reordered = json!({"a": {"c": "x", "d": [1, 2]}, "b": 1});
-    assert_eq!(check(root, "todos__list", &reordered), Outcome::Matched);
+    assert_eq!(
+        check(&root, &local, "todos__list", &reordered),
+        Outcome::Matched
+    );
 
     let changed = json!({"b": 2, "a": {"d": [1, 2], "c": "x"}});
     let Outcome::Mismatch {
@@ -238,13 +131,16 @@ fn local(root: &Path) {
         missing,
         pending,
         ..
-    } = check(root, "todos__list", &changed)
+    } = check(&root, &local, "todos__list", &changed)
     else {
         panic!("a changed value must fail");
     };
     assert!(!missing && pending);
     assert!(
-        diff.starts_with("--- snapshots/todos__list.snap\n+++ new response\n@@ "),
+        diff.starts_with(&format!(
+            "--- {}\n+++ new response\n@@ ",
+            snaps.join("todos__list.snap").display()
+        )),
         "{diff}"
     );
     assert!(diff.contains("\n-  \"b\": 1\n+  \"b\": 2\n"), "{diff}");
@@ -252,33 +148,40 @@ fn local(root: &Path) {
     assert!(body(&read(snaps.join("todos__list.snap.new"))).contains("\"b\": 2"));
 
     // Matching again removes the pending file, as insta does.
-    assert_eq!(check(root, "todos__list", &value), Outcome::Matched);
+    assert_eq!(
+        check(&root, &local, "todos__list", &value),
+        Outcome::Matched
+    );
     assert!(!snaps.join("todos__list.snap.new").exists());
+    std::fs::remove_dir_all(root).unwrap();
+}
 
-    // An I/O failure inside insta is a failed check, not a panic.
+#[test]
+fn an_unwritable_folder_fails_with_the_reason() {
+    let root = workspace("blocked");
     std::fs::write(root.join("blocked"), "a file, not a folder").unwrap();
-    let outcome = snapshot::check(&Snapshot {
-        dir: &root.join("blocked/snapshots"),
-        name: "x",
-        suite_file: &root.join("suites/todos.yaml"),
-        line: &|| 1,
-        description: "",
-        info: &Json::Null,
-        value: (&value).into(),
-        redact: &[],
-        secrets: &gatecheck::secret::mask::MaskSet::default(),
-    });
+    let value = json!({"a": 1});
+    let outcome = snapshot::check_with(
+        &Snapshot {
+            dir: &root.join("blocked/snapshots"),
+            name: "x",
+            suite_file: &root.join("suites/todos.yaml"),
+            line: &|| 1,
+            description: "",
+            info: &Json::Null,
+            value: (&value).into(),
+            redact: &[],
+            secrets: &gatecheck::secret::mask::MaskSet::default(),
+        },
+        &Policy::local(&root),
+    );
+    assert!(!outcome.wrote_pending());
     let Outcome::Mismatch {
-        diff,
-        pending,
-        write_error,
-        ..
+        diff, write_error, ..
     } = outcome
     else {
         panic!("an unwritable folder must fail: {outcome:?}");
     };
-    assert!(!pending);
-    // The reason, not insta's internal `unwrap()` panic.
     let blocked = root.join("blocked/snapshots");
     assert_eq!(
         write_error.as_deref(),
@@ -290,31 +193,29 @@ fn local(root: &Path) {
             .as_str()
         )
     );
-    assert!(!diff.contains("unwrap"), "{diff}");
     assert!(
-        diff.starts_with("--- blocked/snapshots/x.snap (no snapshot yet)"),
+        diff.starts_with(&format!(
+            "--- {} (no snapshot yet)",
+            blocked.join("x.snap").display()
+        )),
         "{diff}"
     );
+    std::fs::remove_dir_all(root).unwrap();
 }
 
-/// Writes `<name>.snap` holding `value`, as insta would.
-fn write_snap(root: &Path, name: &str, value: &str) {
-    let snaps = root.join("snapshots");
-    std::fs::create_dir_all(&snaps).unwrap();
-    let text = format!("---\nsource: src/check/snapshot.rs\n---\n{value}\n");
-    std::fs::write(snaps.join(format!("{name}.snap")), text).unwrap();
-}
-
-fn unreadable(root: &Path) {
+#[test]
+fn an_unreadable_snapshot_is_reported_as_new() {
+    let root = workspace("unreadable");
     let snaps = root.join("snapshots");
     std::fs::create_dir_all(&snaps).unwrap();
     std::fs::write(snaps.join("todos__list.snap"), "---\nsource: [unclosed\n").unwrap();
+    let local = Policy::local(&root);
     let Outcome::Mismatch {
         diff,
         missing,
         pending,
         ..
-    } = check(root, "todos__list", &json!({"a": 1}))
+    } = check(&root, &local, "todos__list", &json!({"a": 1}))
     else {
         panic!("an unreadable snapshot must fail");
     };
@@ -324,12 +225,20 @@ fn unreadable(root: &Path) {
         "{diff}"
     );
     assert!(diff.contains("\n+  \"a\": 1\n"), "{diff}");
+    std::fs::remove_dir_all(root).unwrap();
 }
 
-fn ci(root: &Path) {
+#[test]
+fn ci_writes_nothing_and_ignores_stale_pending() {
+    let root = workspace("ci");
+    let ci = Policy {
+        ci: true,
+        ..Policy::local(&root)
+    };
+    let outcome = check(&root, &ci, "todos__new", &json!({"a": 1}));
     let Outcome::Mismatch {
         missing, pending, ..
-    } = check(root, "todos__new", &json!({"a": 1}))
+    } = outcome
     else {
         panic!("a missing snapshot fails in CI");
     };
@@ -337,22 +246,17 @@ fn ci(root: &Path) {
     assert!(!root.join("snapshots").exists(), "nothing is written in CI");
 
     // A .snap.new left by an earlier local run is not this run's.
-    write_snap(root, "todos__old", "{\n  \"a\": 1\n}");
+    write_snap(&root, "todos__old", "{\n  \"a\": 1\n}");
     let stale = root.join("snapshots/todos__old.snap.new");
     std::fs::write(&stale, "---\nsource: x\n---\n{\n  \"a\": 0\n}\n").unwrap();
-    let past = SystemTime::now() - Duration::from_secs(3600);
-    std::fs::File::options()
-        .write(true)
-        .open(&stale)
-        .unwrap()
-        .set_modified(past)
-        .unwrap();
+    let outcome = check(&root, &ci, "todos__old", &json!({"a": 2}));
+    assert!(!outcome.wrote_pending());
     let Outcome::Mismatch {
         diff,
         missing,
         pending,
         ..
-    } = check(root, "todos__old", &json!({"a": 2}))
+    } = outcome
     else {
         panic!("a changed value fails in CI");
     };
@@ -362,11 +266,18 @@ fn ci(root: &Path) {
         read(stale).contains("\"a\": 0"),
         "the stale file is untouched"
     );
-    assert_eq!(snapshot::pending_written(), 0);
+    std::fs::remove_dir_all(root).unwrap();
 }
 
-fn update_no(root: &Path) {
-    let outcome = check(root, "todos__new", &json!({"a": 1}));
+#[test]
+fn insta_update_no_writes_nothing() {
+    let root = workspace("update-no");
+    let outcome = check(
+        &root,
+        &policy(&root, Update::No),
+        "todos__new",
+        &json!({"a": 1}),
+    );
     assert!(
         matches!(
             outcome,
@@ -379,34 +290,97 @@ fn update_no(root: &Path) {
         "{outcome:?}"
     );
     assert!(!root.join("snapshots").exists());
+    std::fs::remove_dir_all(root).unwrap();
 }
 
-fn always(root: &Path) {
+#[test]
+fn insta_update_always_writes_the_snap_in_place() {
+    let root = workspace("always");
+    let always = policy(&root, Update::Always);
     let snap = root.join("snapshots/todos__list.snap");
+    let written = Outcome::Written { pending: false };
     assert_eq!(
-        check(root, "todos__list", &json!({"a": 1})),
-        Outcome::Written
+        check(&root, &always, "todos__list", &json!({"a": 1})),
+        written
+    );
+    // The accepted form: no assertion line.
+    assert!(
+        read(snap.clone()).starts_with("---\nsource: suites/todos.yaml\ndescription:"),
+        "{}",
+        read(snap.clone())
     );
     assert_eq!(body(&read(snap.clone())), "{\n  \"a\": 1\n}\n");
     assert_eq!(
-        check(root, "todos__list", &json!({"a": 1})),
+        check(&root, &always, "todos__list", &json!({"a": 1})),
         Outcome::Matched
     );
     assert_eq!(
-        check(root, "todos__list", &json!({"a": 2})),
-        Outcome::Written
+        check(&root, &always, "todos__list", &json!({"a": 2})),
+        written
     );
     assert_eq!(body(&read(snap.clone())), "{\n  \"a\": 2\n}\n");
     assert!(!snap.with_extension("snap.new").exists());
+    std::fs::remove_dir_all(root).unwrap();
 }
 
-fn unseen(root: &Path) {
+#[test]
+fn insta_force_update_rewrites_a_matching_snapshot() {
+    let root = workspace("force");
+    write_snap(&root, "todos__list", "{\n  \"a\": 1\n}");
+    let snap = root.join("snapshots/todos__list.snap");
+    let outcome = check(
+        &root,
+        &policy(&root, Update::Force),
+        "todos__list",
+        &json!({"a": 1}),
+    );
+    assert_eq!(outcome, Outcome::Matched);
+    // The old header (another source) is replaced by this run's.
+    assert!(
+        read(snap.clone()).starts_with("---\nsource: suites/todos.yaml\n"),
+        "{}",
+        read(snap)
+    );
+    std::fs::remove_dir_all(root).unwrap();
+}
+
+#[test]
+fn insta_require_full_match_compares_the_header_too() {
+    let root = workspace("full-match");
+    write_snap(&root, "todos__list", "{\n  \"a\": 1\n}");
+    let value = json!({"a": 1});
+    let lenient = Policy::local(&root);
     assert_eq!(
-        check(root, "todos__list", &json!({"a": 1})),
-        Outcome::Written
+        check(&root, &lenient, "todos__list", &value),
+        Outcome::Matched
+    );
+    let strict = Policy {
+        require_full_match: true,
+        ..Policy::local(&root)
+    };
+    let outcome = check(&root, &strict, "todos__list", &value);
+    assert!(
+        matches!(outcome, Outcome::Mismatch { pending: true, .. }),
+        "another header fails a full match: {outcome:?}"
+    );
+    gatecheck::review::accept_file(&root.join("snapshots/todos__list.snap.new")).unwrap();
+    assert_eq!(
+        check(&root, &strict, "todos__list", &value),
+        Outcome::Matched
+    );
+    std::fs::remove_dir_all(root).unwrap();
+}
+
+#[test]
+fn insta_update_unseen_writes_only_new() {
+    let root = workspace("unseen");
+    let unseen = policy(&root, Update::Unseen);
+    assert_eq!(
+        check(&root, &unseen, "todos__list", &json!({"a": 1})),
+        Outcome::Written { pending: false }
     );
     assert!(root.join("snapshots/todos__list.snap").exists());
-    let outcome = check(root, "todos__list", &json!({"a": 2}));
+    let outcome = check(&root, &unseen, "todos__list", &json!({"a": 2}));
     assert!(
         matches!(
             outcome,
@@ -418,10 +392,17 @@ fn unseen(root: &Path) {
         ),
         "a seen snapshot still needs review: {outcome:?}"
     );
+    std::fs::remove_dir_all(root).unwrap();
 }
 
-fn ci_update_new(root: &Path) {
-    let outcome = check(root, "todos__list", &json!({"a": 1}));
+#[test]
+fn insta_update_new_writes_pending_even_in_ci() {
+    let root = workspace("ci-new");
+    let new_in_ci = Policy {
+        ci: true,
+        ..policy(&root, Update::New)
+    };
+    let outcome = check(&root, &new_in_ci, "todos__list", &json!({"a": 1}));
     assert!(
         matches!(
             outcome,
@@ -434,36 +415,66 @@ fn ci_update_new(root: &Path) {
         "{outcome:?}"
     );
     assert!(root.join("snapshots/todos__list.snap.new").exists());
+    std::fs::remove_dir_all(root).unwrap();
 }
 
-fn force_pass(root: &Path) {
-    assert_eq!(
-        check(root, "todos__list", &json!({"a": 1})),
-        Outcome::Written
-    );
+#[test]
+fn insta_force_pass_writes_pending_and_passes() {
+    let root = workspace("force-pass");
+    let force_pass = Policy {
+        force_pass: true,
+        ..Policy::local(&root)
+    };
+    let outcome = check(&root, &force_pass, "todos__list", &json!({"a": 1}));
+    assert_eq!(outcome, Outcome::Written { pending: true });
+    assert!(outcome.wrote_pending(), "counted for review");
+    assert_eq!(outcome.failure("todos__list"), None);
     assert!(root.join("snapshots/todos__list.snap.new").exists());
     assert!(!root.join("snapshots/todos__list.snap").exists());
-    assert_eq!(snapshot::pending_written(), 1);
+    std::fs::remove_dir_all(root).unwrap();
 }
 
-/// 16 threads at once: missing, matching and changed snapshots.
-fn parallel(root: &Path) {
+#[test]
+fn pending_files_go_to_insta_pending_dir() {
+    let root = workspace("pending-dir");
+    let moved = Policy {
+        pending_dir: Some(root.join("pending")),
+        ..Policy::local(&root)
+    };
+    let outcome = check(&root, &moved, "todos__list", &json!({"a": 1}));
+    assert!(outcome.wrote_pending(), "{outcome:?}");
+    assert!(
+        root.join("pending/snapshots/todos__list.snap.new")
+            .is_file()
+    );
+    assert!(!root.join("snapshots").exists());
+    std::fs::remove_dir_all(root).unwrap();
+}
+
+/// 16 threads at once: missing, matching and changed snapshots. Each
+/// outcome says what its own check did, whatever the others do.
+#[test]
+fn parallel_checks_are_independent() {
+    let root = workspace("parallel");
+    let local = Arc::new(Policy::local(&root));
     for i in (0..16).filter(|i| i % 4 != 0) {
-        write_snap(root, &format!("s__t{i}"), &format!("{{\n  \"i\": {i}\n}}"));
+        write_snap(&root, &format!("s__t{i}"), &format!("{{\n  \"i\": {i}\n}}"));
     }
     let barrier = Arc::new(Barrier::new(16));
     let threads: Vec<_> = (0..16)
         .map(|i| {
-            let (root, barrier) = (root.to_path_buf(), barrier.clone());
+            let (root, barrier, local) = (root.clone(), barrier.clone(), local.clone());
             std::thread::spawn(move || {
                 let value = if i % 4 == 2 { i + 100 } else { i };
                 barrier.wait();
-                check(&root, &format!("s__t{i}"), &json!({"i": value}))
+                check(&root, &local, &format!("s__t{i}"), &json!({"i": value}))
             })
         })
         .collect();
+    let mut pending = 0;
     for (i, thread) in threads.into_iter().enumerate() {
         let outcome = thread.join().expect("check never panics");
+        pending += usize::from(outcome.wrote_pending());
         let new = root.join(format!("snapshots/s__t{i}.snap.new"));
         match (i % 4, outcome) {
             (1 | 3, outcome) => assert_eq!(outcome, Outcome::Matched, "t{i}"),
@@ -482,8 +493,98 @@ fn parallel(root: &Path) {
             (_, outcome) => panic!("t{i}: unexpected {outcome:?}"),
         }
     }
-    assert_eq!(snapshot::pending_written(), 8);
-    let _ = std::panic::catch_unwind(|| panic!("{UNRELATED_PANIC}"));
+    assert_eq!(pending, 8);
+    // Only finished files: no staging folder is left.
+    let left = std::fs::read_dir(root.join("snapshots")).unwrap().count();
+    assert_eq!(left, 12 + 8, "12 .snap and 8 .snap.new");
+    std::fs::remove_dir_all(root).unwrap();
+}
+
+/// Marks the child that runs [`two_runs`].
+const TWO_RUNS_CHILD: &str = "GATECHECK_TWO_RUNS_CHILD";
+
+/// Two runs at once in one process each count only the pending snapshots
+/// their own checks wrote (the count lives in the run, not the process).
+/// In a child (this test binary again) with `INSTA_UPDATE=new`, so that
+/// pending files are written whatever `CI` says.
+#[test]
+fn two_runs_in_one_process_count_their_own_pending_snapshots() {
+    if std::env::var_os(TWO_RUNS_CHILD).is_some() {
+        two_runs();
+        return;
+    }
+    let name = "snapshot_bridge::two_runs_in_one_process_count_their_own_pending_snapshots";
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap());
+    child.args(["--exact", name, "--test-threads=1"]);
+    for (var, _) in std::env::vars_os() {
+        if var.to_string_lossy().starts_with("INSTA_") {
+            child.env_remove(var);
+        }
+    }
+    let output = child
+        .env(TWO_RUNS_CHILD, "1")
+        .env("INSTA_UPDATE", "new")
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "{text}");
+    assert!(text.contains("1 passed"), "{text}");
+}
+
+fn two_runs() {
+    let api = crate::common::TestApi::start();
+    let suite = |n: usize| {
+        let mut suite = String::from("base_url: ${API_URL}\ntests:\n");
+        for i in 0..n {
+            suite.push_str(&format!(
+                "  - name: item {i}\n    request: {{url: /items/1}}\n"
+            ));
+        }
+        suite
+    };
+    let projects: Vec<_> = [2, 5]
+        .into_iter()
+        .map(|n| {
+            let p = crate::common::Project::new(&format!("two-runs-{n}"));
+            p.file("suites/items.yaml", &suite(n));
+            (n, p)
+        })
+        .collect();
+    let barrier = Barrier::new(projects.len());
+    std::thread::scope(|scope| {
+        let runs: Vec<_> = projects
+            .iter()
+            .map(|(n, p)| {
+                let (barrier, url) = (&barrier, api.url.clone());
+                scope.spawn(move || {
+                    let opts = gatecheck::run::RunOptions {
+                        paths: vec![p.path("suites")],
+                        ..Default::default()
+                    };
+                    let env = [("API_URL".to_owned(), url)].into_iter().collect();
+                    barrier.wait();
+                    (*n, gatecheck::run::run(&opts, &env).unwrap())
+                })
+            })
+            .collect();
+        for run in runs {
+            let (n, summary) = run.join().unwrap();
+            assert_eq!(summary.pending_snapshots, n, "{summary:?}");
+            assert_eq!(summary.failed, n as u64, "{summary:?}");
+        }
+    });
+    for (n, p) in &projects {
+        let pending = p
+            .files()
+            .iter()
+            .filter(|f| f.ends_with(".snap.new"))
+            .count();
+        assert_eq!(pending, *n);
+    }
 }
 
 // ------------------------------------------------------------ pure functions

@@ -115,3 +115,51 @@ fn insta_update_always_writes_and_passes() {
     assert_eq!(out.code, 0, "{}", out.normalized(&p));
     assert!(p.path("suites/snapshots/items__list_items.snap").exists());
 }
+
+#[test]
+fn insta_settings_come_from_the_environment_and_insta_yaml() {
+    let api = TestApi::start();
+    let p = Project::new("snap-settings");
+    p.file("suites/items.yaml", SUITE);
+
+    // INSTA_FORCE_PASS: green, and the pending files are still counted.
+    let forced = run(&p, &api, &[("INSTA_FORCE_PASS", "1")], "1");
+    assert_eq!(forced.code, 0, "{}", forced.normalized(&p));
+    assert!(
+        forced
+            .stderr
+            .contains("2 snapshots to review: run `gatecheck review`"),
+        "{}",
+        forced.stderr
+    );
+    assert!(!forced.stdout.contains("insta"), "{}", forced.stdout);
+
+    // A bad value fails each snapshot with its name, never a panic.
+    let bad = run(&p, &api, &[("INSTA_UPDATE", "sometimes")], "1");
+    let text = bad.normalized(&p);
+    assert_eq!(bad.code, 1, "{text}");
+    assert!(
+        text.contains("INSTA_UPDATE=sometimes: give auto, always, new, unseen, no or force"),
+        "{text}"
+    );
+    assert!(!text.contains("panicked"), "{text}");
+
+    // insta.yaml's `behavior.update` where the environment says nothing.
+    for file in p.files() {
+        if file.ends_with(".snap.new") {
+            std::fs::remove_file(p.path(&file)).unwrap();
+        }
+    }
+    p.file("insta.yaml", "behavior:\n  update: always\n");
+    let always = run(&p, &api, &[], "1");
+    assert_eq!(always.code, 0, "{}", always.normalized(&p));
+    assert_eq!(
+        p.files(),
+        vec![
+            "insta.yaml",
+            "suites/items.yaml",
+            "suites/snapshots/items__item_by_id.snap",
+            "suites/snapshots/items__list_items.snap",
+        ]
+    );
+}
