@@ -1,6 +1,7 @@
 //! Tests of `scripts.rs`.
 
 use super::*;
+use serde_json::{Value as Json, json};
 
 fn lines(text: &str) -> Vec<String> {
     text.lines().map(str::to_owned).collect()
