@@ -196,3 +196,17 @@ fn assertions_that_never_run_as_checks_are_named() {
         ]
     );
 }
+
+#[test]
+fn values_that_are_not_conditions_are_read_without_recursing() {
+    // `-1` and `a ?? b` are values: reading them once led back to itself.
+    let checks = read(&lines(
+        "var index = list.indexOf(name)\nif (index > -1) { list.splice(index, 1) }\nvar v = a ?? b\nif (v) {}\nif (-x) {}\nif (typeof y) {}",
+    ));
+    assert_eq!(checks.assertions, 0);
+    let checks = read(&lines(
+        "pm.test(\"n\", () => { pm.expect(pm.response.json().n).to.eql(-1) })",
+    ));
+    assert_eq!(checks.json["$.n"], json!(-1));
+    assert_eq!(checks.converted, 1);
+}
