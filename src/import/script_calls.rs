@@ -130,7 +130,7 @@ impl<'s, 'a> Reader<'s, 'a> {
             && let Some(f) = arg(&c.arguments, 0)
         {
             let list = eval(&m.object, &self.scope);
-            if matches!(list, Val::Json(_)) {
+            if matches!(list, Val::Json(_) | Val::Each { .. }) {
                 let f: &'s Expression<'a> = f;
                 self.each(list, None, false, |r, cx| r.callback(f, &[0], cx), cx);
                 return;

@@ -6,6 +6,7 @@ use oxc_span::GetSpan;
 
 use super::chai::Check;
 use super::js::{self, dotted};
+use super::matchers::loop_needs;
 use super::scope::{Scope, Val};
 use super::script_reader::{Ctx, ELEMENT, Reader};
 use super::value::{self, eval};
@@ -87,10 +88,24 @@ impl<'s, 'a> Reader<'s, 'a> {
     ) {
         let element = match list {
             Val::Json(p) => Val::Each {
+                must: loop_needs(None, &p, lodash),
                 list: p,
                 rel: String::new(),
-                lodash,
             },
+            // A loop over a list of each element of an outer loop: every
+            // element of every such list.
+            Val::Each {
+                list: outer,
+                rel,
+                mut must,
+            } => {
+                must.extend(loop_needs(Some((&outer, &rel)), "", lodash));
+                Val::Each {
+                    list: format!("{outer}[*]{rel}"),
+                    rel: String::new(),
+                    must,
+                }
+            }
             _ => Val::Unknown,
         };
         let mut inner = if element == Val::Unknown {
@@ -98,7 +113,7 @@ impl<'s, 'a> Reader<'s, 'a> {
         } else {
             cx.clone()
         };
-        inner.in_loop = true;
+        inner.in_loop = Some(element.clone());
         self.scope.push();
         self.scope
             .declare(name.as_deref().unwrap_or(ELEMENT), element);
@@ -142,3 +157,7 @@ pub(super) fn reads_only_variables(e: &Expression<'_>, scope: &Scope) -> bool {
         other => matches!(eval(other, scope), Val::Var(_)),
     }
 }
+
+#[cfg(test)]
+#[path = "script_flow_tests.rs"]
+mod tests;

@@ -2,10 +2,9 @@
 //! (or why not), and at the end the count of assertion lines converted
 //! and the lines left as comments, with the idiom that stopped each.
 
-use serde_json::json;
-
 use super::chai::{Assertion, Check};
 use super::checks::{Checks, Unconverted, is_assertion_line};
+use super::scope::Val;
 use super::script_reader::{Ctx, Helper, Outcome, Reader};
 
 impl<'s, 'a> Reader<'s, 'a> {
@@ -32,7 +31,9 @@ impl<'s, 'a> Reader<'s, 'a> {
         if cx.swallowed {
             return Err("in a `try` whose `catch` ignores the failure".into());
         }
-        if cx.in_loop && !checks.iter().all(of_elements) {
+        if let Some(element) = &cx.in_loop
+            && !checks.iter().all(|c| of_elements(c, element))
+        {
             return Err("inside a loop, not about its elements".into());
         }
         if !checks.iter().all(|c| self.checks.fits(c)) {
@@ -119,11 +120,14 @@ impl<'s, 'a> Reader<'s, 'a> {
     }
 }
 
-/// A check made of a loop's elements (a filter over the list) or the
-/// list's own type.
-fn of_elements(c: &Check) -> bool {
+/// A check of the innermost loop's elements (a filter over its list) or
+/// what its loops need to run (`Val::Each::must`).
+fn of_elements(c: &Check, element: &Val) -> bool {
+    let Val::Each { list, must, .. } = element else {
+        return false;
+    };
     match c {
-        Check::Json(p, m) => p.contains("[?") || *m == json!({"type": "array"}),
+        Check::Json(p, _) => p.starts_with(&format!("{list}[?")) || must.contains(c),
         _ => false,
     }
 }

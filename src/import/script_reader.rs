@@ -29,8 +29,9 @@ pub(super) struct Ctx {
     pub(super) guard: Option<String>,
     /// Inside a `try` whose `catch` ignores the failure.
     pub(super) swallowed: bool,
-    /// Inside a loop over a list: only checks of its elements convert.
-    pub(super) in_loop: bool,
+    /// Inside a loop over a list, its element: only checks of the
+    /// innermost loop's elements convert.
+    pub(super) in_loop: Option<Val>,
 }
 
 impl Ctx {

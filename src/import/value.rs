@@ -98,10 +98,10 @@ pub fn member(base: Val, name: &str) -> Val {
 fn index(base: Val, seg: &str) -> Val {
     match base {
         Val::Json(p) | Val::OrEmpty(p) => Val::Json(format!("{p}{seg}")),
-        Val::Each { list, rel, lodash } => Val::Each {
+        Val::Each { list, rel, must } => Val::Each {
             list,
             rel: format!("{rel}{seg}"),
-            lodash,
+            must,
         },
         _ => Val::Unknown,
     }
