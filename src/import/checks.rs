@@ -33,12 +33,14 @@ pub struct Checks {
 }
 
 /// A request a script sends with `pm.sendRequest`: the request as a
-/// Postman request object (`{url, method, header, body}`), and what its
-/// callback stores from the response (`token` -> `$.access_token`).
+/// Postman request object (`{url, method, header, body}`), what its
+/// callback stores from the response (`token` -> `$.access_token`), and
+/// what the callback asserts of that response.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Sent {
     pub request: Json,
     pub captures: IndexMap<String, Json>,
+    pub checks: Box<Checks>,
 }
 
 /// A script line that was not converted.

@@ -47,7 +47,11 @@ pub fn convert(collection: &Collection, environment: Option<&Environment>) -> Ou
     with_blocks.extend(blocks.iter());
     with_blocks.extend(walked.sent.iter());
     let mut logins = login::find(&with_blocks, &vars, &mut warnings);
-    summary.requests = all.len();
+    // Requests that scripts send are not the collection's own.
+    summary.requests = all
+        .iter()
+        .filter(|r| !r.with_next && !r.with_previous)
+        .count();
     summary.login_requests = logins.dropped.len();
     for (i, r) in all.iter().enumerate() {
         if logins.dropped.contains(&i) {

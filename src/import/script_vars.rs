@@ -15,8 +15,9 @@ use super::value::eval;
 use super::vars::looks_secret;
 
 impl<'s, 'a> Reader<'s, 'a> {
-    /// `pm.sendRequest(request, (err, res) => ...)`: the request, and
-    /// the variables its callback sets from `res`.
+    /// `pm.sendRequest(request, (err, res) => ...)`: the request, the
+    /// variables its callback sets from `res`, and what it asserts of
+    /// `res` (checks of that response, not of the script's own).
     pub(super) fn send_request(
         &mut self,
         e: &'s Expression<'a>,
@@ -28,26 +29,27 @@ impl<'s, 'a> Reader<'s, 'a> {
             self.other(e.span(), "pm.sendRequest");
             return;
         };
-        let (captures, guarded) = (
-            std::mem::take(&mut self.checks.captures),
-            std::mem::take(&mut self.checks.guarded_captures),
-        );
+        let own = std::mem::take(&mut self.checks);
         if let Some(f) = arg(args, 1) {
             self.scope.push();
             self.scope.declare(ELEMENT, Val::Response);
             self.callback(f, &[1], cx);
             self.scope.pop();
         }
-        let mut got = std::mem::replace(&mut self.checks.captures, captures);
-        got.extend(std::mem::replace(
-            &mut self.checks.guarded_captures,
-            guarded,
-        ));
+        let mut of_sent = std::mem::replace(&mut self.checks, own);
+        let mut captures = std::mem::take(&mut of_sent.captures);
+        captures.extend(std::mem::take(&mut of_sent.guarded_captures));
+        // What its callback sends or sets in turn belongs to the script.
+        self.checks.sent.append(&mut of_sent.sent);
+        self.checks.sets.extend(std::mem::take(&mut of_sent.sets));
+        for note in std::mem::take(&mut of_sent.notes) {
+            self.note(note);
+        }
         self.checks.sent.push(Sent {
             request,
-            captures: got,
+            captures,
+            checks: Box::new(of_sent),
         });
-        self.other(e.span(), "pm.sendRequest");
     }
 
     /// `pm.environment.set("id", json.id)`: a capture.

@@ -28,6 +28,7 @@ mod import_corpus;
 mod import_hostile;
 mod import_idx;
 mod import_run;
+mod import_send_request;
 mod init;
 mod interop_auth0;
 mod interrupt;
