@@ -210,3 +210,26 @@ fn values_that_are_not_conditions_are_read_without_recursing() {
     assert_eq!(checks.json["$.n"], json!(-1));
     assert_eq!(checks.converted, 1);
 }
+
+#[test]
+fn two_status_checks_are_the_statuses_both_allow() {
+    // chai-postman: `.to.not.be.error` fails on 4xx and 5xx only.
+    let c = read(&lines(
+        "pm.response.to.have.status(200);\npm.response.to.not.be.error;",
+    ));
+    assert_eq!((c.status, c.converted), (Some(json!(200)), 2));
+    let c = read(&lines(
+        "pm.response.to.not.be.error;\npm.expect(pm.response.code).to.be.oneOf([200, 404]);",
+    ));
+    assert_eq!((c.status, c.converted), (Some(json!([200])), 2));
+    let c = read(&lines(
+        "pm.response.to.be.success;\npm.expect(pm.response.code).to.be.oneOf([201, 204, 301]);",
+    ));
+    assert_eq!(c.status, Some(json!([201, 204])));
+    // Nothing passes both: the second stays a comment.
+    let c = read(&lines(
+        "pm.response.to.have.status(200);\npm.response.to.have.status(201);",
+    ));
+    assert_eq!((c.status, c.converted), (Some(json!(200)), 1));
+    assert_eq!(c.unconverted[0].kind, "a second check of the same value");
+}
