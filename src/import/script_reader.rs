@@ -193,6 +193,51 @@ impl<'s, 'a> Reader<'s, 'a> {
         }
     }
 
+    /// What a call of a helper function of the script returns, as data
+    /// for `pm.sendRequest` (`getvar('token_url')` whose body reads
+    /// `let value = pm.variables.get(name); ...; return value;`): its
+    /// locals and its top-level `return`, with its parameters bound to
+    /// the call's arguments.
+    fn returned(&self, e: &Expression<'a>) -> Option<Json> {
+        let Expression::CallExpression(c) = e.without_parentheses() else {
+            return None;
+        };
+        let Expression::Identifier(id) = c.callee.without_parentheses() else {
+            return None;
+        };
+        let Some(Helper::Function(f)) = self.functions.get(id.name.as_str()) else {
+            return None;
+        };
+        let mut local = self.consts.clone();
+        for (i, p) in f.params.items.iter().enumerate() {
+            let arg = c.arguments.get(i).and_then(|a| a.as_expression());
+            if let (Some(name), Some(v)) = (
+                binding_name(&p.pattern),
+                arg.and_then(|a| request_value(a, &self.consts)),
+            ) {
+                local.insert(name, v);
+            }
+        }
+        for s in &f.body.as_ref()?.statements {
+            match s {
+                Statement::VariableDeclaration(d) => {
+                    for decl in &d.declarations {
+                        let name = binding_name(&decl.id)?;
+                        match decl.init.as_ref().and_then(|v| request_value(v, &local)) {
+                            Some(v) => local.insert(name, v),
+                            None => local.shift_remove(&name),
+                        };
+                    }
+                }
+                Statement::ReturnStatement(r) => {
+                    return request_value(r.argument.as_ref()?, &local);
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
     /// `var x = ...`, `const {a, b} = json`.
     pub(super) fn bind(
         &mut self,
@@ -213,7 +258,8 @@ impl<'s, 'a> Reader<'s, 'a> {
                         self.scope.set(name, Val::Unknown);
                     }
                     Some(e) => {
-                        match request_value(e, &self.consts) {
+                        let value = request_value(e, &self.consts).or_else(|| self.returned(e));
+                        match value {
                             Some(v) => self.consts.insert(name.to_owned(), v),
                             None => self.consts.shift_remove(name),
                         };

@@ -233,3 +233,29 @@ fn two_status_checks_are_the_statuses_both_allow() {
     assert_eq!((c.status, c.converted), (Some(json!(200)), 1));
     assert_eq!(c.unconverted[0].kind, "a second check of the same value");
 }
+
+#[test]
+fn a_token_request_built_by_a_helper_with_basic_auth_is_read() {
+    // The shape of bcgov's collections: a helper reads each variable, the
+    // client authenticates with `'Basic ' + btoa(id + ':' + secret)`.
+    let checks = read(&lines(
+        "function getvar(variableName) {\n    let value = pm.variables.get(variableName);\n    if (!value) throw new Error(`Variable '${variableName}' is not defined.`);\n    return value;\n}\nlet tokenUrl = getvar('token-url');\nlet accountId = getvar('account-id');\nlet accountSecret = getvar('account-secret');\nlet getTokenRequest = {\n    method: 'POST',\n    url: tokenUrl,\n    header: {\n        'content-type': 'application/x-www-form-urlencoded',\n        'Authorization': 'Basic '+ btoa(accountId+':'+accountSecret)\n    },\n    body: 'grant_type=client_credentials'\n};\npm.sendRequest(getTokenRequest, (err, response) => {\n    let jsonResponse = response.json(),\n        newAccessToken = jsonResponse.access_token;\n    pm.environment.set('accessToken', newAccessToken);\n});",
+    ));
+    assert_eq!(checks.sent.len(), 1, "{:?}", checks.unconverted);
+    let sent = &checks.sent[0];
+    assert_eq!(sent.request["url"], json!("{{token-url}}"));
+    assert_eq!(
+        sent.request["auth"],
+        json!({"type": "basic", "basic": [
+            {"key": "username", "value": "{{account-id}}"},
+            {"key": "password", "value": "{{account-secret}}"}]})
+    );
+    assert_eq!(
+        sent.request["body"],
+        json!({"mode": "urlencoded", "urlencoded": [{"key": "grant_type", "value": "client_credentials"}]})
+    );
+    assert_eq!(
+        sent.captures["accessToken"],
+        json!({"json": "$.access_token", "secret": true})
+    );
+}

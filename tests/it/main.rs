@@ -25,6 +25,7 @@ mod idx_login;
 mod import;
 mod import_cognito;
 mod import_corpus;
+mod import_corpus_keys;
 mod import_hostile;
 mod import_idx;
 mod import_run;
