@@ -2,6 +2,8 @@
 //! the lines left as comments, and how two checks of one value combine.
 //! Pure.
 
+use std::collections::BTreeSet;
+
 use indexmap::IndexMap;
 use serde_json::{Value as Json, json};
 
@@ -33,12 +35,14 @@ pub struct Checks {
 }
 
 /// A request a script sends with `pm.sendRequest`: the request as a
-/// Postman request object (`{url, method, header, body}`), and what its
-/// callback stores from the response (`token` -> `$.access_token`).
+/// Postman request object (`{url, method, header, body}`), what its
+/// callback stores from the response (`token` -> `$.access_token`), and
+/// what the callback asserts of that response.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Sent {
     pub request: Json,
     pub captures: IndexMap<String, Json>,
+    pub checks: Box<Checks>,
 }
 
 /// A script line that was not converted.
@@ -106,7 +110,10 @@ impl Checks {
                 None => true,
                 Some(old) => merge_header(old, want).is_some(),
             },
-            Check::Status(s) => self.status.as_ref().is_none_or(|old| old == s),
+            Check::Status(s) => self
+                .status
+                .as_ref()
+                .is_none_or(|old| both_statuses(old, s).is_some()),
             Check::Duration(_) => true,
         }
     }
@@ -115,7 +122,10 @@ impl Checks {
     /// path or header are merged).
     pub fn apply(&mut self, check: Check) {
         match check {
-            Check::Status(s) => self.status = Some(s),
+            Check::Status(s) => {
+                let both = self.status.as_ref().and_then(|old| both_statuses(old, &s));
+                self.status = Some(both.unwrap_or(s));
+            }
             Check::Duration(ms) => {
                 let tighter = self
                     .max_duration
@@ -141,6 +151,54 @@ impl Checks {
                 self.headers.insert(name, value);
             }
         }
+    }
+}
+
+/// The statuses two status expectations both allow (`200` and "not an
+/// error", `[1xx, 2xx, 3xx]`, is `200`), written as one of them when it is
+/// that one, or `None` when no status passes both.
+fn both_statuses(a: &Json, b: &Json) -> Option<Json> {
+    let (x, y) = (status_set(a)?, status_set(b)?);
+    let both: BTreeSet<u16> = x.intersection(&y).copied().collect();
+    if both.is_empty() {
+        return None;
+    }
+    if both == x {
+        return Some(a.clone());
+    }
+    if both == y {
+        return Some(b.clone());
+    }
+    let mut out = Vec::new();
+    for class in 1..=5u16 {
+        let all: BTreeSet<u16> = (class * 100..class * 100 + 100).collect();
+        if all.is_subset(&both) {
+            out.push(json!(format!("{class}xx")));
+        } else {
+            out.extend(all.intersection(&both).map(|c| json!(c)));
+        }
+    }
+    Some(Json::Array(out))
+}
+
+/// The status codes a status expectation allows: `200`, `"2xx"`, or a list.
+fn status_set(v: &Json) -> Option<BTreeSet<u16>> {
+    match v {
+        Json::Number(n) => Some(BTreeSet::from([u16::try_from(n.as_u64()?).ok()?])),
+        Json::String(s) => {
+            let class = s.strip_suffix("xx")?.parse::<u16>().ok()?;
+            (1..=5)
+                .contains(&class)
+                .then(|| (class * 100..class * 100 + 100).collect())
+        }
+        Json::Array(list) => {
+            let mut out = BTreeSet::new();
+            for v in list {
+                out.extend(status_set(v)?);
+            }
+            Some(out)
+        }
+        _ => None,
     }
 }
 

@@ -42,12 +42,16 @@ pub fn convert(collection: &Collection, environment: Option<&Environment>) -> Ou
     let all: Vec<&Req> = walked.reqs.iter().collect();
     // An `oauth2` block no request uses (a collection that only defines
     // its login) still becomes its fixture.
-    let blocks = unused_oauth2_blocks(collection, &all);
+    let blocks = unused_oauth2_blocks(collection, &all, &walked.sent);
     let mut with_blocks = all.clone();
     with_blocks.extend(blocks.iter());
     with_blocks.extend(walked.sent.iter());
     let mut logins = login::find(&with_blocks, &vars, &mut warnings);
-    summary.requests = all.len();
+    // Requests that scripts send are not the collection's own.
+    summary.requests = all
+        .iter()
+        .filter(|r| !r.with_next && !r.with_previous)
+        .count();
     summary.login_requests = logins.dropped.len();
     for (i, r) in all.iter().enumerate() {
         if logins.dropped.contains(&i) {
@@ -126,8 +130,10 @@ pub fn convert(collection: &Collection, environment: Option<&Environment>) -> Ou
 }
 
 /// The `oauth2` auth blocks of the collection and its folders that no
-/// request inherits, each as a request that carries only it.
-fn unused_oauth2_blocks(collection: &Collection, reqs: &[&Req]) -> Vec<Req> {
+/// request inherits, each as a request that carries only it; but not a
+/// block that only sends the token a pre-request script fetches
+/// (`accessToken: {{accessToken}}`): that request is its login.
+fn unused_oauth2_blocks(collection: &Collection, reqs: &[&Req], sent: &[Req]) -> Vec<Req> {
     fn folders<'c>(items: &'c [super::postman::Item], out: &mut Vec<&'c super::postman::Auth>) {
         for item in items {
             if let Some(children) = &item.item {
@@ -139,7 +145,18 @@ fn unused_oauth2_blocks(collection: &Collection, reqs: &[&Req]) -> Vec<Req> {
     let mut blocks: Vec<&super::postman::Auth> = collection.auth.iter().collect();
     folders(&collection.item, &mut blocks);
     let mut out: Vec<Req> = Vec::new();
-    for block in blocks.into_iter().filter(|b| b.kind == "oauth2") {
+    let fetched = |b: &super::postman::Auth| {
+        b.param("grant_type").is_none()
+            && b.param("accessToken").is_some_and(|t| {
+                let name = t.trim().trim_start_matches("{{").trim_end_matches("}}");
+                sent.iter()
+                    .any(|r| r.checks.captures.contains_key(name.trim()))
+            })
+    };
+    for block in blocks
+        .into_iter()
+        .filter(|b| b.kind == "oauth2" && !fetched(b))
+    {
         let used = reqs
             .iter()
             .chain(out.iter().collect::<Vec<_>>().iter())

@@ -1,7 +1,8 @@
 //! Postman runs a collection in file order with variables flowing forward.
 //! gatecheck runs tests concurrently, so requests tied by a variable (one
 //! captures it, a later one uses it) are put together, in file order, as
-//! one test with steps; requests tied to nothing stay tests of their own.
+//! one test with steps; so are a request and the requests its scripts send
+//! (`pm.sendRequest`). Requests tied to nothing stay tests of their own.
 //! Pure.
 
 use super::request::Req;
@@ -11,6 +12,13 @@ use super::request::Req;
 pub fn groups(reqs: &[Req]) -> Vec<Vec<usize>> {
     let mut parent: Vec<usize> = (0..reqs.len()).collect();
     for (j, r) in reqs.iter().enumerate() {
+        // A request a script sends runs beside the request of the script.
+        if r.with_next && j + 1 < reqs.len() {
+            union(&mut parent, j, j + 1);
+        }
+        if r.with_previous && j > 0 {
+            union(&mut parent, j - 1, j);
+        }
         for name in &r.uses {
             // The latest earlier request that captured it is where the value comes from.
             if let Some(i) = (0..j)
@@ -88,6 +96,20 @@ mod tests {
             groups(&reqs),
             vec![vec![0], vec![1, 3, 4], vec![2], vec![5, 7], vec![6]]
         );
+    }
+
+    #[test]
+    fn requests_a_script_sends_run_beside_its_request() {
+        let mut reqs = [
+            req(&[], &[]),
+            req(&[], &[]),
+            req(&[], &[]),
+            req(&[], &[]),
+            req(&[], &[]),
+        ];
+        reqs[1].with_next = true; // sent by 2's pre-request script
+        reqs[3].with_previous = true; // sent by 2's test script
+        assert_eq!(groups(&reqs), vec![vec![0], vec![1, 2, 3], vec![4]]);
     }
 
     #[test]

@@ -80,7 +80,7 @@ pub fn on(subject: &Val, m: M) -> Result<Vec<Check>, Why> {
         },
         Val::Header(name) => header(m).map(|h| vec![Check::Header(name.clone(), h)]),
         Val::Json(path) => json_check(path, m),
-        Val::Each { list, rel, lodash } => each(list, rel, *lodash, m),
+        Val::Each { list, rel, must } => each(list, rel, must, m),
         Val::Text => Err(why("response text check")),
         Val::OrEmpty(_) => Err(why("assertion on a value with a fallback (`x || {}`)")),
         Val::Response => Err(why("chai assertion on pm.response")),
@@ -219,7 +219,7 @@ fn parent_of(path: &str) -> Option<&str> {
 
 /// A check of every element of a list, as a filter that selects the
 /// elements failing it and must select none.
-fn each(list: &str, rel: &str, lodash: bool, m: M) -> Result<Vec<Check>, Why> {
+fn each(list: &str, rel: &str, must: &[Check], m: M) -> Result<Vec<Check>, Why> {
     let at = format!("@{rel}");
     let literal_ok = |v: &Json| match v {
         Json::String(s) => !s.contains("{{"),
@@ -244,16 +244,37 @@ fn each(list: &str, rel: &str, lodash: bool, m: M) -> Result<Vec<Check>, Why> {
         M::Within(lo, hi) => format!("!({at} >= {} && {at} <= {})", json!(lo), json!(hi)),
         _ => return Err(why("check of every element that JSONPath cannot filter")),
     };
-    let mut out = Vec::new();
-    if !lodash {
-        // `forEach` and `for...of` fail on a missing list.
-        out.push(Check::Json(list.to_owned(), json!({"type": "array"})));
-    }
+    let mut out = must.to_vec();
     out.push(Check::Json(
         format!("{list}[?{failing}]"),
         json!({"exists": false}),
     ));
     Ok(out)
+}
+
+/// What a loop needs to run over the list at `list` without failing:
+/// nothing for lodash's `_.each`; for `forEach` and `for...of`, that it
+/// is a list. Inside an outer loop over `outer` (the list is `rel` of each
+/// of its elements), that holds for every element: no element's `rel` is
+/// anything but a list. In JSONPath a list is what has a `length` (a
+/// string, a list or an object) and as many elements by index (`[0:]`,
+/// which selects only in lists) as its `length`, other than `""`.
+pub fn loop_needs(outer: Option<(&str, &str)>, list: &str, lodash: bool) -> Vec<Check> {
+    if lodash {
+        return Vec::new();
+    }
+    match outer {
+        None => vec![Check::Json(list.to_owned(), json!({"type": "array"}))],
+        Some((outer, rel)) => {
+            let at = format!("@{rel}");
+            vec![Check::Json(
+                format!(
+                    "{outer}[?!(length({at}) >= 0 && length({at}) == count({at}[0:]) && {at} != \"\")]"
+                ),
+                json!({"exists": false}),
+            )]
+        }
+    }
 }
 
 /// `m` negated, when gatecheck can say the negation exactly.

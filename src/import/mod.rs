@@ -3,7 +3,9 @@
 //! `request`, `scripts`, `vars`, `okta` and `okta_idx` (with
 //! `okta_fixture`) convert its parts, `convert`
 //! puts them together, `render` writes YAML text and `write` does the I/O.
-//! Scripts are parsed (`js`) and read by `scripts`, with `value` (what an
+//! Scripts are parsed (`js`) and read by `scripts` (walked by
+//! `script_reader`, with `script_calls`, `script_flow`, `script_vars`,
+//! `script_outcome`), with `value` (what an
 //! expression stands for), `chai` (assertion chains), `matchers` (a check
 //! written for its subject), `checks` (what a script converts to) and
 //! `sent` (requests sent with `pm.sendRequest`).
@@ -24,6 +26,11 @@ pub mod postman;
 pub mod render;
 pub mod request;
 pub mod scope;
+pub mod script_calls;
+pub mod script_flow;
+pub mod script_outcome;
+pub mod script_reader;
+pub mod script_vars;
 pub mod scripts;
 pub mod sent;
 pub mod summary;

@@ -39,6 +39,11 @@ pub struct Req {
     pub comments: Vec<String>,
     /// What could not be converted (reported only if the request is kept).
     pub warnings: Vec<String>,
+    /// Sent by the next request's pre-request script (`pm.sendRequest`):
+    /// it runs just before that request, in one test with it.
+    pub with_next: bool,
+    /// Sent by the previous request's test script: it runs just after it.
+    pub with_previous: bool,
 }
 
 /// Collects what templating finds, and warns about approximations.

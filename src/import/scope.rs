@@ -22,12 +22,15 @@ pub enum Val {
     /// the value itself may be the script's empty fallback.
     OrEmpty(String),
     /// Every element of the list at `list` (a loop variable), then `rel`.
-    /// `lodash` is true for `_.each`, which also walks an object's values
-    /// and does nothing on a missing value.
+    /// In a loop inside a loop, `list` selects the lists of every outer
+    /// element (`$.items[*].tags`). `must` holds what the loops need to
+    /// run at all, checked with any check of the element: `forEach` and
+    /// `for...of` fail on a value that is not a list, where `_.each` also
+    /// walks an object's values and does nothing on a missing value.
     Each {
         list: String,
         rel: String,
-        lodash: bool,
+        must: Vec<Check>,
     },
     /// A value written in the script (strings as gatecheck templates).
     Lit(Json),

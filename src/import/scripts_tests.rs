@@ -1,6 +1,7 @@
 //! Tests of `scripts.rs`.
 
 use super::*;
+use serde_json::{Value as Json, json};
 
 fn lines(text: &str) -> Vec<String> {
     text.lines().map(str::to_owned).collect()
@@ -193,5 +194,68 @@ fn assertions_that_never_run_as_checks_are_named() {
             (2, "in a function that is never called"),
             (4, "assertion used as a condition"),
         ]
+    );
+}
+
+#[test]
+fn values_that_are_not_conditions_are_read_without_recursing() {
+    // `-1` and `a ?? b` are values: reading them once led back to itself.
+    let checks = read(&lines(
+        "var index = list.indexOf(name)\nif (index > -1) { list.splice(index, 1) }\nvar v = a ?? b\nif (v) {}\nif (-x) {}\nif (typeof y) {}",
+    ));
+    assert_eq!(checks.assertions, 0);
+    let checks = read(&lines(
+        "pm.test(\"n\", () => { pm.expect(pm.response.json().n).to.eql(-1) })",
+    ));
+    assert_eq!(checks.json["$.n"], json!(-1));
+    assert_eq!(checks.converted, 1);
+}
+
+#[test]
+fn two_status_checks_are_the_statuses_both_allow() {
+    // chai-postman: `.to.not.be.error` fails on 4xx and 5xx only.
+    let c = read(&lines(
+        "pm.response.to.have.status(200);\npm.response.to.not.be.error;",
+    ));
+    assert_eq!((c.status, c.converted), (Some(json!(200)), 2));
+    let c = read(&lines(
+        "pm.response.to.not.be.error;\npm.expect(pm.response.code).to.be.oneOf([200, 404]);",
+    ));
+    assert_eq!((c.status, c.converted), (Some(json!([200])), 2));
+    let c = read(&lines(
+        "pm.response.to.be.success;\npm.expect(pm.response.code).to.be.oneOf([201, 204, 301]);",
+    ));
+    assert_eq!(c.status, Some(json!([201, 204])));
+    // Nothing passes both: the second stays a comment.
+    let c = read(&lines(
+        "pm.response.to.have.status(200);\npm.response.to.have.status(201);",
+    ));
+    assert_eq!((c.status, c.converted), (Some(json!(200)), 1));
+    assert_eq!(c.unconverted[0].kind, "a second check of the same value");
+}
+
+#[test]
+fn a_token_request_built_by_a_helper_with_basic_auth_is_read() {
+    // The shape of bcgov's collections: a helper reads each variable, the
+    // client authenticates with `'Basic ' + btoa(id + ':' + secret)`.
+    let checks = read(&lines(
+        "function getvar(variableName) {\n    let value = pm.variables.get(variableName);\n    if (!value) throw new Error(`Variable '${variableName}' is not defined.`);\n    return value;\n}\nlet tokenUrl = getvar('token-url');\nlet accountId = getvar('account-id');\nlet accountSecret = getvar('account-secret');\nlet getTokenRequest = {\n    method: 'POST',\n    url: tokenUrl,\n    header: {\n        'content-type': 'application/x-www-form-urlencoded',\n        'Authorization': 'Basic '+ btoa(accountId+':'+accountSecret)\n    },\n    body: 'grant_type=client_credentials'\n};\npm.sendRequest(getTokenRequest, (err, response) => {\n    let jsonResponse = response.json(),\n        newAccessToken = jsonResponse.access_token;\n    pm.environment.set('accessToken', newAccessToken);\n});",
+    ));
+    assert_eq!(checks.sent.len(), 1, "{:?}", checks.unconverted);
+    let sent = &checks.sent[0];
+    assert_eq!(sent.request["url"], json!("{{token-url}}"));
+    assert_eq!(
+        sent.request["auth"],
+        json!({"type": "basic", "basic": [
+            {"key": "username", "value": "{{account-id}}"},
+            {"key": "password", "value": "{{account-secret}}"}]})
+    );
+    assert_eq!(
+        sent.request["body"],
+        json!({"mode": "urlencoded", "urlencoded": [{"key": "grant_type", "value": "client_credentials"}]})
+    );
+    assert_eq!(
+        sent.captures["accessToken"],
+        json!({"json": "$.access_token", "secret": true})
     );
 }

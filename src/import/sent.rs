@@ -46,10 +46,22 @@ pub fn request_value(e: &Expression<'_>, consts: &IndexMap<String, Json>) -> Opt
                 | "pm.variables.get"
                 | "postman.getEnvironmentVariable"
                 | "postman.getGlobalVariable" => arg(&c.arguments, 0)
-                    .and_then(string)
+                    .and_then(|a| {
+                        // A name written out, or held by a local.
+                        string(a).or_else(|| match request_value(a, consts) {
+                            Some(Json::String(n)) if !n.contains("{{") => Some(n),
+                            _ => None,
+                        })
+                    })
                     .map(|n| Json::String(format!("{{{{{n}}}}}"))),
                 "pm.variables.replaceIn" => {
                     arg(&c.arguments, 0).and_then(|a| request_value(a, consts))
+                }
+                // `'Basic ' + btoa(id + ':' + secret)`: kept as written,
+                // for `request_object` to read as Basic auth.
+                "btoa" => {
+                    let v = text(arg(&c.arguments, 0)?)?;
+                    Some(Json::String(format!("{BTOA}{v}")))
                 }
                 "JSON.stringify" => {
                     let v = request_value(arg(&c.arguments, 0)?, consts)?;
@@ -85,8 +97,13 @@ pub fn request_value(e: &Expression<'_>, consts: &IndexMap<String, Json>) -> Opt
     }
 }
 
+/// Marks the text of a `btoa(...)` (base64 of a template cannot be written).
+const BTOA: &str = "\u{0}btoa:";
+
 /// `pm.sendRequest`'s first argument as a Postman request object: a URL
-/// string is a GET; a raw `a=1&b=2` body is read as its form fields.
+/// string is a GET; a raw `a=1&b=2` body is read as its form fields; an
+/// `Authorization: 'Basic ' + btoa(user + ':' + password)` header is its
+/// Basic auth.
 pub fn request_object(v: Json) -> Option<Json> {
     let mut req = match v {
         Json::String(url) => return Some(json!({"url": url, "method": "GET"})),
@@ -110,13 +127,37 @@ pub fn request_object(v: Json) -> Option<Json> {
             json!({"mode": "urlencoded", "urlencoded": list}),
         );
     }
+    // A body written as a plain string is a raw body.
+    if let Some(Json::String(raw)) = req.get("body").cloned() {
+        req.insert("body".into(), json!({"mode": "raw", "raw": raw}));
+        return request_object(Json::Object(req));
+    }
     // `header` may be an object of name -> value.
     if let Some(Json::Object(h)) = req.get("header").cloned() {
-        let list: Vec<Json> = h
-            .into_iter()
-            .map(|(k, v)| json!({"key": k, "value": v}))
-            .collect();
+        let mut list = Vec::new();
+        for (k, v) in h {
+            let basic = v
+                .as_str()
+                .and_then(|v| v.strip_prefix("Basic "))
+                .and_then(|v| v.strip_prefix(BTOA))
+                .and_then(|v| v.split_once(':'));
+            match basic {
+                Some((user, pass)) if k.eq_ignore_ascii_case("authorization") => {
+                    req.insert(
+                        "auth".into(),
+                        json!({"type": "basic", "basic": [
+                            {"key": "username", "value": user},
+                            {"key": "password", "value": pass}]}),
+                    );
+                }
+                _ => list.push(json!({"key": k, "value": v})),
+            }
+        }
         req.insert("header".into(), Json::Array(list));
+    }
+    // A `btoa` anywhere else cannot be written: not read.
+    if req.values().any(|v| v.to_string().contains("\\u0000btoa:")) {
+        return None;
     }
     req.get("url")?;
     Some(Json::Object(req))

@@ -41,6 +41,10 @@ pub fn eval(expr: &Expression<'_>, scope: &ScriptScope) -> Val {
                 _ => Val::Unknown,
             }
         }
+        // `-1` is a value, not a condition.
+        Expression::UnaryExpression(_) if literal(expr).is_some() => {
+            literal(expr).map_or(Val::Unknown, |v| Val::Lit(templated(v)))
+        }
         Expression::BinaryExpression(_)
         | Expression::UnaryExpression(_)
         | Expression::LogicalExpression(_) => match truth(expr, scope) {
@@ -94,10 +98,10 @@ pub fn member(base: Val, name: &str) -> Val {
 fn index(base: Val, seg: &str) -> Val {
     match base {
         Val::Json(p) | Val::OrEmpty(p) => Val::Json(format!("{p}{seg}")),
-        Val::Each { list, rel, lodash } => Val::Each {
+        Val::Each { list, rel, must } => Val::Each {
             list,
             rel: format!("{rel}{seg}"),
-            lodash,
+            must,
         },
         _ => Val::Unknown,
     }
@@ -197,6 +201,12 @@ pub fn truth(expr: &Expression<'_>, scope: &ScriptScope) -> Result<Vec<Check>, W
             _ => predicate(c, scope),
         },
         Expression::BooleanLiteral(b) if b.value => Ok(Vec::new()),
+        // `-x`, `typeof x`, `void 0` alone: `truthy` would read them back
+        // through `eval`, which asks `truth` again.
+        Expression::UnaryExpression(u) => {
+            Err(why(&format!("`{}` of a value", u.operator.as_str())))
+        }
+        Expression::LogicalExpression(_) => Err(why("`??` of values")),
         _ => truthy(expr, scope),
     }
 }

@@ -138,15 +138,35 @@ fn walk_item(
     let mut req = request::convert(&label, &item.name, &request.0, inherited.auth, &mut own);
     req.warnings = own;
     req.suite = suite;
-    if !script_lines(&item.event, "prerequest")
-        .iter()
-        .all(|l| l.trim().is_empty())
-    {
+    let pre = script_lines(&item.event, "prerequest");
+    if !pre.iter().all(|l| l.trim().is_empty()) {
+        // What the pre-request script sends runs before the request: a
+        // request before it (a token request among them becomes a login).
+        let before = scripts::read(&pre).sent;
+        let sent = before.len();
+        for s in before {
+            let r = sent_req(s, &label, &item.name, "pre-request", warnings);
+            if let Some(mut r) = r {
+                r.suite = suite;
+                r.with_next = true;
+                req.comments.push(format!(
+                    "its pre-request script first sends {} {} (`pm.sendRequest`): the step \
+                     before it, or its login when it fetches a token",
+                    r.method, r.url
+                ));
+                found.reqs.push(r);
+            }
+        }
+        let rest = if sent > 0 {
+            " (but the requests it sends with `pm.sendRequest`)"
+        } else {
+            ""
+        };
         req.warnings.push(format!(
-            "request `{label}`: its pre-request script is not converted"
+            "request `{label}`: its pre-request script is not converted{rest}"
         ));
         req.comments
-            .push("not converted: the pre-request script".into());
+            .push(format!("not converted: the pre-request script{rest}"));
     }
     let lines = script_lines(&item.event, "test");
     if req.url.trim_start().starts_with("about:") {
@@ -168,7 +188,57 @@ fn walk_item(
             u.line, u.kind, u.text
         ));
     }
+    // What the test script sends runs after the response: a request after it.
+    let after: Vec<Req> = std::mem::take(&mut req.checks.sent)
+        .into_iter()
+        .filter_map(|s| sent_req(s, &label, &item.name, "test", warnings))
+        .map(|mut r| {
+            r.suite = suite;
+            r.with_previous = true;
+            req.comments.push(format!(
+                "its test script then sends {} {} (`pm.sendRequest`): the step after it",
+                r.method, r.url
+            ));
+            r
+        })
+        .collect();
     found.reqs.push(req);
+    found.reqs.extend(after);
+}
+
+/// A request that a request's `script` (pre-request or test) sends with
+/// `pm.sendRequest`, as a request of the collection: it checks what its
+/// callback asserts of its response, and nothing else (Postman does not
+/// fail a sent request on its status), and captures what the callback
+/// stores.
+fn sent_req(
+    s: scripts::Sent,
+    label: &str,
+    name: &str,
+    script: &str,
+    warnings: &mut Vec<String>,
+) -> Option<Req> {
+    let request = match serde_json::from_value::<super::postman::Request>(s.request) {
+        Ok(r) => r,
+        Err(e) => {
+            warnings.push(format!(
+                "request `{label}`: the request its {script} script sends is not read: {e}"
+            ));
+            return None;
+        }
+    };
+    let label = format!("{label}: pm.sendRequest");
+    let name = format!("{name}: pm.sendRequest");
+    let mut own = Vec::new();
+    let mut req = request::convert(&label, &name, &request, None, &mut own);
+    req.warnings = own;
+    req.checks = *s.checks;
+    if req.checks.status.is_none() {
+        req.checks.status = Some(serde_json::json!(["1xx", "2xx", "3xx", "4xx", "5xx"]));
+    }
+    req.checks.captures = s.captures;
+    req.had_tests = true;
+    Some(req)
 }
 
 /// The requests a pre-request script sends with `pm.sendRequest`, as
