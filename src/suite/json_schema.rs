@@ -311,6 +311,21 @@ mod tests {
     }
 
     #[test]
+    fn a_pattern_gatecheck_cannot_run_is_refused_at_load() {
+        let err = CompiledSchema::compile(&json!({"properties": {"a": {"pattern": "(?=x)y"}}}))
+            .unwrap_err();
+        assert!(
+            err.starts_with("not a valid draft 2020-12 schema: at /properties/a/pattern: '(?=x)y' is not valid regex")
+                && err.contains("look-around"),
+            "{err}"
+        );
+        // ECMA-262 classes the validator translates still work.
+        let schema = CompiledSchema::compile(&json!({"pattern": "^\\d+$"})).unwrap();
+        assert!(schema.errors(&json!("123")).is_empty());
+        assert_eq!(schema.errors(&json!("12a"))[0].keyword, "pattern");
+    }
+
+    #[test]
     fn nothing_is_fetched_or_read_for_a_ref() {
         for target in [
             "http://127.0.0.1:9/user.json",

@@ -169,3 +169,86 @@ fn an_invalid_schema_stops_the_load_at_its_line() {
         out.normalized(&p)
     );
 }
+
+/// A Postman collection's schema checks, imported and run: tv4's (draft-04)
+/// and chai-postman's (draft-07) become `schema` matchers that pass and
+/// fail as they did in Postman; a schema held in an environment variable
+/// stays a comment naming it.
+#[test]
+fn imported_schema_checks_run_as_in_postman() {
+    let api = crate::common::TestApi::start();
+    let p = Project::new("schema-import");
+    let item_schema = r#"{\"type\": \"object\", \"required\": [\"id\", \"title\"], \"properties\": {\"id\": {\"type\": \"integer\"}, \"tags\": {\"type\": \"array\", \"items\": {\"type\": \"string\"}}}}"#;
+    let collection = format!(
+        r#"{{"info": {{"name": "Schemas", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}},
+  "item": [
+    {{"name": "tv4 list",
+     "event": [{{"listen": "test", "script": {{"exec": [
+       "var itemSchema = {item_schema};",
+       "var data = JSON.parse(responseBody);",
+       "tests[\"first item\"] = tv4.validate(data.items[0], itemSchema);",
+       "tests[\"from env\"] = tv4.validate(data, JSON.parse(environment.listSchema));"]}}}}],
+     "request": {{"method": "GET", "url": "{{{{baseUrl}}}}/items"}}}},
+    {{"name": "ajv list",
+     "event": [{{"listen": "test", "script": {{"exec": [
+       "pm.test(\"schema\", function () {{",
+       "  pm.response.to.have.jsonSchema({{type: 'object', required: ['items', 'total'], properties: {{updatedAt: {{type: 'string', format: 'date-time'}}}}}});",
+       "}});"]}}}}],
+     "request": {{"method": "GET", "url": "{{{{baseUrl}}}}/items"}}}}
+  ]}}"#
+    );
+    p.file("c.postman_collection.json", &collection);
+    p.file(
+        "e.postman_environment.json",
+        &format!(
+            r#"{{"name": "local", "values": [{{"key": "baseUrl", "value": "{}", "enabled": true}}]}}"#,
+            api.url
+        ),
+    );
+    let import = p.run(
+        &[
+            "import",
+            "postman",
+            "c.postman_collection.json",
+            "--environment",
+            "e.postman_environment.json",
+        ],
+        &[],
+    );
+    assert_eq!(import.code, 0, "{}", import.stderr);
+    assert!(
+        import
+            .stdout
+            .contains("assertions: 2 of 3 converted (66%)\n"),
+        "{}",
+        import.stdout
+    );
+    let suite = std::fs::read_to_string(p.path("suites/schemas.yaml")).unwrap();
+    assert!(
+        suite.contains("$schema: http://json-schema.org/draft-04/schema#"),
+        "{suite}"
+    );
+    assert!(
+        suite.contains("$schema: http://json-schema.org/draft-07/schema#"),
+        "{suite}"
+    );
+    assert!(
+        suite.contains("JSON schema held in a Postman variable (`listSchema`"),
+        "{suite}"
+    );
+    let check = p.run(&["validate"], &[]);
+    assert_eq!(check.code, 0, "{}\n{suite}", check.stderr);
+    let run = p.run(&["--test-threads", "1"], &[]);
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("test schemas::tv4 list ... ok"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("which fails at /: `required` missing properties 'total'"),
+        "{}",
+        run.stdout
+    );
+}
