@@ -240,8 +240,22 @@ fn leaves(e: &ValidationError<'_, '_>, out: &mut Vec<SchemaError>) {
     out.push(SchemaError {
         at: e.instance_location.to_string(),
         keyword,
-        message: one_line(&e.kind.to_string()),
+        message: cut(one_line(&e.kind.to_string())),
     });
+}
+
+/// A message cut to a sane length (an `enum` or `const` may be long).
+fn cut(mut text: String) -> String {
+    const MAX: usize = 200;
+    if text.len() > MAX {
+        let mut at = MAX;
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        text.truncate(at);
+        text.push('…');
+    }
+    text
 }
 
 #[cfg(test)]
