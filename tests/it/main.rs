@@ -31,6 +31,7 @@ mod import_run;
 mod init;
 mod interop_auth0;
 mod interrupt;
+mod json_schema_interop;
 mod json_schema_run;
 mod json_schema_suite;
 mod jsonpath_cts;
