@@ -9,8 +9,9 @@ use serde_json::{Number, Value as Json};
 
 use super::failure::{Failure, FailureKind};
 use crate::http::lazy_json::{Node, selection};
+use crate::suite::json_schema::CompiledSchema;
 use crate::suite::keypath::KeyPath;
-use crate::suite::matcher::{JsonChecks, JsonType, Matcher};
+use crate::suite::matcher::{JsonChecks, JsonType, Matcher, SchemaMatcher};
 use crate::suite::template::TestVars;
 use crate::wire::value::int_float_cmp;
 
@@ -126,6 +127,8 @@ fn expected(matcher: &Matcher, scope: &TestVars) -> Result<String, Why> {
         Matcher::Empty(true) => "empty".to_owned(),
         Matcher::Empty(false) => "not empty".to_owned(),
         Matcher::Count(n) => nodes_count(*n),
+        Matcher::Schema(s) => schema_expected(s),
+        Matcher::SchemaFile(file) => format!("to match the schema in `{file}`"),
         Matcher::OneOf(options) => {
             let options = options
                 .iter()
@@ -148,6 +151,19 @@ fn check_one(matcher: &Matcher, actual: Option<&Json>, scope: &TestVars) -> Resu
     };
     let ok = match matcher {
         Matcher::Exists(_) | Matcher::Count(_) => true,
+        Matcher::Schema(s) => {
+            let errors = s.compiled.errors(actual);
+            return ensure(errors.is_empty(), || {
+                let got = format!(
+                    "{}, which fails {}",
+                    show(actual),
+                    CompiledSchema::explain(&errors)
+                );
+                mismatch(schema_expected(s), Some(got))
+            });
+        }
+        // The loader replaces every `schema_file` with its compiled schema.
+        Matcher::SchemaFile(_) => false,
         Matcher::Equals(want) => json_eq(&scope.render_json(want)?, actual),
         Matcher::Type(t) => t.matches(actual),
         Matcher::Matches(re) => match actual {
@@ -199,6 +215,14 @@ fn check_one(matcher: &Matcher, actual: Option<&Json>, scope: &TestVars) -> Resu
         _ => show(actual),
     };
     Err(mismatch(expected()?, Some(got)))
+}
+
+/// `to match the schema (draft-07)`, `to match the schema in `user.json` (draft-07)`.
+fn schema_expected(s: &SchemaMatcher) -> String {
+    match &s.file {
+        Some(file) => format!("to match the schema in `{file}` ({})", s.compiled.draft),
+        None => format!("to match the schema ({})", s.compiled.draft),
+    }
 }
 
 fn ensure(ok: bool, why: impl FnOnce() -> Why) -> Result<(), Why> {

@@ -40,7 +40,13 @@ pub fn assertion(expr: &Expression<'_>, scope: &ScriptScope) -> Assertion {
     links.reverse();
     let subject = match root {
         Root::Expect(None) => return Assertion::Unconverted(why("`pm.expect()` without a value")),
-        Root::Expect(Some(e)) => eval(e, scope),
+        Root::Expect(Some(e)) => {
+            // `pm.expect(tv4.validate(json, schema))`: why it stays a comment.
+            if let Some(Err(w)) = super::json_schema::tv4(e, scope, eval) {
+                return Assertion::Unconverted(w);
+            }
+            eval(e, scope)
+        }
         Root::Response => Val::Response,
     };
     match chain(subject, &links, scope) {
@@ -117,6 +123,12 @@ fn chain(mut subject: Val, links: &[Link<'_, '_>], scope: &ScriptScope) -> Resul
             }
         };
         let number = |i: usize| -> Result<f64, Why> { num(&value(i)?) };
+        if word == "jsonSchema" {
+            let args = args.unwrap_or_default();
+            out.extend(super::json_schema::ajv(&subject, args, not, scope, eval)?);
+            asserted = true;
+            continue;
+        }
         if subject == Val::Response
             && let Some(c) = response_word(word, args, not)?
         {

@@ -478,8 +478,8 @@ fn untranslated_idioms_are_named() {
     assert_eq!(
         kinds,
         [
-            (1, "JSON schema validation", true),
-            (2, "JSON schema validation", true),
+            (1, "JSON schema computed in the script", true),
+            (2, "JSON schema computed in the script", true),
             (3, "response text check", true),
             (4, "flow control (setNextRequest)", false),
             (5, "chai `.satisfy`", true),

@@ -220,9 +220,9 @@ fn merge(old: &Json, new: &Json) -> Option<Json> {
     Some(Json::Object(a))
 }
 
-const MATCHERS: [&str; 12] = [
+const MATCHERS: [&str; 13] = [
     "equals", "exists", "type", "matches", "contains", "length", "gt", "gte", "lt", "lte",
-    "one_of", "empty",
+    "one_of", "empty", "schema",
 ];
 
 /// Two expectations of one header: presence yields to anything; two

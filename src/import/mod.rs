@@ -8,7 +8,8 @@
 //! `script_outcome`), with `value` (what an
 //! expression stands for), `chai` (assertion chains), `matchers` (a check
 //! written for its subject), `checks` (what a script converts to) and
-//! `sent` (requests sent with `pm.sendRequest`).
+//! `sent` (requests sent with `pm.sendRequest`); `json_schema` reads tv4's
+//! and chai-postman's JSON Schema checks.
 
 pub mod chai;
 pub mod checks;
@@ -17,6 +18,7 @@ pub mod convert;
 pub mod error;
 pub mod flow;
 pub mod js;
+pub mod json_schema;
 pub mod login;
 pub mod matchers;
 pub mod okta;

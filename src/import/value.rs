@@ -15,6 +15,9 @@ use super::vars::template;
 /// What a value stands for.
 pub fn eval(expr: &Expression<'_>, scope: &ScriptScope) -> Val {
     let expr = expr.without_parentheses();
+    if let Some(checks) = super::json_schema::tv4(expr, scope, eval) {
+        return checks.map_or(Val::Unknown, Val::Checks);
+    }
     if let Some(v) = named(expr, scope) {
         return v;
     }
@@ -128,6 +131,10 @@ fn call(c: &oxc_ast::ast::CallExpression<'_>, scope: &ScriptScope) -> Val {
         "pm.response.text" => Val::Text,
         "JSON.parse" => match first().map(|a| eval(a, scope)) {
             Some(Val::Text) => Val::Json("$".into()),
+            // `JSON.parse('{"type": "object"}')`: the value written as text.
+            Some(Val::Lit(Json::String(text))) => {
+                serde_json::from_str(&text).map_or(Val::Unknown, Val::Lit)
+            }
             _ => Val::Unknown,
         },
         "pm.response.headers.get" | "postman.getResponseHeader" => {
@@ -161,6 +168,9 @@ fn call(c: &oxc_ast::ast::CallExpression<'_>, scope: &ScriptScope) -> Val {
 /// `tests["..."] = expr`, `pm.expect(expr).to.be.true`, `if (expr)`).
 pub fn truth(expr: &Expression<'_>, scope: &ScriptScope) -> Result<Vec<Check>, Why> {
     let expr = expr.without_parentheses();
+    if let Some(checks) = super::json_schema::tv4(expr, scope, eval) {
+        return checks;
+    }
     match expr {
         Expression::LogicalExpression(l) if l.operator == LogicalOperator::And => {
             let mut out = truth(&l.left, scope)?;

@@ -495,7 +495,7 @@ mod tests {
         assert_eq!(
             err,
             "unknown matcher `tpye` (did you mean `type`?); matchers are equals, exists, type, \
-             matches, contains, length, gt, gte, lt, lte, one_of, empty, count; to compare with an \
+             matches, contains, length, gt, gte, lt, lte, one_of, empty, count, schema, schema_file; to compare with an \
              object, write `{equals: {...}}`"
         );
         let err = Matcher::parse_all(json!({})).unwrap_err();

@@ -479,6 +479,9 @@ impl Loader<'_> {
             if let Some(mut test) = self.typed::<TestDef>(file, &doc, &base, raw) {
                 test.index = i;
                 self.load_each(file, &doc, &base, &mut test);
+                for (at, e) in super::schema_file::resolve(file, &base, &mut test) {
+                    self.diag(file, Some(doc.pos(&at)), format!("{at}: {e}"));
+                }
                 tests.push(Arc::new(test));
             }
         }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::{Number, Value as Json};
 
 use super::expect::{JsonPath, compile_regex, describe, did_you_mean};
+use super::json_schema::CompiledSchema;
 
 /// JSON types for the `type` matcher.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,12 +93,39 @@ pub enum Matcher {
     /// How many nodes the path selects (0 when it selects nothing): one
     /// array node `[a, b]` counts 1, the two nodes `a`, `b` count 2.
     Count(usize),
+    /// `schema: {...}`, or `schema_file: PATH` once the loader has read it:
+    /// the value is valid against this JSON Schema.
+    Schema(SchemaMatcher),
+    /// `schema_file: PATH` (relative to the suite) before the loader reads
+    /// and compiles it.
+    SchemaFile(String),
+}
+
+/// A compiled JSON Schema, and the file it came from (`None`: written
+/// inline under `schema:`).
+#[derive(Debug, Clone)]
+pub struct SchemaMatcher {
+    pub compiled: std::sync::Arc<CompiledSchema>,
+    pub file: Option<String>,
 }
 
 impl Matcher {
-    pub const KEYWORDS: [&'static str; 13] = [
-        "equals", "exists", "type", "matches", "contains", "length", "gt", "gte", "lt", "lte",
-        "one_of", "empty", "count",
+    pub const KEYWORDS: [&'static str; 15] = [
+        "equals",
+        "exists",
+        "type",
+        "matches",
+        "contains",
+        "length",
+        "gt",
+        "gte",
+        "lt",
+        "lte",
+        "one_of",
+        "empty",
+        "count",
+        "schema",
+        "schema_file",
     ];
 
     /// The key this matcher is written under (`equals` for a literal).
@@ -116,6 +144,8 @@ impl Matcher {
             Matcher::OneOf(_) => "one_of",
             Matcher::Empty(_) => "empty",
             Matcher::Count(_) => "count",
+            Matcher::Schema(SchemaMatcher { file: None, .. }) => "schema",
+            Matcher::Schema(_) | Matcher::SchemaFile(_) => "schema_file",
         }
     }
 
@@ -175,6 +205,20 @@ impl Matcher {
                 other => {
                     return Err(format!(
                         "`one_of` expects a list, found {}",
+                        describe(other)
+                    ));
+                }
+            },
+            "schema" => Matcher::Schema(SchemaMatcher {
+                compiled: CompiledSchema::compile(v)?,
+                file: None,
+            }),
+            "schema_file" => match v {
+                Json::String(path) if !path.trim().is_empty() => Matcher::SchemaFile(path.clone()),
+                other => {
+                    return Err(format!(
+                        "`schema_file` expects a path (relative to the suite) to a .json, \
+                         .yaml or .yml file, found {}",
                         describe(other)
                     ));
                 }

@@ -3,6 +3,7 @@
 pub mod expect;
 mod fixtures;
 pub mod identity;
+pub mod json_schema;
 mod jsonpath_rfc;
 pub mod keypath;
 pub mod load;
@@ -11,6 +12,7 @@ pub mod model;
 pub mod negative;
 pub mod rows;
 mod scalar;
+mod schema_file;
 mod schemas;
 pub mod template;
 pub mod validate;

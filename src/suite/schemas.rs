@@ -74,7 +74,9 @@ schema!(JsonChecks, "JsonChecks", {
                     "matches": {"type": "string"}, "contains": {}, "length": {"type": "integer", "minimum": 0},
                     "gt": {"type": "number"}, "gte": {"type": "number"}, "lt": {"type": "number"}, "lte": {"type": "number"},
                     "one_of": {"type": "array"}, "empty": {"type": "boolean"},
-                    "count": {"type": "integer", "minimum": 0}
+                    "count": {"type": "integer", "minimum": 0},
+                    "schema": {"description": "A JSON Schema the value must match (draft from its $schema; 2020-12 without one).", "type": ["object", "boolean"]},
+                    "schema_file": {"description": "A .json/.yaml JSON Schema file, relative to the suite.", "type": "string"}
                 },
                 "additionalProperties": false
             }
