@@ -14,7 +14,7 @@ use crate::check;
 use crate::check::failure::{Failure, Kind};
 use crate::check::snapshot::{self, Snapshot};
 use crate::http::Exchange;
-use crate::http::lazy_json::selection;
+use crate::http::json_node::selection;
 use crate::report::failure::{self, StepFailure, StepLabel, TrialFailure};
 use crate::report::html::model::StepView;
 use crate::secret::mask::Masker;
@@ -243,7 +243,7 @@ async fn run_step(
             (value, None)
         }
     };
-    let mut prepared = prepare(
+    let prepared = prepare(
         step.request,
         scope,
         &spec.suite,
@@ -257,9 +257,6 @@ async fn run_step(
         };
         fail(at_request(kind), None, None, 1)
     })?;
-    // The snapshot fast path reads the body into a tape, in the same pass
-    // that checks it is JSON.
-    prepared.tape = takes_snapshot(spec, step);
     let request_line = failure::request_line(&prepared, spec.identity_label.as_deref());
     let attempts = step.retry.map_or(1, |r| r.attempts.max(1));
     let delay = step
