@@ -278,8 +278,8 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     }
 }
 
-/// One object's members while it is compared: shown key (UTF-8), the
-/// key token's index.
+/// One object's members while it is written: shown key (UTF-8), the key
+/// token's index.
 type Members<'b> = Vec<(Cow<'b, [u8]>, usize)>;
 
 /// An object's keys in document order, and the order they are shown in
@@ -290,7 +290,8 @@ struct Order<'b> {
     shown: Vec<usize>,
 }
 
-/// The serializer: one walk over a tape, written to `out`.
+/// The serializer: one walk over a tape, written to `out`. Each step says
+/// whether `out` took it (a comparison stops at the first difference).
 struct Ser<'b, 'o, O: Out> {
     out: &'o mut O,
     /// The body the tape was read from.
@@ -299,9 +300,9 @@ struct Ser<'b, 'o, O: Out> {
     secrets: &'b MaskSet,
     /// Values replaced by a placeholder, by token index, sorted.
     redacted: &'b [(usize, &'b Json)],
-    /// Reused member lists, one per level of objects being compared.
+    /// Reused member lists, one per level of objects being written.
     members: Vec<Members<'b>>,
-    /// The key order of the last object compared at each depth.
+    /// The key order of the last object written at each depth.
     orders: Vec<Order<'b>>,
     /// Reused while members are put in order.
     scratch: Members<'b>,

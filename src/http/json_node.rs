@@ -124,7 +124,7 @@ pub fn selection(nodes: &[&Node]) -> Option<Json> {
     }
 }
 
-/// A node that owns its value (made from a plain value, not from text).
+/// A node that owns its value (a plain value jsonpath-rust made).
 fn from_json<'b>(value: Json) -> Node<'b> {
     Node::owned(match value {
         Json::Null => Level::Null,
