@@ -1,13 +1,10 @@
-//! The two pieces of insta that only its hidden API reaches, kept here so
-//! that an insta upgrade which changes them fails this module's tests
-//! loudly instead of changing snapshots silently:
-//!
-//! - [`info`]: a snapshot header's `info:` (`MetaData::private_info`, marked
-//!   `#[doc(hidden)]`; insta has no public getter). A review shows it and
-//!   `gatecheck accept` keeps it.
-//! - [`json_text`]: a JSON body as insta's `assert_json_snapshot!` writes
-//!   it (pretty, keys sorted, insta's number forms), through
-//!   `_macro_support::serialize_value`, the function the macro calls.
+//! The one piece of insta that only its hidden API reaches, kept here so
+//! that an insta upgrade which changes it fails this module's tests loudly
+//! instead of changing snapshots silently: [`info`], a snapshot header's
+//! `info:` (`MetaData::private_info`, marked `#[doc(hidden)]`; insta has no
+//! public getter). A review shows it and `gatecheck accept` keeps it.
+//! (The JSON text of a snapshot is gatecheck's own serializer,
+//! `snapshot_json.rs`, pinned there against `assert_json_snapshot!`.)
 //!
 //! Everything else the bridge needs is public: `Snapshot::from_file`, its
 //! metadata getters and contents, `TextSnapshotContents` and its matching.
@@ -33,15 +30,6 @@ pub fn header(snapshot: &insta::Snapshot) -> Header {
         info: info(meta),
         input_file: meta.input_file().map(str::to_owned),
     }
-}
-
-/// `value` as insta stores a JSON snapshot of it: pretty JSON with every
-/// map's keys sorted, numbers in insta's form (`1e300` written out).
-pub fn json_text(value: &Json) -> String {
-    use insta::_macro_support::{SerializationFormat, serialize_value};
-    let mut settings = insta::Settings::clone_current();
-    settings.set_sort_maps(true);
-    settings.bind(|| serialize_value(value, SerializationFormat::Json))
 }
 
 #[cfg(test)]
@@ -80,21 +68,5 @@ mod tests {
         let read = insta::Snapshot::from_file(&file).unwrap();
         assert_eq!(info(read.metadata()), None);
         std::fs::remove_dir_all(dir).unwrap();
-    }
-
-    #[test]
-    fn json_text_is_sorted_pretty_json_with_insta_s_numbers() {
-        let value = json!({"b": [1, 2.5, -3], "a": {"d": null, "c": "x"}, "n": 1e300});
-        let text = json_text(&value);
-        let mut expected = String::from(
-            "{\n  \"a\": {\n    \"c\": \"x\",\n    \"d\": null\n  },\n  \"b\": [\n    1,\n    \
-             2.5,\n    -3\n  ],\n  \"n\": 1",
-        );
-        expected.push_str(&"0".repeat(300));
-        expected.push_str(".0\n}");
-        assert_eq!(text, expected);
-        assert_eq!(json_text(&json!([])), "[]");
-        assert_eq!(json_text(&json!({})), "{}");
-        assert_eq!(json_text(&json!("é\u{7}")), "\"é\\u0007\"");
     }
 }

@@ -11,9 +11,7 @@ pub mod insta_policy;
 pub mod json;
 pub mod snapshot;
 pub mod snapshot_input;
-mod snapshot_tape;
-mod snapshot_text;
-mod snapshot_view;
+mod snapshot_json;
 mod snapshot_write;
 pub mod status;
 

@@ -24,9 +24,9 @@ use super::insta_adapter;
 use super::insta_format::{self, Header, Style};
 pub use super::insta_policy::{Policy, Update, Write};
 pub use super::snapshot_input::{Body, Snapshot};
-use super::snapshot_tape::{matches_tape, redacted_tokens};
-use super::snapshot_text::matches_text;
-use super::snapshot_view::{View, fast_path_allowed, matches_file, stored_body, with_stored_body};
+use super::snapshot_json::{
+    fast_path_allowed, matches_stored, redacted_value, render, stored_body,
+};
 use super::snapshot_write::{memoize, write};
 pub use super::snapshot_write::{remove_staging, sweep_once as sweep_stale_staging};
 use crate::secret::mask::MaskSet;
@@ -144,8 +144,7 @@ pub fn header_style() -> Style {
 /// Replaces every value that a redaction's JSONPath selects with its
 /// replacement, in place. A path that selects nothing changes nothing.
 pub fn redact(value: &mut Json, redactions: &[(JsonPath, Json)]) {
-    let redacted = View::over(value, redactions, &MaskSet::default()).to_owned_value();
-    *value = redacted;
+    *value = redacted_value(value, redactions);
 }
 
 /// A snapshot name part: lowercase ASCII letters, digits and `-`, and the
@@ -199,36 +198,6 @@ fn non_latin_word(c: char) -> bool {
     !latin && (c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c))
 }
 
-/// The fast path: the stored body equals the body as insta would write it,
-/// compared with the response's tape when it has one (else rendered from
-/// its text, or from the parsed value).
-fn fast_match(file: &Path, snapshot: &Snapshot) -> bool {
-    if let Body::Response(response) = snapshot.value
-        && let Some(tape) = response.json_tape()
-    {
-        let body = response.json_bytes();
-        let redacted = match snapshot.redact {
-            [] => Some(Vec::new()),
-            redact => response
-                .json_doc()
-                .and_then(|doc| redacted_tokens(&doc, redact)),
-        };
-        if let Some(redacted) = redacted {
-            return with_stored_body(file, |expected| {
-                matches_tape(expected, body, tape, snapshot.secrets, &redacted)
-            });
-        }
-    }
-    let doc = match snapshot.value {
-        Body::Response(response) => response.json_doc(),
-        Body::Value(_) => None,
-    };
-    match doc {
-        Some(doc) => matches_text(file, &doc, snapshot.redact, snapshot.secrets),
-        None => matches_file(file, &View::new(snapshot)),
-    }
-}
-
 /// Compares `snapshot.value` (pretty JSON, keys sorted) with
 /// `<dir>/<name>.snap` under this process's [`policy`], from any thread,
 /// never panicking.
@@ -248,11 +217,11 @@ pub fn check_with(snapshot: &Snapshot, policy: &Policy) -> Outcome {
     // The fast path only says "matched"; it is not asked when a match must
     // be rewritten or its header compared too.
     let fast = fast_path_allowed() && policy.update != Update::Force && !policy.require_full_match;
-    if !missing && fast && fast_match(&file, snapshot) {
+    if !missing && fast && matches_stored(&file, snapshot) {
         passed(&file, policy);
         return Outcome::Matched;
     }
-    let text = insta_adapter::json_text(&View::new(snapshot).to_owned_value());
+    let text = render(snapshot);
     compare(snapshot, policy, &file, missing, &text)
 }
 

@@ -1,5 +1,5 @@
-//! What one snapshot check is given: shared by the insta bridge and its
-//! view of the body.
+//! What one snapshot check is given: shared by the insta bridge and the
+//! serializer of snapshot bodies (`snapshot_json.rs`).
 
 use std::path::Path;
 
@@ -25,8 +25,8 @@ pub struct Snapshot<'a> {
     pub description: &'a str,
     /// The header's `info`: trial, step, request and identity (`Null`: none).
     pub info: &'a Json,
-    /// The body as received: redactions and masking are applied here
-    /// (without copying it when the snapshot matches).
+    /// The body as received: redactions and masking are applied as it is
+    /// written (or compared with the stored snapshot, without writing it).
     pub value: Body<'a>,
     /// JSONPath -> placeholder.
     pub redact: &'a [(JsonPath, Json)],
@@ -38,24 +38,10 @@ pub struct Snapshot<'a> {
 /// A body to snapshot.
 #[derive(Clone, Copy)]
 pub enum Body<'a> {
-    /// A parsed value.
+    /// A value (read into a tape from its JSON text to be written).
     Value(&'a Json),
-    /// A response whose body is JSON: a matching snapshot is recognised from
-    /// its text, read lazily; the whole value is parsed only when insta must
-    /// decide (a new or changed snapshot).
+    /// A response whose body is JSON: written from its tape.
     Response(&'a Response),
-}
-
-impl<'a> Body<'a> {
-    /// The whole value. A response's body was checked to be JSON exactly as
-    /// serde_json parses it, so it parses (`null` otherwise, never a panic).
-    pub fn whole(self) -> &'a Json {
-        static NULL: Json = Json::Null;
-        match self {
-            Body::Value(value) => value,
-            Body::Response(response) => response.json().unwrap_or(&NULL),
-        }
-    }
 }
 
 impl<'a> From<&'a Json> for Body<'a> {

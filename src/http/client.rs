@@ -75,11 +75,7 @@ pub async fn send(
             }
             BodyError::Read(e) => fail(e),
         })?;
-    let response = if prepared.tape {
-        Response::with_tape(status, headers, body)
-    } else {
-        Response::new(status, headers, body)
-    };
+    let response = Response::new(status, headers, body);
     Ok(Exchange {
         request: prepared,
         response,

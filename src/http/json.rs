@@ -6,100 +6,17 @@
 use serde::Deserialize as _;
 use serde_json::Value as Json;
 
-/// The deepest nesting of arrays and objects gatecheck parses: twice
-/// serde_json's default. Parsing and every consumer of a parsed body
-/// (JSONPath, matchers, snapshots, printing) recurse; measured in a debug
-/// build, parsing overflows a test thread's 2 MiB stack at about 900
-/// levels, so this keeps a margin of more than 3x (the test below checks
-/// twice this depth).
-pub const MAX_JSON_DEPTH: usize = 256;
+use super::json_tape::{MAX_JSON_DEPTH, Tape};
 
-/// Whether the body is JSON: `Ok(true)` when serde_json would parse it into a
-/// `Value` (the same parser reads it: UTF-8, syntax, escapes, numbers in
-/// range, nothing after it), `Ok(false)` when it is not JSON, `Err` (a message
-/// fragment: "is nested N levels deep, ...") when it is nested too deep.
-/// Builds nothing, so the body is read lazily (`lazy_json.rs`) or
-/// parsed whole ([`parse_checked`]) only when something needs it.
-pub fn validate(body: &[u8]) -> Result<bool, String> {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    // `Valid` stops past MAX_JSON_DEPTH itself, so serde_json's limit may go.
-    de.disable_recursion_limit();
-    let read = serde::de::DeserializeSeed::deserialize(Valid { depth: 0 }, &mut de);
-    match read.and_then(|()| de.end()) {
-        Ok(()) => Ok(true),
-        // Too deep, or not JSON; as before, too deep is said first.
-        Err(_) => check_depth(body).map(|()| false),
-    }
-}
-
-/// Any JSON value, read and dropped as it is read (what `Value` accepts,
-/// without building it), refused past [`MAX_JSON_DEPTH`] levels so the
-/// recursion stays bounded.
-struct Valid {
-    /// Levels of arrays and objects around this value.
-    depth: usize,
-}
-
-impl Valid {
-    fn inner<E: serde::de::Error>(&self) -> Result<Valid, E> {
-        if self.depth >= MAX_JSON_DEPTH {
-            return Err(E::custom("nested too deep"));
-        }
-        Ok(Valid {
-            depth: self.depth + 1,
-        })
-    }
-}
-
-impl<'de> serde::de::DeserializeSeed<'de> for Valid {
-    type Value = ();
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> serde::de::Visitor<'de> for Valid {
-    type Value = ();
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_str<E>(self, _: &str) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_unit<E>(self) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq.next_element_seed(self.inner()?)?.is_some() {}
-        Ok(())
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while map.next_key_seed(self.inner()?)?.is_some() {
-            map.next_value_seed(self.inner()?)?;
-        }
-        Ok(())
+/// The body read into its tape ([`Tape`]): `Ok(Some)` when it is JSON as
+/// serde_json parses it (UTF-8, syntax, escapes, numbers in range, nothing
+/// after it), `Ok(None)` when it is not JSON, `Err` (a message fragment: "is
+/// nested N levels deep, ...") when it is nested too deep.
+pub fn read(body: &[u8]) -> Result<Option<Tape>, String> {
+    match Tape::read(body) {
+        Some(tape) => Ok(Some(tape)),
+        // Too deep, or not JSON; too deep is said first.
+        None => check_depth(body).map(|()| None),
     }
 }
 
@@ -188,7 +105,7 @@ pub fn clamp_out_of_range(body: &[u8]) -> Option<Vec<u8>> {
 
 /// The deepest nesting of `[` and `{` outside strings (the body need not be
 /// valid JSON). Runs only to word the error for a body that failed
-/// [`validate`], and on small login answers ([`parse`]).
+/// [`read`], and on small login answers ([`parse`]).
 pub fn nesting_depth(body: &[u8]) -> usize {
     let (mut depth, mut deepest) = (0usize, 0usize);
     let (mut in_string, mut escaped) = (false, false);
@@ -218,6 +135,11 @@ pub fn nesting_depth(body: &[u8]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Whether `read` takes the body as JSON (`Err`: nested too deep).
+    fn validate(body: &[u8]) -> Result<bool, String> {
+        read(body).map(|tape| tape.is_some())
+    }
 
     #[test]
     fn numbers_out_of_a_floats_range_are_read_as_the_largest_one() {
@@ -277,7 +199,7 @@ mod tests {
     }
 
     #[test]
-    fn validate_says_whether_a_body_is_json_without_building_it() {
+    fn read_says_whether_a_body_is_json() {
         assert_eq!(validate(br#" {"a": [1, "x\"]"]} "#), Ok(true));
         assert_eq!(validate(b"{\"a\": tru}"), Ok(false));
         assert_eq!(validate(b"{} trailing"), Ok(false));
@@ -324,7 +246,8 @@ mod tests {
             let scope = crate::suite::template::TestVars::new();
             // Refused at the limit, without overflowing the stack.
             assert!(validate(body.as_bytes()).is_err());
-            let doc = crate::http::lazy_json::Node::new(&body);
+            let tape = Tape::read_to_depth(body.as_bytes(), usize::MAX).unwrap();
+            let doc = crate::http::json_node::Node::over_tape(&tape, body.as_bytes());
             assert!(crate::check::json::check(&checks, Ok(&doc), &scope).is_empty());
             assert_eq!(value.clone(), value);
             assert!(

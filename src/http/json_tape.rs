@@ -1,16 +1,23 @@
-//! A JSON body read once into a flat tape: one small token per value, in
-//! document order, with each array and object saying where it ends. Strings
-//! are spans of the body (or, when they had escapes, decoded copies), so the
-//! tape costs about a tenth of a parsed `serde_json::Value` and one pass of
-//! serde_json over the text, and that pass also validates the body. It serves
-//! the snapshot fast path (`check::snapshot_tape`), which must visit every
-//! value of a body that has a snapshot.
+//! The one model of a JSON body: the body read once into a flat tape, one
+//! small token per value, in document order, with each array and object
+//! saying where it ends. Strings are spans of the body (or, when they had
+//! escapes, decoded copies), so the tape costs about a tenth of a parsed
+//! `serde_json::Value` and one pass of serde_json over the text, and that
+//! pass is also the check that the body is JSON. JSONPath reads it through
+//! `json_node.rs`, snapshots are written and compared from it
+//! (`check::snapshot_json`), and a whole `serde_json::Value` is built from
+//! it only where a message needs one.
 
 use std::fmt;
 
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use super::json::MAX_JSON_DEPTH;
+/// The deepest nesting of arrays and objects gatecheck parses: twice
+/// serde_json's default. Parsing and every consumer of a parsed body
+/// (JSONPath, matchers, snapshots, printing) recurse; measured in a debug
+/// build, parsing overflows a test thread's 2 MiB stack at about 900
+/// levels, so this keeps a margin of more than 3x (`json.rs` tests twice this depth).
+pub const MAX_JSON_DEPTH: usize = 256;
 
 /// One value (or one object key) of the tape.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -54,6 +61,12 @@ impl Tape {
     /// exactly one JSON value as serde_json parses it, when it is nested
     /// deeper than [`MAX_JSON_DEPTH`], or when it is 4 GiB or more.
     pub fn read(body: &[u8]) -> Option<Tape> {
+        Self::read_to_depth(body, MAX_JSON_DEPTH)
+    }
+
+    /// Like [`Tape::read`], nested at most `max_depth` levels deep: for a
+    /// value that was already built (as deep as its builder's stack took).
+    pub fn read_to_depth(body: &[u8], max_depth: usize) -> Option<Tape> {
         u32::try_from(body.len()).ok()?;
         let mut tape = Tape {
             // About one token per 7 bytes of ordinary API JSON; pages of
@@ -64,12 +77,13 @@ impl Tape {
         // From bytes: serde_json checks the UTF-8 of strings as it reads them
         // (anything else outside a string must be ASCII JSON).
         let mut de = serde_json::Deserializer::from_slice(body);
-        // `Builder` stops past MAX_JSON_DEPTH itself.
+        // `Builder` stops past `max_depth` itself.
         de.disable_recursion_limit();
         let builder = Builder {
             tape: &mut tape,
             base: body.as_ptr() as usize,
             depth: 0,
+            max_depth,
         };
         builder.deserialize(&mut de).ok()?;
         de.end().ok()?;
@@ -129,17 +143,20 @@ struct Builder<'t> {
     base: usize,
     /// Levels of arrays and objects around this value.
     depth: usize,
+    /// Deeper than this is refused.
+    max_depth: usize,
 }
 
 impl Builder<'_> {
     fn inner<E: serde::de::Error>(&mut self) -> Result<Builder<'_>, E> {
-        if self.depth >= MAX_JSON_DEPTH {
+        if self.depth >= self.max_depth {
             return Err(E::custom("nested too deep"));
         }
         Ok(Builder {
             tape: self.tape,
             base: self.base,
             depth: self.depth + 1,
+            max_depth: self.max_depth,
         })
     }
 

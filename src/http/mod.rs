@@ -5,8 +5,8 @@ pub mod body;
 pub mod client;
 pub mod exchange;
 pub mod json;
+pub mod json_node;
 pub mod json_tape;
-pub mod lazy_json;
 pub mod tls;
 
 pub use client::{HttpError, build_client, send};

@@ -6,7 +6,8 @@
 use serde_json::{Value as Json, json};
 
 use crate::check::json::check;
-use crate::http::lazy_json::Node;
+use crate::http::json_node::Node;
+use crate::http::json_tape::Tape;
 use crate::import::scripts::{Checks, read};
 use crate::suite::matcher::JsonChecks;
 use crate::suite::template::TestVars as Vars;
@@ -27,7 +28,9 @@ fn holds(text: &str, body: &Json) -> Option<bool> {
     let compiled: JsonChecks = serde_json::from_value(Json::Object(map.clone()))
         .unwrap_or_else(|e| panic!("{text} -> {map:?}: {e}"));
     let body = body.to_string();
-    Some(check(&compiled, Ok(&Node::new(&body)), &Vars::new()).is_empty())
+    let tape = Tape::read(body.as_bytes()).unwrap();
+    let doc = Node::over_tape(&tape, body.as_bytes());
+    Some(check(&compiled, Ok(&doc), &Vars::new()).is_empty())
 }
 
 /// `text` converts, and agrees with chai on each (body, chai's verdict).

@@ -44,7 +44,11 @@ pub type Eval = fn(&Expression<'_>, &ScriptScope) -> Val;
 /// `tv4.validate(data, schema)` and friends: `None` when `expr` is no tv4
 /// call; else the checks that hold exactly when it returns true, or why
 /// it stays a comment.
-pub fn tv4(expr: &Expression<'_>, scope: &ScriptScope, eval: Eval) -> Option<Result<Vec<Check>, Why>> {
+pub fn tv4(
+    expr: &Expression<'_>,
+    scope: &ScriptScope,
+    eval: Eval,
+) -> Option<Result<Vec<Check>, Why>> {
     let expr = expr.without_parentheses();
     let (call, member) = match expr {
         Expression::CallExpression(c) => (c, None),

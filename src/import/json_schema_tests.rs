@@ -7,7 +7,8 @@
 use serde_json::{Value as Json, json};
 
 use crate::check::json::check;
-use crate::http::lazy_json::Node;
+use crate::http::json_node::Node;
+use crate::http::json_tape::Tape;
 use crate::import::scripts::{Checks, read};
 use crate::suite::matcher::JsonChecks;
 use crate::suite::template::TestVars as Vars;
@@ -30,7 +31,17 @@ fn holds(text: &str, body: &Json) -> Option<bool> {
     let compiled: JsonChecks =
         serde_yaml::from_str(&yaml).unwrap_or_else(|e| panic!("{text} -> {yaml}: {e}"));
     let body = body.to_string();
-    Some(check(&compiled, Ok(&Node::new(&body)), &Vars::new()).is_empty())
+    Some(
+        check(
+            &compiled,
+            Ok(&Node::over_tape(
+                &Tape::read(body.as_bytes()).unwrap(),
+                body.as_bytes(),
+            )),
+            &Vars::new(),
+        )
+        .is_empty(),
+    )
 }
 
 /// `text` converts, and agrees with Postman on each (body, Postman's verdict).

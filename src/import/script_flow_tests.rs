@@ -6,7 +6,8 @@
 use serde_json::{Value as Json, json};
 
 use crate::check::json::check;
-use crate::http::lazy_json::Node;
+use crate::http::json_node::Node;
+use crate::http::json_tape::Tape;
 use crate::import::scripts::{Checks, read};
 use crate::suite::matcher::JsonChecks;
 use crate::suite::template::TestVars as Vars;
@@ -30,7 +31,15 @@ fn agrees(text: &str, cases: &[(Json, bool)]) {
         .unwrap_or_else(|e| panic!("{text} -> {map:?}: {e}"));
     for (body, postman) in cases {
         let text_body = body.to_string();
-        let passes = check(&compiled, Ok(&Node::new(&text_body)), &Vars::new()).is_empty();
+        let passes = check(
+            &compiled,
+            Ok(&Node::over_tape(
+                &Tape::read(text_body.as_bytes()).unwrap(),
+                text_body.as_bytes(),
+            )),
+            &Vars::new(),
+        )
+        .is_empty();
         assert_eq!(
             passes, *postman,
             "`{text}` on {body}: Postman says {postman}; converted to {map:?}"

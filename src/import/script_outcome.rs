@@ -5,7 +5,7 @@
 use super::chai::{Assertion, Check};
 use super::checks::{Checks, Unconverted, is_assertion_line};
 use super::scope::Val;
-use super::script_reader::{Ctx, Helper, Conversion, Reader};
+use super::script_reader::{Conversion, Ctx, Helper, Reader};
 
 impl<'s, 'a> Reader<'s, 'a> {
     pub(super) fn note(&mut self, note: String) {

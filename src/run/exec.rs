@@ -13,7 +13,7 @@ use crate::auth::{Identities, Token};
 use crate::check;
 use crate::check::failure::{Failure, FailureKind};
 use crate::check::snapshot::{self, Snapshot};
-use crate::http::lazy_json::selection;
+use crate::http::json_node::selection;
 use crate::http::{Exchange, Prepared};
 use crate::secret::mask::Masker;
 use crate::suite::expect::{CaptureSource, StatusExpect};
@@ -306,7 +306,7 @@ fn prepare_step(
     scope: &TestVars,
     authorization: Option<&str>,
 ) -> Result<Prepared, TrialFailure> {
-    let mut prepared = prepare(
+    prepare(
         step.request,
         scope,
         &spec.suite,
@@ -319,11 +319,7 @@ fn prepare_step(
             message: e.to_string(),
         };
         step_failure(spec, step, at_request(kind), None, None, 1)
-    })?;
-    // The snapshot fast path reads the body into a tape, in the same pass
-    // that checks it is JSON.
-    prepared.tape = takes_snapshot(spec, step);
-    Ok(prepared)
+    })
 }
 
 /// How often and how far apart a step is sent (`retry:`; once by default).

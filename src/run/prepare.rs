@@ -65,7 +65,6 @@ pub fn prepare(
         headers,
         body: body(request, scope)?,
         timeout,
-        tape: false,
     })
 }
 

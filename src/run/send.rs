@@ -120,7 +120,6 @@ mod tests {
             headers: vec![("Authorization".into(), token.authorization())],
             body: Body::None,
             timeout: Duration::from_secs(10),
-            tape: false,
         };
         let masker = Masker::new();
         let client = crate::http::build_client(Duration::from_secs(10)).unwrap();

@@ -1,28 +1,23 @@
-//! A JSON body read lazily, for JSONPath: a node is its text until a query
-//! looks inside it, and then only that level is split into children (still
-//! text). `$[-1].name` on a 1 MiB array splits the array once and decodes one
-//! element, instead of building a `serde_json::Value` of the whole body (which
-//! costs about ten times the body in memory and most of the time of a run).
+//! JSONPath's view of a body's tape ([`super::json_tape`]): a node is a
+//! token of the tape until a query looks inside it, and then only that level
+//! is made into child nodes (still tokens). `$[-1].name` on a 1 MiB array
+//! makes the array's level once and one element's, nothing else.
 //!
-//! The text must be valid JSON (checked whole when the response is read,
-//! before a node is made); serde_json splits a level into the text of its
-//! elements or members (`RawValue`) without building them.
 //! Matchers see plain `serde_json::Value`s of the selected nodes
-//! ([`Node::to_json`]), so their semantics do not change.
+//! ([`Node::to_json`]), so their semantics do not change. Nodes that own
+//! their value exist for what jsonpath-rust builds itself (function results).
 
 use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::fmt;
 
 use jsonpath_rust::query::queryable::Queryable;
-use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::value::RawValue;
 use serde_json::{Number, Value as Json};
 
 use super::json_tape::{Tape, Tok};
 
-/// One JSON value: where it is read from (its text, or a token of the
-/// body's tape) and, once looked into, its top level.
+/// One JSON value: a token of a body's tape (or a value of its own) and,
+/// once looked into, its top level.
 #[derive(Clone, Default)]
 pub struct Node<'a> {
     src: Source<'a>,
@@ -35,10 +30,7 @@ enum Source<'a> {
     /// A plain value: its level is set.
     #[default]
     Owned,
-    /// Its JSON text.
-    Text(&'a str),
-    /// A token of a body's tape ([`Tape`]), and the body it was read from:
-    /// a level is read from the tape without reading the text again.
+    /// A token of a body's tape ([`Tape`]), and the body it was read from.
     Tape(&'a Tape, &'a [u8], u32),
 }
 
@@ -56,17 +48,7 @@ enum Level<'a> {
     Obj(Vec<(Cow<'a, str>, Node<'a>)>),
 }
 
-/// The top level of a value, borrowed ([`Node::with_shape`]).
-pub enum Shape<'n, 'a> {
-    Null,
-    Bool(bool),
-    Num(&'n Number),
-    Str(&'n str),
-    Arr(&'n [Node<'a>]),
-    Obj(&'n [(Cow<'a, str>, Node<'a>)]),
-}
-
-impl<'a> Level<'a> {
+impl Level<'_> {
     /// A scalar level as a plain value (`null` for an array or object).
     fn scalar_json(&self) -> Json {
         match self {
@@ -76,29 +58,9 @@ impl<'a> Level<'a> {
             Level::Null | Level::Arr(_) | Level::Obj(_) => Json::Null,
         }
     }
-
-    fn shape(&self) -> Shape<'_, 'a> {
-        match self {
-            Level::Null => Shape::Null,
-            Level::Bool(b) => Shape::Bool(*b),
-            Level::Num(n) => Shape::Num(n),
-            Level::Str(s) => Shape::Str(s),
-            Level::Arr(items) => Shape::Arr(items),
-            Level::Obj(members) => Shape::Obj(members),
-        }
-    }
 }
 
 impl<'a> Node<'a> {
-    /// A node over `text`, which must be one valid JSON value (whitespace
-    /// around it allowed).
-    pub fn new(text: &'a str) -> Self {
-        Node {
-            src: Source::Text(text.trim_matches(is_ws_char)),
-            parsed: OnceCell::new(),
-        }
-    }
-
     /// A node over a body's tape: the body's root value.
     pub fn over_tape(tape: &'a Tape, body: &'a [u8]) -> Self {
         Node::at_token(tape, body, 0)
@@ -115,7 +77,7 @@ impl<'a> Node<'a> {
     pub fn tape_index(&self) -> Option<usize> {
         match self.src {
             Source::Tape(_, _, at) => Some(at as usize),
-            _ => None,
+            Source::Owned => None,
         }
     }
 
@@ -126,53 +88,20 @@ impl<'a> Node<'a> {
         }
     }
 
-    /// This value's top level, read from its source.
-    fn read_level(&self) -> Level<'a> {
-        match self.src {
-            Source::Owned => Level::Null,
-            Source::Text(raw) => split(raw),
-            Source::Tape(tape, body, at) => tape_level(tape, body, at as usize),
-        }
-    }
-
-    /// Calls `f` with the top level of this value, without keeping it when
-    /// it was not looked into before (a walk over the whole body, such as the
-    /// snapshot fast path, then holds one level per depth, not the body).
-    ///
-    /// A value of at most [`WHOLE_MAX`] bytes of text is read whole in one
-    /// pass (its children come back already read), so a walk reads each byte
-    /// about twice instead of once per level of nesting.
-    pub fn with_shape<R>(&self, f: impl FnOnce(Shape<'_, 'a>) -> R) -> R {
-        match (self.parsed.get(), self.src) {
-            (Some(level), _) => f(level.shape()),
-            (None, Source::Text(raw)) if raw.len() <= WHOLE_MAX => f(whole(raw).shape()),
-            (None, _) => f(self.read_level().shape()),
-        }
-    }
-
-    /// The top level of this value when something looked into it before
-    /// (a JSONPath query), without reading it otherwise.
-    pub fn shape_if_read(&self) -> Option<Shape<'_, 'a>> {
-        self.parsed.get().map(Level::shape)
-    }
-
     fn level(&self) -> &Level<'a> {
-        self.parsed.get_or_init(|| self.read_level())
+        self.parsed.get_or_init(|| match self.src {
+            Source::Owned => Level::Null,
+            Source::Tape(tape, body, at) => tape_level(tape, body, at as usize),
+        })
     }
 
-    /// The value as a `serde_json::Value` (parsed from its text when it was
+    /// The value as a `serde_json::Value` (built from the tape when it was
     /// not looked into).
     pub fn to_json(&self) -> Json {
-        match (self.src, self.parsed.get()) {
-            (Source::Text(raw), None) => return parse_value(raw),
-            (Source::Tape(tape, body, at), None) => return tape_json(tape, body, at as usize),
-            _ => {}
+        if let (Source::Tape(tape, body, at), None) = (self.src, self.parsed.get()) {
+            return tape_json(tape, body, at as usize, &[]);
         }
         match self.level() {
-            Level::Null => Json::Null,
-            Level::Bool(b) => Json::Bool(*b),
-            Level::Num(n) => Json::Number(n.clone()),
-            Level::Str(s) => Json::String(s.clone().into_owned()),
             Level::Arr(items) => Json::Array(items.iter().map(Node::to_json).collect()),
             Level::Obj(members) => Json::Object(
                 members
@@ -180,6 +109,7 @@ impl<'a> Node<'a> {
                     .map(|(k, v)| (k.clone().into_owned(), v.to_json()))
                     .collect(),
             ),
+            scalar => scalar.scalar_json(),
         }
     }
 }
@@ -194,7 +124,7 @@ pub fn selection(nodes: &[&Node]) -> Option<Json> {
     }
 }
 
-/// A node that owns its value (made from a plain value, not from text).
+/// A node that owns its value (a plain value jsonpath-rust made).
 fn from_json<'b>(value: Json) -> Node<'b> {
     Node::owned(match value {
         Json::Null => Level::Null,
@@ -240,15 +170,21 @@ fn tape_level<'a>(tape: &'a Tape, body: &'a [u8], at: usize) -> Level<'a> {
     }
 }
 
-/// The value at token `at` of a tape, built whole.
-fn tape_json(tape: &Tape, body: &[u8], at: usize) -> Json {
+/// The value at token `at` of a tape, built whole; `replaced` are values
+/// given instead of the token's (by token index, sorted).
+pub fn tape_json(tape: &Tape, body: &[u8], at: usize, replaced: &[(usize, &Json)]) -> Json {
+    if !replaced.is_empty()
+        && let Ok(i) = replaced.binary_search_by_key(&at, |(at, _)| *at)
+    {
+        return replaced[i].1.clone();
+    }
     let Some(&tok) = tape.toks.get(at) else {
         return Json::Null;
     };
     match tok {
         Tok::Arr { .. } => Json::Array(
             tape.elements(at)
-                .map(|item| tape_json(tape, body, item))
+                .map(|item| tape_json(tape, body, item, replaced))
                 .collect(),
         ),
         // A repeated key keeps its first place and its last value.
@@ -256,7 +192,7 @@ fn tape_json(tape: &Tape, body: &[u8], at: usize) -> Json {
             tape.keys(at)
                 .map(|key| {
                     let name = tape_str(tape, body, tape.toks[key]).to_owned();
-                    (name, tape_json(tape, body, key + 1))
+                    (name, tape_json(tape, body, key + 1, replaced))
                 })
                 .collect(),
         ),
@@ -267,137 +203,6 @@ fn tape_json(tape: &Tape, body: &[u8], at: usize) -> Json {
 /// A string token's text (checked UTF-8 when the tape was read).
 fn tape_str<'a>(tape: &'a Tape, body: &'a [u8], tok: Tok) -> &'a str {
     std::str::from_utf8(tape.str(body, tok)).unwrap_or_default()
-}
-
-/// Parses a valid JSON text of bounded depth (checked before) whole.
-fn parse_value(text: &str) -> Json {
-    let mut de = serde_json::Deserializer::from_str(text);
-    de.disable_recursion_limit();
-    Json::deserialize(&mut de).unwrap_or(Json::Null)
-}
-
-fn is_ws(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
-}
-
-fn is_ws_char(c: char) -> bool {
-    c.is_ascii() && is_ws(c as u8)
-}
-
-/// The top level of one valid JSON value, read by serde_json: scalars are
-/// decoded, and each element or member of an array or object is kept as its
-/// text (a borrowed `RawValue`), not built.
-fn split(text: &str) -> Level<'_> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    // The depth was bounded when the body was validated.
-    de.disable_recursion_limit();
-    serde::Deserializer::deserialize_any(&mut de, LevelVisitor { whole: false }).unwrap_or_default()
-}
-
-/// The largest value (in bytes of text) that [`Node::with_shape`] reads
-/// whole: big enough for any ordinary object, small enough that what is held
-/// at once stays a small multiple of it.
-const WHOLE_MAX: usize = 64 * 1024;
-
-/// One valid JSON value read whole: every level is built (strings borrowed
-/// from the text unless they have escapes), in one pass.
-fn whole(text: &str) -> Level<'_> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    // The depth was bounded when the body was validated.
-    de.disable_recursion_limit();
-    serde::Deserializer::deserialize_any(&mut de, LevelVisitor { whole: true }).unwrap_or_default()
-}
-
-/// A value read whole, as a child of one read whole.
-struct Whole<'a>(Node<'a>);
-
-impl<'a> Deserialize<'a> for Whole<'a> {
-    fn deserialize<D: Deserializer<'a>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(LevelVisitor { whole: true })
-            .map(|level| Whole(Node::owned(level)))
-    }
-}
-
-/// Builds one [`Level`] from serde_json's events: children as their text
-/// (`RawValue`), or, when `whole`, read whole too.
-#[derive(Clone, Copy)]
-struct LevelVisitor {
-    whole: bool,
-}
-
-impl<'a> Visitor<'a> for LevelVisitor {
-    type Value = Level<'a>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-
-    fn visit_unit<E>(self) -> Result<Level<'a>, E> {
-        Ok(Level::Null)
-    }
-
-    fn visit_bool<E>(self, b: bool) -> Result<Level<'a>, E> {
-        Ok(Level::Bool(b))
-    }
-
-    fn visit_i64<E>(self, n: i64) -> Result<Level<'a>, E> {
-        Ok(Level::Num(n.into()))
-    }
-
-    fn visit_u64<E>(self, n: u64) -> Result<Level<'a>, E> {
-        Ok(Level::Num(n.into()))
-    }
-
-    fn visit_f64<E>(self, n: f64) -> Result<Level<'a>, E> {
-        Ok(Number::from_f64(n).map_or(Level::Null, Level::Num))
-    }
-
-    fn visit_borrowed_str<E>(self, s: &'a str) -> Result<Level<'a>, E> {
-        Ok(Level::Str(Cow::Borrowed(s)))
-    }
-
-    fn visit_str<E>(self, s: &str) -> Result<Level<'a>, E> {
-        Ok(Level::Str(Cow::Owned(s.to_owned())))
-    }
-
-    fn visit_seq<A: SeqAccess<'a>>(self, mut seq: A) -> Result<Level<'a>, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        if self.whole {
-            while let Some(Whole(node)) = seq.next_element()? {
-                items.push(node);
-            }
-        } else {
-            while let Some(raw) = seq.next_element::<&'a RawValue>()? {
-                items.push(Node::new(raw.get()));
-            }
-        }
-        Ok(Level::Arr(items))
-    }
-
-    fn visit_map<A: MapAccess<'a>>(self, mut map: A) -> Result<Level<'a>, A::Error> {
-        let mut members = Vec::new();
-        while let Some(Key(key)) = map.next_key()? {
-            let node = if self.whole {
-                map.next_value::<Whole<'a>>()?.0
-            } else {
-                Node::new(map.next_value::<&'a RawValue>()?.get())
-            };
-            members.push((key, node));
-        }
-        Ok(Level::Obj(dedup(members)))
-    }
-}
-
-/// An object's key: borrowed from the body unless it has escapes.
-struct Key<'a>(Cow<'a, str>);
-
-impl<'a> Deserialize<'a> for Key<'a> {
-    fn deserialize<D: Deserializer<'a>>(d: D) -> Result<Self, D::Error> {
-        match d.deserialize_str(LevelVisitor { whole: false })? {
-            Level::Str(key) => Ok(Key(key)),
-            _ => Err(serde::de::Error::custom("an object key is a string")),
-        }
-    }
 }
 
 type Members<'a> = Vec<(Cow<'a, str>, Node<'a>)>;
@@ -534,5 +339,5 @@ impl<'a> Queryable for Node<'a> {
 }
 
 #[cfg(test)]
-#[path = "lazy_json_tests.rs"]
+#[path = "json_node_tests.rs"]
 mod tests;
