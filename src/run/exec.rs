@@ -20,11 +20,11 @@ use crate::report::html::model::StepView;
 use crate::secret::mask::Masker;
 use crate::suite::expect::{CaptureSource, StatusExpect};
 use crate::suite::keypath::KeyPath;
-use crate::suite::limits::ByteSize;
 use crate::suite::model::{ExpectDef, RequestDef, RetryDef};
 use crate::suite::negative::BrokenAuth;
 use crate::suite::template::Scope;
 use crate::suite::validate::NONE;
+use crate::wire::limits::ByteSize;
 
 /// Everything shared by the trials of a run.
 pub struct RunCtx {

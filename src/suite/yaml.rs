@@ -13,9 +13,9 @@ use serde_yaml::{Mapping, Value};
 use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
-pub use super::keypath::{KeyPath, Pos, Seg};
-use super::scalar::resolve_plain;
-pub use super::scalar::{EnvLookup, expand_env};
+use super::keypath::{KeyPath, Seg};
+use super::scalar::{EnvLookup, expand_env, resolve_plain};
+use crate::diag::Pos;
 
 /// At most this many values may come from aliases (`*name`) in one file: a
 /// "billion laughs" file is refused instead of expanded.
