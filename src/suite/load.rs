@@ -579,6 +579,39 @@ fn with_suggestion(message: &str) -> String {
 mod tests {
     use super::*;
 
+    /// Loading reads each file once: the second pass that finds positions
+    /// runs for a file only when a message about it needs one.
+    #[test]
+    fn positions_are_found_only_for_files_with_a_message() {
+        let dir = std::env::temp_dir().join(format!("gatecheck-load-once-{}", std::process::id()));
+        let suites = dir.join("suites");
+        fs::create_dir_all(&suites).unwrap();
+        let test = "  - name: t\n    request: {url: /a}\n    expect: {status: 200}\n";
+        fs::write(suites.join(CONFIG_FILE), "base_url: demo\ntimeout: 5s\n").unwrap();
+        fs::write(suites.join("good.yaml"), format!("tests:\n{test}")).unwrap();
+        let typo = format!("tests:\n{test}  - name: u\n    reqest: {{url: /b}}\n");
+        fs::write(suites.join("typo.yaml"), typo).unwrap();
+        let keep = |_: &Project, suite: Suite, _: &mut Vec<Diagnostic>| suite;
+        let (_, loaded, diags) = load_each(&[suites], &Env::new(), &keep);
+        fs::remove_dir_all(&dir).unwrap();
+        let found: Vec<(String, bool)> = loaded
+            .iter()
+            .map(|s| (s.id.clone(), s.doc.positions().found()))
+            .collect();
+        assert_eq!(
+            found,
+            [("good".to_owned(), false), ("typo".to_owned(), true)]
+        );
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(
+            diags[0]
+                .to_string()
+                .contains("typo.yaml:6:5: tests[1].reqest: unknown field `reqest`"),
+            "{}",
+            diags[0]
+        );
+    }
+
     #[test]
     fn suggests_the_closest_field() {
         let msg = with_suggestion("unknown field `reqest`, expected one of `name`, `request`");

@@ -77,6 +77,12 @@ impl Positions {
         Pos { line: 1, col: 1 }
     }
 
+    /// Whether the second pass has run.
+    #[cfg(test)]
+    pub(crate) fn found(&self) -> bool {
+        self.0.found.get().is_some()
+    }
+
     fn find(&self) -> HashMap<KeyPath, Pos> {
         let env = |name: &str| self.0.env.get(name).cloned().flatten();
         let mut builder = Builder::new(&self.0.text, &env, true);
@@ -408,6 +414,18 @@ mod tests {
         let path = KeyPath::root().key("tests").index(0).key("url");
         assert_eq!(doc.pos(&path), Pos { line: 4, col: 5 });
         assert_eq!(path.to_string(), "tests[0].url");
+    }
+
+    #[test]
+    fn positions_are_found_only_when_asked() {
+        let doc = parse("a: 1\ntests:\n  - name: x\n", &no_env).unwrap();
+        assert!(!doc.positions().found());
+        let later = doc.positions();
+        assert_eq!(
+            later.pos(&KeyPath::root().key("tests").index(0).key("name")),
+            Pos { line: 3, col: 5 }
+        );
+        assert!(doc.positions().found());
     }
 
     #[test]
