@@ -7,7 +7,8 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::suite::yaml::{KeyPath, Positions, Seg};
+use crate::suite::keypath::{KeyPath, Seg};
+use crate::suite::yaml::Positions;
 
 /// Where an expectation is written: `suites/todos.yaml:14:9`.
 #[derive(Debug, Clone, PartialEq, Eq)]

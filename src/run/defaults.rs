@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use crate::suite::Project;
-use crate::suite::limits::{ByteSize, DEFAULT_MAX_BODY_SIZE};
+use crate::wire::limits::{ByteSize, DEFAULT_MAX_BODY_SIZE};
 
 /// Default number of trials in flight: tests wait on the network, not the
 /// CPU, so this is well above the core count.

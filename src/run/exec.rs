@@ -18,13 +18,13 @@ use crate::http::{Exchange, Prepared};
 use crate::secret::mask::Masker;
 use crate::suite::expect::{CaptureSource, StatusExpect};
 use crate::suite::keypath::KeyPath;
-use crate::suite::limits::ByteSize;
 use crate::suite::model::{ExpectDef, RequestDef, RetryDef};
 use crate::suite::negative::BrokenAuth;
 use crate::suite::template::TestVars;
 use crate::suite::validate::NONE;
 use crate::verdict::failure::{self, StepFailure, StepLabel, TrialFailure};
 use crate::verdict::step_view::StepView;
+use crate::wire::limits::ByteSize;
 
 /// Everything shared by the trials of a run.
 pub struct RunCtx {

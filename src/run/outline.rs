@@ -8,7 +8,8 @@ use std::sync::Arc;
 use super::plan::{SnapshotUse, TrialSpec};
 use crate::error::Diagnostic;
 use crate::suite::Suite;
-use crate::suite::yaml::{KeyPath, Located};
+use crate::suite::keypath::KeyPath;
+use crate::suite::yaml::Located;
 
 /// One planned trial, by name.
 #[derive(Debug, Clone)]

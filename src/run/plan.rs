@@ -13,10 +13,11 @@ use crate::check::snapshot::slug;
 use crate::secret::mask::MaskSet;
 use crate::suite::Suite;
 use crate::suite::expect::{StatusExpect, StatusPattern, StatusSet};
+use crate::suite::keypath::KeyPath;
 use crate::suite::model::{EachDef, ExpectDef, TestDef, escape_controls};
 use crate::suite::negative::BrokenAuth;
 use crate::suite::validate::NONE;
-use crate::suite::yaml::{KeyPath, Positions};
+use crate::suite::yaml::Positions;
 
 /// What a trial needs from its suite.
 #[derive(Debug)]

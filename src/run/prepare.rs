@@ -7,7 +7,7 @@ use crate::http::Prepared;
 use crate::http::exchange::Body;
 use crate::suite::model::{BasicAuthDef, RequestDef};
 use crate::suite::template::{TestVars, scalar_text};
-use crate::suite::wire;
+use crate::wire::text::{header_value_problem, url_text_problem};
 
 /// The `base_url` value that means the built-in demo API.
 pub const DEMO: &str = crate::suite::model::DEMO_BASE_URL;
@@ -21,7 +21,7 @@ pub fn prepare(
     timeout: Duration,
 ) -> Result<Prepared, String> {
     let url = absolute_url(&scope.render(&request.url)?, suite, demo_api_url, scope)?;
-    if let Some(problem) = wire::url_text_problem(&url) {
+    if let Some(problem) = url_text_problem(&url) {
         return Err(format!(
             "url `{url}` (`{}` filled in): {problem}",
             request.url
@@ -72,7 +72,7 @@ pub fn prepare(
 /// may bring in what the literal text could not (a line break).
 fn header_value(name: &str, template: &str, scope: &TestVars) -> Result<String, String> {
     let value = scope.render(template)?;
-    match wire::header_value_problem(&value) {
+    match header_value_problem(&value) {
         Some(problem) => Err(format!(
             "header `{name}` (`{template}` filled in): {problem}"
         )),

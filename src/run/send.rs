@@ -7,7 +7,7 @@ use std::time::SystemTime;
 use crate::auth::Token;
 use crate::http::{self, Exchange, HttpError, Prepared};
 use crate::secret::mask::Masker;
-use crate::suite::limits::ByteSize;
+use crate::wire::limits::ByteSize;
 
 /// Sends `prepared`; with a DPoP-bound `token` in its Authorization header
 /// it adds a `DPoP` proof (registered with `masker`).
@@ -128,7 +128,7 @@ mod tests {
             &prepared,
             Some(&token),
             &masker,
-            crate::suite::limits::DEFAULT_MAX_BODY_SIZE,
+            crate::wire::limits::DEFAULT_MAX_BODY_SIZE,
         )
         .await
         .unwrap();

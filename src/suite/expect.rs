@@ -16,8 +16,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::Value as Json;
 
 use super::jsonpath_rfc;
-
-pub use crate::wire::value::describe;
+use crate::wire::value::describe;
 
 /// A duration such as `500ms`, `2s` or `1m`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,32 +1,21 @@
-//! Reads the login fixtures: one `fixtures/NAME.yaml` per identity, each
-//! read as the struct of its `kind` (so errors name their key) and checked
-//! for what its type cannot say.
+//! The login fixtures: one `fixtures/NAME.yaml` per identity (listed by
+//! `walk.rs`, read by `load.rs`), each turned into the struct of its `kind`
+//! (so errors name their key) and checked for what its type cannot say.
 
-use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use super::keypath::KeyPath;
 use super::load::{Loader, Project};
 use super::walk;
-use super::yaml::{KeyPath, Located};
+use super::yaml::Located;
 use crate::auth::{Fixture, fixture_check};
 
 impl Loader<'_> {
     pub(super) fn fixtures(&mut self, dir: &Path, project: &mut Project) {
-        if !dir.exists() {
-            return;
-        }
-        let entries = match fs::read_dir(dir) {
-            Ok(entries) => entries,
-            Err(e) => {
-                let msg = format!("cannot read the fixtures folder: {e}; make it readable");
-                return self.diag(dir, None, msg);
-            }
+        let files = match walk::fixture_files(dir) {
+            Ok(files) => files,
+            Err(problem) => return self.push(problem),
         };
-        let mut files: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| walk::is_yaml_name(p) && p.is_file())
-            .collect();
-        files.sort();
         for file in files {
             let Some(name) = file.file_stem().and_then(|s| s.to_str()).map(str::to_owned) else {
                 continue;

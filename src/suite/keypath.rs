@@ -3,8 +3,6 @@
 
 use std::fmt;
 
-pub use crate::diag::Pos;
-
 /// One segment of a key path: `tests[2].expect.json."$.id"`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Seg {

@@ -1,6 +1,8 @@
-//! Walks the given paths, reads `gatecheck.yaml`, every suite and every
-//! fixture, and turns them into the model. The only file I/O of loading.
-//! Every problem is collected as a located [`Diagnostic`].
+//! Walks the given paths, reads `gatecheck.yaml`, every suite, every
+//! fixture and every `each:` rows file, and turns them into the model.
+//! Every file's content is read here (`read_doc`, `read_rows`), through
+//! `disk::read_regular_text`; `walk.rs` lists the folders. Every problem is
+//! collected as a located [`Diagnostic`].
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
@@ -11,12 +13,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use serde::de::DeserializeOwned;
 
 use super::expect::did_you_mean;
+use super::keypath::{KeyPath, Seg};
 use super::model::{ConfigDef, DEMO_BASE_URL, EachDef, SuiteHeader, TestDef};
 use super::walk;
 pub use super::walk::CONFIG_FILE;
 use super::wire;
-use super::yaml::{self, KeyPath, Located, Seg};
+use super::yaml::{self, Located, Positions};
 use crate::auth::Fixture;
+use crate::diag::Pos;
 use crate::error::Diagnostic;
 
 /// The largest YAML file (suite, config, fixture) read.
@@ -136,7 +140,7 @@ pub fn load_fixtures(suites: &Path, env: &Env) -> (Project, Vec<Diagnostic>) {
     };
     let mut project = Project::default();
     let config = if suites.is_dir() {
-        loader.config(suites)
+        loader.config(suites).0
     } else {
         ConfigDef::default()
     };
@@ -168,6 +172,8 @@ struct Root {
     dir: PathBuf,
     files: Vec<PathBuf>,
     config: Arc<ConfigDef>,
+    /// Where the keys of its `gatecheck.yaml` are, when it has one.
+    config_positions: Option<Positions>,
     fixtures_dir: PathBuf,
 }
 
@@ -211,13 +217,8 @@ impl Loader<'_> {
                 continue;
             }
             if let Some(problem) = super::identity::unknown(auth, &known) {
-                // Read again for the position: only when there is an error.
                 let path = KeyPath::root().key("auth");
-                let env = |name: &str| self.env.get(name).cloned();
-                let pos = fs::read_to_string(&file)
-                    .ok()
-                    .and_then(|text| yaml::parse(&text, &env).ok())
-                    .map(|doc| doc.pos(&path));
+                let pos = root.config_positions.as_ref().map(|p| p.pos(&path));
                 self.diag(&file, pos, format!("auth: {problem}"));
             }
             seen.push(file);
@@ -278,7 +279,11 @@ impl Loader<'_> {
         suites
     }
 
-    pub(super) fn diag(&mut self, file: &Path, pos: Option<yaml::Pos>, message: impl Into<String>) {
+    pub(super) fn push(&mut self, diagnostic: Diagnostic) {
+        self.diags.push(diagnostic);
+    }
+
+    pub(super) fn diag(&mut self, file: &Path, pos: Option<Pos>, message: impl Into<String>) {
         self.diags.push(Diagnostic::new(file, pos, message));
     }
 
@@ -304,7 +309,8 @@ impl Loader<'_> {
         } else {
             path.parent().map(Path::to_path_buf).unwrap_or_default()
         };
-        let config = Arc::new(self.config(&dir));
+        let (config, config_positions) = self.config(&dir);
+        let config = Arc::new(config);
         let fixtures_dir = match &config.fixtures {
             Some(f) => dir.join(f),
             None => sibling_fixtures(&dir),
@@ -335,23 +341,26 @@ impl Loader<'_> {
             dir,
             files,
             config,
+            config_positions,
             fixtures_dir,
         })
     }
 
-    fn config(&mut self, dir: &Path) -> ConfigDef {
+    /// The config of the suites folder `dir`, and where its keys are (for
+    /// messages about it after loading).
+    fn config(&mut self, dir: &Path) -> (ConfigDef, Option<Positions>) {
         let file = dir.join(CONFIG_FILE);
         if !file.is_file() {
-            return ConfigDef::default();
+            return (ConfigDef::default(), None);
         }
         let Some(doc) = self.read_doc(&file) else {
-            return ConfigDef::default();
+            return (ConfigDef::default(), None);
         };
         let Some(config) = self.typed(&file, &doc, &KeyPath::root(), &doc.value) else {
-            return ConfigDef::default();
+            return (ConfigDef::default(), Some(doc.positions()));
         };
         self.check_config(&file, &doc, &config);
-        config
+        (config, Some(doc.positions()))
     }
 
     /// What serde cannot say about gatecheck.yaml: its URL and headers.
@@ -462,7 +471,7 @@ impl Loader<'_> {
     fn suite(&mut self, root: &Root, file: &Path) -> Option<Suite> {
         let doc = self.read_doc(file)?;
         if doc.value.is_null() {
-            let start = Some(yaml::Pos { line: 1, col: 1 });
+            let start = Some(Pos { line: 1, col: 1 });
             self.diag(file, start, "empty suite; a suite needs `tests:`");
             return None;
         }
@@ -510,11 +519,18 @@ impl Loader<'_> {
         };
         let path = file.parent().unwrap_or(Path::new(".")).join(name);
         let at = Some(doc.pos(&base.key("each")));
-        match super::rows::read(&path) {
+        match read_rows(&path) {
             Ok(rows) => test.each = Some(Box::new(EachDef::Rows(rows))),
             Err(e) => self.diag(file, at, format!("{}: {e}", base.key("each"))),
         }
     }
+}
+
+/// The rows of an `each:` file.
+fn read_rows(path: &Path) -> Result<Vec<super::rows::Row>, String> {
+    let text = crate::disk::read_regular_text(path, super::rows::MAX_ROWS_FILE)
+        .map_err(|e| format!("failed to read rows file `{}`: {e}", path.display()))?;
+    super::rows::parse(path, &text)
 }
 
 /// `suites/` -> `fixtures/` beside it.
@@ -565,6 +581,39 @@ fn with_suggestion(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Loading reads each file once: the second pass that finds positions
+    /// runs for a file only when a message about it needs one.
+    #[test]
+    fn positions_are_found_only_for_files_with_a_message() {
+        let dir = std::env::temp_dir().join(format!("gatecheck-load-once-{}", std::process::id()));
+        let suites = dir.join("suites");
+        fs::create_dir_all(&suites).unwrap();
+        let test = "  - name: t\n    request: {url: /a}\n    expect: {status: 200}\n";
+        fs::write(suites.join(CONFIG_FILE), "base_url: demo\ntimeout: 5s\n").unwrap();
+        fs::write(suites.join("good.yaml"), format!("tests:\n{test}")).unwrap();
+        let typo = format!("tests:\n{test}  - name: u\n    reqest: {{url: /b}}\n");
+        fs::write(suites.join("typo.yaml"), typo).unwrap();
+        let keep = |_: &Project, suite: Suite, _: &mut Vec<Diagnostic>| suite;
+        let (_, loaded, diags) = load_each(&[suites], &Env::new(), &keep);
+        fs::remove_dir_all(&dir).unwrap();
+        let found: Vec<(String, bool)> = loaded
+            .iter()
+            .map(|s| (s.id.clone(), s.doc.positions().found()))
+            .collect();
+        assert_eq!(
+            found,
+            [("good".to_owned(), false), ("typo".to_owned(), true)]
+        );
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(
+            diags[0]
+                .to_string()
+                .contains("typo.yaml:6:5: tests[1].reqest: unknown field `reqest`"),
+            "{}",
+            diags[0]
+        );
+    }
 
     #[test]
     fn suggests_the_closest_field() {

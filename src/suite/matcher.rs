@@ -9,8 +9,9 @@ use serde::de::{DeserializeSeed, Error as _, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::{Number, Value as Json};
 
-use super::expect::{JsonPath, compile_regex, describe, did_you_mean};
+use super::expect::{JsonPath, compile_regex, did_you_mean};
 use super::json_schema::CompiledSchema;
+use crate::wire::value::describe;
 
 /// JSON types for the `type` matcher.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

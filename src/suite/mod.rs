@@ -20,5 +20,4 @@ mod walk;
 pub mod wire;
 pub mod yaml;
 
-pub use crate::wire::limits;
 pub use load::{Project, Suite, load_each};

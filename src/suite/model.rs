@@ -185,7 +185,7 @@ impl<'de> Deserialize<'de> for EachDef {
                 .map_err(|e| D::Error::custom(format!("each row must be a map of variables: {e}"))),
             other => Err(D::Error::custom(format!(
                 "expected a list of variable maps or a path to a YAML or CSV file, found {}",
-                super::expect::describe(&other)
+                crate::wire::value::describe(&other)
             ))),
         }
     }
@@ -215,11 +215,11 @@ pub struct ConfigDef {
     #[serde(default, deserialize_with = "super::expect::timeout")]
     pub timeout: Option<Dur>,
     /// Tests in flight (at least 1).
-    #[serde(default, deserialize_with = "super::limits::concurrency")]
+    #[serde(default, deserialize_with = "crate::wire::limits::concurrency")]
     #[schemars(with = "Option<std::num::NonZeroUsize>")]
     pub concurrency: Option<std::num::NonZeroUsize>,
     /// The largest response body read (API and identity provider), e.g. `64MiB`.
-    pub max_body_size: Option<super::limits::ByteSize>,
+    pub max_body_size: Option<crate::wire::limits::ByteSize>,
     #[serde(default)]
     pub vars: BTreeMap<String, Json>,
     #[serde(default)]

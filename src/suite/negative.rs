@@ -108,7 +108,7 @@ impl<'de> Deserialize<'de> for NegativeAuth {
             }
             other => Err(D::Error::custom(format!(
                 "expected `all` or a list of: {names}; found {}",
-                super::expect::describe(&other)
+                crate::wire::value::describe(&other)
             ))),
         }
     }

@@ -1,5 +1,6 @@
 //! Data rows for `each: FILE`: a YAML list of maps, or a CSV file with a
-//! header line (every value a string).
+//! header line (every value a string), from the file's text (read by
+//! `load.rs`).
 
 use std::path::Path;
 
@@ -11,12 +12,11 @@ pub type Row = IndexMap<String, Json>;
 /// The largest rows file read.
 pub const MAX_ROWS_FILE: u64 = 64 << 20;
 
-/// Reads the rows of a `.csv`, `.yaml` or `.yml` file.
-pub fn read(path: &Path) -> Result<Vec<Row>, String> {
-    let text = crate::disk::read_regular_text(path, MAX_ROWS_FILE)
-        .map_err(|e| format!("failed to read rows file `{}`: {e}", path.display()))?;
+/// The rows of `text`, the content of the `.csv`, `.yaml` or `.yml` file
+/// `path` (named in messages).
+pub fn parse(path: &Path, text: &str) -> Result<Vec<Row>, String> {
     // Spreadsheet programs write a byte-order mark at the start of CSV files.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -75,12 +75,7 @@ mod tests {
 
     #[test]
     fn a_byte_order_mark_is_not_part_of_the_first_column() {
-        let dir = std::env::temp_dir().join(format!("gatecheck-rows-bom-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let file = dir.join("rows.csv");
-        std::fs::write(&file, "\u{feff}name,limit\nsmall,1\n").unwrap();
-        let rows = read(&file);
-        std::fs::remove_dir_all(&dir).unwrap();
+        let rows = parse(Path::new("rows.csv"), "\u{feff}name,limit\nsmall,1\n");
         assert_eq!(rows.unwrap()[0]["name"], Json::String("small".into()));
     }
 }

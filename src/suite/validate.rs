@@ -6,11 +6,11 @@ use std::collections::{BTreeSet, HashSet};
 use serde_json::Value as Json;
 
 use super::expect::{StatusExpect, did_you_mean};
+use super::keypath::KeyPath;
 use super::load::{Project, Suite};
 use super::model::{DEMO_BASE_URL, EachDef, ExpectDef, RequestDef, TestDef};
 use super::template::{self, BUILTINS};
 use super::wire;
-use super::yaml::KeyPath;
 use crate::error::Diagnostic;
 
 pub use super::identity::NONE;

@@ -1,6 +1,7 @@
-//! Finds the suite files under a folder: every `*.yaml` / `*.yml`, sorted,
-//! skipping `snapshots/`, hidden folders, the fixtures folder and the config
-//! file. A folder that cannot be read, an entry that cannot be looked at (a
+//! Finds the files to load (the folder listings of loading; their contents
+//! are read by `load.rs`): the suite files under a folder, every `*.yaml` /
+//! `*.yml`, sorted, skipping `snapshots/`, hidden folders, the fixtures
+//! folder and the config file; and the fixture files of the fixtures folder. A folder that cannot be read, an entry that cannot be looked at (a
 //! broken symbolic link) and a folder reached twice through symbolic links
 //! (a loop, or a second way to the same folder) are errors: skipping them
 //! would run fewer tests, or the same tests twice, without saying so.
@@ -129,6 +130,24 @@ impl Walker {
     fn is_fixtures_dir(&self, path: &Path) -> bool {
         self.fixtures_dir.is_some() && fs::canonicalize(path).ok() == self.fixtures_dir
     }
+}
+
+/// The fixture files of `dir` (`*.yaml`, `*.yml`; not its subfolders),
+/// sorted; a folder that does not exist has none.
+pub fn fixture_files(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+    if !dir.exists() {
+        return Ok(Vec::new());
+    }
+    let entries = fs::read_dir(dir).map_err(|e| {
+        let message = format!("cannot read the fixtures folder: {e}; make it readable");
+        Diagnostic::new(dir, None, message)
+    })?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| is_yaml_name(p) && p.is_file())
+        .collect();
+    files.sort();
+    Ok(files)
 }
 
 /// `.yaml` or `.yml`.

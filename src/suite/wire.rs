@@ -5,7 +5,7 @@
 
 use super::template;
 
-pub use crate::wire::text::{
+use crate::wire::text::{
     absolute_url_problem, header_name_problem, header_value_problem, url_text_problem,
 };
 

@@ -13,9 +13,9 @@ use serde_yaml::{Mapping, Value};
 use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
-pub use super::keypath::{KeyPath, Pos, Seg};
-use super::scalar::resolve_plain;
-pub use super::scalar::{EnvLookup, expand_env};
+use super::keypath::{KeyPath, Seg};
+use super::scalar::{EnvLookup, expand_env, resolve_plain};
+use crate::diag::Pos;
 
 /// At most this many values may come from aliases (`*name`) in one file: a
 /// "billion laughs" file is refused instead of expanded.
@@ -75,6 +75,12 @@ impl Positions {
             path = p.parent();
         }
         Pos { line: 1, col: 1 }
+    }
+
+    /// Whether the second pass has run.
+    #[cfg(test)]
+    pub(crate) fn found(&self) -> bool {
+        self.0.found.get().is_some()
     }
 
     fn find(&self) -> HashMap<KeyPath, Pos> {
@@ -408,6 +414,18 @@ mod tests {
         let path = KeyPath::root().key("tests").index(0).key("url");
         assert_eq!(doc.pos(&path), Pos { line: 4, col: 5 });
         assert_eq!(path.to_string(), "tests[0].url");
+    }
+
+    #[test]
+    fn positions_are_found_only_when_asked() {
+        let doc = parse("a: 1\ntests:\n  - name: x\n", &no_env).unwrap();
+        assert!(!doc.positions().found());
+        let later = doc.positions();
+        assert_eq!(
+            later.pos(&KeyPath::root().key("tests").index(0).key("name")),
+            Pos { line: 3, col: 5 }
+        );
+        assert!(doc.positions().found());
     }
 
     #[test]
