@@ -27,7 +27,7 @@ use super::counters::Counter;
 use super::ids::{epoch_secs, random_token};
 use super::keyring::JWKS_MAX_AGE_SECS;
 use super::state::{AppState, Shared};
-use crate::secret::srp;
+use gatecheck_login_crypto::srp;
 
 const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
 const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
