@@ -20,7 +20,9 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use hmac::{Hmac, Mac};
-use num_bigint::BigUint;
+/// The numbers of SRP (A, B, the private values, the salt), re-exported so
+/// that both ends use this crate's num-bigint.
+pub use num_bigint::BigUint;
 use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};
