@@ -5,8 +5,9 @@
 //! `suite` (files -> model) -> `run` (model -> trials -> exchanges)
 //! -> `check` (exchange -> failures) -> `verdict` (a trial's failures and
 //! exchanges) -> `report` (verdicts -> JUnit, HTML),
-//! with `auth` (login fixtures -> tokens) and `emulator` (the Okta emulator and
-//! demo API) beside the run.
+//! with `auth` (login fixtures -> tokens) beside the run. The Okta emulator
+//! and demo API are their own crate, `gatecheck_emulator`, which `run::demo`
+//! and `command::emulator` start.
 
 pub mod auth;
 pub mod check;
@@ -14,7 +15,6 @@ pub mod cli;
 pub mod command;
 pub mod diag;
 pub mod disk;
-pub mod emulator;
 pub mod error;
 pub mod http;
 pub mod import;

@@ -65,8 +65,8 @@ impl Servers {
     }
 
     /// The built-in Okta emulator, served by this runtime.
-    pub fn emulator(&self) -> gatecheck::emulator::Emulator {
-        use gatecheck::emulator::{Emulator, EmulatorConfig};
+    pub fn emulator(&self) -> gatecheck_emulator::Emulator {
+        use gatecheck_emulator::{Emulator, EmulatorConfig};
         let rt = self.runtime.as_ref().expect("running");
         rt.block_on(Emulator::start(EmulatorConfig::builtin()))
             .expect("start the Okta emulator")

@@ -1,8 +1,8 @@
 //! `kind: cognito`: an Amazon Cognito user pool's sign-in API, headless.
 //! `InitiateAuth` (`USER_SRP_AUTH` or `USER_PASSWORD_AUTH`), then
 //! `RespondToAuthChallenge` for each challenge the pool asks: the SRP
-//! password proof (`PASSWORD_VERIFIER`, see `secret::srp`), a TOTP code
-//! (`SOFTWARE_TOKEN_MFA`, `SELECT_MFA_TYPE`). Every other challenge and
+//! password proof (`PASSWORD_VERIFIER`, see `gatecheck_login_crypto::srp`),
+//! a TOTP code (`SOFTWARE_TOKEN_MFA`, `SELECT_MFA_TYPE`). Every other challenge and
 //! every Cognito exception ends the login with what to change
 //! (`cognito_advice`). Requests are JSON 1.1 POSTs to the pool's regional
 //! endpoint with `X-Amz-Target`; they need no AWS credentials.
@@ -16,8 +16,7 @@ use super::okta_api::parse_url;
 use super::token::Token;
 use super::totp;
 use crate::secret::mask::Masker;
-use crate::secret::srp;
-use num_bigint::BigUint;
+use gatecheck_login_crypto::srp::{self, BigUint};
 use rand::Rng as _;
 use reqwest::Url;
 use serde::Deserialize;

@@ -59,7 +59,7 @@ impl AuthorizeParams {
     }
 }
 
-pub use crate::secret::pkce_hash::s256_challenge;
+pub use gatecheck_login_crypto::pkce_hash::s256_challenge;
 
 /// True for 43..=128 characters of ALPHA / DIGIT / "-" / "." / "_" / "~".
 pub fn is_valid_verifier(verifier: &str) -> bool {

@@ -7,7 +7,7 @@ use totp_rs::{Algorithm, TOTP};
 const STEP_SECONDS: u64 = 30;
 const DIGITS: usize = 6;
 
-pub use crate::secret::totp_secret::{TotpError, decode_secret};
+pub use gatecheck_login_crypto::totp_secret::{TotpError, decode_secret};
 
 /// The 6-digit code for `secret` (base32, as Okta shows it at enrollment;
 /// spaces, dashes, `=` padding and lowercase are accepted) at time `now`.

@@ -1,7 +1,10 @@
 //! `gatecheck emulator`: the Okta emulator and demo API, standalone.
 
+use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
+
+use gatecheck_emulator::{Emulator, EmulatorConfig, serve_until_ctrl_c};
 
 use crate::error::Error;
 
@@ -10,8 +13,7 @@ const CONFIG_LIMIT: u64 = 4 << 20;
 
 /// The `--config` file (only a regular file, at most [`CONFIG_LIMIT`]), or
 /// the built-in configuration.
-fn load_config(path: Option<&Path>) -> Result<crate::emulator::EmulatorConfig, Error> {
-    use crate::emulator::EmulatorConfig;
+fn load_config(path: Option<&Path>) -> Result<EmulatorConfig, Error> {
     let Some(path) = path else {
         return Ok(EmulatorConfig::builtin());
     };
@@ -27,22 +29,45 @@ pub fn emulator(
     ca_cert_out: Option<&Path>,
     vulnerable: bool,
 ) -> Result<ExitCode, Error> {
-    use crate::emulator::run_standalone_with;
     let mut config = load_config(config)?;
     config.vulnerable |= vulnerable;
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|e| Error::Runtime(format!("failed to start the async runtime: {e}")))?;
     let mut out = std::io::stdout();
     runtime
-        .block_on(run_standalone_with(
-            config,
-            port,
-            api_port,
-            ca_cert_out,
-            &mut out,
-        ))
+        .block_on(serve(config, port, api_port, ca_cert_out, &mut out))
         .map_err(|e| Error::Runtime(format!("the emulator stopped: {e}")))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Starts the emulator on the given ports and serves until Ctrl-C. With
+/// `ca_cert_out`, the Okta side is served over HTTPS and the CA certificate
+/// (PEM) is written to that file, named above the banner.
+async fn serve(
+    config: EmulatorConfig,
+    port: u16,
+    api_port: u16,
+    ca_cert_out: Option<&Path>,
+    out: &mut (dyn Write + Send),
+) -> std::io::Result<()> {
+    let summary = config.clone();
+    let emulator = Emulator::start_with(config, port, api_port, ca_cert_out.is_some()).await?;
+    if let (Some(path), Some(pem)) = (ca_cert_out, emulator.ca_cert_pem()) {
+        // Whole, and never through a link planted at a /tmp path.
+        crate::disk::write_whole(path, pem.as_bytes()).map_err(|e| {
+            std::io::Error::other(format!(
+                "failed to write the CA certificate `{}`: {e}",
+                path.display()
+            ))
+        })?;
+        writeln!(out, "CA certificate: {}", path.display())?;
+        writeln!(
+            out,
+            "  trust it: NODE_EXTRA_CA_CERTS / REQUESTS_CA_BUNDLE / SSL_CERT_FILE={}",
+            path.display()
+        )?;
+    }
+    serve_until_ctrl_c(emulator, &summary, out).await
 }
 
 #[cfg(test)]

@@ -1,10 +1,11 @@
 //! The built-in emulator of a run (`demo` in fixtures and base URLs) and
 //! the identities of a run, with the token cache when it is on.
 
+use gatecheck_emulator::{Emulator, EmulatorConfig};
+
 use crate::auth::Identities;
 use crate::auth::LoginClient;
 use crate::auth::cache::TokenCache;
-use crate::emulator::{Emulator, EmulatorConfig};
 use crate::error::Error;
 use crate::secret::mask::Masker;
 use crate::suite::Project;

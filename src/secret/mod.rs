@@ -5,8 +5,5 @@
 pub mod mask;
 pub mod mask_forms;
 pub mod mask_whole;
-pub mod pkce_hash;
-pub mod srp;
-pub mod totp_secret;
 
 pub use mask::{MASK, MaskSet, Masker};

@@ -1,16 +1,32 @@
 //! The house's shape: dependencies between source files point one way.
 //!
-//! Reads every file under `src/` (test code left out), collects the paths it
-//! names through `crate::` and `super::` (in `use` items, braces expanded,
-//! and inline), resolves each to the file that defines the module, and fails
-//! when files import each other in a circle, naming the files and what ties
-//! them. A `mod.rs` or `lib.rs` only declares and re-exports, so an import of
-//! a re-export is not followed through it. A second test folds the files
-//! onto top-level modules (`auth`, `suite`, `diag`...), following
-//! re-exports, and fails on a circle between modules.
+//! Reads every file under each crate's `src/` (test code left out), collects
+//! the paths it names through `crate::` and `super::` (in `use` items, braces
+//! expanded, and inline), resolves each to the file that defines the module,
+//! and fails when files import each other in a circle, naming the files and
+//! what ties them. A `mod.rs` or `lib.rs` only declares and re-exports, so an
+//! import of a re-export is not followed through it. A second test folds the
+//! files onto top-level modules (`auth`, `suite`, `diag`...), following
+//! re-exports, and fails on a circle between modules. Between the crates
+//! of the workspace Cargo forbids circles; a third test keeps the harness's
+//! use of the emulator crate to the demo.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+
+/// The source folder of each crate of the workspace, relative to the
+/// repository, and the fewest files the reader must find in it: the
+/// harness, the emulator it starts for the demo, and the login computations
+/// both share.
+const CRATES: &[(&str, usize)] = &[
+    ("src", 50),
+    ("crates/emulator/src", 40),
+    ("crates/login-crypto/src", 3),
+];
+
+/// The only files of the harness that name the emulator crate: the
+/// built-in emulator of a run (`demo`) and `gatecheck emulator`.
+const EMULATOR_USERS: &[&str] = &["src/command/emulator.rs", "src/run/demo.rs"];
 
 /// Module path (`auth::token`) -> file, for every source file but tests.
 fn modules(src: &Path) -> BTreeMap<Vec<String>, PathBuf> {
@@ -235,17 +251,17 @@ fn circles(graph: &Graph) -> Vec<Vec<PathBuf>> {
 }
 
 /// Circles that were in the house when this test arrived, each named by
-/// its files (relative to `src/`). They are to be broken, not added to: a
+/// its files (relative to the repository: `src/...`, `crates/...`). They are to be broken, not added to: a
 /// new circle, or a known one that grows, fails the test; a known one that
 /// is broken must be removed from this list (the test says so).
 const KNOWN_CIRCLES: &[&[&str]] = &[];
 
-/// The circle's files relative to `src`, sorted, `/`-separated.
-fn names(circle: &[PathBuf], src: &Path) -> Vec<String> {
+/// The circle's files relative to `root`, sorted, `/`-separated.
+fn names(circle: &[PathBuf], root: &Path) -> Vec<String> {
     let mut names: Vec<String> = circle
         .iter()
         .map(|f| {
-            let rel = f.strip_prefix(src).unwrap();
+            let rel = f.strip_prefix(root).unwrap();
             let parts: Vec<String> = rel
                 .components()
                 .map(|c| c.as_os_str().to_string_lossy().into_owned())
@@ -260,44 +276,55 @@ fn names(circle: &[PathBuf], src: &Path) -> Vec<String> {
 #[test]
 fn source_files_import_each_other_one_way() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let src = root.join("src");
-    let graph = graph(&src);
-    assert!(graph.len() > 50, "read only {} files", graph.len());
     let known: BTreeSet<Vec<String>> = KNOWN_CIRCLES
         .iter()
         .map(|c| c.iter().map(|s| (*s).to_owned()).collect())
         .collect();
-    let found = circles(&graph);
     let mut report = String::new();
-    for circle in &found {
-        if known.contains(&names(circle, &src)) {
-            continue;
-        }
-        report.push_str("circle:\n");
-        for from in circle {
-            for (to, names) in &graph[from] {
-                if circle.contains(to) {
-                    let names: Vec<&str> = names.iter().map(String::as_str).collect();
-                    report.push_str(&format!(
-                        "  {} -> {}: {}\n",
-                        from.strip_prefix(root).unwrap().display(),
-                        to.strip_prefix(root).unwrap().display(),
-                        names.join(", ")
-                    ));
-                }
+    let mut found = BTreeSet::new();
+    for (dir, fewest) in CRATES {
+        let graph = graph(&root.join(dir));
+        assert!(
+            graph.len() >= *fewest,
+            "read only {} files in {dir}",
+            graph.len()
+        );
+        for circle in circles(&graph) {
+            let named = names(&circle, root);
+            if !known.contains(&named) {
+                report.push_str(&describe(&circle, &graph, root));
             }
+            found.insert(named);
         }
     }
     assert!(
         report.is_empty(),
         "source files import each other in circles; move what both need into a lower file:\n{report}"
     );
-    let found: BTreeSet<Vec<String>> = found.iter().map(|c| names(c, &src)).collect();
     let gone: Vec<_> = known.difference(&found).collect();
     assert!(
         gone.is_empty(),
         "these circles are broken now; remove them from KNOWN_CIRCLES in tests/it/architecture.rs: {gone:?}"
     );
+}
+
+/// A circle of files with the items that tie them, paths from `root`.
+fn describe(circle: &[PathBuf], graph: &Graph, root: &Path) -> String {
+    let mut report = String::from("circle:\n");
+    for from in circle {
+        for (to, names) in &graph[from] {
+            if circle.contains(to) {
+                let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                report.push_str(&format!(
+                    "  {} -> {}: {}\n",
+                    from.strip_prefix(root).unwrap().display(),
+                    to.strip_prefix(root).unwrap().display(),
+                    names.join(", ")
+                ));
+            }
+        }
+    }
+    report
 }
 
 /// The file graph folded onto top-level modules (`auth`, `suite`, `diag`...).
@@ -326,6 +353,11 @@ fn module_graph(graph: &Graph, src: &Path) -> Graph {
     out
 }
 
+/// The harness's top-level modules must not form circles. The emulator's
+/// were one module of the harness under this rule; as a crate of its own,
+/// Cargo forbids circles between it and the harness, and its files are
+/// held by the rule of files above (its `api` and `idx` folders share the
+/// emulator's state and configuration both ways, as they did before).
 #[test]
 fn top_level_modules_import_each_other_one_way() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
@@ -364,7 +396,7 @@ fn top_level_modules_import_each_other_one_way() {
 const LAYERS: &[&[&str]] = &[
     &["diag", "disk", "secret", "wire", "partition"],
     &["error", "http"],
-    &["auth", "emulator"],
+    &["auth"],
     &["suite"],
     &["check", "schema"],
     &["verdict", "import", "review"],
@@ -447,6 +479,47 @@ fn the_layers_catch_a_use_that_points_up() {
     // Within one layer is not down either.
     let flat: &[&[&str]] = &[&["check", "report", "run"]];
     assert_eq!(upward_uses(&graph, flat).0.len(), 3);
+}
+
+/// Every `.rs` file under `dir`, recursively.
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn the_harness_uses_the_emulator_crate_only_for_the_demo() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    rust_files(&root.join("src"), &mut files);
+    assert!(files.len() > 50, "read only {} files", files.len());
+    let mut users: Vec<String> = files
+        .iter()
+        .filter(|f| {
+            std::fs::read_to_string(f)
+                .unwrap()
+                .lines()
+                .any(|l| !l.trim_start().starts_with("//") && l.contains("gatecheck_emulator"))
+        })
+        .map(|f| {
+            let rel = f.strip_prefix(root).unwrap().components();
+            let parts: Vec<String> = rel
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            parts.join("/")
+        })
+        .collect();
+    users.sort();
+    assert_eq!(
+        users, EMULATOR_USERS,
+        "only the demo starts the emulator; the rest of the harness must not depend on it"
+    );
 }
 
 #[test]

@@ -5,7 +5,7 @@
 use crate::login_support::*;
 
 use gatecheck::auth::{Fixture, LoginErrorKind};
-use gatecheck::emulator::Emulator;
+use gatecheck_emulator::Emulator;
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode};
 use serde_json::Value;

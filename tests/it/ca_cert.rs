@@ -1,7 +1,7 @@
 //! A fixture's `ca_cert`: logins against an Okta served over HTTPS by a CA
 //! the system does not trust (`gatecheck emulator --tls`, a corporate proxy).
 
-use gatecheck::emulator::{Emulator, EmulatorConfig};
+use gatecheck_emulator::{Emulator, EmulatorConfig};
 
 use crate::login_support::{failure, fixture, pkce, run};
 

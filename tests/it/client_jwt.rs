@@ -4,7 +4,7 @@
 use crate::key_support::{ClientKey, config};
 use crate::login_support::*;
 
-use gatecheck::emulator::Emulator;
+use gatecheck_emulator::Emulator;
 use jsonwebtoken::{Header, encode};
 use serde_json::{Value, json};
 

@@ -4,7 +4,7 @@
 
 use crate::login_support::*;
 use gatecheck::auth::{Fixture, LoginErrorKind};
-use gatecheck::emulator::{COGNITO_POOL_ID, Emulator};
+use gatecheck_emulator::{COGNITO_POOL_ID, Emulator};
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode};
 use serde_json::Value;
@@ -487,7 +487,7 @@ async fn the_login_form_needs_its_csrf_cookie_and_the_code_its_verifier() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let challenge = gatecheck::secret::pkce_hash::s256_challenge(
+    let challenge = gatecheck_login_crypto::pkce_hash::s256_challenge(
         "a-verifier-of-enough-length-0123456789-abcdefgh",
     );
     let query = format!(

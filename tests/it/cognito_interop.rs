@@ -20,7 +20,7 @@
 
 use crate::login_support::*;
 use gatecheck::auth::Fixture;
-use gatecheck::emulator::COGNITO_POOL_ID;
+use gatecheck_emulator::COGNITO_POOL_ID;
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode};
 use serde_json::Value;

@@ -19,18 +19,18 @@ use serde_json::{Value, json};
 /// The built-in Okta emulator and demo API, started by the test (so it can
 /// read the emulator's counters) on its own runtime.
 pub struct Okta {
-    pub emulator: gatecheck::emulator::Emulator,
+    pub emulator: gatecheck_emulator::Emulator,
     _runtime: tokio::runtime::Runtime,
 }
 
 impl Okta {
     pub fn start() -> Self {
-        Self::start_with(gatecheck::emulator::EmulatorConfig::builtin())
+        Self::start_with(gatecheck_emulator::EmulatorConfig::builtin())
     }
 
     /// The emulator with `config` instead of the built-in set.
-    pub fn start_with(config: gatecheck::emulator::EmulatorConfig) -> Self {
-        use gatecheck::emulator::Emulator;
+    pub fn start_with(config: gatecheck_emulator::EmulatorConfig) -> Self {
+        use gatecheck_emulator::Emulator;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()

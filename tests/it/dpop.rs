@@ -8,7 +8,7 @@ use crate::key_support::{ClientKey, config};
 use crate::login_support::*;
 
 use gatecheck::auth::{DpopKey, Token};
-use gatecheck::emulator::Emulator;
+use gatecheck_emulator::Emulator;
 use reqwest::Url;
 use std::time::SystemTime;
 

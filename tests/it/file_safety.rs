@@ -102,7 +102,8 @@ fn init_openapi_refuses_a_dangling_fixture_before_writing_anything() {
     std::fs::create_dir_all(p.path("fixtures")).unwrap();
     symlink("nowhere.yaml", p.path("fixtures/user.yaml")).unwrap();
     let document = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/emulator/api/openapi.yaml"),
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("crates/emulator/src/api/openapi.yaml"),
     )
     .unwrap();
     p.file("openapi.yaml", &document);

@@ -6,8 +6,8 @@ use crate::{common, login_support};
 
 use common::{Okta, Project};
 use gatecheck::auth::{Fixture, Identities};
-use gatecheck::emulator::Emulator;
 use gatecheck::secret::mask::Masker;
+use gatecheck_emulator::Emulator;
 use login_support::*;
 use std::collections::BTreeMap;
 

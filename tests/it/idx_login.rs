@@ -5,7 +5,7 @@
 use crate::login_support;
 
 use gatecheck::auth::{Fixture, LoginErrorKind};
-use gatecheck::emulator::Emulator;
+use gatecheck_emulator::Emulator;
 use login_support::*;
 
 /// The okta-idx fixture of `username` with demo-spa, plus `extra` lines (later keys win).

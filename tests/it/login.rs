@@ -4,7 +4,7 @@
 use crate::login_support;
 
 use gatecheck::auth::LoginErrorKind;
-use gatecheck::emulator::{CounterSnapshot, EmulatorConfig, LimitedEndpoint, RateLimitConfig};
+use gatecheck_emulator::{CounterSnapshot, EmulatorConfig, LimitedEndpoint, RateLimitConfig};
 use login_support::*;
 
 #[tokio::test]

@@ -132,7 +132,7 @@ async fn static_token() {
 
 #[tokio::test]
 async fn an_expiring_token_is_refreshed_once() {
-    let mut config = gatecheck::emulator::EmulatorConfig::builtin();
+    let mut config = gatecheck_emulator::EmulatorConfig::builtin();
     config.access_token_lifetime_secs = 3600;
     let em = emulator_with(config).await;
     let fixtures = BTreeMap::from([(

@@ -2,8 +2,8 @@
 #![allow(dead_code)] // each test crate uses a part
 
 use gatecheck::auth::{Fixture, LoginClient, LoginError, Token, login};
-use gatecheck::emulator::{Emulator, EmulatorConfig};
 use gatecheck::secret::mask::Masker;
+use gatecheck_emulator::{Emulator, EmulatorConfig};
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode};
 use serde::Deserialize;

@@ -6,7 +6,7 @@ use crate::login_support;
 
 use gatecheck::auth::pkce::AuthorizeParams;
 use gatecheck::auth::{Fixture, LoginErrorKind};
-use gatecheck::emulator::Emulator;
+use gatecheck_emulator::Emulator;
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode};
 use login_support::*;
@@ -367,7 +367,7 @@ async fn session_wins_over_login_hint() {
 
 #[tokio::test]
 async fn an_expiring_token_is_refreshed_at_the_discovered_token_endpoint() {
-    let mut config = gatecheck::emulator::EmulatorConfig::builtin();
+    let mut config = gatecheck_emulator::EmulatorConfig::builtin();
     config.access_token_lifetime_secs = 3600;
     let em = login_support::emulator_with(config).await;
     let fx = generic(&em, "scopes: [openid, offline_access]");

@@ -65,7 +65,7 @@ async fn okta_auth_js_7_and_8_against_the_emulator() {
         );
         return;
     }
-    let em = gatecheck::emulator::Emulator::start(gatecheck::emulator::EmulatorConfig::builtin())
+    let em = gatecheck_emulator::Emulator::start(gatecheck_emulator::EmulatorConfig::builtin())
         .await
         .expect("emulator starts");
     let url = em.okta_url().to_owned();

@@ -298,7 +298,9 @@ fn the_shipped_suites_against_the_demo_document() {
         &[
             "coverage",
             "--openapi",
-            root.join("src/emulator/api/openapi.yaml").to_str().unwrap(),
+            root.join("crates/emulator/src/api/openapi.yaml")
+                .to_str()
+                .unwrap(),
             "--json",
             root.join("suites").to_str().unwrap(),
         ],

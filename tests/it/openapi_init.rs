@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use gatecheck::emulator::EmulatorConfig;
+use gatecheck_emulator::EmulatorConfig;
 
 use crate::common::{Okta, Project, Run};
 
@@ -20,7 +20,10 @@ fn scaffolded() -> (Project, Run) {
     let p = Project::new("init-openapi");
     p.file("fixtures/admin.yaml", &repo("fixtures/admin.yaml"));
     p.file("fixtures/user.yaml", &repo("fixtures/user.yaml"));
-    p.file("openapi.yaml", &repo("src/emulator/api/openapi.yaml"));
+    p.file(
+        "openapi.yaml",
+        &repo("crates/emulator/src/api/openapi.yaml"),
+    );
     let out = p.run(&["init", "--openapi", "openapi.yaml"], &[]);
     (p, out)
 }
@@ -260,7 +263,7 @@ fn the_demo_api_serves_its_document_and_is_correct_by_default() {
         (response.status().as_u16(), response.text().await.unwrap())
     });
     assert_eq!(status, 200);
-    assert_eq!(body, repo("src/emulator/api/openapi.yaml"));
+    assert_eq!(body, repo("crates/emulator/src/api/openapi.yaml"));
     // The key reads from an emulator config file too.
     let config = EmulatorConfig::from_yaml("vulnerable: true\n").unwrap();
     assert!(config.vulnerable);

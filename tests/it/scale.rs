@@ -4,7 +4,7 @@
 //! the first https connection; JUnit still lists every passed test although
 //! a run without reports keeps no outcomes.
 
-use gatecheck::emulator::{Emulator, EmulatorConfig};
+use gatecheck_emulator::{Emulator, EmulatorConfig};
 
 use crate::common::{Project, TestApi};
 

@@ -2,7 +2,7 @@
 //! cache lifetime, a rotation a long-running API can follow, and the
 //! `groups` claim only where configured.
 
-use gatecheck::emulator::{AuthServerConfig, EmulatorConfig, TokenKind};
+use gatecheck_emulator::{AuthServerConfig, EmulatorConfig, TokenKind};
 use serde_json::Value;
 
 use crate::emulator::support::{Harness, start, start_with, verify_jwt};

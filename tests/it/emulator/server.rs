@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use gatecheck::emulator::{
+use gatecheck_emulator::{
     CounterSnapshot, Emulator, EmulatorConfig, LimitedEndpoint, RateLimitConfig,
 };
 use serde_json::{Value, json};
@@ -232,7 +232,7 @@ async fn standalone_prints_urls_without_secrets() {
     // (written at once, before it waits for the signal).
     let out = SharedBuf::default();
     let mut writer = out.clone();
-    let run = gatecheck::emulator::run_standalone(EmulatorConfig::builtin(), 0, 0, &mut writer);
+    let run = gatecheck_emulator::run_standalone(EmulatorConfig::builtin(), 0, 0, &mut writer);
     let banner = async {
         while out.0.lock().unwrap().is_empty() {
             tokio::time::sleep(Duration::from_millis(10)).await;

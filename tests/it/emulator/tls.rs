@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use gatecheck::emulator::{Emulator, EmulatorConfig};
+use gatecheck_emulator::{Emulator, EmulatorConfig};
 use serde_json::Value;
 
 use crate::emulator::support::{Harness, REDIRECT, location_params, pkce_pair};

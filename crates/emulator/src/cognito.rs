@@ -5,7 +5,7 @@
 //! "message"}`), the pool's keys at `/{poolId}/.well-known/jwks.json` and
 //! its discovery document. The issuer is `{emulator}/{poolId}`, the form of
 //! `https://cognito-idp.{region}.amazonaws.com/{poolId}`. SRP proofs are
-//! verified for real (`secret::srp`), SECRET_HASH is checked on every call
+//! verified for real (`gatecheck_login_crypto::srp`), SECRET_HASH is checked on every call
 //! of a client with a secret, TOTP codes against the user's secret.
 
 use axum::body::Bytes;
@@ -27,7 +27,7 @@ use super::counters::Counter;
 use super::ids::{epoch_secs, random_token};
 use super::keyring::JWKS_MAX_AGE_SECS;
 use super::state::{AppState, Shared};
-use crate::secret::srp;
+use gatecheck_login_crypto::srp;
 
 const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
 const CONTENT_TYPE: &str = "application/x-amz-json-1.1";

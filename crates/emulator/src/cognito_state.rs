@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use num_bigint::BigUint;
+use gatecheck_login_crypto::srp::BigUint;
 
 use super::keyring::KeyRing;
 use super::store::Store;

@@ -5,7 +5,7 @@ use totp_rs::{Algorithm, TOTP};
 /// Decodes a base32 secret (case, spaces and padding tolerated): the login
 /// side's decoder, so both ends read secrets alike.
 pub(crate) fn decode_secret(secret: &str) -> Option<Vec<u8>> {
-    crate::secret::totp_secret::decode_secret(secret)
+    gatecheck_login_crypto::totp_secret::decode_secret(secret)
         .ok()
         .filter(|b| !b.is_empty())
 }

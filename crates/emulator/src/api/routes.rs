@@ -15,8 +15,8 @@ use serde_json::{Value, json};
 use super::bearer::{Access, Lax, Principal, authorize, authorize_lax};
 use super::error::ApiError;
 use super::todos::{MAX_ITEMS, Patch};
-use crate::emulator::counters::Counter;
-use crate::emulator::state::AppState;
+use crate::counters::Counter;
+use crate::state::AppState;
 
 type ApiResult = Result<Response, ApiError>;
 
@@ -40,7 +40,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),
-            crate::emulator::dpop::api_guard,
+            crate::dpop::api_guard,
         ))
         .layer(middleware::from_fn_with_state(state.clone(), count))
         .with_state(state)

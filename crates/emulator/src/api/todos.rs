@@ -7,8 +7,8 @@ use std::time::SystemTime;
 
 use serde::Serialize;
 
-use crate::emulator::config::UserConfig;
-use crate::emulator::ids::stable_id;
+use crate::config::UserConfig;
+use crate::ids::stable_id;
 
 /// Most items one owner may hold (keeps a long-running emulator bounded).
 pub(crate) const MAX_ITEMS: usize = 10_000;
@@ -136,7 +136,7 @@ impl TodoStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::emulator::config::EmulatorConfig;
+    use crate::config::EmulatorConfig;
 
     fn store() -> TodoStore {
         TodoStore::seeded(&EmulatorConfig::builtin().users)

@@ -5,8 +5,8 @@ use axum::http::{HeaderMap, header};
 use serde::Deserialize;
 
 use super::error::ApiError;
-use crate::emulator::state::Shared;
-use crate::emulator::verify::{Expect, verify};
+use crate::state::Shared;
+use crate::verify::{Expect, verify};
 
 /// The authorization server whose tokens the demo API accepts.
 pub(crate) const TRUSTED_SERVER: &str = "default";
@@ -25,7 +25,7 @@ pub(crate) struct Principal {
     pub(crate) groups: Vec<String>,
     /// The key a DPoP-bound token is bound to.
     #[serde(default)]
-    pub(crate) cnf: Option<crate::emulator::dpop::Cnf>,
+    pub(crate) cnf: Option<crate::dpop::Cnf>,
 }
 
 /// What an endpoint needs from the token.
@@ -85,7 +85,7 @@ pub(crate) fn authorize_lax(
         Access::Write => "todos.write",
     };
     // A Cognito user's token (sign-in API scope) acts for the user, like openid.
-    let user_scopes = ["openid", crate::emulator::cognito_pool::SIGNIN_SCOPE];
+    let user_scopes = ["openid", crate::cognito_pool::SIGNIN_SCOPE];
     if principal
         .scp
         .iter()
@@ -135,12 +135,12 @@ fn unsigned_claims(token: &str) -> Option<serde_json::Value> {
 }
 
 fn validate(shared: &Shared, token: &str, any_audience: bool) -> Result<Principal, ApiError> {
-    if let Some(claims) = crate::emulator::auth0_tokens::verify_api_token(shared, token) {
+    if let Some(claims) = crate::auth0_tokens::verify_api_token(shared, token) {
         let claims = claims
             .map_err(|rejection| ApiError::invalid_token(&rejection.describe("access token")))?;
         return auth0_principal(&claims);
     }
-    if let Some(claims) = crate::emulator::cognito_verify::principal(shared, token) {
+    if let Some(claims) = crate::cognito_verify::principal(shared, token) {
         let claims = claims.map_err(|reason| ApiError::invalid_token(&reason))?;
         return serde_json::from_value(claims)
             .map_err(|_| ApiError::invalid_token("The access token lacks a required claim."));
@@ -178,7 +178,7 @@ fn auth0_principal(claims: &serde_json::Value) -> Result<Principal, ApiError> {
         None => text("scope")
             .unwrap_or_default()
             .split_whitespace()
-            .filter(|s| !crate::emulator::consts::OIDC_SCOPES.contains(s))
+            .filter(|s| !crate::consts::OIDC_SCOPES.contains(s))
             .map(str::to_owned)
             .collect(),
     };

@@ -4,7 +4,7 @@
 //! own name for a user, the one its challenges carry (`USERNAME`,
 //! `USER_ID_FOR_SRP`) and its tokens' `sub`, is a UUID, not the email.
 
-use num_bigint::BigUint;
+use gatecheck_login_crypto::srp::BigUint;
 use sha2::{Digest, Sha256};
 
 /// The user pool's id (`REGION_NAME`).

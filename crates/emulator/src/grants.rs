@@ -242,7 +242,7 @@ fn configured(client: &ClientConfig) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::emulator::pkce;
+    use crate::pkce;
 
     #[test]
     fn verifier_rules() {

@@ -1,6 +1,8 @@
-//! The built-in Okta emulator and demo API (docs/emulator.md): an
-//! Okta-compatible authorization server and a small todo API that trusts it,
-//! both served in-process on loopback.
+//! gatecheck's Okta emulator and demo API (docs/emulator.md in the
+//! repository): an Okta-compatible authorization server, an Auth0-shaped
+//! tenant and a Cognito-shaped user pool, and a small todo API that trusts
+//! them, all served in-process on loopback. The harness starts it for
+//! `demo` fixtures and `gatecheck emulator`; it knows nothing of the harness.
 
 mod api;
 mod auth0;
@@ -68,4 +70,4 @@ pub use config::{
 };
 pub use counters::CounterSnapshot;
 pub use server::Emulator;
-pub use standalone::{run_standalone, run_standalone_with};
+pub use standalone::{run_standalone, serve_until_ctrl_c};

@@ -106,7 +106,7 @@ fn post_message_page(redirect_uri: &str, params: &[(&str, &str)]) -> String {
 
 /// scheme://host[:port] of a URI.
 pub(crate) fn origin_of(uri: &str) -> String {
-    match reqwest::Url::parse(uri) {
+    match url::Url::parse(uri) {
         Ok(url) => url.origin().ascii_serialization(),
         Err(_) => "null".to_string(),
     }

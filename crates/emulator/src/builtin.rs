@@ -18,7 +18,7 @@ impl EmulatorConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::emulator::config::UserStatus;
+    use crate::config::UserStatus;
 
     #[test]
     fn builtin_parses_and_has_the_documented_users() {
@@ -37,7 +37,7 @@ mod tests {
 
     #[test]
     fn example_file_parses() {
-        let text = include_str!("../../emulator.example.yaml");
+        let text = include_str!("../../../emulator.example.yaml");
         EmulatorConfig::from_yaml(text).unwrap();
     }
 }

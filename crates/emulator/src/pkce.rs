@@ -54,7 +54,7 @@ pub(crate) fn check_challenge(
 
 /// BASE64URL(SHA256(verifier)), no padding.
 pub(crate) fn s256(verifier: &str) -> String {
-    crate::secret::pkce_hash::s256_challenge(verifier)
+    gatecheck_login_crypto::pkce_hash::s256_challenge(verifier)
 }
 
 /// True when the verifier is well formed and hashes to the challenge.

@@ -56,7 +56,7 @@ pub(crate) fn next(tx: &IdxTx, user: Option<&UserConfig>, client: &ClientConfig)
 mod tests {
     use super::super::authenticators::IdxAuthenticator;
     use super::*;
-    use crate::emulator::EmulatorConfig;
+    use crate::EmulatorConfig;
 
     fn tx() -> IdxTx {
         IdxTx {

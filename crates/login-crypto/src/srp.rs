@@ -16,14 +16,13 @@
 //! - the claim is Base64(HMAC-SHA256(key, pool name | user id | secret
 //!   block | timestamp)), the timestamp in the form `Mon Jan 2 15:04:05 UTC
 //!   2006` (the day without a leading zero).
-//!
-//! Low in the house like the rest of `secret`: it imports nothing else from
-//! the crate.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use hmac::{Hmac, Mac};
-use num_bigint::BigUint;
+/// The numbers of SRP (A, B, the private values, the salt), re-exported so
+/// that both ends use this crate's num-bigint.
+pub use num_bigint::BigUint;
 use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};

@@ -152,7 +152,7 @@ fn check_rate_limit(config: &EmulatorConfig, errors: &mut Vec<String>) {
 
 /// scheme://host[:port], exactly as a browser sends it in `Origin`.
 fn is_origin(text: &str) -> bool {
-    reqwest::Url::parse(text)
+    url::Url::parse(text)
         .is_ok_and(|url| url.has_host() && url.origin().ascii_serialization() == text)
 }
 

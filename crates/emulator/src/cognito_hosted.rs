@@ -296,7 +296,7 @@ async fn token(
         let verified = form
             .code_verifier
             .as_deref()
-            .is_some_and(|v| crate::secret::pkce_hash::s256_challenge(v) == *challenge);
+            .is_some_and(|v| gatecheck_login_crypto::pkce_hash::s256_challenge(v) == *challenge);
         if !verified {
             return oauth_error(StatusCode::BAD_REQUEST, "invalid_grant");
         }
