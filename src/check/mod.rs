@@ -1,6 +1,7 @@
 //! Checks: pure functions from an exchange (and the expectations) to the
 //! [`failure::Failure`]s of what did not hold; `snapshot` bridges to insta.
 
+pub mod challenge;
 pub mod duration;
 pub mod failure;
 pub mod headers;

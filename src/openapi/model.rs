@@ -48,6 +48,9 @@ pub struct Operation {
     pub body: Option<Body>,
     /// Response codes as written (`200`, `2XX`, `default`), in order.
     pub responses: Vec<String>,
+    /// The `WWW-Authenticate` header the 401 response documents: its
+    /// example, or empty when it gives none; `None` when not documented.
+    pub www_authenticate: Option<String>,
     /// The path prefixes this operation is served under (from its own,
     /// its path's or the document's `servers`); `[""]` when none say.
     pub prefixes: Vec<String>,
@@ -474,6 +477,10 @@ fn path_item(
             .get("responses")
             .map(|r| r.members().into_iter().map(|(code, _)| code).collect())
             .unwrap_or_default();
+        let www_authenticate = match op.get("responses").and_then(|r| r.get("401")) {
+            Some(node) => challenge_header(&resolver.resolve(&node)?, resolver)?,
+            None => None,
+        };
         let op_servers = match op.get("servers") {
             Some(s) => Some(servers(Some(&s))?),
             None => None,
@@ -505,11 +512,43 @@ fn path_item(
             parameters: params,
             body,
             responses,
+            www_authenticate,
             prefixes: prefixes(servers),
             at: op.at().to_string(),
         });
     }
     Ok(())
+}
+
+/// The `WWW-Authenticate` header a 401 response documents: its example
+/// (the header's, its first `examples` value's or its schema's), else
+/// empty; `None` when the response documents no such header.
+fn challenge_header(response: &Node, resolver: &Resolver) -> Result<Option<String>, OpenApiError> {
+    let Some(headers) = response.get("headers") else {
+        return Ok(None);
+    };
+    let Some((_, header)) = headers
+        .members()
+        .into_iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("www-authenticate"))
+    else {
+        return Ok(None);
+    };
+    let header = resolver.resolve(&header)?;
+    let value = header.value();
+    let example = value
+        .get("example")
+        .or_else(|| {
+            value
+                .get("examples")
+                .and_then(Value::as_object)
+                .and_then(|m| m.values().next())
+                .and_then(|e| e.get("value"))
+        })
+        .or_else(|| value.get("schema").and_then(|s| s.get("example")))
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    Ok(Some(example.to_owned()))
 }
 
 fn parameters(list: &Node, resolver: &Resolver) -> Result<Vec<Parameter>, OpenApiError> {

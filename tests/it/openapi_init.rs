@@ -56,6 +56,14 @@ fn the_planted_bugs_fail_exactly_their_trials_and_the_correct_api_passes() {
         report.contains("        \"none\": 401\n        \"admin\": 200\n        \"user\": 403\n"),
         "{report}"
     );
+    // The document's 401 shows its challenge: every broken-token trial checks it.
+    assert!(
+        report.contains(
+            "    negative_auth:         # broken tokens of a real identity, each expecting 401\n      \
+             trials: all\n      www_authenticate: {scheme: Bearer, error: invalid_token}"
+        ),
+        "{report}"
+    );
 
     let mut config = EmulatorConfig::builtin();
     config.vulnerable = true;
