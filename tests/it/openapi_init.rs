@@ -42,6 +42,8 @@ fn the_planted_bugs_fail_exactly_their_trials_and_the_correct_api_passes() {
     assert_eq!(init.code, 0, "{}\n{}", init.stdout, init.stderr);
     for line in [
         "wrote suites/gatecheck.yaml",
+        "wrote suites/example.yaml",
+        "wrote suites/snapshots/example__list_my_todos.snap",
         "kept fixtures/user.yaml (it exists; not overwritten)",
         "wrote suites/identity.yaml (2 operations)",
         "wrote suites/todos.yaml (5 operations)",
@@ -50,7 +52,11 @@ fn the_planted_bugs_fail_exactly_their_trials_and_the_correct_api_passes() {
     ] {
         assert!(init.stdout.contains(line), "{line}\n{}", init.stdout);
     }
-    assert!(!p.path("suites/example.yaml").exists());
+    // What plain `init` writes comes too: its example suite among the scaffolded ones.
+    assert_eq!(
+        std::fs::read_to_string(p.path("suites/example.yaml")).unwrap(),
+        repo("src/init/example.yaml")
+    );
     let report = std::fs::read_to_string(p.path("suites/admin.yaml")).unwrap();
     assert!(
         report.contains("        \"none\": 401\n        \"admin\": 200\n        \"user\": 403\n"),
@@ -71,7 +77,8 @@ fn the_planted_bugs_fail_exactly_their_trials_and_the_correct_api_passes() {
     let run = vulnerable.run(&p, &[], &[]);
     assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
     let expected: BTreeSet<String> = [
-        // An operation open without a token.
+        // An operation open without a token (the example suite finds it too).
+        "example::anonymous is rejected",
         "todos::listTodos[none]",
         "todos::listTodos[no-token]",
         // An admin operation open to a plain user.
@@ -91,7 +98,7 @@ fn the_planted_bugs_fail_exactly_their_trials_and_the_correct_api_passes() {
     assert_eq!(failed(&run), expected, "{}", run.stdout);
     assert!(
         run.stdout
-            .contains("test result: FAILED. 59 passed; 7 failed"),
+            .contains("test result: FAILED. 60 passed; 8 failed"),
         "{}",
         run.stdout
     );
@@ -100,14 +107,18 @@ fn the_planted_bugs_fail_exactly_their_trials_and_the_correct_api_passes() {
         .join("\n");
     assert!(bola.contains("read as user"), "{bola}");
 
+    // Twice against one correct API: the todos the first run created do
+    // not change the example's snapshot of the list.
     let correct = Okta::start();
-    let run = correct.run(&p, &[], &[]);
-    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
-    assert!(
-        run.stdout.contains("test result: ok. 66 passed"),
-        "{}",
-        run.stdout
-    );
+    for _ in 0..2 {
+        let run = correct.run(&p, &[], &[]);
+        assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+        assert!(
+            run.stdout.contains("test result: ok. 68 passed"),
+            "{}",
+            run.stdout
+        );
+    }
 }
 
 #[test]
