@@ -422,3 +422,78 @@ fn a_run_with_openapi_adds_the_grid_with_each_cells_results_to_the_html_report()
         alone.stderr
     );
 }
+
+#[test]
+fn report_merge_fills_the_grid_with_every_shards_results() {
+    use gatecheck::report::html::model::{CellResult, CellState, CoverageView};
+    let (p, init) = scaffolded();
+    assert_eq!(init.code, 0, "{}\n{}", init.stdout, init.stderr);
+    let grid = |file: &str| -> CoverageView {
+        let page = std::fs::read_to_string(p.path(file)).unwrap();
+        gatecheck::report::html::page::extract(&page)
+            .unwrap()
+            .coverage
+            .unwrap_or_else(|| panic!("{file} has no grid"))
+    };
+    let results = |grid: &CoverageView| -> Vec<Option<CellResult>> {
+        grid.rows
+            .iter()
+            .flat_map(|r| r.cells.iter().map(|c| c.result))
+            .collect()
+    };
+    let mut config = EmulatorConfig::builtin();
+    config.vulnerable = true;
+    let vulnerable = Okta::start_with(config);
+    let whole = vulnerable.run(
+        &p,
+        &["--html", "whole.html", "--openapi", "openapi.yaml"],
+        &[],
+    );
+    assert_eq!(whole.code, 1, "{}\n{}", whole.stdout, whole.stderr);
+    let whole = grid("whole.html");
+    for k in 1..=2 {
+        let part = format!("count:{k}/2");
+        let file = format!("shard{k}.html");
+        let args = [
+            "--partition",
+            &part,
+            "--html",
+            &file,
+            "--openapi",
+            "openapi.yaml",
+        ];
+        let run = vulnerable.run(&p, &args, &[]);
+        assert!(run.code <= 1, "{}\n{}", run.stdout, run.stderr);
+        // A shard's own page: the whole grid, with cells only other shards ran.
+        let shard = grid(&file);
+        assert_eq!(shard.rows.len(), whole.rows.len());
+        assert!(
+            results(&shard).contains(&Some(CellResult::NotRun)),
+            "{file}: {shard:?}"
+        );
+    }
+    let merge = p.run(
+        &["report", "merge", "all.html", "shard1.html", "shard2.html"],
+        &[],
+    );
+    assert_eq!(merge.code, 0, "{}\n{}", merge.stdout, merge.stderr);
+    let merged = grid("all.html");
+    // Every covered cell has the result it has in the unsharded run.
+    assert!(
+        !results(&merged).contains(&Some(CellResult::NotRun)),
+        "{merged:?}"
+    );
+    assert_eq!(results(&merged), results(&whole));
+    assert_eq!(merged.rows, whole.rows);
+    assert_eq!((merged.covered, merged.cells), (whole.covered, whole.cells));
+    assert_eq!(
+        grid_cell(&merged, "GET /admin/report", "user").result,
+        Some(CellResult::Failed)
+    );
+    assert_eq!(
+        grid_cell(&merged, "GET /admin/report", "admin").result,
+        Some(CellResult::Passed)
+    );
+    let public = grid_cell(&merged, "GET /health", "user");
+    assert_eq!((public.state, public.result), (CellState::Public, None));
+}
