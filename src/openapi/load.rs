@@ -180,6 +180,17 @@ impl Node {
             .map(|_| self.child(Step::Key(key.to_owned())))
     }
 
+    /// The members `keys` of this object, each if present, found with one
+    /// walk from the root (a large document's operations read many keys).
+    pub fn get_many<const N: usize>(&self, keys: [&str; N]) -> [Option<Node>; N] {
+        let value = self.value();
+        keys.map(|key| {
+            value
+                .get(key)
+                .map(|_| self.child(Step::Key(key.to_owned())))
+        })
+    }
+
     /// The members of an object (none when it is not one).
     pub fn members(&self) -> Vec<(String, Node)> {
         match self.value() {

@@ -448,14 +448,29 @@ fn path_item(
         Some(s) => Some(servers(Some(&s))?),
         None => None,
     };
-    for method in METHODS {
-        let Some(op) = item.get(method) else {
+    for (method, op) in METHODS.into_iter().zip(item.get_many(METHODS)) {
+        let Some(op) = op else {
             continue;
         };
         if !op.value().is_object() {
             return Err(op.error("expected an operation object"));
         }
-        let (requirements, source) = match op.get("security") {
+        let [
+            security,
+            op_params,
+            request_body,
+            op_responses,
+            op_servers,
+            op_tags,
+        ] = op.get_many([
+            "security",
+            "parameters",
+            "requestBody",
+            "responses",
+            "servers",
+            "tags",
+        ]);
+        let (requirements, source) = match security {
             Some(node) => (requirements(&node, schemes)?, Source::Operation),
             None => match global {
                 Some(list) => (list.clone(), Source::Global),
@@ -463,25 +478,25 @@ fn path_item(
             },
         };
         let mut params = shared.clone();
-        if let Some(list) = op.get("parameters") {
+        if let Some(list) = op_params {
             for p in parameters(&list, resolver)? {
                 params.retain(|q| !(q.name == p.name && q.location == p.location));
                 params.push(p);
             }
         }
-        let body = match op.get("requestBody") {
+        let body = match request_body {
             Some(node) => body(&resolver.resolve(&node)?, resolver)?,
             None => None,
         };
-        let responses = op
-            .get("responses")
+        let responses = op_responses
+            .as_ref()
             .map(|r| r.members().into_iter().map(|(code, _)| code).collect())
             .unwrap_or_default();
-        let www_authenticate = match op.get("responses").and_then(|r| r.get("401")) {
+        let www_authenticate = match op_responses.and_then(|r| r.get("401")) {
             Some(node) => challenge_header(&resolver.resolve(&node)?, resolver)?,
             None => None,
         };
-        let op_servers = match op.get("servers") {
+        let op_servers = match op_servers {
             Some(s) => Some(servers(Some(&s))?),
             None => None,
         };
@@ -489,8 +504,7 @@ fn path_item(
             .as_deref()
             .or(item_servers.as_deref())
             .unwrap_or(doc_servers);
-        let tags = op
-            .get("tags")
+        let tags = op_tags
             .map(|t| {
                 t.items()
                     .iter()
