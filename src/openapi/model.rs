@@ -572,10 +572,17 @@ fn parameters(list: &Node, resolver: &Resolver) -> Result<Vec<Parameter>, OpenAp
     let mut out = Vec::new();
     for node in list.items() {
         let node = resolver.resolve(&node)?;
-        let name = node
-            .str_of("name")?
-            .ok_or_else(|| node.error("a parameter needs `name`"))?;
-        let location = match node.str_of("in")?.as_deref() {
+        // Read from one walk to the parameter (a large document has many).
+        let value = node.value();
+        let text = |key: &str| match value.get(key) {
+            Some(Value::String(s)) => Ok(Some(s.as_str())),
+            None | Some(Value::Null) => Ok(None),
+            Some(_) => node.str_of(key).map(|_| None),
+        };
+        let name = text("name")?
+            .ok_or_else(|| node.error("a parameter needs `name`"))?
+            .to_owned();
+        let location = match text("in")? {
             Some("path") => Location::Path,
             Some("query") => Location::Query,
             Some("header") => Location::Header,
@@ -587,23 +594,24 @@ fn parameters(list: &Node, resolver: &Resolver) -> Result<Vec<Parameter>, OpenAp
                 )));
             }
         };
-        let schema = match node.get("schema") {
+        let [schema] = node.get_many(["schema"]);
+        let schema = match schema {
             Some(s) => Some(resolver.resolve(&s)?),
             None => None,
         };
         let example = example_of(&node, resolver)?.or_else(|| {
             schema.as_ref().and_then(|s| {
+                let s = s.value();
                 ["example", "default"]
                     .iter()
-                    .find_map(|k| s.value().get(*k).cloned())
-                    .or_else(|| s.value().get("examples").and_then(|e| e.get(0)).cloned())
-                    .or_else(|| s.value().get("enum").and_then(|e| e.get(0)).cloned())
+                    .find_map(|k| s.get(*k).cloned())
+                    .or_else(|| s.get("examples").and_then(|e| e.get(0)).cloned())
+                    .or_else(|| s.get("enum").and_then(|e| e.get(0)).cloned())
             })
         });
         out.push(Parameter {
             name,
-            required: node
-                .value()
+            required: value
                 .get("required")
                 .and_then(Value::as_bool)
                 .unwrap_or(false)
@@ -619,8 +627,12 @@ fn parameters(list: &Node, resolver: &Resolver) -> Result<Vec<Parameter>, OpenAp
 /// `example`, or the value of the first of `examples` (a map of Example
 /// objects, possibly `$ref`s).
 fn example_of(node: &Node, resolver: &Resolver) -> Result<Option<Value>, OpenApiError> {
-    if let Some(example) = node.value().get("example") {
+    let value = node.value();
+    if let Some(example) = value.get("example") {
         return Ok(Some(example.clone()));
+    }
+    if value.get("examples").is_none() {
+        return Ok(None);
     }
     if let Some(examples) = node.get("examples")
         && let Some((_, first)) = examples.members().into_iter().next()
