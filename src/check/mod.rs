@@ -2,6 +2,7 @@
 //! [`failure::Failure`]s of what did not hold; `snapshot` bridges to insta
 //! (on its public API; `insta_adapter` holds the two hidden pieces).
 
+pub mod challenge;
 pub mod duration;
 pub mod failure;
 pub mod headers;

@@ -1,6 +1,6 @@
 //! `gatecheck init --openapi FILE`: the plain project files when the folder
-//! has none yet (all but the example suite, which the scaffolded suites
-//! replace), then one suite per tag of the document, never overwriting a
+//! has none yet (those of plain `gatecheck init`, the example suite
+//! included), then one suite per tag of the document, never overwriting a
 //! file; `--update` writes tests only for operations no test covers.
 
 use std::collections::BTreeSet;
@@ -41,13 +41,7 @@ pub fn run(
             client_id: args.client_id.clone(),
             api_url,
         };
-        let plain = files(&real)
-            .into_iter()
-            .filter(|(path, _)| {
-                !path.starts_with("suites/example") && !path.starts_with("suites/snapshots/")
-            })
-            .collect();
-        report.extend(write_plain(dir, plain)?);
+        report.extend(write_plain(dir, files(&real))?);
     }
     let (project, diags) = crate::suite::load::load_fixtures(&suites, env);
     if !diags.is_empty() {

@@ -355,9 +355,54 @@ impl TestCtx<'_> {
         }
         text.push_str("      snapshot: false\n");
         if security.is_secured() && !identities.is_empty() {
-            text.push_str("    negative_auth: all     # broken tokens of a real identity, each expecting 401\n");
+            match self.challenge(op) {
+                None => text.push_str(
+                    "    negative_auth: all     # broken tokens of a real identity, each expecting 401\n",
+                ),
+                Some(challenge) => {
+                    text.push_str("    negative_auth:         # broken tokens of a real identity, each expecting 401\n");
+                    text.push_str("      trials: all\n");
+                    let _ = writeln!(
+                        text,
+                        "      www_authenticate: {challenge}   # the 401's challenge, as documented"
+                    );
+                }
+            }
         }
         text
+    }
+
+    /// The `www_authenticate` of an operation whose 401 documents a
+    /// `WWW-Authenticate` header and that takes a bearer token: the scheme
+    /// of the header's example (else `Bearer`), with `error` when the
+    /// example has one.
+    fn challenge(&self, op: &Operation) -> Option<String> {
+        let documented = op.www_authenticate.as_deref()?;
+        let bearer = op.security.requirements.iter().any(|r| {
+            !r.is_anonymous()
+                && r.0.keys().all(|name| {
+                    self.doc
+                        .schemes
+                        .get(name)
+                        .is_some_and(|s| s.takes_bearer_token())
+                })
+        });
+        if !bearer {
+            return None;
+        }
+        // Written into YAML as plain words: anything else is left out.
+        let word = |w: &&str| {
+            !w.is_empty()
+                && w.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+        };
+        let example = crate::check::challenge::parse(documented);
+        let first = example.first().filter(|c| word(&c.scheme.as_str()));
+        let scheme = first.map_or("Bearer", |c| c.scheme.as_str());
+        Some(match first.and_then(|c| c.param("error")).filter(word) {
+            Some(error) => format!("{{scheme: {scheme}, error: {error}}}"),
+            None => scheme.to_owned(),
+        })
     }
 
     /// The object-level (BOLA) test of a resource: create as one identity,
@@ -497,6 +542,61 @@ mod tests {
             "components": {"securitySchemes": {"oauth": {"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": "https://x/token", "scopes": {"read": "r", "write": "w"}}}}}}
         });
         crate::openapi::model::from_value(std::path::Path::new("t.yaml"), value).unwrap()
+    }
+
+    #[test]
+    fn a_documented_challenge_becomes_www_authenticate() {
+        let header = |example: Option<&str>| {
+            let mut header = serde_json::json!({"schema": {"type": "string"}});
+            if let Some(e) = example {
+                header["example"] = e.into();
+            }
+            let value = serde_json::json!({
+                "openapi": "3.1.0",
+                "info": {"title": "t", "version": "1"},
+                "security": [{"oauth": ["read"]}],
+                "paths": {
+                    "/a": {"get": {"responses": {"200": {"description": "ok"}, "401": {"$ref": "#/components/responses/Unauthorized"}}}},
+                    "/b": {"get": {"responses": {"200": {"description": "ok"}, "401": {"description": "no header"}}}},
+                    "/c": {"get": {"security": [{"key": []}], "responses": {"200": {"description": "ok"}, "401": {"$ref": "#/components/responses/Unauthorized"}}}}
+                },
+                "components": {
+                    "responses": {"Unauthorized": {"description": "no", "headers": {"www-authenticate": header}}},
+                    "securitySchemes": {
+                        "oauth": {"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": "https://x/token", "scopes": {"read": "r"}}}},
+                        "key": {"type": "apiKey", "in": "header", "name": "X-Key"}
+                    }
+                }
+            });
+            let doc =
+                crate::openapi::model::from_value(std::path::Path::new("t.yaml"), value).unwrap();
+            let ids = [Identity {
+                name: "u".into(),
+                scopes: Some(vec!["read".into()]),
+            }];
+            let out = scaffold(&doc, "t.yaml", &ids, &|_| true);
+            out.suites
+                .iter()
+                .map(|s| s.text.clone())
+                .collect::<String>()
+        };
+        let with_error = header(Some(r#"Bearer realm="api", error="invalid_token""#));
+        let block = "    negative_auth:         # broken tokens of a real identity, each expecting 401\n      trials: all\n      www_authenticate: {scheme: Bearer, error: invalid_token}";
+        assert_eq!(with_error.matches(block).count(), 1, "{with_error}");
+        // The undocumented 401 and the API-key operation keep the short form.
+        assert_eq!(
+            with_error.matches("negative_auth: all ").count(),
+            2,
+            "{with_error}"
+        );
+        let bare = header(None);
+        assert!(
+            bare.contains("      www_authenticate: Bearer   #"),
+            "{bare}"
+        );
+        // What the example names is written only when it is a plain word.
+        let odd = header(Some(r#"Bearer error="&anchor""#));
+        assert!(odd.contains("      www_authenticate: Bearer   #"), "{odd}");
     }
 
     #[test]

@@ -180,6 +180,17 @@ impl Node {
             .map(|_| self.child(Step::Key(key.to_owned())))
     }
 
+    /// The members `keys` of this object, each if present, found with one
+    /// walk from the root (a large document's operations read many keys).
+    pub fn get_many<const N: usize>(&self, keys: [&str; N]) -> [Option<Node>; N] {
+        let value = self.value();
+        keys.map(|key| {
+            value
+                .get(key)
+                .map(|_| self.child(Step::Key(key.to_owned())))
+        })
+    }
+
     /// The members of an object (none when it is not one).
     pub fn members(&self) -> Vec<(String, Node)> {
         match self.value() {
@@ -357,14 +368,288 @@ pub fn parse_value(bytes: &[u8]) -> Result<Value, String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim_start().starts_with('{') {
         serde_json::from_str(text).map_err(|e| format!("invalid JSON: {e}"))
+    } else if let Some(value) = fast_yaml(text) {
+        Ok(value)
     } else {
         serde_yaml::from_str::<Value>(text).map_err(|e| format!("invalid YAML: {e}"))
     }
 }
 
+/// Deepest nesting the fast reader builds (serde_yaml's own limit).
+const MAX_YAML_DEPTH: usize = 128;
+
+/// YAML straight into a JSON value from yaml-rust2's events (the parser
+/// the suite loader uses), with serde_yaml's reading of plain scalars and
+/// keys: on the benchmark's 13.8 MB document it takes 0.58 s of CPU where
+/// serde_yaml takes 0.82 s (docs/bench.md, workload 9). `None` for anything it leaves to serde_yaml: a
+/// syntax error (serde_yaml gives the message), anchors and aliases, tags
+/// other than `!!str`, several documents, complex keys, deep nesting.
+fn fast_yaml(text: &str) -> Option<Value> {
+    use yaml_rust2::parser::{Event, Parser};
+    use yaml_rust2::scanner::TScalarStyle;
+
+    enum Open {
+        Seq(Vec<Value>),
+        Map(serde_json::Map<String, Value>, Option<String>),
+    }
+    let mut parser = Parser::new_from_str(text);
+    let mut stack: Vec<Open> = Vec::new();
+    let mut done: Option<Value> = None;
+    let mut documents = 0;
+    loop {
+        let (event, _) = parser.next_token().ok()?;
+        let value = match event {
+            Event::StreamEnd => break,
+            Event::StreamStart | Event::Nothing | Event::DocumentEnd => continue,
+            Event::DocumentStart => {
+                documents += 1;
+                if documents > 1 {
+                    return None;
+                }
+                continue;
+            }
+            Event::Alias(_) => return None,
+            Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag)
+                if anchor != 0 || tag.is_some() =>
+            {
+                return None;
+            }
+            Event::SequenceStart(..) => {
+                stack.push(Open::Seq(Vec::new()));
+                if stack.len() > MAX_YAML_DEPTH {
+                    return None;
+                }
+                continue;
+            }
+            Event::MappingStart(..) => {
+                stack.push(Open::Map(serde_json::Map::new(), None));
+                if stack.len() > MAX_YAML_DEPTH {
+                    return None;
+                }
+                continue;
+            }
+            Event::SequenceEnd => match stack.pop()? {
+                Open::Seq(items) => Value::Array(items),
+                Open::Map(..) => return None,
+            },
+            Event::MappingEnd => match stack.pop()? {
+                Open::Map(map, None) => Value::Object(map),
+                _ => return None,
+            },
+            Event::Scalar(text, style, anchor, tag) => {
+                if anchor != 0 {
+                    return None;
+                }
+                let is_str = match &tag {
+                    None => false,
+                    Some(t)
+                        if (t.handle == "!!" || t.handle == "tag:yaml.org,2002:")
+                            && t.suffix == "str" =>
+                    {
+                        true
+                    }
+                    Some(_) => return None,
+                };
+                // A key is its text, as serde_yaml gives it to a JSON map.
+                if let Some(Open::Map(_, key @ None)) = stack.last_mut() {
+                    let null = matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL");
+                    if null && !is_str && style == TScalarStyle::Plain {
+                        return None;
+                    }
+                    *key = Some(text);
+                    continue;
+                }
+                if is_str || style != TScalarStyle::Plain {
+                    Value::String(text)
+                } else {
+                    plain_scalar(text)?
+                }
+            }
+        };
+        match stack.last_mut() {
+            None => done = Some(value),
+            Some(Open::Seq(items)) => items.push(value),
+            Some(Open::Map(map, key)) => {
+                let key = key.take()?;
+                map.insert(key, value);
+            }
+        }
+    }
+    if !stack.is_empty() {
+        return None;
+    }
+    Some(done.unwrap_or(Value::Null))
+}
+
+/// A plain scalar as serde_yaml reads it (YAML 1.2 core schema): null,
+/// booleans, integers (decimal, `0x`, `0o`, `0b`), floats (`.inf`, `.nan`
+/// become null, as JSON has none), else the text; `None` for an integer
+/// too large for JSON (serde_yaml refuses it).
+fn plain_scalar(text: String) -> Option<Value> {
+    Some(match text.as_str() {
+        "" | "~" | "null" | "Null" | "NULL" => Value::Null,
+        "true" | "True" | "TRUE" => Value::Bool(true),
+        "false" | "False" | "FALSE" => Value::Bool(false),
+        _ => number(text)?,
+    })
+}
+
+fn number(text: String) -> Option<Value> {
+    let first = text.as_bytes()[0];
+    if !(first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.')) {
+        return Some(Value::String(text));
+    }
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(&text)),
+    };
+    let integer = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+    // A leading zero before digits makes a string (YAML 1.2), as in serde_yaml.
+    if integer && digits.len() > 1 && digits.starts_with('0') {
+        return Some(Value::String(text));
+    }
+    let radix = |prefix: &str, radix: u32| {
+        digits
+            .strip_prefix(prefix)
+            .filter(|d| !d.is_empty() && !d.starts_with(['+', '-']))
+            .and_then(|d| i64::from_str_radix(d, radix).ok())
+            .map(|n| Value::from(if negative { -n } else { n }))
+    };
+    if let Some(v) = radix("0x", 16)
+        .or_else(|| radix("0o", 8))
+        .or_else(|| radix("0b", 2))
+    {
+        return Some(v);
+    }
+    if let Ok(n) = text.parse::<i64>() {
+        return Some(Value::from(n));
+    }
+    if let Ok(n) = text.parse::<u64>() {
+        return Some(Value::from(n));
+    }
+    if integer {
+        return None;
+    }
+    match digits {
+        ".inf" | ".Inf" | ".INF" | ".nan" | ".NaN" | ".NAN" => return Some(Value::Null),
+        _ => {}
+    }
+    let numeric = digits.bytes().any(|b| b.is_ascii_digit())
+        && digits
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'));
+    Some(match text.parse::<f64>() {
+        Ok(f) if numeric && f.is_finite() => serde_json::Number::from_f64(f)
+            .map(Value::Number)
+            .unwrap_or(Value::String(text)),
+        _ => Value::String(text),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The fast reader gives what serde_yaml gives, or leaves the text to it.
+    #[test]
+    fn fast_yaml_reads_as_serde_yaml_does() {
+        let scalars = [
+            "a",
+            "~",
+            "null",
+            "Null",
+            "NULL",
+            "",
+            "true",
+            "True",
+            "FALSE",
+            "yes",
+            "no",
+            "on",
+            "0",
+            "7",
+            "-7",
+            "+7",
+            "007",
+            "-007",
+            "0x1F",
+            "0o17",
+            "0b101",
+            "1.5",
+            "-1.5",
+            ".5",
+            "1e3",
+            "1E-3",
+            "+1.0",
+            "1.",
+            "-.inf",
+            ".inf",
+            ".NaN",
+            "1_000",
+            "12:30",
+            "1.2.3",
+            "9223372036854775807",
+            "9223372036854775808",
+            "18446744073709551616",
+            "-9223372036854775809",
+            "2024-01-01",
+            "'quoted'",
+            "\"200\"",
+            "!!str 12",
+            "\"\"",
+            "- x",
+            "e3",
+            "-",
+            ".",
+            "+",
+            "0x",
+            "-0x10",
+            "1e400",
+        ];
+        let mut texts: Vec<String> = scalars
+            .iter()
+            .flat_map(|s| [format!("v: {s}\n"), format!("{s}: v\n"), format!("[{s}]\n")])
+            .collect();
+        texts.extend(
+            [
+                "",
+                "a:\n  b: [1, {c: d}]\n  e: |\n    line\n    two\n  f: >-\n    folded\n    text\n",
+                "responses:\n  200: {description: ok}\n  '404': {description: no}\n  default: x\n",
+                "---\nsecurity:\n  - {}\n  - oauth: [read, write]\n",
+                "a: 1\na: 2\n",
+                "x: &a 1\ny: *a\n",
+                "- !custom 1\n",
+                "a: [1\n",
+                "---\na: 1\n---\nb: 2\n",
+                "? [complex]\n: key\n",
+            ]
+            .map(str::to_owned),
+        );
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = vec![dir.join("src/emulator/api/openapi.yaml")];
+        for entry in std::fs::read_dir(dir.join("tests/corpus/openapi")).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+                files.push(path);
+            }
+        }
+        for file in &files {
+            let text = std::fs::read_to_string(file).unwrap();
+            assert!(
+                fast_yaml(&text).is_some(),
+                "{} left to serde_yaml",
+                file.display()
+            );
+            texts.push(text);
+        }
+        for text in &texts {
+            let slow = serde_yaml::from_str::<Value>(text).ok();
+            if let Some(fast) = fast_yaml(text) {
+                assert_eq!(Some(&fast), slow.as_ref(), "{text:?}");
+            }
+            assert_eq!(parse_value(text.as_bytes()).ok(), slow, "{text:?}");
+        }
+    }
 
     #[test]
     fn json_paths_quote_keys_that_are_not_names() {

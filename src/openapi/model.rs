@@ -48,6 +48,9 @@ pub struct Operation {
     pub body: Option<Body>,
     /// Response codes as written (`200`, `2XX`, `default`), in order.
     pub responses: Vec<String>,
+    /// The `WWW-Authenticate` header the 401 response documents: its
+    /// example, or empty when it gives none; `None` when not documented.
+    pub www_authenticate: Option<String>,
     /// The path prefixes this operation is served under (from its own,
     /// its path's or the document's `servers`); `[""]` when none say.
     pub prefixes: Vec<String>,
@@ -445,14 +448,29 @@ fn path_item(
         Some(s) => Some(servers(Some(&s))?),
         None => None,
     };
-    for method in METHODS {
-        let Some(op) = item.get(method) else {
+    for (method, op) in METHODS.into_iter().zip(item.get_many(METHODS)) {
+        let Some(op) = op else {
             continue;
         };
         if !op.value().is_object() {
             return Err(op.error("expected an operation object"));
         }
-        let (requirements, source) = match op.get("security") {
+        let [
+            security,
+            op_params,
+            request_body,
+            op_responses,
+            op_servers,
+            op_tags,
+        ] = op.get_many([
+            "security",
+            "parameters",
+            "requestBody",
+            "responses",
+            "servers",
+            "tags",
+        ]);
+        let (requirements, source) = match security {
             Some(node) => (requirements(&node, schemes)?, Source::Operation),
             None => match global {
                 Some(list) => (list.clone(), Source::Global),
@@ -460,21 +478,25 @@ fn path_item(
             },
         };
         let mut params = shared.clone();
-        if let Some(list) = op.get("parameters") {
+        if let Some(list) = op_params {
             for p in parameters(&list, resolver)? {
                 params.retain(|q| !(q.name == p.name && q.location == p.location));
                 params.push(p);
             }
         }
-        let body = match op.get("requestBody") {
+        let body = match request_body {
             Some(node) => body(&resolver.resolve(&node)?, resolver)?,
             None => None,
         };
-        let responses = op
-            .get("responses")
+        let responses = op_responses
+            .as_ref()
             .map(|r| r.members().into_iter().map(|(code, _)| code).collect())
             .unwrap_or_default();
-        let op_servers = match op.get("servers") {
+        let www_authenticate = match op_responses.and_then(|r| r.get("401")) {
+            Some(node) => challenge_header(&resolver.resolve(&node)?, resolver)?,
+            None => None,
+        };
+        let op_servers = match op_servers {
             Some(s) => Some(servers(Some(&s))?),
             None => None,
         };
@@ -482,8 +504,7 @@ fn path_item(
             .as_deref()
             .or(item_servers.as_deref())
             .unwrap_or(doc_servers);
-        let tags = op
-            .get("tags")
+        let tags = op_tags
             .map(|t| {
                 t.items()
                     .iter()
@@ -505,11 +526,43 @@ fn path_item(
             parameters: params,
             body,
             responses,
+            www_authenticate,
             prefixes: prefixes(servers),
             at: op.at().to_string(),
         });
     }
     Ok(())
+}
+
+/// The `WWW-Authenticate` header a 401 response documents: its example
+/// (the header's, its first `examples` value's or its schema's), else
+/// empty; `None` when the response documents no such header.
+fn challenge_header(response: &Node, resolver: &Resolver) -> Result<Option<String>, OpenApiError> {
+    let Some(headers) = response.get("headers") else {
+        return Ok(None);
+    };
+    let Some((_, header)) = headers
+        .members()
+        .into_iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("www-authenticate"))
+    else {
+        return Ok(None);
+    };
+    let header = resolver.resolve(&header)?;
+    let value = header.value();
+    let example = value
+        .get("example")
+        .or_else(|| {
+            value
+                .get("examples")
+                .and_then(Value::as_object)
+                .and_then(|m| m.values().next())
+                .and_then(|e| e.get("value"))
+        })
+        .or_else(|| value.get("schema").and_then(|s| s.get("example")))
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    Ok(Some(example.to_owned()))
 }
 
 fn parameters(list: &Node, resolver: &Resolver) -> Result<Vec<Parameter>, OpenApiError> {
@@ -519,10 +572,17 @@ fn parameters(list: &Node, resolver: &Resolver) -> Result<Vec<Parameter>, OpenAp
     let mut out = Vec::new();
     for node in list.items() {
         let node = resolver.resolve(&node)?;
-        let name = node
-            .str_of("name")?
-            .ok_or_else(|| node.error("a parameter needs `name`"))?;
-        let location = match node.str_of("in")?.as_deref() {
+        // Read from one walk to the parameter (a large document has many).
+        let value = node.value();
+        let text = |key: &str| match value.get(key) {
+            Some(Value::String(s)) => Ok(Some(s.as_str())),
+            None | Some(Value::Null) => Ok(None),
+            Some(_) => node.str_of(key).map(|_| None),
+        };
+        let name = text("name")?
+            .ok_or_else(|| node.error("a parameter needs `name`"))?
+            .to_owned();
+        let location = match text("in")? {
             Some("path") => Location::Path,
             Some("query") => Location::Query,
             Some("header") => Location::Header,
@@ -534,23 +594,24 @@ fn parameters(list: &Node, resolver: &Resolver) -> Result<Vec<Parameter>, OpenAp
                 )));
             }
         };
-        let schema = match node.get("schema") {
+        let [schema] = node.get_many(["schema"]);
+        let schema = match schema {
             Some(s) => Some(resolver.resolve(&s)?),
             None => None,
         };
         let example = example_of(&node, resolver)?.or_else(|| {
             schema.as_ref().and_then(|s| {
+                let s = s.value();
                 ["example", "default"]
                     .iter()
-                    .find_map(|k| s.value().get(*k).cloned())
-                    .or_else(|| s.value().get("examples").and_then(|e| e.get(0)).cloned())
-                    .or_else(|| s.value().get("enum").and_then(|e| e.get(0)).cloned())
+                    .find_map(|k| s.get(*k).cloned())
+                    .or_else(|| s.get("examples").and_then(|e| e.get(0)).cloned())
+                    .or_else(|| s.get("enum").and_then(|e| e.get(0)).cloned())
             })
         });
         out.push(Parameter {
             name,
-            required: node
-                .value()
+            required: value
                 .get("required")
                 .and_then(Value::as_bool)
                 .unwrap_or(false)
@@ -566,8 +627,12 @@ fn parameters(list: &Node, resolver: &Resolver) -> Result<Vec<Parameter>, OpenAp
 /// `example`, or the value of the first of `examples` (a map of Example
 /// objects, possibly `$ref`s).
 fn example_of(node: &Node, resolver: &Resolver) -> Result<Option<Value>, OpenApiError> {
-    if let Some(example) = node.value().get("example") {
+    let value = node.value();
+    if let Some(example) = value.get("example") {
         return Ok(Some(example.clone()));
+    }
+    if value.get("examples").is_none() {
+        return Ok(None);
     }
     if let Some(examples) = node.get("examples")
         && let Some((_, first)) = examples.members().into_iter().next()

@@ -524,6 +524,16 @@ fn check_exchange(
     let mut failures: Vec<Failure> = check::status::check(status, ex.response.status, status_key)
         .into_iter()
         .collect();
+    // A broken-authentication trial's 401 carries the challenge asked for.
+    if let (Some(kind), Some(challenge), true) = (spec.broken, &spec.challenge, failures.is_empty())
+    {
+        let sent = kind != BrokenAuth::NoToken;
+        failures.extend(check::challenge::check(
+            challenge,
+            sent,
+            &ex.response.headers,
+        ));
+    }
     failures.extend(check::headers::check(
         &expect.headers,
         &ex.response.headers,

@@ -15,7 +15,7 @@ use crate::suite::Suite;
 use crate::suite::expect::{StatusExpect, StatusPattern, StatusSet};
 use crate::suite::keypath::KeyPath;
 use crate::suite::model::{EachDef, ExpectDef, TestDef, escape_controls};
-use crate::suite::negative::BrokenAuth;
+use crate::suite::negative::{BrokenAuth, Challenge, NegativeAuth};
 use crate::suite::validate::NONE;
 use crate::suite::yaml::Positions;
 
@@ -67,8 +67,11 @@ pub struct TrialSpec {
     pub tags: Arc<[String]>,
     pub skip: Option<String>,
     /// A `negative_auth` trial: the broken credential it sends (it
-    /// expects 401 and checks nothing else).
+    /// expects 401 and checks nothing else but `challenge`).
     pub broken: Option<BrokenAuth>,
+    /// A `negative_auth` trial's `www_authenticate`: the challenge its
+    /// 401 must carry.
+    pub challenge: Option<Challenge>,
 }
 
 /// One snapshot a trial may write: where it is set, and its file name.
@@ -284,6 +287,7 @@ fn plan_test(
                 tags: tags.clone(),
                 skip: test.skip.clone(),
                 broken: None,
+                challenge: None,
             });
         }
         plan_negative(suite, info, &test, &ids, row.as_ref(), &tags, out);
@@ -319,7 +323,10 @@ fn plan_negative(
     tags: &Arc<[String]>,
     out: &mut Vec<TrialSpec>,
 ) {
-    let Some(kinds) = test.negative_auth.or(suite.header.negative_auth) else {
+    let Some(kinds) = NegativeAuth::over(
+        test.negative_auth.as_ref(),
+        suite.header.negative_auth.as_ref(),
+    ) else {
         return;
     };
     if test.steps.is_some() {
@@ -351,6 +358,7 @@ fn plan_negative(
             tags: tags.clone(),
             skip: test.skip.clone(),
             broken: Some(kind),
+            challenge: kinds.challenge().cloned(),
         });
     }
 }

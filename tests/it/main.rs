@@ -46,6 +46,7 @@ mod login;
 mod login_kinds;
 mod login_support;
 mod misbehaving;
+mod negative_auth;
 mod oauth2_pkce;
 mod okta;
 mod okta_auth_js;

@@ -45,6 +45,8 @@ fn the_planted_bugs_fail_exactly_their_trials_and_the_correct_api_passes() {
     assert_eq!(init.code, 0, "{}\n{}", init.stdout, init.stderr);
     for line in [
         "wrote suites/gatecheck.yaml",
+        "wrote suites/example.yaml",
+        "wrote suites/snapshots/example__list_my_todos.snap",
         "kept fixtures/user.yaml (it exists; not overwritten)",
         "wrote suites/identity.yaml (2 operations)",
         "wrote suites/todos.yaml (5 operations)",
@@ -53,10 +55,22 @@ fn the_planted_bugs_fail_exactly_their_trials_and_the_correct_api_passes() {
     ] {
         assert!(init.stdout.contains(line), "{line}\n{}", init.stdout);
     }
-    assert!(!p.path("suites/example.yaml").exists());
+    // What plain `init` writes comes too: its example suite among the scaffolded ones.
+    assert_eq!(
+        std::fs::read_to_string(p.path("suites/example.yaml")).unwrap(),
+        repo("src/init/example.yaml")
+    );
     let report = std::fs::read_to_string(p.path("suites/admin.yaml")).unwrap();
     assert!(
         report.contains("        \"none\": 401\n        \"admin\": 200\n        \"user\": 403\n"),
+        "{report}"
+    );
+    // The document's 401 shows its challenge: every broken-token trial checks it.
+    assert!(
+        report.contains(
+            "    negative_auth:         # broken tokens of a real identity, each expecting 401\n      \
+             trials: all\n      www_authenticate: {scheme: Bearer, error: invalid_token}"
+        ),
         "{report}"
     );
 
@@ -66,7 +80,8 @@ fn the_planted_bugs_fail_exactly_their_trials_and_the_correct_api_passes() {
     let run = vulnerable.run(&p, &[], &[]);
     assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
     let expected: BTreeSet<String> = [
-        // An operation open without a token.
+        // An operation open without a token (the example suite finds it too).
+        "example::anonymous is rejected",
         "todos::listTodos[none]",
         "todos::listTodos[no-token]",
         // An admin operation open to a plain user.
@@ -86,7 +101,7 @@ fn the_planted_bugs_fail_exactly_their_trials_and_the_correct_api_passes() {
     assert_eq!(failed(&run), expected, "{}", run.stdout);
     assert!(
         run.stdout
-            .contains("test result: FAILED. 59 passed; 7 failed"),
+            .contains("test result: FAILED. 60 passed; 8 failed"),
         "{}",
         run.stdout
     );
@@ -95,14 +110,18 @@ fn the_planted_bugs_fail_exactly_their_trials_and_the_correct_api_passes() {
         .join("\n");
     assert!(bola.contains("read as user"), "{bola}");
 
+    // Twice against one correct API: the todos the first run created do
+    // not change the example's snapshot of the list.
     let correct = Okta::start();
-    let run = correct.run(&p, &[], &[]);
-    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
-    assert!(
-        run.stdout.contains("test result: ok. 66 passed"),
-        "{}",
-        run.stdout
-    );
+    for _ in 0..2 {
+        let run = correct.run(&p, &[], &[]);
+        assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+        assert!(
+            run.stdout.contains("test result: ok. 68 passed"),
+            "{}",
+            run.stdout
+        );
+    }
 }
 
 #[test]
@@ -405,4 +424,79 @@ fn a_run_with_openapi_adds_the_grid_with_each_cells_results_to_the_html_report()
         "{}",
         alone.stderr
     );
+}
+
+#[test]
+fn report_merge_fills_the_grid_with_every_shards_results() {
+    use gatecheck::report::html::model::{CellResult, CellState, CoverageView};
+    let (p, init) = scaffolded();
+    assert_eq!(init.code, 0, "{}\n{}", init.stdout, init.stderr);
+    let grid = |file: &str| -> CoverageView {
+        let page = std::fs::read_to_string(p.path(file)).unwrap();
+        gatecheck::report::html::page::extract(&page)
+            .unwrap()
+            .coverage
+            .unwrap_or_else(|| panic!("{file} has no grid"))
+    };
+    let results = |grid: &CoverageView| -> Vec<Option<CellResult>> {
+        grid.rows
+            .iter()
+            .flat_map(|r| r.cells.iter().map(|c| c.result))
+            .collect()
+    };
+    let mut config = EmulatorConfig::builtin();
+    config.vulnerable = true;
+    let vulnerable = Okta::start_with(config);
+    let whole = vulnerable.run(
+        &p,
+        &["--html", "whole.html", "--openapi", "openapi.yaml"],
+        &[],
+    );
+    assert_eq!(whole.code, 1, "{}\n{}", whole.stdout, whole.stderr);
+    let whole = grid("whole.html");
+    for k in 1..=2 {
+        let part = format!("count:{k}/2");
+        let file = format!("shard{k}.html");
+        let args = [
+            "--partition",
+            &part,
+            "--html",
+            &file,
+            "--openapi",
+            "openapi.yaml",
+        ];
+        let run = vulnerable.run(&p, &args, &[]);
+        assert!(run.code <= 1, "{}\n{}", run.stdout, run.stderr);
+        // A shard's own page: the whole grid, with cells only other shards ran.
+        let shard = grid(&file);
+        assert_eq!(shard.rows.len(), whole.rows.len());
+        assert!(
+            results(&shard).contains(&Some(CellResult::NotRun)),
+            "{file}: {shard:?}"
+        );
+    }
+    let merge = p.run(
+        &["report", "merge", "all.html", "shard1.html", "shard2.html"],
+        &[],
+    );
+    assert_eq!(merge.code, 0, "{}\n{}", merge.stdout, merge.stderr);
+    let merged = grid("all.html");
+    // Every covered cell has the result it has in the unsharded run.
+    assert!(
+        !results(&merged).contains(&Some(CellResult::NotRun)),
+        "{merged:?}"
+    );
+    assert_eq!(results(&merged), results(&whole));
+    assert_eq!(merged.rows, whole.rows);
+    assert_eq!((merged.covered, merged.cells), (whole.covered, whole.cells));
+    assert_eq!(
+        grid_cell(&merged, "GET /admin/report", "user").result,
+        Some(CellResult::Failed)
+    );
+    assert_eq!(
+        grid_cell(&merged, "GET /admin/report", "admin").result,
+        Some(CellResult::Passed)
+    );
+    let public = grid_cell(&merged, "GET /health", "user");
+    assert_eq!((public.state, public.result), (CellState::Public, None));
 }

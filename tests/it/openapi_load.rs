@@ -21,6 +21,9 @@ fn published_documents_resolve_every_operations_security() {
     let expected = std::fs::read_to_string(corpus("expected-security.txt")).unwrap();
     let mut got = String::new();
     for file in [
+        "camara/API_definitions/quality-on-demand.yaml",
+        "drf-spectacular-oauth-toolkit.yml",
+        "drf-spectacular-rest-auth.yml",
         "museum.yaml",
         "non-oauth-scopes.json",
         "petstore3.yaml",
@@ -33,6 +36,106 @@ fn published_documents_resolve_every_operations_security() {
         }
     }
     assert_eq!(got, expected);
+}
+
+#[test]
+fn an_openid_connect_scheme_in_another_file_with_scopes_per_operation() {
+    // CAMARA's Quality-on-Demand API: `openId` (openIdConnect) is declared
+    // in ../common/CAMARA_common.yaml and `$ref`ed; each operation names
+    // its own scope; the server URL is a variable plus a path.
+    let doc = openapi::load(&corpus("camara/API_definitions/quality-on-demand.yaml"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(doc.version.starts_with("3.0"), "{}", doc.version);
+    assert_eq!(doc.operations.len(), 5);
+    assert_eq!(
+        doc.schemes.get("openId"),
+        Some(&openapi::Scheme::OpenIdConnect {
+            url: "https://example.com/.well-known/openid-configuration".to_owned()
+        })
+    );
+    assert!(doc.operations.iter().all(|op| op.security.is_secured()));
+    // `{apiRoot}/quality-on-demand/vwip`: the default apiRoot's path is
+    // empty, so requests are matched under /quality-on-demand/vwip.
+    let read = doc
+        .find("GET", "/quality-on-demand/vwip/sessions/3fa85f64")
+        .expect("GET /sessions/{sessionId}");
+    assert_eq!(
+        read.security.to_string(),
+        "openId[quality-on-demand:sessions:read]"
+    );
+    let scopes = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    assert_eq!(
+        read.security.qualifies(
+            &doc.schemes,
+            Some(&scopes(&["openid", "quality-on-demand:sessions:read"]))
+        ),
+        Qualifies::Yes
+    );
+    let delete = doc
+        .find("DELETE", "/quality-on-demand/vwip/sessions/3fa85f64")
+        .unwrap();
+    assert_eq!(
+        delete.security.qualifies(
+            &doc.schemes,
+            Some(&scopes(&["quality-on-demand:sessions:read"]))
+        ),
+        Qualifies::LacksScopes(scopes(&["quality-on-demand:sessions:delete"]))
+    );
+}
+
+#[test]
+fn optional_authentication_and_alternative_scopes_of_a_generated_django_api() {
+    // dj-rest-auth's endpoints as drf-spectacular documents them: the ones
+    // that allow anonymous callers list `{}` among their alternatives.
+    let doc = openapi::load(&corpus("drf-spectacular-rest-auth.yml")).unwrap();
+    assert_eq!(doc.operations.len(), 11);
+    let optional: Vec<String> = doc
+        .operations
+        .iter()
+        .filter(|op| op.security.is_optional())
+        .map(|op| op.label())
+        .collect();
+    assert_eq!(optional.len(), 7, "{optional:?}");
+    let login = doc.find("POST", "/rest-auth/login/").unwrap();
+    assert!(login.security.is_optional() && !login.security.is_public());
+    assert_eq!(login.security.to_string(), "cookieAuth | basicAuth | {}");
+    let user = doc.find("GET", "/rest-auth/user/").unwrap();
+    assert!(user.security.is_secured() && !user.security.is_optional());
+    // Neither a session cookie nor basic credentials come from a bearer token.
+    assert!(matches!(
+        user.security.qualifies(&doc.schemes, Some(&[])),
+        Qualifies::Unknown(_)
+    ));
+
+    // django-oauth-toolkit: one operation, three OR'd sets of scopes.
+    let doc = openapi::load(&corpus("drf-spectacular-oauth-toolkit.yml")).unwrap();
+    let create = doc.find("POST", "/OASRequirements/").unwrap();
+    assert_eq!(create.security.requirements.len(), 3);
+    let scopes = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    assert_eq!(
+        create
+            .security
+            .qualifies(&doc.schemes, Some(&scopes(&["alt-scope3"]))),
+        Qualifies::Yes
+    );
+    assert_eq!(
+        create
+            .security
+            .qualifies(&doc.schemes, Some(&scopes(&["scope2", "create1"]))),
+        Qualifies::Yes
+    );
+    assert!(matches!(
+        create
+            .security
+            .qualifies(&doc.schemes, Some(&scopes(&["alt-scope4", "read"]))),
+        Qualifies::LacksScopes(_)
+    ));
+    let read = doc.find("GET", "/OASRequirements/").unwrap();
+    assert_eq!(
+        read.security
+            .qualifies(&doc.schemes, Some(&scopes(&["read"]))),
+        Qualifies::Yes
+    );
 }
 
 #[test]
