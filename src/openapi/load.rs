@@ -626,7 +626,7 @@ mod tests {
             .map(str::to_owned),
         );
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut files = vec![dir.join("src/emulator/api/openapi.yaml")];
+        let mut files = vec![dir.join("crates/emulator/src/api/openapi.yaml")];
         for entry in std::fs::read_dir(dir.join("tests/corpus/openapi")).unwrap() {
             let path = entry.unwrap().path();
             if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
