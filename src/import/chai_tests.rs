@@ -5,16 +5,8 @@
 
 use serde_json::{Value as Json, json};
 
-use crate::check::json::check;
-use crate::http::json_node::Node;
-use crate::http::json_tape::Tape;
-use crate::import::scripts::{Checks, read};
+use crate::import::script_test_support::{passes, script};
 use crate::suite::matcher::JsonChecks;
-use crate::suite::template::TestVars as Vars;
-
-fn script(text: &str) -> Checks {
-    read(&text.lines().map(str::to_owned).collect::<Vec<_>>())
-}
 
 /// Whether gatecheck passes `body` under what `text` was converted to;
 /// `None` when an assertion line of it was not converted.
@@ -27,10 +19,7 @@ fn holds(text: &str, body: &Json) -> Option<bool> {
     let map: serde_json::Map<String, Json> = checks.json.clone().into_iter().collect();
     let compiled: JsonChecks = serde_json::from_value(Json::Object(map.clone()))
         .unwrap_or_else(|e| panic!("{text} -> {map:?}: {e}"));
-    let body = body.to_string();
-    let tape = Tape::read(body.as_bytes()).unwrap();
-    let doc = Node::over_tape(&tape, body.as_bytes());
-    Some(check(&compiled, Ok(&doc), &Vars::new()).is_empty())
+    Some(passes(&compiled, body))
 }
 
 /// `text` converts, and agrees with chai on each (body, chai's verdict).

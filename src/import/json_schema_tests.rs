@@ -6,16 +6,8 @@
 
 use serde_json::{Value as Json, json};
 
-use crate::check::json::check;
-use crate::http::json_node::Node;
-use crate::http::json_tape::Tape;
-use crate::import::scripts::{Checks, read};
+use crate::import::script_test_support::{passes, script};
 use crate::suite::matcher::JsonChecks;
-use crate::suite::template::TestVars as Vars;
-
-fn script(text: &str) -> Checks {
-    read(&text.lines().map(str::to_owned).collect::<Vec<_>>())
-}
 
 /// Whether gatecheck passes `body` under what `text` was converted to;
 /// `None` when an assertion line of it was not converted.
@@ -30,18 +22,7 @@ fn holds(text: &str, body: &Json) -> Option<bool> {
     let yaml = serde_yaml::to_string(&map).unwrap();
     let compiled: JsonChecks =
         serde_yaml::from_str(&yaml).unwrap_or_else(|e| panic!("{text} -> {yaml}: {e}"));
-    let body = body.to_string();
-    Some(
-        check(
-            &compiled,
-            Ok(&Node::over_tape(
-                &Tape::read(body.as_bytes()).unwrap(),
-                body.as_bytes(),
-            )),
-            &Vars::new(),
-        )
-        .is_empty(),
-    )
+    Some(passes(&compiled, body))
 }
 
 /// `text` converts, and agrees with Postman on each (body, Postman's verdict).

@@ -32,6 +32,8 @@ pub mod script_calls;
 pub mod script_flow;
 pub mod script_outcome;
 pub mod script_reader;
+#[cfg(test)]
+mod script_test_support;
 pub mod script_vars;
 pub mod scripts;
 pub mod sent;

@@ -5,16 +5,8 @@
 
 use serde_json::{Value as Json, json};
 
-use crate::check::json::check;
-use crate::http::json_node::Node;
-use crate::http::json_tape::Tape;
-use crate::import::scripts::{Checks, read};
+use crate::import::script_test_support::{passes, script};
 use crate::suite::matcher::JsonChecks;
-use crate::suite::template::TestVars as Vars;
-
-fn script(text: &str) -> Checks {
-    read(&text.lines().map(str::to_owned).collect::<Vec<_>>())
-}
 
 /// `text` converts entirely, and gatecheck's verdict on each body is
 /// Postman's.
@@ -30,18 +22,9 @@ fn agrees(text: &str, cases: &[(Json, bool)]) {
     let compiled: JsonChecks = serde_json::from_value(Json::Object(map.clone()))
         .unwrap_or_else(|e| panic!("{text} -> {map:?}: {e}"));
     for (body, postman) in cases {
-        let text_body = body.to_string();
-        let passes = check(
-            &compiled,
-            Ok(&Node::over_tape(
-                &Tape::read(text_body.as_bytes()).unwrap(),
-                text_body.as_bytes(),
-            )),
-            &Vars::new(),
-        )
-        .is_empty();
         assert_eq!(
-            passes, *postman,
+            passes(&compiled, body),
+            *postman,
             "`{text}` on {body}: Postman says {postman}; converted to {map:?}"
         );
     }

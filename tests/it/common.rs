@@ -345,3 +345,18 @@ pub fn normalize(text: &str, project: &Project) -> String {
     let secs = regex::Regex::new(r"finished in \d+\.\d+s").unwrap();
     secs.replace_all(&text, "finished in [T]s").into_owned()
 }
+
+/// `checks` run on `body` (JSON text) as on a response's body: read into
+/// its tape, then checked.
+pub fn check_json_text(
+    checks: &gatecheck::suite::matcher::JsonChecks,
+    body: &str,
+) -> Vec<gatecheck::check::failure::Failure> {
+    let tape = gatecheck::http::json_tape::Tape::read(body.as_bytes()).unwrap();
+    let doc = gatecheck::http::json_node::Node::over_tape(&tape, body.as_bytes());
+    gatecheck::check::json::check(
+        checks,
+        Ok(&doc),
+        &gatecheck::suite::template::TestVars::new(),
+    )
+}

@@ -8,11 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use gatecheck::check::json::check;
-use gatecheck::http::json_node::Node;
-use gatecheck::http::json_tape::Tape;
 use gatecheck::suite::matcher::JsonChecks;
-use gatecheck::suite::template::TestVars;
 use serde_json::{Value as Json, json};
 
 fn corpus() -> PathBuf {
@@ -231,14 +227,7 @@ fn the_json_schema_test_suite_passes_through_the_schema_matcher() {
                 tests += 1;
                 let name = t["description"].as_str().unwrap();
                 let body = serde_json::to_string(&t["data"]).unwrap();
-                let failures = check(
-                    &checks,
-                    Ok(&Node::over_tape(
-                        &Tape::read(body.as_bytes()).unwrap(),
-                        body.as_bytes(),
-                    )),
-                    &TestVars::new(),
-                );
+                let failures = crate::common::check_json_text(&checks, &body);
                 let want_valid = t["valid"].as_bool().unwrap();
                 let passed = failures.is_empty() == want_valid;
                 match (passed, known(&rel, name)) {
@@ -275,14 +264,7 @@ fn a_failing_case_names_where_and_which_keyword() {
     let text = std::fs::read_to_string(corpus().join("draft7/required.json")).unwrap();
     let groups: Vec<Json> = serde_json::from_str(&text).unwrap();
     let checks = matcher(&groups[0]["schema"], "draft7").unwrap();
-    let failures = check(
-        &checks,
-        Ok(&Node::over_tape(
-            &Tape::read(r#"{"bar": 1}"#.as_bytes()).unwrap(),
-            r#"{"bar": 1}"#.as_bytes(),
-        )),
-        &TestVars::new(),
-    );
+    let failures = crate::common::check_json_text(&checks, r#"{"bar": 1}"#);
     assert_eq!(failures.len(), 1);
     assert_eq!(
         failures[0].to_string(),
